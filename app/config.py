@@ -1,0 +1,152 @@
+"""Where Pigeonhole keeps things, and the connection settings.
+
+Precedence, highest first: command-line options, environment variables (PIGEONHOLE_*), the settings file
+(settings.json in the platform config folder), defaults. Secrets never live here: the refresh token is kept in the
+OS keyring by the desk layer, and a password only ever comes from the environment for headless commands.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import os
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import platformdirs
+
+APP_NAME = "Pigeonhole"
+DEFAULT_API_URL = "https://spaces.nexudus.com"
+ENV_HOME = "PIGEONHOLE_HOME"  # one folder for everything (tests, the demo, portable installs)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def default(cls) -> Paths:
+        home = os.environ.get(ENV_HOME)
+        if home:
+            root = Path(home)
+            return cls(root / "config", root / "data", root / "logs")
+        return cls(
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        )
+
+    @classmethod
+    def under(cls, root: Path) -> Paths:
+        return cls(root / "config", root / "data", root / "logs")
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    @property
+    def default_db_url(self) -> str:
+        return f"sqlite:///{self.data_dir / 'pigeonhole.sqlite3'}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "pigeonhole.log"
+
+    def ensure(self) -> None:
+        for d in (self.config_dir, self.data_dir, self.log_dir):
+            d.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+@dataclass
+class Settings:
+    """Non-secret settings, saved as JSON."""
+
+    api_url: str = DEFAULT_API_URL
+    username: str = ""
+    db_url: str = ""  # empty: SQLite in the data folder
+    business_id: int | None = None
+    client_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # one per installation
+    shelf: str = ""
+    sync_interval_minutes: int = 10
+
+    @classmethod
+    def load(cls, paths: Paths) -> Settings:
+        data: dict[str, object] = {}
+        try:
+            data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:
+            log.warning("Settings file %s unreadable (%s); using defaults", paths.settings_file, exc)
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        settings = cls(**known)  # type: ignore[arg-type]
+        if "client_id" not in data:
+            settings.save(paths)
+        return settings
+
+    def save(self, paths: Paths) -> None:
+        paths.ensure()
+        tmp = paths.settings_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        os.replace(tmp, paths.settings_file)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What a headless command needs to reach Nexudus. The password is only ever read from the environment."""
+
+    api_url: str
+    username: str
+    password: str
+    totp: str
+    client_id: str
+
+
+def resolve_db_url(paths: Paths, settings: Settings, cli_value: str | None = None) -> str:
+    return cli_value or os.environ.get("PIGEONHOLE_DB") or settings.db_url or paths.default_db_url
+
+
+def resolve_connection(settings: Settings) -> Connection:
+    return Connection(
+        api_url=os.environ.get("PIGEONHOLE_API_URL") or settings.api_url or DEFAULT_API_URL,
+        username=os.environ.get("PIGEONHOLE_USERNAME") or settings.username,
+        password=os.environ.get("PIGEONHOLE_PASSWORD", ""),
+        totp=os.environ.get("PIGEONHOLE_TOTP", ""),
+        client_id=settings.client_id,
+    )
+
+
+def is_loopback_url(url: str) -> bool:
+    host = (urlparse(url).hostname or "").lower()
+    return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+def check_url_is_safe(url: str) -> None:
+    """HTTPS for anything that is not loopback."""
+    parsed = urlparse(url)
+    if parsed.scheme == "https":
+        return
+    if parsed.scheme == "http" and is_loopback_url(url):
+        return
+    raise ValueError(f"Refusing {url!r}: use https:// (plain http is only allowed on this computer, 127.0.0.1).")
+
+
+def setup_logging(paths: Paths, level: int = logging.INFO) -> Path:
+    """A rotating log file in the platform log folder; returns its path."""
+    paths.log_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(level)
+    return paths.log_file

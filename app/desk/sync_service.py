@@ -1,0 +1,145 @@
+"""Sync for the desk: pull the directory, then send what is waiting; and the status the desk shows.
+
+`SyncService.run(context, full=False)` runs on a background thread (the UI's TaskRunner, channel "sync"): it pulls
+the directory (progress reported through `context.report(done, total)`, cancelled through `context.cancel`) and
+then flushes the outbox. It returns a `SyncOutcome` with the pull's `SyncReport` (the desk hands it to the intake's
+matching index) and the flush report. Being offline is not a bug: a `NetworkError` is remembered (the status bar
+says "Offline") and re-raised for the caller to show in plain words.
+
+`status()` is cheap (one store query) and safe from any thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from app.nexudus.errors import AuthenticationError, NetworkError, NexudusError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from app.nexudus.client import NexudusClient
+
+log = logging.getLogger(__name__)
+
+
+class JobContext(Protocol):
+    """What a background job receives (app.ui.tasks.TaskContext satisfies it)."""
+
+    cancel: threading.Event
+    report: Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class DeskStatus:
+    """Everything the status bar shows, as plain values."""
+
+    online: bool | None  # None: not tried yet this run
+    last_sync: datetime | None  # naive UTC
+    pending: int
+    failed: int
+    paused: bool = False
+    problem: str = ""  # plain words: why the last sync or send did not work
+    contracts: int = 0
+    contacts: int = 0
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    report: Any  # app.sync.directory.SyncReport (None when cancelled before the pull finished)
+    flush: Any  # app.sync.outbox.FlushReport (None when the pull failed or was cancelled)
+    cancelled: bool = False
+
+
+def describe_last_sync(last: datetime | None, now: datetime | None = None) -> str:
+    """'Synced just now' / 'Synced 2 min ago' / 'Synced 3 h ago' / 'Synced on 4 Mar' / 'Not synced yet'."""
+    if last is None:
+        return "Not synced yet"
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    seconds = max(0, int((now - last).total_seconds()))
+    if seconds < 60:
+        return "Synced just now"
+    if seconds < 3600:
+        return f"Synced {seconds // 60} min ago"
+    if seconds < 86400:
+        return f"Synced {seconds // 3600} h ago"
+    return f"Synced on {last.day} {last.strftime('%b')}"
+
+
+class SyncService:
+    def __init__(self, engine: Engine, client_factory: Callable[[], NexudusClient]) -> None:
+        self._engine = engine
+        self._client_factory = client_factory
+        self._lock = threading.Lock()
+        self._online: bool | None = None
+        self._problem = ""
+
+    @property
+    def online(self) -> bool | None:
+        return self._online
+
+    def run(self, context: JobContext, full: bool = False) -> SyncOutcome:
+        from app.sync.directory import pull_directory
+        from app.sync.outbox import OutboxSender
+
+        try:
+            with self._client_factory() as client:
+                report = pull_directory(self._engine, client, full=full, progress=context.report,
+                                        cancel=context.cancel)
+                if context.cancel.is_set():
+                    self._remember(True, "")
+                    return SyncOutcome(report, None, cancelled=True)
+                flush = OutboxSender(self._engine, client).flush(cancel=context.cancel)
+        except NetworkError as exc:
+            self._remember(False, exc.user_message)
+            raise
+        except NexudusError as exc:
+            self._remember(True, exc.user_message)
+            raise
+        self._remember(True, "")
+        return SyncOutcome(report, flush, cancelled=context.cancel.is_set())
+
+    def send_waiting(self, context: JobContext) -> Any:
+        """Only flush the outbox (after recording something, without pulling the directory)."""
+        from app.sync.outbox import OutboxSender
+
+        try:
+            with self._client_factory() as client:
+                flush = OutboxSender(self._engine, client).flush(cancel=context.cancel)
+        except NetworkError as exc:
+            self._remember(False, exc.user_message)
+            raise
+        except AuthenticationError as exc:
+            self._remember(True, exc.user_message)
+            raise
+        self._remember(True, "")
+        return flush
+
+    def status(self) -> DeskStatus:
+        from app.store.engine import session_scope
+        from app.store.queries import status_summary
+
+        with session_scope(self._engine) as session:
+            s = status_summary(session)
+        with self._lock:
+            online, problem = self._online, self._problem
+        return DeskStatus(
+            online=online,
+            last_sync=s.last_sync,
+            pending=s.outbox_pending,
+            failed=s.outbox_failed,
+            paused=bool(getattr(s, "outbox_paused", False)),
+            problem=problem,
+            contracts=s.contracts,
+            contacts=s.contacts,
+        )
+
+    def _remember(self, online: bool, problem: str) -> None:
+        with self._lock:
+            self._online = online
+            self._problem = problem

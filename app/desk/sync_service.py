@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,8 +31,18 @@ log = logging.getLogger(__name__)
 class JobContext(Protocol):
     """What a background job receives (app.ui.tasks.TaskContext satisfies it)."""
 
-    cancel: threading.Event
-    report: Callable[[int, int], None]
+    @property
+    def cancel(self) -> threading.Event: ...
+
+    def report(self, done: int, total: int) -> None: ...
+
+
+@dataclass
+class PlainContext:
+    """A JobContext for running a job on the calling thread (the demo's first sync, scripts, tests)."""
+
+    cancel: threading.Event = field(default_factory=threading.Event)
+    report: Callable[[int, int], None] = lambda done, total: None
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,7 @@ class DeskStatus:
     """Everything the status bar shows, as plain values."""
 
     online: bool | None  # None: not tried yet this run
-    last_sync: datetime | None  # naive UTC
+    last_sync: datetime | None  # UTC
     pending: int
     failed: int
     paused: bool = False
@@ -60,7 +70,11 @@ def describe_last_sync(last: datetime | None, now: datetime | None = None) -> st
     """'Synced just now' / 'Synced 2 min ago' / 'Synced 3 h ago' / 'Synced on 4 Mar' / 'Not synced yet'."""
     if last is None:
         return "Not synced yet"
+    if last.tzinfo is not None:
+        last = last.astimezone(UTC).replace(tzinfo=None)
     now = now or datetime.now(UTC).replace(tzinfo=None)
+    if now.tzinfo is not None:
+        now = now.astimezone(UTC).replace(tzinfo=None)
     seconds = max(0, int((now - last).total_seconds()))
     if seconds < 60:
         return "Synced just now"

@@ -1,0 +1,189 @@
+"""What goes into the Pigeonhole bundle. Read by `pigeonhole.spec` and by tests/integration/test_packaging.py.
+
+Plain Python (no PyInstaller import), so the test suite can check the manifest without building anything.
+
+Rules:
+- name and version come from pyproject.toml ([project] name / version), never from a second copy here;
+- every file the app opens at run time is data: `resources/` (icons, style sheet, .desktop entry) and every
+  non-Python file inside the `app` package (Alembic's script template, the matcher's nickname tables, the
+  sandbox's country and name lists, ...), kept at the same relative path so `Path(__file__).parent / ...` and
+  `sys._MEIPASS / "resources"` find them in the bundle exactly as in a source tree;
+- Alembic loads migration scripts by file path, not by import, so `app/store/migrations/**.py` are data too.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_PACKAGE = "app"
+MIGRATIONS = Path("app/store/migrations")  # relative to ROOT; migration scripts are loaded by path
+BUNDLE_IDENTIFIER = "org.pigeonhole.desk"
+DISPLAY_NAME = "Pigeonhole"
+ENTRY_SCRIPT = Path("packaging/entry.py")
+
+# Never shipped: caches, compiled files, editor and test leftovers.
+_SKIP_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+_SKIP_SUFFIXES = {".pyc", ".pyo", ".pyi", ".orig", ".rej", ".swp"}
+_SKIP_NAMES = {"py.typed", ".DS_Store"}
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    name: str  # distribution name, e.g. "pigeonhole": the executable and folder name
+    version: str  # e.g. "0.1.0"
+
+    @property
+    def numeric_version(self) -> str:
+        """A.B.C.D for Windows version resources and CFBundleVersion (non-numeric parts dropped)."""
+        parts: list[str] = []
+        for piece in self.version.replace("-", ".").split("."):
+            digits = "".join(ch for ch in piece if ch.isdigit())
+            if digits:
+                parts.append(str(int(digits)))
+            if len(parts) == 4:
+                break
+        parts += ["0"] * (4 - len(parts))
+        return ".".join(parts)
+
+
+def project_info(root: Path = ROOT) -> ProjectInfo:
+    with (root / "pyproject.toml").open("rb") as fh:
+        project = tomllib.load(fh)["project"]
+    return ProjectInfo(name=str(project["name"]), version=str(project["version"]))
+
+
+def _shipped(path: Path) -> bool:
+    if any(part in _SKIP_DIRS for part in path.parts):
+        return False
+    return path.is_file() and path.suffix not in _SKIP_SUFFIXES and path.name not in _SKIP_NAMES
+
+
+def runtime_data_files(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(source file, destination folder inside the bundle) for every data file, sorted, one entry per file."""
+    found: list[Path] = []
+    resources = root / "resources"
+    if resources.is_dir():
+        found += [p for p in resources.rglob("*") if _shipped(p)]
+    package = root / APP_PACKAGE
+    found += [p for p in package.rglob("*") if _shipped(p) and p.suffix != ".py"]
+    migrations = root / MIGRATIONS
+    if migrations.is_dir():
+        found += [p for p in migrations.rglob("*.py") if _shipped(p)]
+    entries = {(str(p), str(p.parent.relative_to(root))) for p in found}
+    return sorted(entries)
+
+
+# Modules PyInstaller cannot see: imported by name at run time, through entry points, or from C code.
+HIDDEN_IMPORTS: tuple[str, ...] = (
+    # SQLAlchemy picks its dialect and driver from the URL string.
+    "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.sqlite.pysqlite",
+    "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "sqlalchemy.sql.default_comparator",
+    # psycopg 3 loads its C implementation (psycopg[binary]) with importlib.
+    "psycopg",
+    "psycopg_binary",
+    "psycopg_binary.pq",
+    "psycopg_binary._psycopg",
+    # Alembic's runtime pieces used by programmatic configs and by migration scripts.
+    "alembic",
+    "alembic.command",
+    "alembic.config",
+    "alembic.op",
+    "alembic.context",
+    "alembic.runtime.migration",
+    "alembic.script",
+    "alembic.ddl.sqlite",
+    "alembic.ddl.postgresql",
+    "sqlmodel.sql.sqltypes",
+    # keyring finds its backends through entry points; PyInstaller's keyring hook adds keyring.backends.*.
+    "keyring.backends.null",
+    "keyring.backends.fail",
+    "keyring.backends.chainer",
+)
+
+# Packages whose submodules are all bundled (our own code is imported lazily from app.cli and the desk).
+COLLECT_SUBMODULES: tuple[str, ...] = ("app", "keyring.backends")
+
+# Distributions whose metadata must be present (importlib.metadata at run time).
+COPY_METADATA: tuple[str, ...] = ("keyring", "pigeonhole")
+
+# Never bundled: Qt modules the desk does not use (each drags in large shared libraries), dev tools, test code.
+QT_EXCLUDES: tuple[str, ...] = tuple(
+    f"PySide6.{m}"
+    for m in (
+        "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender", "QtBluetooth",
+        "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner", "QtGraphs", "QtGraphsWidgets",
+        "QtHelp", "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets", "QtNetwork",
+        "QtNetworkAuth", "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets", "QtPositioning",
+        "QtQml", "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets", "QtRemoteObjects",
+        "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine",
+        "QtTest", "QtTextToSpeech", "QtUiTools", "QtWebChannel", "QtWebEngineCore", "QtWebEngineQuick",
+        "QtWebEngineWidgets", "QtWebSockets", "QtWebView", "QtXml",
+    )
+)
+EXCLUDES: tuple[str, ...] = (
+    *QT_EXCLUDES,
+    "tkinter",
+    "_tkinter",
+    "pytest",
+    "pytestqt",
+    "_pytest",
+    "mypy",
+    "ruff",
+    "importlinter",
+    "grimp",
+    "IPython",
+    "PyInstaller",
+    "tests",
+)
+
+# Qt plug-ins and libraries for embedded/kiosk displays a reception PC never uses (the desk needs xcb and
+# wayland for real screens, offscreen for --self-test). Matched against bundle destination paths.
+QT_BINARY_DROPS: tuple[str, ...] = (
+    "*/plugins/platforms/libqeglfs*",
+    "*/plugins/platforms/libqlinuxfb*",
+    "*/plugins/platforms/libqminimal*",
+    "*/plugins/platforms/libqminimalegl*",
+    "*/plugins/platforms/libqvnc*",
+    "*/plugins/platforms/libqvkkhrdisplay*",
+    "*/plugins/egldeviceintegrations/*",
+    "*/plugins/generic/*",
+    "*/lib/libQt6EglFSDeviceIntegration*",
+    "*/lib/libQt6EglFsKmsSupport*",
+    "*/lib/libQt6EglFsKmsGbmSupport*",
+    "*/lib/libQt6Pdf*",
+    "*/lib/libQt6Qml*",
+    "*/lib/libQt6Quick*",
+    "*/lib/libQt6VirtualKeyboard*",
+    "*/plugins/platforminputcontexts/libqtvirtualkeyboardplugin*",
+    "*/plugins/imageformats/libqpdf*",
+    # The GTK3 platform theme loads the system's GTK; bundling the build machine's cairo/pango next to it invites
+    # version clashes, and the desk draws its own Fusion palette anyway.
+    "*/plugins/platformthemes/libqgtk3*",
+    "/libcairo*.so*",
+    "/libpango*.so*",
+    "/libgdk_pixbuf*.so*",
+    "/libatk*.so*",
+    "/libpixman*.so*",
+)
+
+
+def keep_binary(dest_name: str) -> bool:
+    """False for Qt pieces listed in QT_BINARY_DROPS (dest_name uses the bundle's relative path)."""
+    normalized = "/" + dest_name.replace("\\", "/")
+    return not any(fnmatch.fnmatch(normalized, pattern) for pattern in QT_BINARY_DROPS)
+
+
+MACOS_INFO_PLIST: dict[str, object] = {
+    "NSHighResolutionCapable": True,
+    "NSRequiresAquaSystemAppearance": False,  # follow the system's dark mode
+    "LSApplicationCategoryType": "public.app-category.business",
+    "LSMinimumSystemVersion": "11.0",
+    "NSPrincipalClass": "NSApplication",
+}

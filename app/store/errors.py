@@ -1,0 +1,17 @@
+"""Errors the desk can show as they are (`user_message`)."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.user_message = message
+
+
+class RecordNotFound(StoreError):
+    """The contract, contact, delivery or outbox entry does not exist (any more)."""
+
+
+class InvalidOperation(StoreError):
+    """The action does not apply to the record in its current state (e.g. collecting a voided delivery)."""

@@ -1,0 +1,246 @@
+"""The local database: SQLModel tables.
+
+Directory tables (businesses, countries, coworkers, contracts) are keyed by the Nexudus Id (64-bit): they are only
+ever pulled from the server. Contacts and deliveries can be created at the desk before the server knows them, so
+they have their own local integer key and a `nexudus_id` (unique where set) filled in once the server answers.
+
+All datetimes are naive UTC. Relations between directory tables carry no foreign keys on purpose: the directory is
+pulled page by page in any order, and the server may delete a contract whose contacts we still hold. Local-only
+relations (a delivery or alias pointing at a contact row) do have foreign keys.
+
+Do not change a table here without adding an Alembic revision under app/store/migrations/versions/.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Table, Text
+from sqlmodel import Field, SQLModel
+
+
+def _big(*, primary_key: bool = False, nullable: bool = True, unique: bool = False, index: bool = False) -> Column[int]:
+    return Column(BigInteger, primary_key=primary_key, nullable=nullable, unique=unique, index=index,
+                  autoincrement=False)
+
+
+class LocalState:
+    """Values of `local_state` on contacts and deliveries."""
+
+    SYNCED = "synced"
+    PENDING = "pending"
+    FAILED = "failed"
+
+
+class OutboxState:
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    PAUSED = "paused"
+    DISCARDED = "discarded"
+
+    OPEN = ("pending", "sending", "failed", "paused")
+
+
+class OutboxKind:
+    CREATE_CONTACT = "create_contact"
+    CREATE_DELIVERY = "create_delivery"
+    COLLECT_DELIVERIES = "collect_deliveries"
+    VOID_DELIVERY = "void_delivery"
+
+
+class Business(SQLModel, table=True):
+    __tablename__ = "businesses"
+    id: int = Field(sa_column=_big(primary_key=True, nullable=False))
+    name: str = ""
+    root_location_id: int | None = Field(default=None, sa_column=_big())
+    updated_on: datetime | None = None
+
+
+class Country(SQLModel, table=True):
+    __tablename__ = "countries"
+    id: int = Field(sa_column=_big(primary_key=True, nullable=False))
+    name: str = ""
+    two_digits_code: str = ""
+    culture: str = ""
+    updated_on: datetime | None = None
+
+
+class Coworker(SQLModel, table=True):
+    __tablename__ = "coworkers"
+    id: int = Field(sa_column=_big(primary_key=True, nullable=False))
+    full_name: str = ""
+    email: str = ""
+    company_name: str = ""
+    billing_name: str = ""
+    nick_name: str = ""
+    coworker_type: int | None = None
+    active: bool = True
+    updated_on: datetime | None = None
+    synced_at: datetime | None = None
+
+
+class Contract(SQLModel, table=True):
+    __tablename__ = "contracts"
+    id: int = Field(sa_column=_big(primary_key=True, nullable=False))
+    coworker_id: int | None = Field(default=None, sa_column=_big(index=True))
+    holder_name: str = ""  # CoworkerFullName as the contract listing echoes it
+    company_name: str = ""
+    billing_name: str = ""
+    email: str = ""
+    business_id: int | None = Field(default=None, sa_column=_big())  # IssuedById: the location
+    tariff_id: int | None = Field(default=None, sa_column=_big())
+    tariff_name: str = ""
+    active: bool = True
+    cancelled: bool = False
+    cancellation_date: datetime | None = None
+    start_date: datetime | None = None
+    po_box: str = ""
+    delivery_instructions: str = ""
+    handling_mail: int = 0
+    handling_parcels: int = 0
+    handling_checks: int = 0
+    handling_publicity: int = 0
+    gone: bool = False  # deleted on the server, kept because local rows point at it
+    updated_on: datetime | None = None
+    synced_at: datetime | None = None
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contacts"
+    id: int | None = Field(default=None, primary_key=True)
+    nexudus_id: int | None = Field(default=None, sa_column=_big(unique=True))
+    contract_id: int = Field(sa_column=_big(nullable=False, index=True))
+    coworker_id: int | None = Field(default=None, sa_column=_big(index=True))
+    contact_type: int = 1
+    full_name: str = ""
+    email: str = ""
+    date_of_birth: date | None = None  # never logged
+    address: str = ""
+    post_code: str = ""
+    city_name: str = ""
+    state: str = ""
+    country_id: int | None = Field(default=None, sa_column=_big())
+    phone_number: str = ""
+    notes: str = ""
+    coworker_full_name: str = ""  # server echo, used when the coworker row is missing
+    aml_check_status: int = 0
+    aml_check_date: datetime | None = None
+    aml_notes: str = ""
+    aml_cleared_by: str = ""
+    aml_cleared_on: datetime | None = None
+    unique_id: str = ""
+    system_id: str = Field(default="", index=True)
+    created_on: datetime | None = None
+    updated_on: datetime | None = None
+    updated_by: str = ""
+    local_state: str = LocalState.SYNCED
+    gone: bool = False
+    synced_at: datetime | None = None
+
+
+class Delivery(SQLModel, table=True):
+    __tablename__ = "deliveries"
+    id: int | None = Field(default=None, primary_key=True)
+    nexudus_id: int | None = Field(default=None, sa_column=_big(unique=True))
+    contract_id: int | None = Field(default=None, sa_column=_big(index=True))
+    contact_row_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), index=True))
+    coworker_id: int | None = Field(default=None, sa_column=_big())
+    business_id: int | None = Field(default=None, sa_column=_big())
+    name: str = ""
+    location: str = ""
+    shelf: str = ""
+    delivery_type: int = 1
+    received_by: str = ""
+    tracking_number: str = Field(default="", index=True)
+    carrier: str = ""
+    label_text: str = ""
+    match_decision: str = ""
+    match_confidence: float | None = None
+    match_reasons: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    notes: str = ""
+    created_at: datetime = Field(index=True)
+    created_by: str = ""
+    collected_at: datetime | None = None
+    collected_by: str = ""
+    collected_for: str = ""
+    voided_at: datetime | None = None
+    voided_by: str = ""
+    void_reason: str = ""
+    system_id: str = ""
+    local_state: str = LocalState.PENDING
+
+
+class Alias(SQLModel, table=True):
+    __tablename__ = "aliases"
+    id: int | None = Field(default=None, primary_key=True)
+    text: str
+    normalized: str = Field(index=True)
+    contract_id: int = Field(sa_column=_big(nullable=False, index=True))
+    contact_row_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("contacts.id"), index=True))
+    created_by: str = ""
+    created_at: datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str
+    action: str
+    subject: str = ""
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class OutboxEntry(SQLModel, table=True):
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)  # strict send order
+    kind: str
+    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    system_id: str = Field(index=True)  # the marker UUID put in SystemId (or in Notes for commands)
+    state: str = Field(default=OutboxState.PENDING, index=True)
+    attempts: int = 0
+    last_error: str = ""
+    field_errors: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    contact_row_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("contacts.id")))
+    delivery_row_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("deliveries.id")))
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+    created_by: str = ""
+
+
+class SyncState(SQLModel, table=True):
+    __tablename__ = "sync_state"
+    resource: str = Field(primary_key=True)  # Resource.name, or "outbox" for the outbox pause flag
+    last_full_sync: datetime | None = None
+    high_water: datetime | None = None  # the largest server UpdatedOn seen in a completed pass
+    last_run_at: datetime | None = None
+    last_status: str = ""
+    last_message: str = ""
+    runs_since_full: int = 0
+
+
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+# Core handles for bulk statements and typed column access (`contracts_table.c.company_name`).
+businesses_table = _table(Business)
+countries_table = _table(Country)
+coworkers_table = _table(Coworker)
+contracts_table = _table(Contract)
+contacts_table = _table(Contact)
+deliveries_table = _table(Delivery)
+aliases_table = _table(Alias)
+audit_table = _table(AuditEntry)
+outbox_table = _table(OutboxEntry)
+sync_state_table = _table(SyncState)
+
+Index("ix_contacts_local_state", contacts_table.c.local_state)
+Index("ix_deliveries_collected_at", deliveries_table.c.collected_at)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+import app.store as store
 from app.nexudus.errors import AuthenticationError, NetworkError, NexudusError
 
 if TYPE_CHECKING:
@@ -135,11 +136,8 @@ class SyncService:
         return flush
 
     def status(self) -> DeskStatus:
-        from app.store.engine import session_scope
-        from app.store.queries import status_summary
-
-        with session_scope(self._engine) as session:
-            s = status_summary(session)
+        with store.session_scope(self._engine, readonly=True) as session:
+            s = store.status_summary(session)
         with self._lock:
             online, problem = self._online, self._problem
         return DeskStatus(
@@ -147,7 +145,7 @@ class SyncService:
             last_sync=s.last_sync,
             pending=s.outbox_pending,
             failed=s.outbox_failed,
-            paused=bool(getattr(s, "outbox_paused", False)),
+            paused=s.outbox_paused,
             problem=problem,
             contracts=s.contracts,
             contacts=s.contacts,

@@ -30,6 +30,18 @@ _QT_LEVELS = {
 }
 
 
+def user_message_of(exc: BaseException) -> str | None:
+    """The plain-words message of an error the person at the desk can act on; None for a bug."""
+    from app.desk.deliveries import DeskInputError
+    from app.nexudus.errors import NexudusError
+    from app.store.engine import DatabaseError
+    from app.store.errors import StoreError
+
+    if isinstance(exc, (NexudusError, StoreError, DeskInputError, DatabaseError)):
+        return str(exc.user_message)
+    return None
+
+
 def crash_text(log_file: Path) -> str:
     return (
         "Something went wrong inside Pigeonhole. Your work so far is saved.\n\n"

@@ -1,0 +1,163 @@
+"""Deliveries at the desk: the lists (today, not collected yet with age, all), hand-over, void, CSV export.
+
+Everything is recorded locally first (the store writes the row, an audit entry and the outbox entry in one
+transaction) and sent to Nexudus by the sync. Rows are the store's plain `DeliveryRow` dataclasses; the helpers
+below turn them into the words the desk shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import app.store as store
+from app.nexudus.enums import DeliveryType
+from app.store.records import DeliveryRow
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryView(StrEnum):
+    TODAY = "today"
+    UNCOLLECTED = "uncollected"
+    ALL = "all"
+
+
+VIEW_LABELS: dict[DeliveryView, str] = {
+    DeliveryView.TODAY: "Today",
+    DeliveryView.UNCOLLECTED: "Not collected yet",
+    DeliveryView.ALL: "All",
+}
+
+TYPE_LABELS: dict[DeliveryType, str] = {
+    DeliveryType.NONE: "Item",
+    DeliveryType.MAIL: "Letter",
+    DeliveryType.PARCEL: "Parcel",
+    DeliveryType.CHECK: "Cheque",
+    DeliveryType.PUBLICITY: "Publicity",
+    DeliveryType.OTHER: "Other",
+}
+
+CSV_HEADER = (
+    "Received", "Recipient", "Company", "Type", "Shelf", "Tracking number", "Carrier", "Received by", "Status",
+    "Collected", "Collected by", "Collected for", "Voided", "Void reason", "Notes", "Local id", "Nexudus id",
+)
+
+
+class DeskInputError(ValueError):
+    """Something the person at the desk must fill in or correct; `user_message` says what."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+def type_label(delivery_type: DeliveryType | int) -> str:
+    try:
+        return TYPE_LABELS[DeliveryType(delivery_type)]
+    except ValueError:
+        return "Item"
+
+
+def describe_age(age: timedelta) -> str:
+    """'5 min', '3 h', '2 days', '3 weeks'."""
+    minutes = max(0, int(age.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours} h"
+    days = hours // 24
+    if days < 14:
+        return "1 day" if days == 1 else f"{days} days"
+    return f"{days // 7} weeks"
+
+
+def status_label(row: DeliveryRow) -> str:
+    """What happened to it, in the desk's words."""
+    if row.voided_at is not None:
+        return "Voided"
+    sent = {"synced": "Sent", "pending": "Waiting to send", "failed": "Needs attention"}.get(row.local_state, "")
+    if row.collected_at is not None:
+        return f"Collected · {sent}" if sent and sent != "Sent" else "Collected"
+    return sent or row.local_state
+
+
+def recipient_label(row: DeliveryRow) -> str:
+    return row.recipient_name or row.name or "—"
+
+
+def _local(dt: datetime | None) -> str:
+    if dt is None:
+        return ""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def local_time(dt: datetime | None) -> str:
+    """A store timestamp (UTC) as local wall-clock time, for screens and exports."""
+    return _local(dt)
+
+
+def csv_row(row: DeliveryRow) -> list[str]:
+    return [
+        _local(row.created_at), recipient_label(row), row.company_name, type_label(row.delivery_type),
+        row.shelf or row.location, row.tracking_number, row.carrier, row.received_by, status_label(row),
+        _local(row.collected_at), row.collected_by, row.collected_for, _local(row.voided_at), row.void_reason,
+        row.notes, str(row.delivery_id), "" if row.nexudus_id is None else str(row.nexudus_id),
+    ]
+
+
+def write_csv(rows: Sequence[DeliveryRow], path: Path) -> int:
+    """Write the rows as CSV (UTF-8 with a BOM so spreadsheet programs read accents right); returns the count."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CSV_HEADER)
+        for row in rows:
+            writer.writerow(csv_row(row))
+    log.info("Exported %d deliveries to %s", len(rows), path)
+    return len(rows)
+
+
+class DeliveriesService:
+    def __init__(self, engine: Engine, actor: str, business_id: int | None = None) -> None:
+        self._engine = engine
+        self.actor = actor
+        self.business_id = business_id
+
+    def list(self, view: DeliveryView | str, text: str = "", limit: int = 2000) -> list[DeliveryRow]:
+        with store.session_scope(self._engine, readonly=True) as session:
+            return list(store.list_deliveries(session, DeliveryView(view).value, text=text.strip(),
+                                              business_id=self.business_id, limit=limit))
+
+    def collect(self, delivery_ids: Sequence[int], collected_by: str, for_whom: str) -> None:
+        if not delivery_ids:
+            raise DeskInputError("Choose the deliveries being handed over.")
+        if not collected_by.strip():
+            raise DeskInputError("Write the name of the person collecting.")
+        with store.session_scope(self._engine) as session:
+            store.collect_deliveries(session, list(delivery_ids), collected_by.strip(), for_whom.strip(), self.actor)
+
+    def void(self, delivery_id: int, reason: str) -> None:
+        if not reason.strip():
+            raise DeskInputError("Say why this delivery is voided (for example “logged twice”).")
+        with store.session_scope(self._engine) as session:
+            store.void_delivery(session, delivery_id, reason.strip(), self.actor)
+
+    @staticmethod
+    def export_csv(rows: Sequence[DeliveryRow], path: Path) -> int:
+        return write_csv(rows, path)
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC)

@@ -1,0 +1,378 @@
+"""Deliveries: today, not collected yet (with how long they have waited), all; filter; hand over; void; export.
+
+Lists load on the task runner (channel "deliveries", latest only). Hand-over and void ask for the few words they
+need in a small dialog, record locally at once and are sent by the next sync.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.desk.deliveries import (
+    VIEW_LABELS,
+    DeliveriesService,
+    DeliveryRow,
+    DeliveryView,
+    describe_age,
+    local_time,
+    recipient_label,
+    status_label,
+    type_label,
+)
+from app.ui.crash import user_message_of
+from app.ui.models import SORT_ROLE, Column, RowTableModel
+from app.ui.tasks import TaskRunner
+from app.ui.theme import Tone, tone_color
+
+log = logging.getLogger(__name__)
+
+
+def _status_tone(row: DeliveryRow) -> Tone | None:
+    if row.voided_at is not None:
+        return Tone.MUTED
+    if row.local_state == "failed":
+        return Tone.PROBLEM
+    if row.local_state == "pending":
+        return Tone.WAITING
+    return Tone.OK if row.collected_at is not None else None
+
+
+def _age_tone(row: DeliveryRow) -> Tone | None:
+    if row.collected_at is None and row.voided_at is None and row.age.days >= 7:
+        return Tone.PROBLEM
+    return None
+
+
+def _details(row: DeliveryRow) -> str:
+    lines = [f"Label: {row.label_text}" if row.label_text else "", f"Notes: {row.notes}" if row.notes else ""]
+    if row.collected_at:
+        lines.append(f"Collected {local_time(row.collected_at)} by {row.collected_by}"
+                     + (f" for {row.collected_for}" if row.collected_for else ""))
+    if row.voided_at:
+        lines.append(f"Voided {local_time(row.voided_at)} by {row.voided_by}: {row.void_reason}")
+    return "\n".join(x for x in lines if x)
+
+
+DELIVERY_COLUMNS: list[Column[DeliveryRow]] = [
+    Column("Received", lambda r: local_time(r.created_at), sort_key=lambda r: r.created_at.timestamp()),
+    Column("Waiting", lambda r: "" if r.collected_at or r.voided_at else describe_age(r.age), tone=_age_tone,
+           sort_key=lambda r: r.age.total_seconds(), align_right=True, header_tip="How long it has been here"),
+    Column("Recipient", recipient_label, tooltip=_details),
+    Column("Company", lambda r: r.company_name),
+    Column("Type", lambda r: type_label(r.delivery_type)),
+    Column("Shelf", lambda r: r.shelf or r.location),
+    Column("Tracking", lambda r: f"{r.carrier} {r.tracking_number}".strip()),
+    Column("Status", status_label, tone=_status_tone, tooltip=_details),
+]
+
+
+class CollectDialog(QDialog):
+    """Who is collecting, and for whom."""
+
+    def __init__(self, rows: list[DeliveryRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Hand over")
+        self.setAccessibleName("Hand over deliveries")
+        names = sorted({recipient_label(r) for r in rows})
+        summary = QLabel(f"Handing over {len(rows)} item{'s' if len(rows) != 1 else ''} for {', '.join(names)}.")
+        summary.setWordWrap(True)
+        self.collected_by = QLineEdit()
+        self.collected_by.setAccessibleName("Collected by")
+        self.collected_by.setPlaceholderText("Name of the person taking it")
+        self.for_whom = QLineEdit(", ".join(names))
+        self.for_whom.setAccessibleName("Collected for")
+        self.error = QLabel()
+        self.error.setObjectName("errorMessage")
+        self.error.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow("Collected &by", self.collected_by)
+        form.addRow("&For", self.for_whom)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("&Hand over")
+        ok.setAccessibleName("Hand over")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.collected_by.setFocus()
+
+    def _check(self) -> None:
+        if not self.collected_by.text().strip():
+            self.error.setText("Write the name of the person collecting.")
+            self.error.show()
+            self.collected_by.setFocus()
+            return
+        self.accept()
+
+
+class VoidDialog(QDialog):
+    """Why this delivery is voided (kept, with the reason, never deleted)."""
+
+    def __init__(self, row: DeliveryRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Void delivery")
+        self.setAccessibleName("Void delivery")
+        info = QLabel(f"Void the {type_label(row.delivery_type).lower()} for {recipient_label(row)}"
+                      f"{' (' + row.company_name + ')' if row.company_name else ''}? It stays in the list, "
+                      "marked void, with your reason.")
+        info.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason")
+        self.reason.setPlaceholderText("e.g. logged twice, wrong recipient")
+        self.error = QLabel()
+        self.error.setObjectName("errorMessage")
+        self.error.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow("&Reason", self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("&Void")
+        ok.setAccessibleName("Void")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.reason.setFocus()
+
+    def _check(self) -> None:
+        if not self.reason.text().strip():
+            self.error.setText("Say why this delivery is voided.")
+            self.error.show()
+            self.reason.setFocus()
+            return
+        self.accept()
+
+
+class DeliveriesView(QWidget):
+    changed = Signal()  # something was recorded (the window refreshes the status bar and sends soon)
+    loaded = Signal(int)  # rows shown
+
+    def __init__(self, service: DeliveriesService, runner: TaskRunner,
+                 report_bug: Callable[[BaseException], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._runner = runner
+        self._report_bug = report_bug
+        self.setAccessibleName("Deliveries")
+
+        self.view_choice = QComboBox()
+        self.view_choice.setAccessibleName("Which deliveries")
+        for view, label in VIEW_LABELS.items():
+            self.view_choice.addItem(label, view.value)
+        self.view_choice.setCurrentIndex(self.view_choice.findData(DeliveryView.UNCOLLECTED.value))
+        show_label = QLabel("&Show")
+        show_label.setBuddy(self.view_choice)
+        self.filter = QLineEdit()
+        self.filter.setAccessibleName("Filter by company or recipient")
+        self.filter.setPlaceholderText("Filter by company or recipient (Ctrl+F)")
+        self.filter.setClearButtonEnabled(True)
+
+        self.model: RowTableModel[DeliveryRow] = RowTableModel(DELIVERY_COLUMNS, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setAccessibleName("Deliveries list")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+
+        self.collect_button = QPushButton("&Hand over… (Ctrl+H)")
+        self.collect_button.setAccessibleName("Hand over the selected deliveries")
+        self.void_button = QPushButton("&Void… (Ctrl+Del)")
+        self.void_button.setAccessibleName("Void the selected delivery")
+        self.export_button = QPushButton("&Export CSV… (Ctrl+E)")
+        self.export_button.setAccessibleName("Export the list as CSV")
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("Number of deliveries shown")
+        self.message = QLabel()
+        self.message.setAccessibleName("Deliveries message")
+        self.message.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(show_label)
+        top.addWidget(self.view_choice)
+        top.addWidget(self.filter, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label)
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.collect_button)
+        bottom.addWidget(self.void_button)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        QWidget.setTabOrder(self.view_choice, self.filter)
+        QWidget.setTabOrder(self.filter, self.table)
+        QWidget.setTabOrder(self.table, self.collect_button)
+        QWidget.setTabOrder(self.collect_button, self.void_button)
+        QWidget.setTabOrder(self.void_button, self.export_button)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(self.refresh)
+        self.view_choice.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.filter.textChanged.connect(lambda _t: self._debounce.start())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.table.doubleClicked.connect(lambda _i: self.collect_selected())
+        self.collect_button.clicked.connect(self.collect_selected)
+        self.void_button.clicked.connect(self.void_selected)
+        self.export_button.clicked.connect(self.export_csv)
+        for keys, slot in (("Ctrl+H", self.collect_selected), ("Ctrl+Del", self.void_selected),
+                           ("Ctrl+E", self.export_csv)):
+            sc = QShortcut(QKeySequence(keys), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+        self._update_buttons()
+
+    # -- API ------------------------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def set_view(self, view: DeliveryView) -> None:
+        self.view_choice.setCurrentIndex(self.view_choice.findData(view.value))
+
+    def refresh(self) -> None:
+        view = DeliveryView(self.view_choice.currentData())
+        self._runner.submit("deliveries", self._service.list, view, self.filter.text(), latest_only=True,
+                            on_result=self._show_rows, on_error=self._failed)
+
+    def selected_rows(self) -> list[DeliveryRow]:
+        rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
+        return [self.model.row_at(r) for r in sorted(rows)]
+
+    def select_rows(self, delivery_ids: set[int]) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        for r in range(self.model.rowCount()):
+            if self.model.row_at(r).delivery_id in delivery_ids:
+                idx = self.proxy.mapFromSource(self.model.index(r, 0))
+                sel.select(idx, QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.setCurrentIndex(idx)
+
+    def collect_selected(self) -> None:
+        rows = [r for r in self.selected_rows() if r.collected_at is None and r.voided_at is None]
+        if not rows:
+            self._say("Choose deliveries that have not been collected yet.", Tone.WAITING)
+            return
+        dialog = CollectDialog(rows, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.collect(rows, dialog.collected_by.text(), dialog.for_whom.text())
+
+    def collect(self, rows: list[DeliveryRow], collected_by: str, for_whom: str) -> None:
+        ids = [r.delivery_id for r in rows]
+        self._runner.submit("deliveries-write", self._service.collect, ids, collected_by, for_whom,
+                            on_result=lambda _r: self._written(f"Handed over {len(ids)} item(s) to {collected_by}."),
+                            on_error=self._failed)
+
+    def void_selected(self) -> None:
+        rows = [r for r in self.selected_rows() if r.voided_at is None]
+        if len(rows) != 1:
+            self._say("Choose one delivery to void.", Tone.WAITING)
+            return
+        dialog = VoidDialog(rows[0], self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.void(rows[0], dialog.reason.text())
+
+    def void(self, row: DeliveryRow, reason: str) -> None:
+        self._runner.submit("deliveries-write", self._service.void, row.delivery_id, reason,
+                            on_result=lambda _r: self._written(f"Voided the delivery for {recipient_label(row)}."),
+                            on_error=self._failed)
+
+    def export_csv(self, path: str | Path | None = None) -> None:
+        if not isinstance(path, (str, Path)):
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export deliveries", str(Path.home() / "deliveries.csv"),
+                                                    "CSV files (*.csv)")
+            if not chosen:
+                return
+            path = chosen
+        rows = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
+                for i in range(self.proxy.rowCount())]
+        try:
+            count = self._service.export_csv(rows, Path(path))
+        except OSError as exc:
+            self._say(f"Could not write {path}: {exc.strerror or exc}")
+            return
+        self._say(f"Exported {count} deliveries to {path}.", Tone.OK)
+
+    # -- internals ------------------------------------------------------------------------------------------
+
+    def _show_rows(self, rows: list[DeliveryRow]) -> None:
+        selected = {r.delivery_id for r in self.selected_rows()}
+        self.model.set_rows(rows)
+        self.count_label.setText(f"{len(rows)} shown")
+        if selected:
+            self.select_rows(selected)
+        self._update_buttons()
+        self.table.resizeColumnsToContents()
+        self.loaded.emit(len(rows))
+
+    def _written(self, text: str) -> None:
+        self._say(text, Tone.OK)
+        self.changed.emit()
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        message = user_message_of(exc)
+        if message is not None:
+            self._say(message)
+            return
+        self._say("That did not work. The details are in the log file.")
+        if self._report_bug is not None:
+            self._report_bug(exc)
+        else:
+            log.error("Deliveries action failed", exc_info=exc)
+
+    def _say(self, text: str, tone: Tone = Tone.PROBLEM) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {tone_color(tone).name()};")
+
+    def _update_buttons(self) -> None:
+        rows = self.selected_rows()
+        self.collect_button.setEnabled(any(r.collected_at is None and r.voided_at is None for r in rows))
+        self.void_button.setEnabled(len(rows) == 1 and rows[0].voided_at is None)

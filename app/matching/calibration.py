@@ -1,0 +1,63 @@
+"""Turn match evidence into a probability, and a probability (with the runner-up's) into a decision.
+
+COEFFICIENTS are a logistic regression fitted by tests/support/fit_calibration.py on labels generated from a
+synthetic directory (tests/support/directory_gen.py + tests/support/label_families.py, seeds 101-103):
+positives are the right contract ranked first, negatives every other contract the matcher proposed,
+including all candidates for strangers. The development set's answers were not used.
+"""
+
+from __future__ import annotations
+
+import math
+
+from app.matching.result import Decision
+
+FEATURE_NAMES = (
+    "bias", "score", "entry_cover", "label_cover", "log_weight", "conflict", "given_missing", "initial_only",
+    "support", "is_org", "stranger_at_company", "alias", "po_box",
+)
+COEFFICIENTS = (-6.0, 9.0, 2.0, 2.0, 0.4, -3.0, -2.5, -0.5, 3.0, 0.0, -0.5, 2.0, 3.0)
+
+AUTO_PROBABILITY = 0.9
+AUTO_MARGIN = 0.3
+NONE_BELOW = 0.2
+
+
+def features(
+    *,
+    score: float,
+    entry_cover: float,
+    label_cover: float,
+    matched_weight: float,
+    conflict: float,
+    given_missing: bool,
+    initial_only: bool,
+    support: float,
+    is_org: bool,
+    stranger_at_company: bool,
+    alias: bool,
+    po_box: bool,
+) -> tuple[float, ...]:
+    return (
+        1.0, score, entry_cover, label_cover, math.log1p(matched_weight), conflict, float(given_missing),
+        float(initial_only), support, float(is_org), float(stranger_at_company), float(alias), float(po_box),
+    )
+
+
+def po_box_only_features() -> tuple[float, ...]:
+    return (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+
+
+def probability(x: tuple[float, ...]) -> float:
+    z = sum(c * v for c, v in zip(COEFFICIENTS, x, strict=True))
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def decide(best: float, runner_up: float) -> Decision:
+    if best >= AUTO_PROBABILITY and best - runner_up >= AUTO_MARGIN:
+        return Decision.AUTO
+    if best < NONE_BELOW:
+        return Decision.NONE
+    return Decision.REVIEW

@@ -1,0 +1,153 @@
+"""From scored (segment, name) pairs to one candidate per contract, a calibrated confidence and a decision."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.matching import calibration
+from app.matching.explain import explain
+from app.matching.label import Label
+from app.matching.records import ContactKind, ContractEntry
+from app.matching.result import Candidate, Decision, MatchResult
+
+if TYPE_CHECKING:
+    from app.matching.index import Entry, Scored
+
+ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
+
+
+@dataclass(slots=True)
+class ContractEvidence:
+    contract_id: int
+    person: Scored | None = None
+    org: Scored | None = None
+    po_box: bool = False
+    supported: bool = False  # person and company both named, on different parts of the label
+    chosen: Scored | None = None
+    features: tuple[float, ...] = ()
+    probability: float = 0.0
+
+
+def _better(a: Scored | None, b: Scored) -> bool:
+    if a is None:
+        return True
+    sa, sb = a.alignment.score, b.alignment.score
+    if abs(sa - sb) > 1e-9:
+        return sb > sa
+    # tie: a real contact beats the holder/company, a directory name beats an alias
+    return (b.entry.contact_id is not None, not b.entry.alias) > (a.entry.contact_id is not None, not a.entry.alias)
+
+
+def _collect(scored: list[Scored], po_contracts: set[int]) -> dict[int, ContractEvidence]:
+    by_contract: dict[int, ContractEvidence] = {}
+    for s in scored:
+        ev = by_contract.get(s.entry.contract_id)
+        if ev is None:
+            ev = by_contract[s.entry.contract_id] = ContractEvidence(s.entry.contract_id)
+        if s.entry.kind in ORG_KINDS:
+            if _better(ev.org, s):
+                ev.org = s
+        elif _better(ev.person, s):
+            ev.person = s
+    for contract_id in po_contracts:
+        by_contract.setdefault(contract_id, ContractEvidence(contract_id)).po_box = True
+    return by_contract
+
+
+def _person_segments(label: Label, org: Scored | None) -> bool:
+    """Does the label name someone besides the company (a part that is not the company's)?"""
+    if org is None:
+        return False
+    return any(not seg.overlaps(org.segment) and not seg.org_like for seg in label.segments)
+
+
+def _evaluate(ev: ContractEvidence, label: Label) -> None:
+    person, org = ev.person, ev.org
+    sp = person.alignment.score if person else 0.0
+    so = org.alignment.score if org else 0.0
+    ev.supported = bool(person and org and not person.segment.overlaps(org.segment) and so >= 0.5 and sp > 0.0)
+    if person and (ev.supported or sp >= so):
+        ev.chosen = person
+    else:
+        ev.chosen = org or person
+    chosen = ev.chosen
+    stranger_at_company = chosen is org and org is not None and _person_segments(label, org)
+    if chosen is None:
+        ev.features = calibration.po_box_only_features()
+    else:
+        a = chosen.alignment
+        ev.features = calibration.features(
+            score=a.score,
+            entry_cover=a.entry_cover,
+            label_cover=a.label_cover,
+            matched_weight=a.matched_weight,
+            conflict=a.conflict,
+            given_missing=a.given_missing and not ev.supported,
+            initial_only=all(p[3].name == "INITIAL" for p in a.pairs[:-1]) and len(a.pairs) >= 2,
+            support=so if ev.supported else 0.0,
+            is_org=chosen.entry.kind in ORG_KINDS,
+            stranger_at_company=stranger_at_company,
+            alias=chosen.entry.alias,
+            po_box=ev.po_box,
+        )
+    ev.probability = calibration.probability(ev.features)
+
+
+def rank_and_decide(
+    label: Label,
+    scored: list[Scored],
+    po_contracts: set[int],
+    contracts: dict[int, ContractEntry],
+    entries: dict[int, Entry],
+    contract_entries: dict[int, list[int]],
+    limit: int,
+) -> MatchResult:
+    by_contract = _collect(scored, po_contracts)
+    for ev in by_contract.values():
+        _evaluate(ev, label)
+    ranked = sorted(by_contract.values(), key=lambda e: e.probability, reverse=True)
+    if not ranked:
+        return MatchResult(Decision.NONE, [])
+    p1 = ranked[0].probability
+    p2 = ranked[1].probability if len(ranked) > 1 else 0.0
+    decision = calibration.decide(p1, p2)
+    candidates: list[Candidate] = []
+    for ev in ranked[: max(limit, 1)]:
+        candidates.append(_candidate(ev, label, contracts, entries, contract_entries, ranked))
+    return MatchResult(decision, candidates)
+
+
+def _candidate(
+    ev: ContractEvidence,
+    label: Label,
+    contracts: dict[int, ContractEntry],
+    entries: dict[int, Entry],
+    contract_entries: dict[int, list[int]],
+    ranked: list[ContractEvidence],
+) -> Candidate:
+    contract = contracts.get(ev.contract_id)
+    company = (contract.company_name or contract.billing_name) if contract else ""
+    chosen = ev.chosen
+    if chosen is None:
+        entry = next((entries[e] for e in contract_entries.get(ev.contract_id, [])
+                      if entries[e].kind == ContactKind.COMPANY), None)
+        name, kind, contact_id, gone = (entry.name if entry else company), ContactKind.COMPANY, None, False
+    else:
+        entry = chosen.entry
+        name, kind, contact_id, gone = entry.name, entry.kind, entry.contact_id, entry.gone
+    why = explain(ev, label, contract, company)
+    if ev is not ranked[0] and len(ranked) > 1 and math.isclose(ev.probability, ranked[0].probability, abs_tol=0.02):
+        why.append("as likely as the first candidate: check which one")
+    return Candidate(
+        contract_id=ev.contract_id,
+        contact_id=contact_id,
+        kind=kind,
+        name=name,
+        company=company,
+        confidence=ev.probability,
+        why=why,
+        cancelled=bool(contract and contract.cancelled),
+        gone=gone,
+    )

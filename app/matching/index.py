@@ -1,0 +1,338 @@
+"""The in-memory match index: built once from plain records, updated incrementally, queried per keystroke."""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import logging
+import math
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from app.matching import nicknames
+from app.matching.decide import rank_and_decide
+from app.matching.label import Label, Segment, parse_label
+from app.matching.normalize import name_tokens
+from app.matching.records import AliasEntry, ContactEntry, ContactKind, ContractEntry
+from app.matching.result import MatchResult
+from app.matching.scoring import Alignment, SimCache, align
+from app.matching.similarity import Sim, delete_depth, deletes, ocr_key, phonetic_key, token_sim
+
+log = logging.getLogger(__name__)
+
+CANDIDATES_PER_SEGMENT = 40
+NEIGHBOUR_MIN_SIM = 0.6
+PHONETIC_BUCKET_MAX = 60
+
+
+@dataclass(slots=True)
+class Entry:
+    """One matchable name: a contact, a company/billing name, a contract holder, or a learned alias."""
+
+    eid: int
+    contract_id: int
+    contact_id: int | None
+    kind: ContactKind
+    name: str
+    tokens: tuple[str, ...]
+    alias: bool = False
+    gone: bool = False
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind.is_person
+
+
+@dataclass(slots=True)
+class Scored:
+    entry: Entry
+    segment: Segment
+    alignment: Alignment
+
+
+class MatchIndex:
+    """Label text -> ranked (contract, contact) candidates.
+
+    Thread safety: one lock guards every read and write, so one writer (a sync) and any number of readers
+    (keystrokes) may share an index; a match never sees half an update.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._contracts: dict[int, ContractEntry] = {}
+        self._entries: dict[int, Entry] = {}
+        self._next_eid = 1
+        self._contract_entries: dict[int, list[int]] = {}  # contract_id -> entry ids
+        self._contact_entries: dict[int, list[int]] = {}  # contact_id -> entry ids (contact and its aliases)
+        self._postings: dict[str, list[int]] = {}  # token -> entry ids
+        self._pairs: dict[str, list[int]] = {}  # "j smith" (initial + other token of a person) -> entry ids
+        self._by_ocr: dict[str, list[str]] = {}  # OCR/spelling key -> tokens
+        self._by_delete: dict[str, list[str]] = {}  # symmetric-delete key -> tokens
+        self._by_sound: dict[str, list[str]] = {}  # metaphone -> tokens
+        self._by_prefix: dict[str, list[str]] = {}  # first 3 letters of a person's first name -> tokens
+        self._aliases: dict[tuple[str, ...], list[int]] = {}  # alias tokens -> entry ids
+        self._po_boxes: dict[str, set[int]] = {}
+
+    # ----------------------------------------------------------------- building and updating
+    @classmethod
+    def build(
+        cls,
+        contracts: Iterable[ContractEntry],
+        contacts: Iterable[ContactEntry],
+        aliases: Iterable[AliasEntry] = (),
+    ) -> MatchIndex:
+        index = cls()
+        index.upsert_contracts(contracts)
+        index.upsert_contacts(contacts)
+        for alias in aliases:
+            index.add_alias(alias)
+        log.info("match index built: %d contracts, %d names, %d tokens", len(index._contracts),
+                 len(index._entries), len(index._postings))
+        return index
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def upsert_contracts(self, entries: Iterable[ContractEntry]) -> None:
+        with self._lock:
+            for contract in entries:
+                self._remove_entries(e for e in self._contract_entries.get(contract.contract_id, [])
+                                     if self._entries[e].contact_id is None and not self._entries[e].alias)
+                old = self._contracts.get(contract.contract_id)
+                if old and old.po_box:
+                    self._po_boxes.get(_po_key(old.po_box), set()).discard(contract.contract_id)
+                self._contracts[contract.contract_id] = contract
+                if contract.po_box:
+                    self._po_boxes.setdefault(_po_key(contract.po_box), set()).add(contract.contract_id)
+                seen: set[tuple[str, ...]] = set()
+                for name in (contract.company_name, contract.billing_name):
+                    tokens = name_tokens(name) if name else ()
+                    if tokens and tokens not in seen:
+                        seen.add(tokens)
+                        self._add_entry(contract.contract_id, None, ContactKind.COMPANY, name, tokens)
+                holder = name_tokens(contract.holder_name) if contract.holder_name else ()
+                if holder and holder not in seen:
+                    self._add_entry(contract.contract_id, None, ContactKind.HOLDER, contract.holder_name, holder)
+
+    def upsert_contacts(self, entries: Iterable[ContactEntry]) -> None:
+        with self._lock:
+            for contact in entries:
+                self._remove_entries(e for e in self._contact_entries.get(contact.contact_id, [])
+                                     if not self._entries[e].alias)
+                tokens = name_tokens(contact.name)
+                if tokens:
+                    self._add_entry(contact.contract_id, contact.contact_id, contact.kind, contact.name, tokens,
+                                    gone=contact.gone)
+
+    def remove_contacts(self, ids: Iterable[int]) -> None:
+        with self._lock:
+            for contact_id in ids:
+                self._remove_entries(list(self._contact_entries.get(contact_id, [])))
+
+    def remove_contracts(self, ids: Iterable[int]) -> None:
+        with self._lock:
+            for contract_id in ids:
+                self._remove_entries(list(self._contract_entries.get(contract_id, [])))
+                old = self._contracts.pop(contract_id, None)
+                if old and old.po_box:
+                    self._po_boxes.get(_po_key(old.po_box), set()).discard(contract_id)
+
+    def add_alias(self, alias: AliasEntry) -> None:
+        """Remember a label text staff assigned by hand; it is matched from the next keystroke on."""
+        with self._lock:
+            label = parse_label(alias.text)
+            kind, name = ContactKind.COMPANY, alias.text
+            gone = False
+            for eid in self._contact_entries.get(alias.contact_id or -1, []):
+                entry = self._entries[eid]
+                if not entry.alias:
+                    kind, name, gone = entry.kind, entry.name, entry.gone
+            for segment in label.segments or []:
+                if segment.sub >= 0:
+                    continue
+                if any(self._entries[e].contract_id == alias.contract_id and
+                       self._entries[e].contact_id == alias.contact_id
+                       for e in self._aliases.get(segment.tokens, [])):
+                    continue
+                eid = self._add_entry(alias.contract_id, alias.contact_id, kind, name, segment.tokens,
+                                      alias=True, gone=gone)
+                self._aliases.setdefault(segment.tokens, []).append(eid)
+
+    def _add_entry(self, contract_id: int, contact_id: int | None, kind: ContactKind, name: str,
+                   tokens: tuple[str, ...], alias: bool = False, gone: bool = False) -> int:
+        eid = self._next_eid
+        self._next_eid += 1
+        entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone)
+        self._entries[eid] = entry
+        self._contract_entries.setdefault(contract_id, []).append(eid)
+        if contact_id is not None:
+            self._contact_entries.setdefault(contact_id, []).append(eid)
+        for position, token in enumerate(dict.fromkeys(tokens)):
+            posting = self._postings.get(token)
+            if posting is None:
+                self._postings[token] = [eid]
+                self._add_vocab(token, first_name=kind.is_person and position == 0)
+            else:
+                posting.append(eid)
+                if kind.is_person and position == 0 and len(token) >= 3:
+                    bucket = self._by_prefix.setdefault(token[:3], [])
+                    if token not in bucket:
+                        bucket.append(token)
+        if kind.is_person and len(tokens) >= 2:
+            for key in _pair_keys(tokens):
+                self._pairs.setdefault(key, []).append(eid)
+        return eid
+
+    def _add_vocab(self, token: str, first_name: bool) -> None:
+        if len(token) < 2:
+            return
+        self._by_ocr.setdefault(ocr_key(token), []).append(token)
+        for d in deletes(token, delete_depth(len(token))):
+            if d != token:
+                self._by_delete.setdefault(d, []).append(token)
+        sound = phonetic_key(token)
+        if sound:
+            self._by_sound.setdefault(sound, []).append(token)
+        if first_name and len(token) >= 3:
+            self._by_prefix.setdefault(token[:3], []).append(token)
+
+    def _remove_entries(self, eids: Iterable[int]) -> None:
+        for eid in list(eids):
+            entry = self._entries.pop(eid, None)
+            if entry is None:
+                continue
+            _discard(self._contract_entries, entry.contract_id, eid)
+            if entry.contact_id is not None:
+                _discard(self._contact_entries, entry.contact_id, eid)
+            if entry.alias:
+                _discard(self._aliases, entry.tokens, eid)
+            for token in set(entry.tokens):
+                _discard(self._postings, token, eid)
+                # vocabulary keys of a vanished token stay; neighbours are checked against the postings
+            if entry.is_person and len(entry.tokens) >= 2:
+                for key in _pair_keys(entry.tokens):
+                    _discard(self._pairs, key, eid)
+
+    # ----------------------------------------------------------------- matching
+    def idf(self, token: str) -> float:
+        posting = self._postings.get(token)
+        df = len(posting) if posting else 0
+        return math.log(1.0 + (len(self._entries) + 1) / (df + 0.5))
+
+    def match(self, text: str, limit: int = 5) -> MatchResult:
+        with self._lock:
+            label = parse_label(text)
+            scored = self._score_label(label)
+            po_contracts = {c for box in label.po_boxes for c in self._po_boxes.get(_po_key(box), ())}
+            return rank_and_decide(label, scored, po_contracts, self._contracts, self._entries,
+                                   self._contract_entries, limit)
+
+    def _neighbours(self, q: str, cache: SimCache) -> list[tuple[str, float]]:
+        """Directory tokens that could be this label token: exact, short forms, scanning and typing errors."""
+        postings = self._postings
+        seen: set[str] = set()
+        if q in postings:
+            seen.add(q)
+        for v in nicknames.variants(q):
+            if v in postings:
+                seen.add(v)
+        seen.update(self._by_ocr.get(ocr_key(q), ()))
+        by_delete = self._by_delete
+        for d in deletes(q, delete_depth(len(q))):
+            if d in postings:
+                seen.add(d)
+            found = by_delete.get(d)
+            if found:
+                seen.update(found)
+        sound = phonetic_key(q)
+        bucket = self._by_sound.get(sound) if sound else None
+        if bucket and len(bucket) <= PHONETIC_BUCKET_MAX:
+            seen.update(bucket)
+        if 3 <= len(q) <= 5:
+            seen.update(t for t in self._by_prefix.get(q[:3], ()) if t.startswith(q))
+        out: list[tuple[str, float]] = []
+        for t in seen:
+            if t not in postings:
+                continue
+            r = cache.get((q, t))
+            if r is None:
+                r = token_sim(q, t)
+                cache[(q, t)] = r
+            if r[0] >= NEIGHBOUR_MIN_SIM:
+                out.append((t, r[0]))
+        return out
+
+    def _score_label(self, label: Label) -> list[Scored]:
+        cache: SimCache = {}
+        entries = self._entries
+        postings = self._postings
+        neighbours: dict[str, list[tuple[str, float]]] = {}
+        scored: list[Scored] = []
+        for segment in label.segments:
+            tokens = segment.tokens
+            votes: dict[int, float] = {}
+            label_weights: list[float] = []
+            fulls: list[str] = []
+            initials: list[str] = []
+            for q in tokens:
+                if len(q) == 1:
+                    initials.append(q)
+                    label_weights.append(1.0)
+                    continue
+                near = neighbours.get(q)
+                if near is None:
+                    near = self._neighbours(q, cache)
+                    neighbours[q] = near
+                fulls.append(q)
+                best_idf = 0.0
+                for t, s in near:
+                    w = self.idf(t)
+                    best_idf = max(best_idf, w)
+                    gain = s * w
+                    for eid in postings[t]:
+                        votes[eid] = votes.get(eid, 0.0) + gain
+                label_weights.append(best_idf if near else self.idf(q))
+            if initials and fulls:
+                for q in fulls:
+                    for t, _s in neighbours[q]:
+                        for initial in initials:
+                            for eid in self._pairs.get(f"{initial} {t}", ()):
+                                votes[eid] = votes.get(eid, 0.0) + 2.0
+            for eid in self._aliases.get(tokens, ()):
+                votes[eid] = votes.get(eid, 0.0) + 100.0
+            if not votes:
+                continue
+            if len(votes) > CANDIDATES_PER_SEGMENT:
+                top = heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=lambda kv: kv[1])
+            else:
+                top = list(votes.items())
+            for eid, _v in top:
+                entry = entries[eid]
+                weights = [self.idf(t) for t in entry.tokens]
+                alignment = align(tokens, entry.tokens, entry.is_person, weights, label_weights, cache)
+                if alignment.matched_weight > 0.0:
+                    scored.append(Scored(entry, segment, alignment))
+        return scored
+
+
+def _pair_keys(tokens: tuple[str, ...]) -> set[str]:
+    return {f"{a[0]} {b}" for i, a in enumerate(tokens) for j, b in enumerate(tokens) if i != j and len(b) > 1}
+
+
+def _po_key(box: str) -> str:
+    digits = "".join(ch for ch in box if ch.isdigit())
+    return digits.lstrip("0") or box.strip().lower()
+
+
+def _discard(mapping: dict[Any, list[int]], key: object, eid: int) -> None:
+    items = mapping.get(key)
+    if items is not None:
+        with contextlib.suppress(ValueError):
+            items.remove(eid)
+        if not items:
+            del mapping[key]
+
+
+__all__ = ["Entry", "MatchIndex", "Scored", "Sim"]

@@ -1,0 +1,148 @@
+"""Split a label into the parts that can name an addressee (person, organisation) and drop the rest.
+
+A label may be one line ("Ms Craig, Beacon Labs") or a whole address block: shipping words, a person, a company,
+street, city, postcode, country, phone and tracking numbers, "PO Box 123".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.matching.normalize import LEGAL_FORMS, clean_tokens, fold, split_tokens, words
+
+_LINE_SPLIT = re.compile(r"[\n\r;|]+|\t")
+_SHIPPING = re.compile(
+    r"^\s*(?:(?:deliver(?:y)?|ship(?:ped)?|send|mail|post|dispatch(?:ed)?|return)\s+to|to|for|recipient|addressee|"
+    r"consignee|name|customer|receiver|attention|destinat(?:ion|aire)|an|a la atencion de|z rak)\s*[:\-]\s*",
+)
+_SHIPPING_BARE = re.compile(r"^\s*(?:deliver(?:y)?|ship(?:ped)?|send|post)\s+to\b\s*")
+_PO_BOX = re.compile(
+    r"\b(?:p\s*\.?\s*o\s*\.?\s*box|post\s*box|postbox|postfach|apartado|box)\s*(?:no\.?|#)?\s*(\d{1,8})\b"
+)
+_MARKERS = re.compile(
+    r"(?:\bc\s*/\s*o\b|\bcare\s+of\b|\bfor\s+the\s+attention\s+of\b|\battn\b\.?|\batt\b\.?|\battention\b|"
+    r"\bf\.?\s?a\.?\s?o\b\.?|\bz\s+rak\b|\bper\s+adr\b|/| - |\(|\))"
+)
+_TRACKING_WORDS = re.compile(
+    r"\b(?:tracking|track|trk|ref|reference|awb|consignment|shipment|order|parcel|package|waybill|barcode|"
+    r"invoice|account|acct|customs|weight|kg|tel|telephone|phone|mob|mobile|fax|email|e-mail|www|http|https|vat)\b"
+)
+_EMAIL_URL = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
+_UK_POSTCODE = re.compile(r"\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\b")
+_LONG_CODE = re.compile(r"\b(?=[a-z0-9]*[0-9])[a-z0-9]{6,}\b")
+_NUMBER = re.compile(r"\b[0-9][0-9a-z\-/]*\b")
+STREET_WORDS = words(
+    "street st road rd avenue ave lane ln way drive close court ct place pl square sq crescent terrace "
+    "gardens grove hill row mews parade walk wharf yard quay boulevard blvd highway hwy strasse str "
+    "strase gasse weg platz allee ring damm ufer rue avenida calle carrer plaza via viale corso piazza "
+    "ulica ul aleja rua travessa straat laan gracht plein gatan gata vagen vej gade tie katu sokak sokagi "
+    "caddesi cad mahallesi mah floor suite unit building flat apartment apt level "
+)
+PLACES = words(
+    "uk gb england scotland wales ireland eire united kingdom great britain germany deutschland france "
+    "spain espana italy italia netherlands nederland holland belgium belgie belgique poland polska czech "
+    "republic czechia cesko turkey turkiye portugal sweden sverige norway norge denmark danmark finland "
+    "suomi austria osterreich switzerland schweiz suisse usa us united states america canada australia "
+    "new zealand india luxembourg greece hungary romania slovakia slovenia croatia bulgaria estonia "
+    "latvia lithuania iceland northern london manchester birmingham leeds glasgow edinburgh bristol "
+    "liverpool sheffield cardiff belfast newcastle nottingham leicester oxford cambridge brighton reading "
+    "southampton york bath milton keynes coventry dublin cork galway berlin munich munchen hamburg "
+    "frankfurt cologne koln stuttgart dusseldorf paris lyon marseille madrid barcelona valencia seville "
+    "sevilla rome roma milan milano turin torino naples napoli amsterdam rotterdam utrecht brussels "
+    "bruxelles antwerp warsaw warszawa krakow wroclaw gdansk poznan prague praha brno istanbul ankara "
+    "izmir lisbon lisboa porto stockholm gothenburg goteborg oslo copenhagen kobenhavn helsinki vienna "
+    "wien zurich geneva geneve new york san francisco los angeles chicago boston toronto sydney melbourne "
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    tokens: tuple[str, ...]
+    text: str
+    piece: int  # which piece of the label (lines, and the parts between c/o, Attn, FAO, "/")
+    sub: int = -1  # -1: the whole piece; otherwise its n-th comma-separated part
+    had_title: bool = False
+    org_like: bool = False  # a legal form was written, or a company word
+
+
+    def overlaps(self, other: Segment) -> bool:
+        return self.piece == other.piece and (self.sub < 0 or other.sub < 0 or self.sub == other.sub)
+
+
+@dataclass(slots=True)
+class Label:
+    segments: list[Segment] = field(default_factory=list)
+    po_boxes: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # address/tracking lines, for explanations
+
+
+def _is_address(folded: str, tokens: list[str]) -> bool:
+    if not tokens:
+        return True
+    if all(t in PLACES for t in tokens):
+        return True
+    has_number = any(t[0].isdigit() for t in tokens)
+    if any(t in STREET_WORDS for t in tokens) and (has_number or tokens[-1] in STREET_WORDS or len(tokens) <= 3):
+        return not any(t in LEGAL_FORMS for t in tokens)
+    return has_number and tokens[0][0].isdigit()
+
+
+def _strip_codes(folded: str) -> str:
+    folded = _EMAIL_URL.sub(" ", folded)
+    folded = _UK_POSTCODE.sub(" ", folded)
+    folded = _LONG_CODE.sub(" ", folded)
+    return _NUMBER.sub(" ", folded)
+
+
+def parse_label(text: str) -> Label:
+    label = Label()
+    piece = 0
+    for raw_line in _LINE_SPLIT.split(text):
+        line = fold(raw_line).strip()
+        if not line:
+            continue
+        for box in _PO_BOX.findall(line):
+            label.po_boxes.append(box)
+        line = _PO_BOX.sub(" ", line)
+        line = _SHIPPING.sub("", line)
+        line = _SHIPPING_BARE.sub("", line)
+        if _TRACKING_WORDS.search(line):
+            label.dropped.append(raw_line.strip())
+            continue
+        raw_tokens = split_tokens(line)
+        if _is_address(line, raw_tokens):
+            if raw_tokens:
+                label.dropped.append(raw_line.strip())
+            continue
+        line = _strip_codes(line)
+        for piece_text in _MARKERS.split(line):
+            piece_text = piece_text.strip(" ,.:-")
+            if not piece_text:
+                continue
+            _add_piece(label, piece_text, piece)
+            piece += 1
+    return label
+
+
+def _add_piece(label: Label, text: str, piece: int) -> None:
+    parts = [p for p in (s.strip(" .:-") for s in text.split(",")) if p]
+    whole = _segment(" ".join(parts), piece, -1)
+    if whole:
+        label.segments.append(whole)
+    if len(parts) > 1:
+        for sub, p in enumerate(parts):
+            seg = _segment(p, piece, sub)
+            if seg and seg.tokens != (whole.tokens if whole else None):
+                label.segments.append(seg)
+
+
+def _segment(text: str, piece: int, sub: int) -> Segment | None:
+    raw = split_tokens(text)
+    if not raw or all(t in PLACES for t in raw):
+        return None
+    tokens, had_title = clean_tokens(raw)
+    if not tokens:
+        return None
+    org_like = any(t in LEGAL_FORMS for t in raw)
+    return Segment(tokens=tokens, text=text, piece=piece, sub=sub, had_title=had_title, org_like=org_like)

@@ -1,0 +1,112 @@
+"""Normalize names once: fold to ASCII, case, punctuation, titles, post-nominals, legal forms, "The", &/and.
+
+The same function runs on directory names and on label text, so both sides meet in one spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
+TITLES = words(
+    "mr mrs ms miss mx dr doctor prof professor sir dame rev revd reverend herr frau mme mlle madame "
+    "monsieur messrs sra srta dott dottssa dottoressa ing mstr hr fr pan pani "
+)
+# Post-nominals dropped from the end of a name ("Leanne Allen Jr.", "Jane Doe PhD").
+POST_NOMINALS = words(
+    "jr jnr junior snr sr senior ii iii iv phd md mba esq obe mbe cbe kbe dbe frs frcs qc kc dds cpa bsc "
+    "msc llb llm beng meng ceng acca aca fca "
+)
+# Legal forms that are never part of a name: dropped wherever they stand.
+LEGAL_FORMS_ANYWHERE = words(
+    "ltd limited llp lllp plc gmbh mbh ggmbh kgaa ohg gbr sarl sasu eurl srl spa sapa snc slu llc pllc "
+    "inc incorporated corp corporation pty pte bhd sdn ltda lda eireli kft zrt nyrt oyj asa aps spk sro "
+    "vos doo ehf sagl cvba bvba sprl ug lc "
+)
+# Short legal forms that could also be initials or a word: dropped only at the end of a company name.
+LEGAL_FORMS_AT_END = words(
+    "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda "
+)
+LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
+# Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").
+_LEGAL_SUFFIXES = (("sp", "z", "o", "o"), ("sp", "z", "oo"), ("sp", "k"), ("sp", "j"), ("s", "c"), ("s", "a"))
+CONNECTORS = words(
+    "the and und et "
+)
+# Name particles: kept, but they say little on their own.
+PARTICLES = words(
+    "o mac mc van von der den de da di du la le del della dos das el al bin ibn ter ten ua ni nic ap "
+)
+
+_DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.\s?){2,})")
+_APOSTROPHES = re.compile(r"['’`´‘]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """ASCII-fold (Müller -> muller, Łukasz -> lukasz, Иван -> ivan), lower-case, drop apostrophes."""
+    if not text.isascii():
+        text = anyascii(text)
+    return _APOSTROPHES.sub("", text.lower())
+
+
+def _dotted(match: re.Match[str]) -> str:
+    letters = match.group(1).replace(".", "").replace(" ", "")
+    if letters in LEGAL_FORMS and match.start() > 0:
+        return f" {letters} "
+    return " " + " ".join(letters) + " "
+
+
+def split_tokens(folded: str) -> list[str]:
+    """Folded text -> raw tokens (dotted abbreviations resolved, & -> and, punctuation -> spaces)."""
+    text = _DOTTED.sub(_dotted, folded.replace("&", " and "))
+    return [t for t in _NON_ALNUM.split(text) if t]
+
+
+@lru_cache(maxsize=65536)
+def name_tokens(text: str) -> tuple[str, ...]:
+    """Name text -> comparable tokens, with titles, post-nominals, legal forms and connectors removed."""
+    return clean_tokens(split_tokens(fold(text)))[0]
+
+
+def clean_tokens(tokens: list[str]) -> tuple[tuple[str, ...], bool]:
+    """Drop titles, post-nominals, legal forms and connectors. Returns (tokens, had_title)."""
+    had_title = any(t in TITLES for t in tokens)
+    out = [t for t in tokens if t not in CONNECTORS and t not in LEGAL_FORMS_ANYWHERE]
+    if had_title and len(out) > 1:
+        out = [t for t in out if t not in TITLES] or out
+    while len(out) > 1 and (out[-1] in LEGAL_FORMS_AT_END or out[-1] in POST_NOMINALS):
+        out.pop()
+    for suffix in _LEGAL_SUFFIXES:
+        if len(out) > len(suffix) and tuple(out[-len(suffix) :]) == suffix:
+            del out[-len(suffix) :]
+            while len(out) > 1 and out[-1] in LEGAL_FORMS_AT_END:
+                out.pop()
+            break
+    # Irish and similar one-letter particles: "O Clochartaigh" and "O'Clochartaigh" both become "oclochartaigh".
+    if "o" in out[:-1]:
+        joined: list[str] = []
+        skip = False
+        for i, t in enumerate(out):
+            if skip:
+                skip = False
+                continue
+            if t == "o" and i + 1 < len(out) and len(out[i + 1]) > 1 and i > 0:
+                joined.append("o" + out[i + 1])
+                skip = True
+            else:
+                joined.append(t)
+        out = joined
+    return tuple(out), had_title
+
+
+def is_legal_form(token: str) -> bool:
+    return token in LEGAL_FORMS

@@ -1,0 +1,104 @@
+"""Score one label segment against one directory name, token by token, with evidence that adds up.
+
+Weights are the rarity (inverse document frequency) of each directory token, so "Smith", "Trading" or
+"Consulting" say little and "Chhabra" says a lot. A conflicting first name or initial counts strongly against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.matching.normalize import PARTICLES
+from app.matching.similarity import Sim, token_sim
+
+INITIAL_WEIGHT_CAP = 2.0  # an initial says about as much as one letter in 26, whatever the full name's rarity
+MIDDLE_DISCOUNT = 0.3  # a middle name on one side only is normal
+PARTICLE_DISCOUNT = 0.3
+
+SimCache = dict[tuple[str, str], tuple[float, Sim]]
+
+
+@dataclass(slots=True)
+class Alignment:
+    score: float
+    entry_cover: float  # share of the directory name's weight the label accounts for
+    label_cover: float  # share of the label segment's weight the directory name accounts for
+    matched_weight: float  # sum of sim * rarity over matched tokens
+    conflict: float  # 1: both sides have a name the other lacks (Henry vs Mary); 0.5: only a middle name
+    pairs: list[tuple[str, str, float, Sim]]  # (label token, directory token, similarity, kind)
+    unmatched_label: list[str]
+    unmatched_entry: list[str]
+    given_missing: bool  # the label gives no first name or initial for a person
+
+
+def align(
+    label_tokens: tuple[str, ...],
+    entry_tokens: tuple[str, ...],
+    is_person: bool,
+    weights: list[float],
+    label_weights: list[float],
+    cache: SimCache,
+) -> Alignment:
+    """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts."""
+    found: list[tuple[float, int, int, Sim]] = []
+    for i, q in enumerate(label_tokens):
+        for j, t in enumerate(entry_tokens):
+            key = (q, t)
+            r = cache.get(key)
+            if r is None:
+                r = token_sim(q, t)
+                cache[key] = r
+            if r[0] > 0.0:
+                found.append((r[0], i, j, r[1]))
+    found.sort(reverse=True)
+    used_q = 0
+    used_e = 0
+    pairs: list[tuple[str, str, float, Sim]] = []
+    credit = 0.0
+    matched_full = 0.0
+    n_entry = len(entry_tokens)
+    for s, i, j, kind in found:
+        if (used_q >> i) & 1 or (used_e >> j) & 1:
+            continue
+        used_q |= 1 << i
+        used_e |= 1 << j
+        w = weights[j]
+        if kind == Sim.INITIAL:
+            w = min(w, INITIAL_WEIGHT_CAP)
+        credit += s * w
+        matched_full += w
+        pairs.append((label_tokens[i], entry_tokens[j], s, kind))
+    unmatched_e_w = 0.0
+    unmatched_entry: list[str] = []
+    hard_e = False
+    soft_e = False
+    for j, t in enumerate(entry_tokens):
+        if (used_e >> j) & 1:
+            continue
+        unmatched_entry.append(t)
+        w = weights[j]
+        if t in PARTICLES:
+            unmatched_e_w += w * PARTICLE_DISCOUNT
+            continue
+        if is_person and 0 < j < n_entry - 1:
+            unmatched_e_w += w * MIDDLE_DISCOUNT
+            soft_e = True
+        else:
+            unmatched_e_w += w
+            hard_e = True
+    unmatched_q_w = 0.0
+    unmatched_label: list[str] = []
+    for i, q in enumerate(label_tokens):
+        if (used_q >> i) & 1:
+            continue
+        unmatched_label.append(q)
+        unmatched_q_w += label_weights[i] * (PARTICLE_DISCOUNT if q in PARTICLES else 1.0)
+    entry_cover = credit / (matched_full + unmatched_e_w) if credit else 0.0
+    label_cover = credit / (matched_full + unmatched_q_w) if credit else 0.0
+    conflict = 0.0
+    if unmatched_label and any(q not in PARTICLES for q in unmatched_label):
+        conflict = 1.0 if hard_e else 0.5 if soft_e else 0.0
+    given_missing = is_person and n_entry >= 2 and bool((used_e & 1) == 0) and not unmatched_label
+    score = entry_cover * label_cover - 0.45 * conflict
+    return Alignment(score, entry_cover, label_cover, credit, conflict, pairs, unmatched_label, unmatched_entry,
+                     given_missing)

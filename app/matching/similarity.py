@@ -1,0 +1,117 @@
+"""How alike two name tokens are, and in what way (exact, initial, short form, scanning error, typing error...)."""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+from functools import lru_cache
+
+import jellyfish
+from rapidfuzz.distance import OSA
+
+from app.matching import nicknames
+
+
+class Sim(IntEnum):
+    NONE = 0
+    EXACT = 1
+    SPELLING = 2  # Mueller ~ Muller
+    INITIAL = 3
+    NICKNAME = 4
+    OCR = 5
+    TYPO = 6
+    PHONETIC = 7
+    SHORT_FORM = 8  # a prefix: Gil ~ Gilbert
+
+
+INITIAL_SIM = 0.8
+
+_OCR_MULTI = (("rn", "m"), ("ri", "n"), ("vv", "w"), ("cl", "d"), ("ii", "u"))
+_OCR_SINGLE = str.maketrans({"0": "o", "1": "l", "i": "l", "5": "s", "8": "b", "6": "b", "2": "z", "4": "a",
+                             "3": "e", "7": "t", "9": "g"})
+_GERMAN = re.compile(r"(?<=[a-z])([aou])e")
+
+
+def spelling_key(token: str) -> str:
+    """Mueller and Muller (from Müller) meet; ss/ß are already folded to ss."""
+    return _GERMAN.sub(r"\1", token) if "e" in token else token
+
+
+@lru_cache(maxsize=200_000)
+def ocr_key(token: str) -> str:
+    """Fold the shapes a scanner confuses (0/O, 1/l/I, rn/m, 5/S, 8/B, vv/w, cl/d) to one spelling."""
+    key = spelling_key(token)
+    for a, b in _OCR_MULTI:
+        if a in key:
+            key = key.replace(a, b)
+    return key.translate(_OCR_SINGLE)
+
+
+@lru_cache(maxsize=200_000)
+def phonetic_key(token: str) -> str:
+    if not token.isalpha():
+        return ""
+    return str(jellyfish.metaphone(token))
+
+
+def allowed_edits(length: int) -> int:
+    return 1 if length <= 5 else 2 if length <= 9 else 3
+
+
+def token_sim(q: str, t: str) -> tuple[float, Sim]:
+    """Similarity of a label token q to a directory token t, in 0..1, and the kind of likeness."""
+    if q == t:
+        return 1.0, Sim.EXACT
+    lq, lt = len(q), len(t)
+    if lq == 1 or lt == 1:
+        if (lq == 1 and t[0] == q) or (lt == 1 and q[0] == t):
+            return INITIAL_SIM, Sim.INITIAL
+        return 0.0, Sim.NONE
+    if nicknames.related(q, t):
+        return 0.9, Sim.NICKNAME
+    if spelling_key(q) == spelling_key(t):
+        return 0.97, Sim.SPELLING
+    longest = max(lq, lt)
+    oq, ot = ocr_key(q), ocr_key(t)
+    has_digit = not q.isalpha()
+    if oq == ot:
+        return (0.93 if has_digit or longest >= 5 else 0.85), Sim.OCR
+    allowed = allowed_edits(longest)
+    d = OSA.distance(q, t, score_cutoff=allowed + 1)
+    best, kind = 0.0, Sim.NONE
+    if d <= allowed:
+        best, kind = max(0.0, 1.0 - 1.6 * d / longest), Sim.TYPO
+        if d == 1 and longest >= 5:
+            best = max(best, 0.8)
+    do = OSA.distance(oq, ot, score_cutoff=allowed + 1)
+    if do < d and do <= allowed:
+        s = max(0.0, 0.97 - 1.6 * do / longest)
+        if do == 1 and longest >= 5:
+            s = max(s, 0.8)
+        if s > best:
+            best, kind = s, (Sim.OCR if has_digit or d > allowed else Sim.TYPO)
+    if best < 0.78 and min(lq, lt) >= 3 and phonetic_key(q) and phonetic_key(q) == phonetic_key(t):
+        best, kind = 0.78, Sim.PHONETIC
+    if best < 0.7 and lq >= 3 and lt > lq and t.startswith(q):
+        best, kind = 0.7, Sim.SHORT_FORM
+    return best, kind
+
+
+def deletes(token: str, depth: int) -> set[str]:
+    """All strings made by deleting up to `depth` characters (the symmetric-delete typo index)."""
+    out = {token}
+    frontier = {token}
+    for _ in range(depth):
+        nxt: set[str] = set()
+        for w in frontier:
+            if len(w) <= 2:
+                continue
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def delete_depth(length: int) -> int:
+    return 0 if length < 4 else 1 if length < 7 else 2

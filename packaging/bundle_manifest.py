@@ -14,6 +14,7 @@ Rules:
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,12 +41,11 @@ class ProjectInfo:
     def numeric_version(self) -> str:
         """A.B.C.D for Windows version resources and CFBundleVersion (non-numeric parts dropped)."""
         parts: list[str] = []
-        for piece in self.version.replace("-", ".").split("."):
-            digits = "".join(ch for ch in piece if ch.isdigit())
-            if digits:
-                parts.append(str(int(digits)))
-            if len(parts) == 4:
+        for piece in self.version.replace("-", ".").split(".")[:4]:
+            match = re.match(r"\d+", piece)
+            if match is None:
                 break
+            parts.append(str(int(match.group())))
         parts += ["0"] * (4 - len(parts))
         return ".".join(parts)
 
@@ -54,6 +54,17 @@ def project_info(root: Path = ROOT) -> ProjectInfo:
     with (root / "pyproject.toml").open("rb") as fh:
         project = tomllib.load(fh)["project"]
     return ProjectInfo(name=str(project["name"]), version=str(project["version"]))
+
+
+def own_metadata(workdir: Path, info: ProjectInfo) -> tuple[str, str]:
+    """A minimal dist-info for Pigeonhole itself, so `importlib.metadata.version("pigeonhole")` (app.__version__)
+    answers the pyproject version inside the bundle. Returns the (source, destination) data entry."""
+    folder = workdir / f"{info.name}-{info.version}.dist-info"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {info.name}\nVersion: {info.version}\n", encoding="utf-8"
+    )
+    return str(folder), folder.name
 
 
 def _shipped(path: Path) -> bool:
@@ -110,8 +121,9 @@ HIDDEN_IMPORTS: tuple[str, ...] = (
 # Packages whose submodules are all bundled (our own code is imported lazily from app.cli and the desk).
 COLLECT_SUBMODULES: tuple[str, ...] = ("app", "keyring.backends")
 
-# Distributions whose metadata must be present (importlib.metadata at run time).
-COPY_METADATA: tuple[str, ...] = ("keyring", "pigeonhole")
+# Distributions whose metadata must be present (importlib.metadata at run time: keyring finds its backends
+# through entry points). Our own metadata is written from pyproject.toml by `own_metadata`, whatever the venv holds.
+COPY_METADATA: tuple[str, ...] = ("keyring",)
 
 # Never bundled: Qt modules the desk does not use (each drags in large shared libraries), dev tools, test code.
 QT_EXCLUDES: tuple[str, ...] = tuple(

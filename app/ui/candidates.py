@@ -1,0 +1,118 @@
+"""The candidate list of the intake screen: who the label could be for, with the reasons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.desk.intake import CandidateView
+from app.ui.models import Column, RowTableModel
+from app.ui.theme import Tone
+
+
+def _name(c: CandidateView) -> str:
+    flags = []
+    if c.gone:
+        flags.append("removed in Nexudus")
+    if c.pending:
+        flags.append("new, waiting to send")
+    suffix = f" ({', '.join(flags)})" if flags else ""
+    return f"{c.name or c.company}{suffix}"
+
+
+def _state_tone(c: CandidateView) -> Tone | None:
+    return Tone.PROBLEM if c.cancelled else Tone.OK
+
+
+def _state_text(c: CandidateView) -> str:
+    return f"{c.contract_state}: return to sender?" if c.cancelled else c.contract_state
+
+
+def _aml_tone(c: CandidateView) -> Tone | None:
+    if not c.aml_warning:
+        return None
+    return Tone.PROBLEM if "manager" in c.aml_warning else Tone.WAITING
+
+
+def _confidence_text(c: CandidateView) -> str:
+    return f"{round(c.confidence * 100)}%"
+
+
+def _confidence_tone(c: CandidateView) -> Tone | None:
+    if c.confidence >= 0.9:
+        return Tone.OK
+    if c.confidence >= 0.5:
+        return Tone.WAITING
+    return Tone.MUTED
+
+
+def _tooltip(c: CandidateView) -> str:
+    lines = [c.recipient_label, f"{c.kind_label} · contract {c.contract_state.lower()}"]
+    if c.handling:
+        lines.append(f"Customer's wish for this item: {c.handling}")
+    if c.delivery_instructions:
+        lines.append(f"Delivery instructions: {c.delivery_instructions}")
+    if c.aml_warning:
+        lines.append(c.aml_warning)
+    lines.append("Why: " + (c.reasons or "—"))
+    return "\n".join(lines)
+
+
+CANDIDATE_COLUMNS: list[Column[CandidateView]] = [
+    Column("Recipient", _name, tooltip=_tooltip),
+    Column("Type", lambda c: c.kind_label, tooltip=_tooltip),
+    Column("Company", lambda c: c.company, tooltip=_tooltip),
+    Column("Contract", _state_text, tone=_state_tone, tooltip=_tooltip),
+    Column(
+        "Customer wants", lambda c: c.handling or "—", tooltip=_tooltip, header_tip="Handling for this type of item"
+    ),
+    Column("ID check", lambda c: c.aml_warning or "OK", tone=_aml_tone, tooltip=_tooltip),
+    Column(
+        "Match",
+        _confidence_text,
+        tone=_confidence_tone,
+        sort_key=lambda c: c.confidence,
+        align_right=True,
+        tooltip=_tooltip,
+    ),
+    Column("Why", lambda c: c.reasons, tooltip=_tooltip),
+]
+
+
+class CandidateModel(RowTableModel[CandidateView]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(CANDIDATE_COLUMNS, parent)
+
+
+class CandidateTable(QTableView):
+    """Read-only, whole-row selection; keyboard focus stays in the addressee field (↑/↓ move the selection)."""
+
+    def __init__(self, model: CandidateModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName("Possible recipients")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(True)
+        self.setTabKeyNavigation(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(CANDIDATE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+
+    def selected_row(self) -> int:
+        rows = self.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def select_row(self, row: int) -> None:
+        model = self.model()
+        if 0 <= row < model.rowCount():
+            self.selectRow(row)
+            self.scrollTo(model.index(row, 0))
+        else:
+            self.clearSelection()

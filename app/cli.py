@@ -28,7 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--self-test", action="store_true", help="run an offscreen end-to-end check and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("sandbox", help="run an embedded Nexudus-compatible server")
+    from app.sandbox.faults import FAULTS_HELP
+
+    s = sub.add_parser(
+        "sandbox",
+        help="run an embedded Nexudus-compatible server",
+        epilog=FAULTS_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     src = s.add_mutually_exclusive_group()

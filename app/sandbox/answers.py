@@ -1,0 +1,93 @@
+"""The sandbox's answers: a transport-free Response and the documented bodies (command envelope, 400, 404, 500)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.nexudus.validation_rules import FieldError, join_messages
+
+JSON_TYPE = "application/json; charset=utf-8"
+SERVER_ERROR_BODY = {"Message": "An error has occurred."}
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: Sequence[tuple[str, str]]
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    content_type: str | None = JSON_TYPE
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def json_response(status: int, value: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:
+    return Response(status, dumps(value), headers)
+
+
+def raw_json(status: int, body: bytes) -> Response:
+    return Response(status, body)
+
+
+def not_found() -> Response:
+    return json_response(404, "Not found")
+
+
+def server_error() -> Response:
+    return json_response(500, SERVER_ERROR_BODY)
+
+
+def bad_request(message: str) -> Response:
+    return json_response(400, {"Message": message})
+
+
+def throttled(retry_after: str) -> Response:
+    return Response(409, b"", (("Retry-After", retry_after),), content_type=None)
+
+
+def error_items(errors: Sequence[FieldError]) -> list[dict[str, Any]]:
+    return [
+        {"AttemptedValue": e.attempted_value, "Message": e.message, "PropertyName": e.property_name} for e in errors
+    ]
+
+
+def validation_failed(errors: Sequence[FieldError]) -> Response:
+    body = {"Message": join_messages(errors), "Value": None, "Errors": error_items(errors), "WasSuccessful": False}
+    return json_response(400, body)
+
+
+def command_envelope(
+    message: str,
+    value: Any,
+    *,
+    updated_on: str | None,
+    updated_by: str | None,
+    ok: bool = True,
+    errors: Sequence[FieldError] | None = None,
+) -> dict[str, Any]:
+    return {
+        "Status": 200,
+        "Message": message,
+        "Value": value,
+        "OpenInDialog": False,
+        "OpenInWindow": False,
+        "RedirectURL": None,
+        "JavaScript": None,
+        "UpdatedOn": updated_on,
+        "UpdatedBy": updated_by,
+        "Errors": error_items(errors) if errors else None,
+        "WasSuccessful": ok,
+    }

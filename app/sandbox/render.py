@@ -1,0 +1,94 @@
+"""Turning a stored (sparse) record into the record a GET answers: template defaults, stored fields, echo fields.
+
+Echo fields are read-only and come from the links at read time, so a change to a coworker shows on its contacts
+at once. Where a link does not resolve, whatever the record itself carries (e.g. from a fixture) is kept.
+
+INFERRED: a contact's `Coworker*` echo fields describe the contract's holder (the customer), which is what the
+desk shows next to a contact; a contact linked to a coworker (`CoworkerId`) takes its own `FullName` and `Email`
+from that coworker (documented).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from app.nexudus.resources import Resource
+from app.sandbox.shapes import TEMPLATES
+
+Lookup = Callable[[Resource, Any], "dict[str, Any] | None"]
+Record = dict[str, Any]
+
+_UNIQUE_ID_NAMESPACE = uuid.UUID("5b1f4c52-6a0e-4c43-9a52-70696765686f")
+
+
+def stable_unique_id(resource: Resource, record_id: int) -> str:
+    """A GUID for a fixture record that came without one: the same on every load."""
+    return str(uuid.uuid5(_UNIQUE_ID_NAMESPACE, f"{resource.entity}/{record_id}"))
+
+
+def render(lookup: Lookup, resource: Resource, stored: Record) -> Record:
+    out = dict(TEMPLATES[resource])
+    out.update(stored)
+    fill = _FILLERS.get(resource)
+    if fill is not None:
+        fill(lookup, out)
+    return out
+
+
+def _contract_view(lookup: Lookup, contract_id: Any) -> Record | None:
+    contract = lookup(Resource.COWORKER_CONTRACTS, contract_id)
+    return None if contract is None else render(lookup, Resource.COWORKER_CONTRACTS, contract)
+
+
+def _fill_contract(lookup: Lookup, out: Record) -> None:
+    holder = lookup(Resource.COWORKERS, out["CoworkerId"])
+    if holder is not None:
+        out["CoworkerFullName"] = holder.get("FullName")
+        out["CoworkerCompanyName"] = holder.get("CompanyName")
+        out["CoworkerBillingName"] = holder.get("BillingName")
+        out["CoworkerEmail"] = holder.get("Email")
+
+
+def _fill_contact(lookup: Lookup, out: Record) -> None:
+    linked = lookup(Resource.COWORKERS, out["CoworkerId"])
+    if linked is not None:
+        out["FullName"] = linked.get("FullName")
+        out["Email"] = linked.get("Email")
+    contract = _contract_view(lookup, out["CoworkerContractId"])
+    if contract is not None:
+        out["CoworkerContractTariffName"] = contract["TariffName"]
+        for name in ("CoworkerFullName", "CoworkerCompanyName", "CoworkerBillingName", "CoworkerEmail"):
+            out[name] = contract[name]
+        holder = lookup(Resource.COWORKERS, contract["CoworkerId"])
+        if holder is not None:
+            out["CoworkerActive"] = holder.get("Active", True)
+    country = lookup(Resource.COUNTRIES, out["CountryId"])
+    if country is not None:
+        out["CountryName"] = country.get("Name")
+
+
+def _fill_delivery(lookup: Lookup, out: Record) -> None:
+    business = lookup(Resource.BUSINESSES, out["BusinessId"])
+    if business is not None:
+        out["BusinessName"] = business.get("Name")
+    contact_stored = lookup(Resource.CONTRACT_CONTACTS, out["ContractContactId"])
+    contact = None if contact_stored is None else render(lookup, Resource.CONTRACT_CONTACTS, contact_stored)
+    if contact is not None:
+        out["ContractContactFullName"] = contact["FullName"]
+        out["ContractContactEmail"] = contact["Email"]
+    coworker = lookup(Resource.COWORKERS, out["CoworkerId"])
+    if coworker is not None:
+        out["CoworkerFullName"] = coworker.get("FullName")
+        out["CoworkerEmail"] = coworker.get("Email")
+    elif contact is not None:
+        out["CoworkerFullName"] = contact["CoworkerFullName"]
+        out["CoworkerEmail"] = contact["CoworkerEmail"]
+
+
+_FILLERS: dict[Resource, Callable[[Lookup, Record], None]] = {
+    Resource.COWORKER_CONTRACTS: _fill_contract,
+    Resource.CONTRACT_CONTACTS: _fill_contact,
+    Resource.COWORKER_DELIVERIES: _fill_delivery,
+}

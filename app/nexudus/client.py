@@ -183,7 +183,7 @@ class NexudusClient:
             return tokens
 
     def _token_request(self, form: dict[str, str], *, two_factor_sent: bool, refreshing: bool) -> Tokens:
-        call = _Call("POST", self._url(TOKEN_PATH), write=refreshing, action="", resource=None, auth=False)
+        call = _Call("POST", f"{self.base_url}/{TOKEN_PATH}", write=refreshing, action="", resource=None, auth=False)
         headers = {"client_id": self.client_id}
         resp, payload = self._send(call, form=form, headers=headers, decode_errors=True)
         if resp.status_code >= 400:

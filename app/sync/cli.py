@@ -1,0 +1,180 @@
+"""Headless commands: `pigeonhole sync [--full]`, `pigeonhole status [--json]`, `pigeonhole outbox [list|retry|discard]`.
+
+Connection settings come from app.config (settings file, then PIGEONHOLE_API_URL / _USERNAME / _PASSWORD / _TOTP);
+the database from `--db`, PIGEONHOLE_DB or the settings. `sync` signs in with the password grant on every run.
+
+Exit codes: 0 done; 1 unexpected error (logged with its traceback); 2 bad usage or settings; 3 cannot reach
+Nexudus (network, server trouble, throttled); 4 sign-in refused; 5 another sync is running; 6 the outbox has
+entries refused by the server (needs attention); 7 database cannot be opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from typing import Any, TextIO
+
+from sqlalchemy.engine import Engine
+
+from app.config import Paths, Settings, resolve_connection, resolve_db_url, setup_logging
+from app.nexudus import errors
+from app.nexudus.client import NexudusClient
+from app.store import engine as store_engine
+from app.store import queries, writes
+from app.store.errors import StoreError
+from app.store.locks import LockBusyError
+from app.sync.directory import pull_directory
+from app.sync.outbox import OutboxSender
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_OFFLINE, EXIT_AUTH, EXIT_BUSY, EXIT_NEEDS_ATTENTION, EXIT_DATABASE = range(8)
+
+
+def _out(text: str, stream: TextIO | None = None) -> None:
+    print(text, file=stream or sys.stdout, flush=True)
+
+
+def _open(args: argparse.Namespace) -> tuple[Paths, Settings, Engine]:
+    paths = Paths.default()
+    paths.ensure()
+    setup_logging(paths)
+    settings = Settings.load(paths)
+    url = resolve_db_url(paths, settings, getattr(args, "db", None))
+    return paths, settings, store_engine.open_database(url)
+
+
+def _actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # pragma: no cover - no user name in this environment
+        return "cli"
+
+
+class _Progress:
+    """Progress lines on stderr, at most one per 10% (and the last)."""
+
+    def __init__(self) -> None:
+        self._last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        step = int(done * 10 / total) if total else 10
+        if step != self._last:
+            self._last = step
+            _out(f"  {done}/{total} records", sys.stderr)
+
+
+def sync_command(args: argparse.Namespace) -> int:
+    try:
+        _, settings, engine = _open(args)
+    except store_engine.DatabaseError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_DATABASE
+    conn = resolve_connection(settings)
+    if not conn.username or not conn.password:
+        _out("Error: set PIGEONHOLE_USERNAME and PIGEONHOLE_PASSWORD (and PIGEONHOLE_API_URL) to sync from the "
+             "command line.", sys.stderr)
+        return EXIT_USAGE
+    cancel = threading.Event()
+    try:
+        with NexudusClient(conn.api_url, client_id=conn.client_id) as client:
+            client.login(conn.username, conn.password, conn.totp or None)
+            _out(f"Signed in to {client.base_url} as {conn.username}; pulling the directory"
+                 f"{' (full)' if args.full else ''}...")
+            report = pull_directory(engine, client, full=bool(args.full), progress=_Progress(), cancel=cancel)
+            _out(report.summary())
+            flush = OutboxSender(engine, client, respect_backoff=False).flush(cancel=cancel)
+            _out(flush.summary())
+    except KeyboardInterrupt:
+        cancel.set()
+        _out("Cancelled.", sys.stderr)
+        return EXIT_USAGE
+    except LockBusyError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_BUSY
+    except errors.AuthenticationError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_AUTH
+    except errors.NexudusError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_OFFLINE
+    except ValueError as exc:  # e.g. an http:// address that is not this computer
+        _out(f"Error: {exc}", sys.stderr)
+        return EXIT_USAGE
+    with store_engine.session_scope(engine, readonly=True) as session:
+        summary = queries.status_summary(session)
+    _out(f"Directory: {summary.contracts} contracts, {summary.contacts} contacts. Outbox: "
+         f"{summary.outbox_pending} waiting, {summary.outbox_failed} need attention.")
+    if flush.paused:
+        return EXIT_AUTH
+    if flush.stopped in ("network", "server", "throttled"):
+        return EXIT_OFFLINE
+    return EXIT_NEEDS_ATTENTION if summary.outbox_failed else EXIT_OK
+
+
+def status_command(args: argparse.Namespace) -> int:
+    try:
+        _, _, engine = _open(args)
+    except store_engine.DatabaseError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_DATABASE
+    with store_engine.session_scope(engine, readonly=True) as session:
+        summary = queries.status_summary(session)
+    if getattr(args, "json", False):
+        _out(json.dumps(summary.to_json()))
+        return EXIT_OK
+    last = summary.last_sync.astimezone().strftime("%Y-%m-%d %H:%M") if summary.last_sync else "never"
+    _out(f"Contracts:        {summary.contracts}")
+    _out(f"Contacts:         {summary.contacts}")
+    _out(f"Last sync:        {last}")
+    _out(f"Waiting to send:  {summary.outbox_pending}{' (paused: sign in again)' if summary.outbox_paused else ''}")
+    _out(f"Need attention:   {summary.outbox_failed}")
+    return EXIT_OK
+
+
+def outbox_command(args: argparse.Namespace) -> int:
+    try:
+        _, _, engine = _open(args)
+    except store_engine.DatabaseError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_DATABASE
+    action = args.action or "list"
+    if action == "list":
+        with store_engine.session_scope(engine, readonly=True) as session:
+            rows = queries.list_outbox(session)
+        if getattr(args, "json", False):
+            _out(json.dumps([_row_json(r) for r in rows]))
+            return EXIT_OK
+        if not rows:
+            _out("Nothing waiting to be sent.")
+        for r in rows:
+            _out(f"{r.outbox_id:>6}  {r.state:<8}  {r.summary}")
+            if r.last_error:
+                _out(f"        {r.last_error}")
+            for name, messages in r.field_errors.items():
+                _out(f"        {name}: {'; '.join(messages)}")
+        return EXIT_OK
+    if args.entry_id is None:
+        _out(f"Error: say which entry: pigeonhole outbox {action} ID", sys.stderr)
+        return EXIT_USAGE
+    try:
+        with store_engine.session_scope(engine) as session:
+            if action == "retry":
+                writes.retry_outbox_entry(session, args.entry_id, _actor())
+            else:
+                writes.discard_outbox_entry(session, args.entry_id, _actor())
+    except StoreError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_USAGE
+    _out(f"Entry {args.entry_id}: {'will be sent at the next sync' if action == 'retry' else 'discarded'}.")
+    return EXIT_OK
+
+
+def _row_json(r: Any) -> dict[str, Any]:
+    return {"id": r.outbox_id, "kind": r.kind, "state": r.state, "summary": r.summary, "attempts": r.attempts,
+            "last_error": r.last_error, "field_errors": r.field_errors}

@@ -1,0 +1,291 @@
+"""Pull the directory from Nexudus into the store: businesses, countries, coworkers, contracts, contacts.
+
+- Full pass: every page of the resource; then deletion reconciliation (Ids held locally but not listed are
+  confirmed absent with a batch GET before they are removed, so a record skipped by offset paging while the server
+  changed is never dropped).
+- Incremental pass: `from_{Entity}_UpdatedOn` = the largest server `UpdatedOn` of the last completed pass minus
+  OVERLAP (the server's own clock, so its time zone does not matter; the overlap covers minute-rounded filters,
+  writes in flight and records changed while we were paging). Upsert by Id.
+- Deletions are invisible to an UpdatedOn filter. After an incremental pass the server's count (one `size=1`
+  request) is compared with the local count; when they differ, or every RECONCILE_EVERY_N_RUNS incremental runs,
+  the resource gets a full pass with reconciliation. Countries and businesses (a page or two) are always pulled in
+  full.
+- Never removed: contacts the desk created that the server does not know yet (they have no Nexudus Id), and
+  contacts/contracts that deliveries, aliases or outbox entries point at: those are kept and flagged `gone`.
+- Each page is written in its own transaction; the high-water mark moves only when a pass completes, so a sync
+  killed at any point re-reads from the previous mark and converges (upserts are idempotent).
+- One sync at a time per database (app.store.locks: PostgreSQL advisory lock, a file lock for SQLite).
+- Progress is reported as (done, total) records; `cancel` is checked between pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from app.nexudus.client import NexudusClient
+from app.nexudus.resources import MAX_PAGE_SIZE, Resource
+from app.store import directory as store
+from app.store.audit import utcnow
+from app.store.locks import database_lock
+from app.store.queries import DIRECTORY_STATE
+
+log = logging.getLogger(__name__)
+
+OVERLAP = timedelta(minutes=10)
+RECONCILE_EVERY_N_RUNS = 24
+ORDER: tuple[Resource, ...] = (
+    Resource.BUSINESSES,
+    Resource.COUNTRIES,
+    Resource.COWORKERS,
+    Resource.COWORKER_CONTRACTS,
+    Resource.CONTRACT_CONTACTS,
+)
+ALWAYS_FULL = frozenset({Resource.BUSINESSES, Resource.COUNTRIES})
+LOCK_NAME = "directory-sync"
+
+Progress = Callable[[int, int], None]
+
+
+class SyncCancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a pull changed, so the desk can update its matching index without a rebuild.
+
+    Contact ids are public ids (Nexudus Id, or -local id). A pending contact the server turned out to know already
+    appears as removed (its -local id) and changed (its Nexudus Id).
+    """
+
+    full: bool
+    cancelled: bool
+    started_at: datetime
+    finished_at: datetime
+    changed_contract_ids: frozenset[int]
+    removed_contract_ids: frozenset[int]
+    changed_contact_ids: frozenset[int]
+    removed_contact_ids: frozenset[int]
+    pulled: dict[str, int]  # records received per resource (entity name)
+    reconciled: tuple[str, ...]  # resources whose Id sets were compared
+    requests: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_contract_ids or self.removed_contract_ids or self.changed_contact_ids
+                    or self.removed_contact_ids)
+
+    def summary(self) -> str:
+        total = sum(self.pulled.values())
+        kind = "full" if self.full else "incremental"
+        state = " (cancelled)" if self.cancelled else ""
+        seconds = (self.finished_at - self.started_at).total_seconds()
+        return (f"{kind} sync{state}: {total} records received; contracts {len(self.changed_contract_ids)} changed, "
+                f"{len(self.removed_contract_ids)} removed; contacts {len(self.changed_contact_ids)} changed, "
+                f"{len(self.removed_contact_ids)} removed; {seconds:.1f} s")
+
+
+@dataclass
+class _Run:
+    engine: Engine
+    client: NexudusClient
+    progress: Progress | None
+    cancel: threading.Event | None
+    started_at: datetime = field(default_factory=utcnow)
+    done: int = 0
+    totals: dict[Resource, int] = field(default_factory=dict)
+    requests: int = 0
+    changed_contracts: set[int] = field(default_factory=set)
+    removed_contracts: set[int] = field(default_factory=set)
+    changed_contacts: set[int] = field(default_factory=set)
+    removed_contacts: set[int] = field(default_factory=set)
+    changed_coworkers: set[int] = field(default_factory=set)
+    pulled: dict[str, int] = field(default_factory=dict)
+    reconciled: list[str] = field(default_factory=list)
+    full_passes: set[Resource] = field(default_factory=set)
+
+    def check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise SyncCancelled
+
+    def report_progress(self) -> None:
+        if self.progress is not None:
+            total = max(sum(self.totals.values()), self.done)
+            self.progress(self.done, total)
+
+
+def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False, progress: Progress | None = None,
+                   cancel: threading.Event | None = None, lock_wait: float = 0.0) -> SyncReport:
+    """Bring the local directory up to date (see the module docstring). Raises LockBusyError when another sync
+    holds this database, and the client's NexudusError subclasses when the server cannot be reached or refuses."""
+    run = _Run(engine, client, progress, cancel)
+    cancelled = False
+    with database_lock(engine, LOCK_NAME, wait=lock_wait):
+        with engine.begin() as conn:
+            store.write_sync_state(conn, DIRECTORY_STATE, last_run_at=run.started_at, last_status="running",
+                                   last_message="")
+        try:
+            for resource in ORDER:
+                _pull_resource(run, resource, force_full=full)
+            _expand_coworker_changes(run)
+        except SyncCancelled:
+            cancelled = True
+        except BaseException as exc:
+            with engine.begin() as conn:
+                store.write_sync_state(conn, DIRECTORY_STATE, last_status="failed",
+                                       last_message=type(exc).__name__)
+            raise
+        finished = utcnow()
+        with engine.begin() as conn:
+            values: dict[str, object] = {"last_status": "cancelled" if cancelled else "ok",
+                                         "last_message": "", "last_run_at": finished}
+            if not cancelled:
+                values["high_water"] = finished  # the DIRECTORY row: time of the last successful pull
+                if full or run.full_passes >= set(ORDER):
+                    values["last_full_sync"] = finished
+            store.write_sync_state(conn, DIRECTORY_STATE, **values)
+    report = SyncReport(
+        full=full or run.full_passes >= set(ORDER), cancelled=cancelled, started_at=run.started_at,
+        finished_at=finished,
+        changed_contract_ids=frozenset(run.changed_contracts - run.removed_contracts),
+        removed_contract_ids=frozenset(run.removed_contracts),
+        changed_contact_ids=frozenset(run.changed_contacts - run.removed_contacts),
+        removed_contact_ids=frozenset(run.removed_contacts), pulled=dict(run.pulled),
+        reconciled=tuple(run.reconciled), requests=run.requests,
+    )
+    log.info("%s", report.summary())
+    return report
+
+
+def _pull_resource(run: _Run, resource: Resource, *, force_full: bool) -> None:
+    with run.engine.connect() as conn:
+        state = store.read_sync_state(conn, resource.name)
+    full = force_full or resource in ALWAYS_FULL or state.last_full_sync is None or state.high_water is None
+    due = state.runs_since_full + 1 >= RECONCILE_EVERY_N_RUNS
+    if not full and due:
+        log.info("%s: periodic full pass to reconcile deletions", resource.value.entity)
+        full = True
+    since = state.high_water - OVERLAP if not full and state.high_water is not None else None
+    pass_start = utcnow()
+    seen, high_water = _pull_pages(run, resource, since)
+    if not full:
+        with run.engine.connect() as conn:
+            local = store.count_server_rows(conn, resource)
+        server = _server_count(run, resource)
+        if server is not None and server != local:
+            log.info("%s: %d on the server, %d here: full pass to reconcile", resource.value.entity, server, local)
+            full = True
+            pass_start = utcnow()
+            seen, full_high = _pull_pages(run, resource, None)
+            high_water = max((h for h in (high_water, full_high) if h is not None), default=None)
+    if full:
+        run.full_passes.add(resource)
+        _reconcile(run, resource, seen, pass_start)
+    with run.engine.begin() as conn:
+        values: dict[str, object] = {"last_run_at": utcnow(), "last_status": "ok"}
+        if high_water is not None or full:
+            values["high_water"] = high_water or state.high_water
+        if full:
+            values["last_full_sync"] = pass_start
+            values["runs_since_full"] = 0
+        else:
+            values["runs_since_full"] = state.runs_since_full + 1
+        store.write_sync_state(conn, resource.name, **values)
+
+
+def _server_count(run: _Run, resource: Resource) -> int | None:
+    run.check_cancel()
+    run.requests += 1
+    for page in run.client.iter_pages(resource, size=1):
+        return page.total_items
+    return None
+
+
+def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[set[int], datetime | None]:
+    seen: set[int] = set()
+    high_water: datetime | None = None
+    entity = resource.value.entity
+    first = True
+    run.check_cancel()
+    pages = run.client.iter_pages(resource, updated_since=since, size=MAX_PAGE_SIZE)
+    while True:
+        started = time.monotonic()
+        page = next(pages, None)
+        if page is None:
+            break
+        run.requests += 1
+        if first:
+            run.totals[resource] = run.totals.get(resource, 0) + (page.total_items or len(page.records))
+            first = False
+        with run.engine.begin() as conn:
+            result = store.upsert_page(conn, resource, page.records, utcnow())
+        seen.update(result.ids)
+        if result.max_updated_on is not None and (high_water is None or result.max_updated_on > high_water):
+            high_water = result.max_updated_on
+        _note_changes(run, resource, result)
+        run.pulled[entity] = run.pulled.get(entity, 0) + len(page.records)
+        run.done += len(page.records)
+        log.debug("%s page %d: %d records, %d changed, %.0f ms", entity, page.current_page, len(page.records),
+                  len(result.changed), (time.monotonic() - started) * 1000)
+        run.report_progress()
+        run.check_cancel()
+    return seen, high_water
+
+
+def _note_changes(run: _Run, resource: Resource, result: store.PageResult) -> None:
+    if resource is Resource.COWORKER_CONTRACTS:
+        run.changed_contracts.update(result.changed)
+    elif resource is Resource.CONTRACT_CONTACTS:
+        run.changed_contacts.update(result.changed)
+        for local_id, nexudus_id in result.adopted.items():
+            run.removed_contacts.add(-local_id)
+            run.changed_contacts.add(nexudus_id)
+    elif resource is Resource.COWORKERS:
+        run.changed_coworkers.update(result.changed)
+
+
+def _reconcile(run: _Run, resource: Resource, seen: set[int], pass_start: datetime) -> None:
+    """Remove what the server deleted: held here, not listed in this full pass, and confirmed absent."""
+    run.check_cancel()
+    run.reconciled.append(resource.value.entity)
+    with run.engine.connect() as conn:
+        candidates = store.local_server_ids(conn, resource, seen_before=pass_start) - seen
+    if not candidates:
+        return
+    run.requests += (len(candidates) + 99) // 100
+    still_there = {int(r["Id"]) for r in run.client.get_many(resource, sorted(candidates)) if "Id" in r}
+    deleted = candidates - still_there
+    if still_there:
+        log.info("%s: %d records missed by paging are still on the server", resource.value.entity,
+                 len(still_there))
+    if not deleted:
+        return
+    with run.engine.begin() as conn:
+        removal = store.remove_deleted(conn, resource, deleted)
+    log.info("%s: %d deleted on the server (%d removed, %d kept as gone)", resource.value.entity, len(deleted),
+             len(removal.removed), len(removal.gone))
+    if resource is Resource.COWORKER_CONTRACTS:
+        run.removed_contracts.update(deleted)
+        run.removed_contacts.update(removal.removed_contact_ids)
+    elif resource is Resource.CONTRACT_CONTACTS:
+        run.removed_contacts.update(removal.removed)
+        run.changed_contacts.update(removal.gone)
+    elif resource is Resource.COWORKERS:
+        run.changed_coworkers.update(deleted)
+
+
+def _expand_coworker_changes(run: _Run) -> None:
+    """A renamed coworker changes the name shown for its contracts (holder) and linked contacts."""
+    if not run.changed_coworkers:
+        return
+    with run.engine.connect() as conn:
+        contracts, contacts = store.linked_to_coworkers(conn, sorted(run.changed_coworkers))
+    run.changed_contracts.update(contracts)
+    run.changed_contacts.update(contacts)

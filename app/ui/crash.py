@@ -36,8 +36,9 @@ def user_message_of(exc: BaseException) -> str | None:
     from app.nexudus.errors import NexudusError
     from app.store.engine import DatabaseError
     from app.store.errors import StoreError
+    from app.store.locks import LockBusyError
 
-    if isinstance(exc, (NexudusError, StoreError, DeskInputError, DatabaseError)):
+    if isinstance(exc, (NexudusError, StoreError, DeskInputError, DatabaseError, LockBusyError)):
         return str(exc.user_message)
     return None
 

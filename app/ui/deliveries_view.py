@@ -255,7 +255,7 @@ class DeliveriesView(QWidget):
         self.view_choice.currentIndexChanged.connect(lambda _i: self.refresh())
         self.filter.textChanged.connect(lambda _t: self._debounce.start())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.table.doubleClicked.connect(lambda _i: self.collect_selected())
+        self.table.activated.connect(lambda _i: self.collect_selected())  # Enter or double-click
         self.collect_button.clicked.connect(self.collect_selected)
         self.void_button.clicked.connect(self.void_selected)
         self.export_button.clicked.connect(self.export_csv)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -98,22 +99,25 @@ class SignInDialog(QDialog):
         self.demo_button = QPushButton("Try the &demo workspace")
         self.demo_button.setAccessibleName("Try the demo workspace")
         self.demo_button.setToolTip("A practice centre with made-up customers; nothing is sent to Nexudus")
-        self.demo_button.setVisible(start_demo is not None)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel")
+        for b in (self.demo_button, self.cancel_button):
+            b.setAutoDefault(False)  # Enter in a field always means "Sign in", even after focus passed a button
         self.buttons.addButton(self.sign_in_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.sign_in_button.clicked.connect(self._on_sign_in)
         self.demo_button.clicked.connect(self._on_demo)
         self.cancel_button.clicked.connect(self.reject)
+        self.demo_button.setVisible(start_demo is not None)
 
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with a long message
         layout.addWidget(heading)
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 32)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 38)
 
         QWidget.setTabOrder(self.api_url, self.email)
         QWidget.setTabOrder(self.email, self.password)
@@ -133,6 +137,8 @@ class SignInDialog(QDialog):
         for w in (self.api_url, self.email, self.password, self.code, self.location, self.sign_in_button,
                   self.demo_button):
             w.setEnabled(not busy)
+        if not busy:
+            self.sign_in_button.setDefault(True)
         if busy:
             self._say(text, Tone.MUTED)
         self.busy_changed.emit(busy)
@@ -141,6 +147,7 @@ class SignInDialog(QDialog):
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {tone_color(tone).name()};")
         self.message.setVisible(bool(text))
+        self.adjustSize()
 
     def error_text(self) -> str:
         return self.message.text() if self.message.isVisible() else ""

@@ -1,0 +1,424 @@
+"""The main window: Intake, Deliveries and Directory pages, the menus with their shortcuts, the status bar, and the
+background sync (on a timer and on demand, with progress and a Stop button).
+
+Shortcuts (shown in the menus): Ctrl+1/2/3 pages, Ctrl+N register a new recipient, F5 sync now, Shift+F5 full sync,
+Ctrl+F find, Ctrl+Shift+W "Waiting to send", F1 keyboard help, Ctrl+Q quit. The intake page keeps its own keys
+(F2 scan field, F3 addressee, Enter, Ctrl+Enter, Esc, Ctrl+N) — the window never claims those while it is shown.
+
+The window calls only desk services, through the task runner (channels "sync", "status").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from app.desk.deliveries import DeliveriesService
+from app.desk.directory import DirectoryService
+from app.desk.outbox_service import OutboxRow, OutboxService
+from app.desk.sync_service import DeskStatus, SyncOutcome, SyncService
+from app.ui.crash import user_message_of
+from app.ui.deliveries_view import DeliveriesView
+from app.ui.directory_view import DirectoryView
+from app.ui.outbox_dialog import OutboxDialog
+from app.ui.status_bar import DeskStatusBar
+from app.ui.tasks import TaskRunner
+from app.ui.theme import Tone, app_icon, tone_color
+
+log = logging.getLogger(__name__)
+
+DEMO_BANNER = "Demo workspace — nothing here is real"
+SEND_DELAY_MS = 1500
+STATUS_INTERVAL_MS = 20_000
+
+INTAKE, DELIVERIES, DIRECTORY = 0, 1, 2
+
+
+class IntakePage(Protocol):
+    """What the window needs from the intake view (E1's IntakeView)."""
+
+    def focus_scan_field(self) -> None: ...
+
+    def open_register_dialog(self, prefill_text: str = "") -> Any: ...
+
+    def on_directory_changed(self, report: object) -> None: ...
+
+
+class PlaceholderIntake(QWidget):
+    """Stands in when no intake view is given (widget tests of the window alone)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Intake")
+        self.reports: list[object] = []
+        label = QLabel("Intake")
+        QVBoxLayout(self).addWidget(label)
+
+    def focus_scan_field(self) -> None:
+        self.setFocus()
+
+    def open_register_dialog(self, prefill_text: str = "") -> Any:
+        return None
+
+    def on_directory_changed(self, report: object) -> None:
+        self.reports.append(report)
+
+
+class MainWindow(QMainWindow):
+    sync_finished = Signal(object)  # SyncOutcome, or the exception
+    status_shown = Signal(object)  # DeskStatus
+
+    def __init__(
+        self,
+        *,
+        runner: TaskRunner,
+        sync: SyncService,
+        deliveries: DeliveriesService,
+        directory: DirectoryService,
+        outbox: OutboxService,
+        intake: QWidget | None = None,
+        title_detail: str = "",
+        demo: bool = False,
+        state_file: Path | None = None,
+        sync_interval_minutes: int = 10,
+        report_bug: Callable[[BaseException], None] | None = None,
+        edit_failed_contact: Callable[[OutboxRow], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._sync = sync
+        self._outbox_service = outbox
+        self._report_bug = report_bug
+        self._edit_failed_contact = edit_failed_contact
+        self._state_file = state_file
+        self._send_again = False
+        self.outbox_dialog: OutboxDialog | None = None
+        self.last_outcome: SyncOutcome | None = None
+
+        self.setWindowTitle(f"Pigeonhole — {title_detail}" if title_detail else "Pigeonhole")
+        self.setWindowIcon(app_icon())
+        self.setAccessibleName("Pigeonhole")
+
+        self.intake: QWidget = intake if intake is not None else PlaceholderIntake()
+        self.deliveries = DeliveriesView(deliveries, runner, report_bug=report_bug)
+        self.directory = DirectoryView(directory, runner, report_bug=report_bug)
+        self.pages = QTabWidget()
+        self.pages.setAccessibleName("Pages")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.intake, "Intake  (Ctrl+1)")
+        self.pages.addTab(self.deliveries, "Deliveries  (Ctrl+2)")
+        self.pages.addTab(self.directory, "Directory  (Ctrl+3)")
+        self.pages.currentChanged.connect(self._page_changed)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.banner = QLabel(DEMO_BANNER)
+        self.banner.setObjectName("demoBanner")
+        self.banner.setAccessibleName(DEMO_BANNER)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setStyleSheet(f"background: {tone_color(Tone.BANNER).name()};")
+        self.banner.setVisible(demo)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.status = DeskStatusBar()
+        self.setStatusBar(self.status)
+        self.status.outbox_requested.connect(self.open_outbox)
+        self.status.cancel_sync_requested.connect(lambda: self._runner.cancel("sync"))
+
+        self._build_menus()
+        self.deliveries.changed.connect(self.changes_recorded)
+        for signal_name in ("delivery_recorded", "recipient_registered"):
+            signal = getattr(self.intake, signal_name, None)
+            if signal is not None:
+                signal.connect(lambda *_a: self.changes_recorded())
+
+        self._send_timer = QTimer(self)
+        self._send_timer.setSingleShot(True)
+        self._send_timer.setInterval(SEND_DELAY_MS)
+        self._send_timer.timeout.connect(self.send_waiting)
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(max(1, sync_interval_minutes) * 60_000)
+        self._sync_timer.timeout.connect(lambda: self.sync_now(quiet=True))
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_INTERVAL_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+
+        self._restore_state()
+
+    # -- menus and shortcuts --------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[[], Any], keys: str | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if keys is not None:
+            action.setShortcut(QKeySequence(keys))
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        desk = bar.addMenu("&Desk")
+        # Ctrl+N belongs to the intake page while it is shown (it opens its register dialog itself); on the other
+        # pages a page-level shortcut does the same, so the key never becomes ambiguous. The menu shows the key.
+        self.register_action = self._action("&Register a new recipient…\tCtrl+N", self.register_recipient)
+        desk.addAction(self.register_action)
+        for page in (self.deliveries, self.directory):
+            sc = QShortcut(QKeySequence("Ctrl+N"), page)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(self.register_recipient)
+        desk.addSeparator()
+        self.export_action = self._action("&Export deliveries as CSV…", self._export)
+        desk.addAction(self.export_action)
+        desk.addSeparator()
+        desk.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        view = bar.addMenu("&Go")
+        self.page_actions = [
+            self._action("&Intake", lambda: self.show_page(INTAKE), "Ctrl+1"),
+            self._action("&Deliveries", lambda: self.show_page(DELIVERIES), "Ctrl+2"),
+            self._action("Di&rectory", lambda: self.show_page(DIRECTORY), "Ctrl+3"),
+        ]
+        for a in self.page_actions:
+            view.addAction(a)
+        view.addSeparator()
+        view.addAction(self._action("&Find…", self.find_text, "Ctrl+F", "Search the deliveries or the directory"))
+
+        sync = bar.addMenu("&Sync")
+        self.sync_action = self._action("&Sync now", self.sync_now, "F5", "Get the latest directory, send what waits")
+        self.full_sync_action = self._action("&Full sync (slower)", lambda: self.sync_now(full=True), "Shift+F5")
+        self.outbox_action = self._action("&Waiting to send…", self.open_outbox, "Ctrl+Shift+W")
+        for a in (self.sync_action, self.full_sync_action, self.outbox_action):
+            sync.addAction(a)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+
+    # -- pages ----------------------------------------------------------------------------------------------
+
+    def show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self._focus_page(index)
+
+    def _focus_page(self, index: int) -> None:
+        if index == INTAKE:
+            _call(self.intake, "focus_scan_field")
+        elif index == DELIVERIES:
+            self.deliveries.table.setFocus()
+            if self.deliveries.model.rowCount() and not self.deliveries.table.currentIndex().isValid():
+                self.deliveries.table.setCurrentIndex(self.deliveries.proxy.index(0, 0))
+        else:
+            self.directory.focus_search()
+
+    def _page_changed(self, index: int) -> None:
+        if index == DELIVERIES:
+            self.deliveries.refresh()
+        elif index == DIRECTORY:
+            self.directory.refresh()
+
+    def find_text(self) -> None:
+        if self.pages.currentIndex() == DELIVERIES:
+            self.deliveries.focus_search()
+        else:
+            self.pages.setCurrentIndex(DIRECTORY)
+            self.directory.focus_search()
+
+    def register_recipient(self) -> None:
+        self.pages.setCurrentIndex(INTAKE)
+        _call(self.intake, "open_register_dialog")
+
+    def _export(self) -> None:
+        self.show_page(DELIVERIES)
+        self.deliveries.export_csv()
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", SHORTCUTS_HELP)
+
+    # -- sync and status ------------------------------------------------------------------------------------
+
+    def start(self, first_sync: bool = True) -> None:
+        """Called once the window is shown: status now, a sync soon, then on the timer."""
+        self.refresh_status()
+        self._status_timer.start()
+        self._sync_timer.start()
+        self._focus_page(self.pages.currentIndex())
+        if first_sync:
+            QTimer.singleShot(0, lambda: self.sync_now(quiet=True))
+
+    def sync_now(self, full: bool = False, quiet: bool = False) -> bool:
+        """Pull the directory and send what waits, in the background. False if a sync is already running."""
+        if self._runner.is_busy("sync"):
+            if not quiet:
+                self.status.show_problem("A sync is already running.")
+            return False
+        self.status.show_progress(0, 0)
+        self._runner.submit("sync", self._sync.run, full, with_context=True, on_progress=self.status.show_progress,
+                            on_result=self._sync_done, on_error=self._sync_failed)
+        return True
+
+    def send_waiting(self) -> None:
+        """Send what was just recorded (no directory pull)."""
+        if self._runner.is_busy("sync"):
+            self._send_again = True
+            return
+        self._runner.submit("sync", self._sync.send_waiting, with_context=True,
+                            on_result=lambda _r: self._after_sync(None), on_error=self._sync_failed)
+
+    def changes_recorded(self) -> None:
+        """Something was recorded locally: show it in the counts now, send it shortly."""
+        self.refresh_status()
+        self._send_timer.start()
+
+    def refresh_status(self) -> None:
+        self._runner.submit("status", self._sync.status, latest_only=True, on_result=self._show_status,
+                            on_error=self._status_failed)
+
+    def _show_status(self, status: DeskStatus) -> None:
+        self.status.set_status(status)
+        if self.outbox_dialog is not None and self.outbox_dialog.isVisible():
+            self.outbox_dialog.refresh()
+        self.status_shown.emit(status)
+
+    def _status_failed(self, exc: BaseException) -> None:
+        message = user_message_of(exc)
+        if message is None:
+            self._bug(exc)
+        else:
+            self.status.show_problem(message)
+
+    def _sync_done(self, outcome: SyncOutcome) -> None:
+        self.last_outcome = outcome
+        if outcome.report is not None:
+            _call(self.intake, "on_directory_changed", outcome.report)
+        if outcome.cancelled:
+            self.status.show_problem("Sync stopped. It will continue next time.")
+        self._after_sync(outcome)
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.status.hide_progress()
+        message = user_message_of(exc)
+        if message is None:
+            self._bug(exc)
+        else:
+            self.status.show_problem(message)
+        self.refresh_status()
+        self.sync_finished.emit(exc)
+
+    def _after_sync(self, outcome: SyncOutcome | None) -> None:
+        self.status.hide_progress()
+        self.refresh_status()
+        page = self.pages.currentIndex()
+        if page == DELIVERIES:
+            self.deliveries.refresh()
+        elif page == DIRECTORY:
+            self.directory.refresh()
+        if self._send_again:
+            self._send_again = False
+            self._send_timer.start()
+        self.sync_finished.emit(outcome)
+
+    # -- outbox ---------------------------------------------------------------------------------------------
+
+    def open_outbox(self) -> OutboxDialog:
+        if self.outbox_dialog is None:
+            self.outbox_dialog = OutboxDialog(self._outbox_service, self._runner,
+                                              edit_contact=self._edit_failed_contact, report_bug=self._report_bug,
+                                              parent=self)
+            self.outbox_dialog.changed.connect(self.changes_recorded)
+        self.outbox_dialog.refresh()
+        self.outbox_dialog.show()
+        self.outbox_dialog.raise_()
+        self.outbox_dialog.activateWindow()
+        self.outbox_dialog.table.setFocus()
+        return self.outbox_dialog
+
+    # -- window state ---------------------------------------------------------------------------------------
+
+    def _settings(self) -> QSettings | None:
+        if self._state_file is None:
+            return None
+        return QSettings(str(self._state_file), QSettings.Format.IniFormat)
+
+    def _restore_state(self) -> None:
+        s = self._settings()
+        if s is None:
+            return
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            em = self.fontMetrics().horizontalAdvance("M")
+            self.resize(em * 90, em * 50)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        page = str(s.value("window/page", 0))
+        if page.isdigit():
+            self.pages.setCurrentIndex(int(page))
+
+    def save_state(self) -> None:
+        s = self._settings()
+        if s is None:
+            return
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/page", self.pages.currentIndex())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        for timer in (self._sync_timer, self._status_timer, self._send_timer):
+            timer.stop()
+        self._runner.cancel("sync")
+        super().closeEvent(event)
+
+    def _bug(self, exc: BaseException) -> None:
+        if self._report_bug is not None:
+            self._report_bug(exc)
+        else:
+            log.error("Unexpected error", exc_info=exc)
+
+
+def open_for_self_test(state: Any) -> MainWindow:
+    """The self-test's last step: the real window, wired by the composition root, shown once (offscreen)."""
+    from app.ui.main import build_main_window
+
+    runner = TaskRunner()
+    desk = build_main_window(engine=state.engine, session=state.session, runner=runner, paths=state.paths,
+                             settings=state.settings)
+    desk.window.destroyed.connect(lambda *_a: runner.wait_for_done(10_000))
+    desk.window.show()
+    desk.window.start(first_sync=False)
+    return desk.window
+
+
+def _call(target: object, name: str, *args: Any) -> Any:
+    method = getattr(target, name, None)
+    return method(*args) if callable(method) else None
+
+
+SHORTCUTS_HELP = """Pages
+  Ctrl+1  Intake      Ctrl+2  Deliveries      Ctrl+3  Directory
+
+Intake
+  F2  scan field      F3  addressee      ↑/↓  choose the recipient
+  Enter  record      Ctrl+Enter  record and start the next one      Esc  clear
+  Ctrl+N  register a new recipient
+
+Deliveries
+  Ctrl+F  filter      Enter or Ctrl+H  hand over      Ctrl+Del  void      Ctrl+E  export CSV
+
+Everywhere
+  F5  sync now      Shift+F5  full sync      Ctrl+Shift+W  waiting to send      Ctrl+Q  quit"""

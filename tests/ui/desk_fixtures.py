@@ -1,0 +1,49 @@
+"""Helpers for the desk-shell tests (E2): screenshots, a signed-in desk on a sandbox, a real database."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from app.config import Paths, Settings
+from app.desk.session import DEMO_ADMIN, DeskSession, SignInService, TokenVault
+from app.desk.sync_service import PlainContext, SyncOutcome, SyncService
+
+
+def screenshot_dir() -> Path:
+    folder = Path(os.environ.get("PIGEONHOLE_SCREENSHOTS") or Path(tempfile.gettempdir()) / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def screenshot(widget: QWidget, name: str) -> Path:
+    path = screenshot_dir() / f"{name}.png"
+    assert widget.grab().save(str(path)), f"could not save {path}"
+    return path
+
+
+@dataclass
+class SignedInDesk:
+    paths: Paths
+    settings: Settings
+    session: DeskSession
+    engine: Any
+    first_sync: SyncOutcome
+
+
+def signed_in_desk(server: Any, db_url: str, paths: Paths, user: tuple[str, str] = DEMO_ADMIN) -> SignedInDesk:
+    """Sign in to the sandbox like the dialog does, open the database, run the first sync."""
+    from app.store.engine import open_database
+
+    settings = Settings.load(paths)
+    service = SignInService(paths, settings, vault=TokenVault(enabled=False))
+    session = service.sign_in(server.url, *user)
+    session = service.choose_location(session, session.business_id or session.locations[0].id)
+    engine = open_database(db_url)
+    outcome = SyncService(engine, session.new_client).run(PlainContext(), full=True)
+    return SignedInDesk(paths, settings, session, engine, outcome)

@@ -147,7 +147,8 @@ def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashR
 
 def _exit_after_shown(window: MainWindow, demo: bool) -> None:
     def done(_status: object) -> None:
-        print(f"{SHOWN_MARKER} demo={int(demo)} title={window.windowTitle()!r}", flush=True)
+        banner = window.banner.text() if window.banner.isVisible() else ""
+        print(f"{SHOWN_MARKER} demo={int(demo)} title={window.windowTitle()!r} banner={banner!r}", flush=True)
         QTimer.singleShot(0, window.close)
 
     window.status_shown.connect(done)

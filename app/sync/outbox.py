@@ -347,7 +347,7 @@ def delivery_body(delivery: dict[str, Any], marker: str) -> dict[str, Any]:
     """The CoworkerDelivery create body. The recipient is the contract contact when the server knows it, else the
     coworker (the one chosen, or the contract's holder)."""
     location = delivery["location"]
-    if delivery["shelf"]:
+    if delivery["shelf"] and delivery["shelf"] != location:  # the desk may store the shelf as the location too
         location = f"{location} / {delivery['shelf']}"
     body: dict[str, Any] = {
         "BusinessId": delivery["business_id"],

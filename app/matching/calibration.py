@@ -14,9 +14,9 @@ from app.matching.result import Decision
 
 FEATURE_NAMES = (
     "bias", "score", "entry_cover", "label_cover", "log_weight", "conflict", "given_missing", "initial_only",
-    "support", "is_org", "stranger_at_company", "alias", "po_box",
+    "support", "is_org", "stranger_at_company", "alias", "po_box", "whole_label_cover",
 )
-COEFFICIENTS = (-6.0, 9.0, 2.0, 2.0, 0.4, -3.0, -2.5, -0.5, 3.0, 0.0, -0.5, 2.0, 3.0)
+COEFFICIENTS = (-8.0, 7.0, 2.0, 2.0, 0.4, -3.0, -2.5, -0.5, 3.0, 0.0, 1.0, 2.0, 3.0, 3.0)
 
 AUTO_PROBABILITY = 0.9
 AUTO_MARGIN = 0.3
@@ -37,19 +37,24 @@ def features(
     stranger_at_company: bool,
     alias: bool,
     po_box: bool,
+    whole_label_cover: float,
 ) -> tuple[float, ...]:
     return (
         1.0, score, entry_cover, label_cover, math.log1p(matched_weight), conflict, float(given_missing),
         float(initial_only), support, float(is_org), float(stranger_at_company), float(alias), float(po_box),
+        whole_label_cover,
     )
 
 
 def po_box_only_features() -> tuple[float, ...]:
-    return (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+    return (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
 
-def probability(x: tuple[float, ...]) -> float:
-    z = sum(c * v for c, v in zip(COEFFICIENTS, x, strict=True))
+def logit(x: tuple[float, ...]) -> float:
+    return sum(c * v for c, v in zip(COEFFICIENTS, x, strict=True))
+
+
+def sigmoid(z: float) -> float:
     if z < -30:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))

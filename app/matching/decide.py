@@ -27,6 +27,7 @@ class ContractEvidence:
     supported: bool = False  # person and company both named, on different parts of the label
     chosen: Scored | None = None
     features: tuple[float, ...] = ()
+    logit: float = -99.0
     probability: float = 0.0
 
 
@@ -60,7 +61,8 @@ def _person_segments(label: Label, org: Scored | None) -> bool:
     """Does the label name someone besides the company (a part that is not the company's)?"""
     if org is None:
         return False
-    return any(not seg.overlaps(org.segment) and not seg.org_like for seg in label.segments)
+    return any(not seg.overlaps(org.segment) and not seg.org_like and (len(seg.tokens) >= 2 or seg.had_title)
+               for seg in label.segments)
 
 
 def _evaluate(ev: ContractEvidence, label: Label) -> None:
@@ -91,8 +93,26 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
             stranger_at_company=stranger_at_company,
             alias=chosen.entry.alias,
             po_box=ev.po_box,
+            whole_label_cover=_whole_label_cover(ev, label),
         )
-    ev.probability = calibration.probability(ev.features)
+    ev.logit = calibration.logit(ev.features)
+    ev.probability = calibration.sigmoid(ev.logit)
+
+
+def _whole_label_cover(ev: ContractEvidence, label: Label) -> float:
+    chosen = ev.chosen
+    if chosen is None:
+        return 0.0
+    explained = chosen.alignment.label_explained
+    other = ev.org if chosen is ev.person else ev.person
+    if ev.supported and other is not None:
+        explained += other.alignment.label_explained
+    return min(1.0, explained / max(label.known_weight, explained, 1e-9))
+
+
+def _rank_key(ev: ContractEvidence) -> tuple[float, float, bool]:
+    chosen = ev.chosen
+    return (ev.logit, chosen.alignment.score if chosen else 0.0, bool(chosen and chosen.entry.contact_id))
 
 
 def rank_and_decide(
@@ -107,7 +127,7 @@ def rank_and_decide(
     by_contract = _collect(scored, po_contracts)
     for ev in by_contract.values():
         _evaluate(ev, label)
-    ranked = sorted(by_contract.values(), key=lambda e: e.probability, reverse=True)
+    ranked = sorted(by_contract.values(), key=_rank_key, reverse=True)
     if not ranked:
         return MatchResult(Decision.NONE, [])
     p1 = ranked[0].probability

@@ -23,7 +23,7 @@ from app.matching.similarity import Sim, delete_depth, deletes, ocr_key, phoneti
 log = logging.getLogger(__name__)
 
 CANDIDATES_PER_SEGMENT = 40
-NEIGHBOUR_MIN_SIM = 0.6
+NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
 
 
@@ -276,10 +276,15 @@ class MatchIndex:
             label_weights: list[float] = []
             fulls: list[str] = []
             initials: list[str] = []
-            for q in tokens:
+            known = 0.0
+            known_mask = 0
+            for position, q in enumerate(tokens):
+                if len(q) > 2 and q in postings:
+                    known_mask |= 1 << position
                 if len(q) == 1:
                     initials.append(q)
                     label_weights.append(1.0)
+                    known += 1.0
                     continue
                 near = neighbours.get(q)
                 if near is None:
@@ -294,6 +299,8 @@ class MatchIndex:
                     for eid in postings[t]:
                         votes[eid] = votes.get(eid, 0.0) + gain
                 label_weights.append(best_idf if near else self.idf(q))
+                if near:
+                    known += best_idf
             if initials and fulls:
                 for q in fulls:
                     for t, _s in neighbours[q]:
@@ -302,6 +309,8 @@ class MatchIndex:
                                 votes[eid] = votes.get(eid, 0.0) + 2.0
             for eid in self._aliases.get(tokens, ()):
                 votes[eid] = votes.get(eid, 0.0) + 100.0
+            if segment.sub < 0:
+                label.known_weight += known
             if not votes:
                 continue
             if len(votes) > CANDIDATES_PER_SEGMENT:
@@ -311,7 +320,8 @@ class MatchIndex:
             for eid, _v in top:
                 entry = entries[eid]
                 weights = [self.idf(t) for t in entry.tokens]
-                alignment = align(tokens, entry.tokens, entry.is_person, weights, label_weights, cache)
+                alignment = align(tokens, entry.tokens, entry.is_person, weights, label_weights, cache,
+                                  segment.had_title, known_mask)
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
         return scored

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.matching.normalize import LEGAL_FORMS, clean_tokens, fold, split_tokens, words
+from app.matching.normalize import LEGAL_FORMS, TITLES, clean_tokens, fold, split_tokens, words
 
 _LINE_SPLIT = re.compile(r"[\n\r;|]+|\t")
 _SHIPPING = re.compile(
@@ -30,8 +30,7 @@ _TRACKING_WORDS = re.compile(
 )
 _EMAIL_URL = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
 _UK_POSTCODE = re.compile(r"\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\b")
-_LONG_CODE = re.compile(r"\b(?=[a-z0-9]*[0-9])[a-z0-9]{6,}\b")
-_NUMBER = re.compile(r"\b[0-9][0-9a-z\-/]*\b")
+_WITH_DIGITS = re.compile(r"\b(?=[a-z0-9\-/]*[0-9])[a-z0-9\-/]+\b")
 STREET_WORDS = words(
     "street st road rd avenue ave lane ln way drive close court ct place pl square sq crescent terrace "
     "gardens grove hill row mews parade walk wharf yard quay boulevard blvd highway hwy strasse str "
@@ -39,6 +38,8 @@ STREET_WORDS = words(
     "ulica ul aleja rua travessa straat laan gracht plein gatan gata vagen vej gade tie katu sokak sokagi "
     "caddesi cad mahallesi mah floor suite unit building flat apartment apt level "
 )
+# Street words that mark an address line even without a house number ("High Street", "Hauptstrasse").
+STREETS_WITHOUT_NUMBER = words("street road avenue strasse str gasse boulevard rue calle ulica straat gatan caddesi")
 PLACES = words(
     "uk gb england scotland wales ireland eire united kingdom great britain germany deutschland france "
     "spain espana italy italia netherlands nederland holland belgium belgie belgique poland polska czech "
@@ -75,6 +76,16 @@ class Label:
     segments: list[Segment] = field(default_factory=list)
     po_boxes: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # address/tracking lines, for explanations
+    known_weight: float = 0.0  # weight of the label's words that the directory knows (set while matching)
+
+
+def is_code(token: str) -> bool:
+    """A house number, postcode part or tracking number, as opposed to a name with a scanning error (5lavica)."""
+    digits = sum(ch.isdigit() for ch in token)
+    if not digits:
+        return False
+    letters = sum(ch.isalpha() for ch in token)
+    return letters < 3 or letters < 2 * digits
 
 
 def _is_address(folded: str, tokens: list[str]) -> bool:
@@ -82,17 +93,20 @@ def _is_address(folded: str, tokens: list[str]) -> bool:
         return True
     if all(t in PLACES for t in tokens):
         return True
-    has_number = any(t[0].isdigit() for t in tokens)
-    if any(t in STREET_WORDS for t in tokens) and (has_number or tokens[-1] in STREET_WORDS or len(tokens) <= 3):
-        return not any(t in LEGAL_FORMS for t in tokens)
-    return has_number and tokens[0][0].isdigit()
+    if any(t in TITLES for t in tokens) or any(t in LEGAL_FORMS for t in tokens):
+        return False
+    has_number = any(is_code(t) for t in tokens)
+    if has_number and any(t in STREET_WORDS for t in tokens):
+        return True
+    if len(tokens) >= 2 and tokens[-1] in STREETS_WITHOUT_NUMBER:
+        return True
+    return (is_code(tokens[0]) and len(tokens) > 1) or all(is_code(t) for t in tokens)
 
 
 def _strip_codes(folded: str) -> str:
     folded = _EMAIL_URL.sub(" ", folded)
     folded = _UK_POSTCODE.sub(" ", folded)
-    folded = _LONG_CODE.sub(" ", folded)
-    return _NUMBER.sub(" ", folded)
+    return _WITH_DIGITS.sub(lambda m: " " if is_code(m.group(0)) else m.group(0), folded)
 
 
 def parse_label(text: str) -> Label:

@@ -8,15 +8,26 @@ from importlib import resources
 
 @cache
 def _groups() -> dict[str, frozenset[int]]:
-    text = resources.files("app.matching").joinpath("nicknames.txt").read_text(encoding="utf-8")
     groups: dict[str, set[int]] = {}
-    for number, line in enumerate(text.splitlines()):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        for name in line.split():
+    for number, names in enumerate(_lines()):
+        for name in names:
             groups.setdefault(name, set()).add(number)
     return {name: frozenset(ids) for name, ids in groups.items()}
+
+
+@cache
+def _lines() -> tuple[tuple[str, ...], ...]:
+    text = resources.files("app.matching").joinpath("nicknames.txt").read_text(encoding="utf-8")
+    return tuple(tuple(line.split()) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _heads() -> dict[str, frozenset[int]]:
+    """Groups each name heads (the formal name first on its line)."""
+    heads: dict[str, set[int]] = {}
+    for number, names in enumerate(_lines()):
+        heads.setdefault(names[0], set()).add(number)
+    return {name: frozenset(ids) for name, ids in heads.items()}
 
 
 @cache
@@ -28,14 +39,22 @@ def _members() -> dict[int, tuple[str, ...]]:
     return {group: tuple(names) for group, names in members.items()}
 
 
-def related(a: str, b: str) -> bool:
-    """True when a and b are forms of the same given name."""
+def related(a: str, b: str) -> int:
+    """2: one is a short form of the other (Bob, Robert); 1: two short forms of one name (Lisa, Beth); 0: no."""
     groups = _groups()
     ga = groups.get(a)
     if not ga:
-        return False
+        return 0
     gb = groups.get(b)
-    return bool(gb and not ga.isdisjoint(gb))
+    if not gb:
+        return 0
+    shared = ga & gb
+    if not shared:
+        return 0
+    heads = _heads()
+    if not shared.isdisjoint(heads.get(a, ())) or not shared.isdisjoint(heads.get(b, ())):
+        return 2
+    return 1
 
 
 @cache

@@ -12,7 +12,10 @@ from app.matching.normalize import PARTICLES
 from app.matching.similarity import Sim, token_sim
 
 INITIAL_WEIGHT_CAP = 2.0  # an initial says about as much as one letter in 26, whatever the full name's rarity
-MIDDLE_DISCOUNT = 0.3  # a middle name on one side only is normal
+MIDDLE_DISCOUNT = 0.3
+KNOWN_NAME_FUZZY = 0.7  # "Jade" is a real name, so reading it as a typo of "Jake" is weak evidence
+_PERSON_ONLY = (Sim.INITIAL, Sim.NICKNAME, Sim.SHORT_FORM, Sim.PHONETIC)
+_FUZZY = (Sim.TYPO, Sim.OCR, Sim.PHONETIC, Sim.SHORT_FORM)  # a middle name on one side only is normal
 PARTICLE_DISCOUNT = 0.3
 
 SimCache = dict[tuple[str, str], tuple[float, Sim]]
@@ -29,6 +32,7 @@ class Alignment:
     unmatched_label: list[str]
     unmatched_entry: list[str]
     given_missing: bool  # the label gives no first name or initial for a person
+    label_explained: float  # label token weight this name accounts for (sim-weighted)
 
 
 def align(
@@ -38,7 +42,10 @@ def align(
     weights: list[float],
     label_weights: list[float],
     cache: SimCache,
+    had_title: bool = False,
+    known_mask: int = 0,
 ) -> Alignment:
+    """known_mask: bit i set when label token i is itself a directory word."""
     """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts."""
     found: list[tuple[float, int, int, Sim]] = []
     for i, q in enumerate(label_tokens):
@@ -48,8 +55,11 @@ def align(
             if r is None:
                 r = token_sim(q, t)
                 cache[key] = r
-            if r[0] > 0.0:
-                found.append((r[0], i, j, r[1]))
+            if r[0] > 0.0 and (is_person or r[1] not in _PERSON_ONLY):
+                sim = r[0]
+                if (known_mask >> i) & 1 and r[1] in _FUZZY:
+                    sim *= KNOWN_NAME_FUZZY
+                found.append((sim, i, j, r[1]))
     found.sort(reverse=True)
     used_q = 0
     used_e = 0
@@ -57,6 +67,10 @@ def align(
     credit = 0.0
     matched_full = 0.0
     n_entry = len(entry_tokens)
+    n_label = len(label_tokens)
+    label_explained = 0.0
+    order: list[tuple[int, int]] = []
+    penalty = 1.0
     for s, i, j, kind in found:
         if (used_q >> i) & 1 or (used_e >> j) & 1:
             continue
@@ -65,9 +79,20 @@ def align(
         w = weights[j]
         if kind == Sim.INITIAL:
             w = min(w, INITIAL_WEIGHT_CAP)
+            # "M Warren" is not "Warren McGarrigle": a surname is given as an initial only at the end ("Zuzana K.")
+            if len(label_tokens[i]) == 1 and j == n_entry - 1 and i != n_label - 1:
+                penalty *= 0.6
         credit += s * w
         matched_full += w
+        label_explained += s * label_weights[i]
+        order.append((i, j))
         pairs.append((label_tokens[i], entry_tokens[j], s, kind))
+    if not is_person:
+        order.sort()
+        if any(order[k][1] > order[k + 1][1] for k in range(len(order) - 1)):
+            penalty *= 0.85  # "Orbit North Labs" is not "North Orbit Labs"
+        if had_title:
+            penalty *= 0.6  # "Ms Craig" names a person, not Craig Ltd
     unmatched_e_w = 0.0
     unmatched_entry: list[str] = []
     hard_e = False
@@ -99,6 +124,6 @@ def align(
     if unmatched_label and any(q not in PARTICLES for q in unmatched_label):
         conflict = 1.0 if hard_e else 0.5 if soft_e else 0.0
     given_missing = is_person and n_entry >= 2 and bool((used_e & 1) == 0) and not unmatched_label
-    score = entry_cover * label_cover - 0.45 * conflict
+    score = entry_cover * label_cover * penalty - 0.45 * conflict
     return Alignment(score, entry_cover, label_cover, credit, conflict, pairs, unmatched_label, unmatched_entry,
-                     given_missing)
+                     given_missing, label_explained)

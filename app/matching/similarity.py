@@ -55,7 +55,18 @@ def phonetic_key(token: str) -> str:
 
 
 def allowed_edits(length: int) -> int:
-    return 1 if length <= 5 else 2 if length <= 9 else 3
+    return 0 if length <= 2 else 1 if length <= 4 else 2 if length <= 9 else 3
+
+
+def edit_sim(d: int, longest: int) -> float:
+    """Typing-error similarity for d edits between tokens of this length."""
+    if d == 0:
+        return 1.0
+    if d == 1:
+        return 0.85 if longest >= 5 else 0.75
+    if d == 2:
+        return 0.72 if longest >= 8 else 0.62
+    return 0.6
 
 
 def token_sim(q: str, t: str) -> tuple[float, Sim]:
@@ -67,8 +78,9 @@ def token_sim(q: str, t: str) -> tuple[float, Sim]:
         if (lq == 1 and t[0] == q) or (lt == 1 and q[0] == t):
             return INITIAL_SIM, Sim.INITIAL
         return 0.0, Sim.NONE
-    if nicknames.related(q, t):
-        return 0.9, Sim.NICKNAME
+    nick = nicknames.related(q, t)
+    if nick:
+        return (0.9 if nick == 2 else 0.75), Sim.NICKNAME
     if spelling_key(q) == spelling_key(t):
         return 0.97, Sim.SPELLING
     longest = max(lq, lt)
@@ -80,18 +92,14 @@ def token_sim(q: str, t: str) -> tuple[float, Sim]:
     d = OSA.distance(q, t, score_cutoff=allowed + 1)
     best, kind = 0.0, Sim.NONE
     if d <= allowed:
-        best, kind = max(0.0, 1.0 - 1.6 * d / longest), Sim.TYPO
-        if d == 1 and longest >= 5:
-            best = max(best, 0.8)
+        best, kind = edit_sim(d, longest), Sim.TYPO
     do = OSA.distance(oq, ot, score_cutoff=allowed + 1)
-    if do < d and do <= allowed:
-        s = max(0.0, 0.97 - 1.6 * do / longest)
-        if do == 1 and longest >= 5:
-            s = max(s, 0.8)
+    if do < d and (do <= 1 or (do == 2 and longest >= 8)):
+        s = edit_sim(do, longest) * 0.97
         if s > best:
             best, kind = s, (Sim.OCR if has_digit or d > allowed else Sim.TYPO)
-    if best < 0.78 and min(lq, lt) >= 3 and phonetic_key(q) and phonetic_key(q) == phonetic_key(t):
-        best, kind = 0.78, Sim.PHONETIC
+    if best < 0.7 and min(lq, lt) >= 3 and phonetic_key(q) and phonetic_key(q) == phonetic_key(t):
+        best, kind = 0.7, Sim.PHONETIC
     if best < 0.7 and lq >= 3 and lt > lq and t.startswith(q):
         best, kind = 0.7, Sim.SHORT_FORM
     return best, kind

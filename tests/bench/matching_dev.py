@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         preds = args.keep or Path(tmp) / "predictions.jsonl"
         took = run_labels(index, labels, preds)
         print(f"matching-dev: {len(labels)} labels in {took:.2f} s")
-        print(score(labels_path, preds, args.dev))
+        print(score(labels_path, preds, args.dev), flush=True)
         if args.families:
             from tests.support.label_families import generate_labels
 

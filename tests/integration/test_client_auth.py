@@ -57,7 +57,7 @@ def test_two_factor_code_required_then_wrong_then_right(sandbox: SandboxServer) 
         assert "not accepted" in refused.value.user_message
         tokens = client.login(TWO_FACTOR_EMAIL, DEFAULT_PASSWORD, totp=right)
         assert tokens.access_token
-        assert list(client.iter_pages(Resource.BUSINESSES))[0].records
+        assert next(client.iter_pages(Resource.BUSINESSES)).records
 
 
 def test_refresh_rotates_and_the_old_refresh_token_stops_working(sandbox: SandboxServer) -> None:
@@ -130,9 +130,9 @@ def test_missing_role_names_the_role_and_does_not_loop(sandbox: SandboxServer) -
 
 
 def test_401_without_a_refresh_token_names_the_likely_causes(sandbox: SandboxServer) -> None:
-    with make_client(sandbox, tokens=Tokens("not-a-real-token", "", time.time() + 3600)) as client:
-        with pytest.raises(errors.AuthenticationError) as info:
-            client.delete(Resource.CONTRACT_CONTACTS, 1)
+    tokens = Tokens("not-a-real-token", "", time.time() + 3600)
+    with make_client(sandbox, tokens=tokens) as client, pytest.raises(errors.AuthenticationError) as info:
+        client.delete(Resource.CONTRACT_CONTACTS, 1)
     err = info.value
     assert not isinstance(err, errors.PermissionDenied)
     assert err.role == "ContractContact-Delete"
@@ -142,9 +142,9 @@ def test_401_without_a_refresh_token_names_the_likely_causes(sandbox: SandboxSer
 
 
 def test_401_with_a_dead_refresh_token_asks_to_sign_in_again(sandbox: SandboxServer) -> None:
-    with make_client(sandbox, tokens=Tokens("not-a-real-token", "also-not-real", time.time() + 3600)) as client:
-        with pytest.raises(errors.AuthenticationError) as info:
-            client.get(Resource.CONTRACT_CONTACTS, 1)
+    tokens = Tokens("not-a-real-token", "also-not-real", time.time() + 3600)
+    with make_client(sandbox, tokens=tokens) as client, pytest.raises(errors.AuthenticationError) as info:
+        client.get(Resource.CONTRACT_CONTACTS, 1)
     assert "sign in again" in info.value.user_message
     assert sandbox.request_count("GET") == 1
     assert sandbox.request_count("POST", TOKEN) == 1

@@ -4,6 +4,7 @@ The real build runs in CI through packaging/check-bundle.sh."""
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.util
 import os
 import shutil
@@ -183,6 +184,18 @@ def test_every_runtime_data_file_is_listed(run_spec: Any) -> None:
         assert module in hidden, module
     assert not any(m.startswith("app.store.migrations") for m in hidden), "migrations are data, not imports"
     assert "PySide6.QtQuick" in analysis["excludes"] and "PySide6.QtWidgets" not in analysis["excludes"]
+
+
+def test_wheel_package_data_covers_the_same_files() -> None:
+    """A pip/wheel install must carry the same data files as the bundle (pyproject package-data patterns)."""
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        patterns = tomllib.load(fh)["tool"]["setuptools"]["package-data"]["*"]
+    for src, _dest in manifest.runtime_data_files():
+        path = Path(src)
+        if path.is_relative_to(ROOT / "app") and path.suffix != ".py":
+            assert any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns), (
+                f"{path.relative_to(ROOT)} is not covered by [tool.setuptools.package-data] in pyproject.toml"
+            )
 
 
 def test_entry_script_runs_the_cli() -> None:

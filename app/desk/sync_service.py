@@ -16,10 +16,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import app.store as store
-from app.nexudus.errors import AuthenticationError, NetworkError, NexudusError
+from app.nexudus.errors import NetworkError, NexudusError
+from app.sync.directory import SyncReport, pull_directory
+from app.sync.outbox import FlushReport, OutboxSender
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -61,10 +63,37 @@ class DeskStatus:
 
 
 @dataclass(frozen=True)
+class DirectoryChanges:
+    """What changed for the matching index (the shape `IntakeService.apply_sync_report` reads)."""
+
+    changed_contract_ids: frozenset[int] = frozenset()
+    removed_contract_ids: frozenset[int] = frozenset()
+    changed_contact_ids: frozenset[int] = frozenset()
+    removed_contact_ids: frozenset[int] = frozenset()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_contract_ids or self.removed_contract_ids or self.changed_contact_ids
+                    or self.removed_contact_ids)
+
+
+@dataclass(frozen=True)
 class SyncOutcome:
-    report: Any  # app.sync.directory.SyncReport (None when cancelled before the pull finished)
-    flush: Any  # app.sync.outbox.FlushReport (None when the pull failed or was cancelled)
+    report: SyncReport | None  # the directory pull (None for a send-only run)
+    flush: FlushReport | None  # the outbox flush (None when the pull was cancelled)
     cancelled: bool = False
+
+    @property
+    def changes(self) -> DirectoryChanges:
+        """Pull changes plus recipients Nexudus just accepted (their id changes from -local id to Nexudus Id)."""
+        r = self.report
+        accepted = self.flush.contact_ids if self.flush is not None else {}
+        return DirectoryChanges(
+            changed_contract_ids=frozenset(r.changed_contract_ids) if r else frozenset(),
+            removed_contract_ids=frozenset(r.removed_contract_ids) if r else frozenset(),
+            changed_contact_ids=(frozenset(r.changed_contact_ids) if r else frozenset()) | set(accepted.values()),
+            removed_contact_ids=(frozenset(r.removed_contact_ids) if r else frozenset()) | set(accepted),
+        )
 
 
 def describe_last_sync(last: datetime | None, now: datetime | None = None) -> str:
@@ -99,14 +128,13 @@ class SyncService:
         return self._online
 
     def run(self, context: JobContext, full: bool = False) -> SyncOutcome:
-        from app.sync.directory import pull_directory
-        from app.sync.outbox import OutboxSender
-
+        """Pull the directory, then send what is waiting. Raises NexudusError (user_message) when Nexudus
+        cannot be reached or refuses the pull, LockBusyError when another sync holds this database."""
         try:
             with self._client_factory() as client:
                 report = pull_directory(self._engine, client, full=full, progress=context.report,
                                         cancel=context.cancel)
-                if context.cancel.is_set():
+                if report.cancelled or context.cancel.is_set():
                     self._remember(True, "")
                     return SyncOutcome(report, None, cancelled=True)
                 flush = OutboxSender(self._engine, client).flush(cancel=context.cancel)
@@ -116,24 +144,19 @@ class SyncService:
         except NexudusError as exc:
             self._remember(True, exc.user_message)
             raise
-        self._remember(True, "")
+        self._remember_flush(flush)
         return SyncOutcome(report, flush, cancelled=context.cancel.is_set())
 
-    def send_waiting(self, context: JobContext) -> Any:
-        """Only flush the outbox (after recording something, without pulling the directory)."""
-        from app.sync.outbox import OutboxSender
-
+    def send_waiting(self, context: JobContext) -> SyncOutcome:
+        """Only send what is waiting (right after something was recorded), without pulling the directory."""
         try:
             with self._client_factory() as client:
                 flush = OutboxSender(self._engine, client).flush(cancel=context.cancel)
         except NetworkError as exc:
             self._remember(False, exc.user_message)
             raise
-        except AuthenticationError as exc:
-            self._remember(True, exc.user_message)
-            raise
-        self._remember(True, "")
-        return flush
+        self._remember_flush(flush)
+        return SyncOutcome(None, flush, cancelled=context.cancel.is_set())
 
     def status(self) -> DeskStatus:
         with store.session_scope(self._engine, readonly=True) as session:
@@ -150,6 +173,14 @@ class SyncService:
             contracts=s.contracts,
             contacts=s.contacts,
         )
+
+    def _remember_flush(self, flush: FlushReport) -> None:
+        if flush.stopped == "network":
+            self._remember(False, flush.message)
+        elif flush.paused or flush.stopped in ("throttled", "server"):
+            self._remember(True, flush.message)
+        else:
+            self._remember(True, "")
 
     def _remember(self, online: bool, problem: str) -> None:
         with self._lock:

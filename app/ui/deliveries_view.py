@@ -13,14 +13,12 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -41,7 +39,7 @@ from app.desk.deliveries import (
     type_label,
 )
 from app.ui.crash import user_message_of
-from app.ui.models import SORT_ROLE, Column, RowTableModel
+from app.ui.models import SORT_ROLE, Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color
 
@@ -206,14 +204,7 @@ class DeliveriesView(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        setup_table(self.table, multi_select=True)
 
         self.collect_button = QPushButton("&Hand over… (Ctrl+H)")
         self.collect_button.setAccessibleName("Hand over the selected deliveries")

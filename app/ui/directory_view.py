@@ -13,8 +13,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
@@ -35,7 +33,7 @@ from app.desk.directory import (
     handling_label,
     kind_label,
 )
-from app.ui.models import Column, RowTableModel
+from app.ui.models import Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color
 
@@ -97,7 +95,7 @@ class DirectoryView(QWidget):
         self.contract_table = QTableView()
         self.contract_table.setAccessibleName("Contracts")
         self.contract_table.setModel(self.contracts)
-        self._table_defaults(self.contract_table)
+        setup_table(self.contract_table)
 
         self.heading = QLabel("Choose a contract to see its contacts")
         self.heading.setAccessibleName("Contract details")
@@ -108,7 +106,7 @@ class DirectoryView(QWidget):
         self.contact_table = QTableView()
         self.contact_table.setAccessibleName("Contacts of the contract")
         self.contact_table.setModel(self.contacts)
-        self._table_defaults(self.contact_table)
+        setup_table(self.contact_table)
 
         detail = QWidget()
         dl = QVBoxLayout(detail)
@@ -137,16 +135,6 @@ class DirectoryView(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self.contract_table.setFocus)
         self.contract_table.selectionModel().currentRowChanged.connect(self._current_changed)
-
-    @staticmethod
-    def _table_defaults(table: QTableView) -> None:
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().hide()
-        table.setWordWrap(False)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
     # -- API ------------------------------------------------------------------------------------------------
 

@@ -273,8 +273,8 @@ class MainWindow(QMainWindow):
         if self._runner.is_busy("sync"):
             self._send_again = True
             return
-        self._runner.submit("sync", self._sync.send_waiting, with_context=True,
-                            on_result=lambda _r: self._after_sync(None), on_error=self._sync_failed)
+        self._runner.submit("sync", self._sync.send_waiting, with_context=True, on_result=self._sync_done,
+                            on_error=self._sync_failed)
 
     def changes_recorded(self) -> None:
         """Something was recorded locally: show it in the counts now, send it shortly."""
@@ -300,8 +300,9 @@ class MainWindow(QMainWindow):
 
     def _sync_done(self, outcome: SyncOutcome) -> None:
         self.last_outcome = outcome
-        if outcome.report is not None:
-            _call(self.intake, "on_directory_changed", outcome.report)
+        changes = outcome.changes
+        if changes.changed:
+            _call(self.intake, "on_directory_changed", changes)
         if outcome.cancelled:
             self.status.show_problem("Sync stopped. It will continue next time.")
         self._after_sync(outcome)

@@ -12,10 +12,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 from app.desk.deliveries import local_time
 from app.desk.outbox_service import OutboxRow, OutboxService, can_edit, can_retry, kind_label, problem_text, state_label
 from app.ui.crash import user_message_of
-from app.ui.models import Column, RowTableModel
+from app.ui.models import Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color
 
@@ -78,12 +76,7 @@ class OutboxDialog(QDialog):
         self.table = QTableView()
         self.table.setAccessibleName("Items waiting to send")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        setup_table(self.table)
 
         self.retry_button = QPushButton("&Try again (Ctrl+R)")
         self.retry_button.setAccessibleName("Try sending the selected item again")

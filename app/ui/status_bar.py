@@ -28,7 +28,7 @@ class DeskStatusBar(QStatusBar):
         self.setSizeGripEnabled(True)
         self._status: DeskStatus | None = None
 
-        self.connection = QLabel("Not connected yet")
+        self.connection = QLabel("Connection not checked yet")
         self.connection.setAccessibleName("Connection")
         self.last_sync = QLabel("Not synced yet")
         self.last_sync.setAccessibleName("Last sync")
@@ -72,7 +72,7 @@ class DeskStatusBar(QStatusBar):
     def set_status(self, status: DeskStatus) -> None:
         self._status = status
         if status.online is None:
-            self.connection.setText("Connecting…")
+            self.connection.setText("Connection not checked yet")
             self.connection.setStyleSheet(_tone_style(Tone.MUTED))
         elif status.online:
             self.connection.setText("● Online")

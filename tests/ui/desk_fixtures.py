@@ -47,3 +47,23 @@ def signed_in_desk(server: Any, db_url: str, paths: Paths, user: tuple[str, str]
     engine = open_database(db_url)
     outcome = SyncService(engine, session.new_client).run(PlainContext(), full=True)
     return SignedInDesk(paths, settings, session, engine, outcome)
+
+
+def record_parcel(intake: Any, text: str, shelf: str = "B2") -> int:
+    """Record a parcel for the matcher's first candidate, the way the intake screen does."""
+    from app.desk.intake import IntakeDraft
+
+    view = intake.match(text)
+    assert view.candidates, f"nobody matches {text!r}"
+    return int(intake.record(IntakeDraft(candidate=view.candidates[0], label_text=text, shelf=shelf,
+                                         decision=view.decision)))
+
+
+def contact_names(server: Any, count: int) -> list[str]:
+    """Names of sandbox contacts (not linked to coworkers, so the name is the contact's own)."""
+    from app.nexudus.resources import Resource
+
+    names = [r["FullName"] for r in server.state.records(Resource.CONTRACT_CONTACTS)
+             if r.get("FullName") and not r.get("CoworkerId") and r.get("ContractContactType") == 1]
+    assert len(names) >= count
+    return names[:count]

@@ -73,6 +73,17 @@ AML_WARNINGS: dict[int, str] = {
 }
 
 
+AML_SHORT: dict[int, str] = {
+    AmlCheckStatus.NOT_STARTED: "Not done",
+    AmlCheckStatus.PENDING: "Pending",
+    AmlCheckStatus.CLEAR: "OK",
+    AmlCheckStatus.POTENTIAL_MATCH: "Possible match!",
+    AmlCheckStatus.CONFIRMED_MATCH: "Confirmed match!",
+    AmlCheckStatus.ERROR: "Could not run",
+    AmlCheckStatus.MANUALLY_CLEARED: "OK",
+}
+
+
 def format_day(d: date | datetime | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else ""
 
@@ -94,6 +105,7 @@ class CandidateView:
     gone: bool = False
     handling: str = ""  # the customer's wish for this kind of item, e.g. "Forward"
     aml_warning: str = ""  # empty when the ID check is clear
+    aml_short: str = ""  # "OK", "Not done", "Possible match!"... ("" for a company: no ID check)
     delivery_instructions: str = ""
     pending: bool = False  # registered here, not yet confirmed by Nexudus
     location_id: int | None = None  # the contract's location (business)
@@ -133,7 +145,8 @@ class MatchView:
 
     @property
     def nobody(self) -> bool:
-        return not self.candidates
+        """Nobody on the directory matches (weak candidates may still be listed, for a manual pick)."""
+        return self.decision == Decision.NONE or not self.candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +242,7 @@ class IntakeService:
 
     @staticmethod
     def _view(rank: int, cand: Candidate, detail: ContractDetail | None, delivery_type: DeliveryType) -> CandidateView:
-        handling = aml = instructions = ""
+        handling = aml = aml_short = instructions = ""
         cancelled_on: date | None = None
         location_id: int | None = None
         pending = False
@@ -243,6 +256,7 @@ class IntakeService:
                     if contact.contact_id == cand.contact_id:
                         if ContactKind(cand.kind).is_person:
                             aml = AML_WARNINGS.get(contact.aml_check_status, "")
+                            aml_short = AML_SHORT.get(contact.aml_check_status, "")
                         pending = contact.local_state != "synced"
                         break
         return CandidateView(
@@ -259,6 +273,7 @@ class IntakeService:
             gone=cand.gone,
             handling=handling,
             aml_warning=aml,
+            aml_short=aml_short,
             delivery_instructions=instructions,
             pending=pending,
             location_id=location_id,

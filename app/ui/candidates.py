@@ -66,7 +66,7 @@ CANDIDATE_COLUMNS: list[Column[CandidateView]] = [
     Column(
         "Customer wants", lambda c: c.handling or "—", tooltip=_tooltip, header_tip="Handling for this type of item"
     ),
-    Column("ID check", lambda c: c.aml_warning or "OK", tone=_aml_tone, tooltip=_tooltip),
+    Column("ID check", lambda c: c.aml_short or "—", tone=_aml_tone, tooltip=_tooltip),
     Column(
         "Match",
         _confidence_text,

@@ -121,7 +121,9 @@ class _EnterFilter(QObject):
 
 
 class AliasPrompt(QFrame):
-    """Non-modal: "Remember this label for Jane Doe (Acme Ltd)?" answered with Alt+Y / Alt+N."""
+    """Non-modal: "Remember this label for Jane Doe (Acme Ltd)?" answered with Ctrl+R (yes) / Ctrl+Shift+R (no).
+
+    The keys are QShortcuts installed by the intake view (they work while focus is anywhere in it)."""
 
     answered = Signal(bool)
 
@@ -131,15 +133,15 @@ class AliasPrompt(QFrame):
         self.setAccessibleName("Remember this label?")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.yes = QPushButton("&Yes, remember it (Alt+Y)")
+        self.yes = QPushButton("Yes, remember it (Ctrl+R)")
         self.yes.setAccessibleName("Yes, remember this label")
-        self.no = QPushButton("&No (Alt+N)")
+        self.no = QPushButton("No (Ctrl+Shift+R)")
         self.no.setAccessibleName("No, do not remember this label")
         for b in (self.yes, self.no):
             b.setAutoDefault(False)
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.yes.clicked.connect(lambda: self._answer(True))
-        self.no.clicked.connect(lambda: self._answer(False))
+        self.yes.clicked.connect(lambda: self.answer(True))
+        self.no.clicked.connect(lambda: self.answer(False))
         row = QHBoxLayout(self)
         row.addWidget(self.text, 1)
         row.addWidget(self.yes)
@@ -157,7 +159,9 @@ class AliasPrompt(QFrame):
         self.text.setText(f"Remember “{shown}” as {candidate_label} for next time?")
         self.show()
 
-    def _answer(self, yes: bool) -> None:
+    def answer(self, yes: bool) -> None:
+        if not self.isVisible():
+            return
         self.hide()
         self.answered.emit(yes)
 
@@ -216,6 +220,15 @@ class IntakeView(QWidget):
         self.hint = QLabel("")
         self.hint.setAccessibleName("Matching status")
         self.hint.setWordWrap(True)
+        self.details = QLabel("")
+        self.details.setAccessibleName("Selected recipient")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details_warning = QLabel("")
+        self.details_warning.setAccessibleName("Warning about the selected recipient")
+        self.details_warning.setWordWrap(True)
+        self.details_warning.setFont(emphasised(self.font()))
+        self.details_warning.hide()
         self.register_button = QPushButton("Register new recipient… (Ctrl+N)")
         self.register_button.setAccessibleName("Register a new recipient")
         self.register_button.setAutoDefault(False)
@@ -290,6 +303,8 @@ class IntakeView(QWidget):
         root.addLayout(form)
         root.addLayout(hint_row)
         root.addWidget(self.table, 1)
+        root.addWidget(self.details)
+        root.addWidget(self.details_warning)
         root.addLayout(details)
         root.addWidget(self.alias_prompt)
         root.addLayout(buttons)
@@ -323,6 +338,8 @@ class IntakeView(QWidget):
         self.register_button.clicked.connect(lambda: self.open_register_dialog())
         self.table.doubleClicked.connect(self._on_double_click)
         self.alias_prompt.answered.connect(self._on_alias_answer)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_details())
+        self.model.modelReset.connect(self._update_details)
 
         def shortcut(keys: QKeySequence | str, slot: object) -> QShortcut:
             sc = QShortcut(QKeySequence(keys), self)
@@ -336,6 +353,8 @@ class IntakeView(QWidget):
             shortcut("F3", self.addressee.setFocus),
             shortcut("Ctrl+N", lambda: self.open_register_dialog()),
             shortcut("Esc", self.clear),
+            shortcut("Ctrl+R", lambda: self.alias_prompt.answer(True)),
+            shortcut("Ctrl+Shift+R", lambda: self.alias_prompt.answer(False)),
         ]
 
     def _on_double_click(self, index: QModelIndex) -> None:
@@ -483,6 +502,29 @@ class IntakeView(QWidget):
             self._accept_pending = None
             if self.current_candidate() is not None:
                 self.accept_selected(pending)
+
+    def _update_details(self) -> None:
+        c = self.current_candidate()
+        if c is None:
+            self.details.setText("")
+            self.details_warning.hide()
+            return
+        parts = [f"{c.recipient_label} — {c.kind_label}", f"contract {c.contract_state.lower()}"]
+        if c.handling:
+            parts.append(f"customer wants: {c.handling}")
+        if c.delivery_instructions:
+            parts.append(f"instructions: {c.delivery_instructions}")
+        self.details.setText(" · ".join(parts))
+        warnings = []
+        if c.cancelled:
+            warnings.append(f"Contract {c.contract_state.lower()}: return to sender?")
+        if c.gone:
+            warnings.append("This recipient was removed in Nexudus.")
+        if c.aml_warning and "manager" in c.aml_warning:
+            warnings.append(c.aml_warning[:1].upper() + c.aml_warning[1:] + ".")
+        self.details_warning.setText("⚠ " + " ".join(warnings) if warnings else "")
+        _toned(self.details_warning, Tone.PROBLEM)
+        self.details_warning.setVisible(bool(warnings))
 
     def _show_hint(self, view: MatchView | None) -> None:
         if view is None or not view.text.strip():

@@ -118,13 +118,15 @@ class CollectDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
         self.collected_by.setFocus()
 
     def _check(self) -> None:
         if not self.collected_by.text().strip():
             self.error.setText("Write the name of the person collecting.")
             self.error.show()
-            self.collected_by.setFocus()
+            self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+        self.collected_by.setFocus()
             return
         self.accept()
 
@@ -160,13 +162,15 @@ class VoidDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
         self.reason.setFocus()
 
     def _check(self) -> None:
         if not self.reason.text().strip():
             self.error.setText("Say why this delivery is voided.")
             self.error.show()
-            self.reason.setFocus()
+            self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+        self.reason.setFocus()
             return
         self.accept()
 

@@ -67,3 +67,28 @@ def contact_names(server: Any, count: int) -> list[str]:
              if r.get("FullName") and not r.get("CoworkerId") and r.get("ContractContactType") == 1]
     assert len(names) >= count
     return names[:count]
+
+
+def intake_for(engine: Any, session: DeskSession) -> Any:
+    """E1's intake service with its matching index built, as the window builds it."""
+    from app.desk.intake import IntakeService
+    from app.desk.matching_service import MatchingService
+
+    matching = MatchingService(engine)
+    matching.ensure_loaded()
+    return IntakeService(engine, matching, session.email, session.business_id)
+
+
+def when_modal(qtbot: Any, action: Any, timeout_ms: int = 5000) -> None:
+    """Run `action(dialog)` on the next modal dialog once it is shown (modal dialogs block the test otherwise)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and dialog.isVisible():
+            action(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)

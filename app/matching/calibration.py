@@ -13,10 +13,13 @@ import math
 from app.matching.result import Decision
 
 FEATURE_NAMES = (
-    "bias", "score", "entry_cover", "label_cover", "log_weight", "conflict", "given_missing", "initial_only",
+    "bias", "score", "entry_cover", "label_cover", "evidence", "conflict", "given_missing", "initial_only",
     "support", "is_org", "stranger_at_company", "alias", "po_box", "whole_label_cover",
 )
-COEFFICIENTS = (-8.0, 7.0, 2.0, 2.0, 0.4, -3.0, -2.5, -0.5, 3.0, 0.0, 1.0, 2.0, 3.0, 3.0)
+COEFFICIENTS = (-14.721, 7.547, 0.969, -2.306, 6.705, -0.684, -2.623, -1.844, 10.124, -1.461, 0.992,
+                3.0, 4.0, 4.274)
+# alias and po_box do not occur in the generated labels: their weights (3.0, 4.0) are set by hand so that a learned
+# alias or the contract's PO box number adds about as much as a rare surname.
 
 AUTO_PROBABILITY = 0.9
 AUTO_MARGIN = 0.3
@@ -28,7 +31,7 @@ def features(
     score: float,
     entry_cover: float,
     label_cover: float,
-    matched_weight: float,
+    matched_weight: float,  # sum of sim * rarity, in units of the rarest possible word
     conflict: float,
     given_missing: bool,
     initial_only: bool,
@@ -40,7 +43,7 @@ def features(
     whole_label_cover: float,
 ) -> tuple[float, ...]:
     return (
-        1.0, score, entry_cover, label_cover, math.log1p(matched_weight), conflict, float(given_missing),
+        1.0, score, entry_cover, label_cover, matched_weight, conflict, float(given_missing),
         float(initial_only), support, float(is_org), float(stranger_at_company), float(alias), float(po_box),
         whole_label_cover,
     )

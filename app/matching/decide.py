@@ -84,7 +84,7 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
             score=a.score,
             entry_cover=a.entry_cover,
             label_cover=a.label_cover,
-            matched_weight=a.matched_weight,
+            matched_weight=a.matched_weight / label.max_weight,
             conflict=a.conflict,
             given_missing=a.given_missing and not ev.supported,
             initial_only=all(p[3].name == "INITIAL" for p in a.pairs[:-1]) and len(a.pairs) >= 2,
@@ -115,6 +115,14 @@ def _rank_key(ev: ContractEvidence) -> tuple[float, float, bool]:
     return (ev.logit, chosen.alignment.score if chosen else 0.0, bool(chosen and chosen.entry.contact_id))
 
 
+def evaluate(label: Label, scored: list[Scored], po_contracts: set[int]) -> list[ContractEvidence]:
+    """One piece of evidence per contract, with features and probability, best first."""
+    by_contract = _collect(scored, po_contracts)
+    for ev in by_contract.values():
+        _evaluate(ev, label)
+    return sorted(by_contract.values(), key=_rank_key, reverse=True)
+
+
 def rank_and_decide(
     label: Label,
     scored: list[Scored],
@@ -124,10 +132,7 @@ def rank_and_decide(
     contract_entries: dict[int, list[int]],
     limit: int,
 ) -> MatchResult:
-    by_contract = _collect(scored, po_contracts)
-    for ev in by_contract.values():
-        _evaluate(ev, label)
-    ranked = sorted(by_contract.values(), key=_rank_key, reverse=True)
+    ranked = evaluate(label, scored, po_contracts)
     if not ranked:
         return MatchResult(Decision.NONE, [])
     p1 = ranked[0].probability

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.matching import nicknames
-from app.matching.decide import rank_and_decide
+from app.matching.decide import ContractEvidence, evaluate, rank_and_decide
 from app.matching.label import Label, Segment, parse_label
 from app.matching.normalize import name_tokens
 from app.matching.records import AliasEntry, ContactEntry, ContactKind, ContractEntry
@@ -229,6 +229,14 @@ class MatchIndex:
             return rank_and_decide(label, scored, po_contracts, self._contracts, self._entries,
                                    self._contract_entries, limit)
 
+    def evidence(self, text: str) -> list[ContractEvidence]:
+        """The per-contract evidence behind match(), best first (for calibration and diagnostics)."""
+        with self._lock:
+            label = parse_label(text)
+            scored = self._score_label(label)
+            po_contracts = {c for box in label.po_boxes for c in self._po_boxes.get(_po_key(box), ())}
+            return evaluate(label, scored, po_contracts)
+
     def _neighbours(self, q: str, cache: SimCache) -> list[tuple[str, float]]:
         """Directory tokens that could be this label token: exact, short forms, scanning and typing errors."""
         postings = self._postings
@@ -270,6 +278,7 @@ class MatchIndex:
         postings = self._postings
         neighbours: dict[str, list[tuple[str, float]]] = {}
         scored: list[Scored] = []
+        label.max_weight = self.idf("")
         for segment in label.segments:
             tokens = segment.tokens
             votes: dict[int, float] = {}

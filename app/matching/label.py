@@ -77,6 +77,7 @@ class Label:
     po_boxes: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # address/tracking lines, for explanations
     known_weight: float = 0.0  # weight of the label's words that the directory knows (set while matching)
+    max_weight: float = 1.0  # the weight of a word seen once in the directory (set while matching)
 
 
 def is_code(token: str) -> bool:

@@ -143,7 +143,7 @@ def generate_labels(data: dict[str, Any], n: int, seed: int = 0,
         company = d.company.get(contract_id) or (d.trading[contract_id] or [""])[0]
         trading = rng.choice(d.trading[contract_id]) if d.trading[contract_id] else company
         expect: dict[str, Any] | None = {"contract_id": contract_id, "contact_ids": [contact_id]}
-        first, _middle, last = _split(name)
+        _first, _middle, last = _split(name)
         if family == "unknown":
             text, expect = d.stranger(rng), None
         elif family == "stranger_surname":

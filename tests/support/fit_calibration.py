@@ -1,0 +1,90 @@
+"""Fit the matcher's logistic calibration (app/matching/calibration.py COEFFICIENTS) on generated data.
+
+    .venv/bin/python -m tests.support.fit_calibration [--contracts 3000] [--labels 6000]
+
+Directory: tests/support/directory_gen.py (seeds 101-103), labels: tests/support/label_families.py (every family,
+strangers included). For each label the matcher's top contracts become samples: 1 when the contract is the
+expected one, 0 otherwise (all 0 for strangers). Fitted by Newton's method with a small L2 penalty. Prints the
+coefficients to paste into calibration.py. The matching-dev set is not used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from app.matching import MatchIndex, calibration
+from tests.support.directory_gen import generate
+from tests.support.fixture_records import records_from_fixture
+from tests.support.label_families import BASE_FAMILIES, EXTRA_FAMILIES, generate_labels
+
+TOP = 6
+L2 = 0.05
+
+
+def samples(contracts: int, labels: int, seeds: tuple[int, ...]) -> tuple[list[tuple[float, ...]], list[int]]:
+    xs: list[tuple[float, ...]] = []
+    ys: list[int] = []
+    for seed in seeds:
+        data = generate(seed, contracts)
+        index = MatchIndex.build(*records_from_fixture(data))
+        for row in generate_labels(data, labels, seed=seed, families=BASE_FAMILIES + EXTRA_FAMILIES):
+            expect = row["expect"]
+            for ev in index.evidence(row["text"])[:TOP]:
+                xs.append(ev.features)
+                ys.append(int(expect is not None and ev.contract_id == expect["contract_id"]))
+    return xs, ys
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        piv = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[piv] = m[piv], m[col]
+        for r in range(n):
+            if r != col and m[col][col]:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
+    return [m[i][n] / m[i][i] if m[i][i] else 0.0 for i in range(n)]
+
+
+def fit(xs: list[tuple[float, ...]], ys: list[int], iterations: int = 12) -> list[float]:
+    k = len(xs[0])
+    w = [0.0] * k
+    for _ in range(iterations):
+        grad = [-L2 * wi for wi in w]
+        hess = [[(L2 if i == j else 0.0) for j in range(k)] for i in range(k)]
+        for x, y in zip(xs, ys, strict=True):
+            z = sum(wi * xi for wi, xi in zip(w, x, strict=True))
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            r = y - p
+            s = p * (1 - p)
+            for i in range(k):
+                if x[i]:
+                    grad[i] += r * x[i]
+                    sx = s * x[i]
+                    row = hess[i]
+                    for j in range(k):
+                        if x[j]:
+                            row[j] += sx * x[j]
+        step = _solve(hess, grad)
+        w = [wi + si for wi, si in zip(w, step, strict=True)]
+    return w
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--contracts", type=int, default=3000)
+    ap.add_argument("--labels", type=int, default=4000)
+    args = ap.parse_args()
+    xs, ys = samples(args.contracts, args.labels, (101, 102, 103))
+    w = fit(xs, ys)
+    print(f"{len(xs)} samples, {sum(ys)} positive")
+    for name, value in zip(calibration.FEATURE_NAMES, w, strict=True):
+        print(f"  {name:22s} {value:8.3f}")
+    print("COEFFICIENTS = (" + ", ".join(f"{v:.3f}" for v in w) + ")")
+
+
+if __name__ == "__main__":
+    main()

@@ -159,8 +159,10 @@ class DeskSession:
     def new_client(self) -> NexudusClient:
         from app.nexudus.client import NexudusClient
 
+        # Few, short retries: the desk retries on its own timer and must not sit on a dead connection.
         return NexudusClient(self.api_url, client_id=self.client_id, tokens=self.tokens.current(),
-                             on_tokens=self.tokens.update, timeout=self.timeout)
+                             on_tokens=self.tokens.update, timeout=self.timeout, max_read_retries=2,
+                             backoff_max=2.0)
 
 
 class SignInService:

@@ -127,8 +127,9 @@ class SyncService:
     def online(self) -> bool | None:
         return self._online
 
-    def run(self, context: JobContext, full: bool = False) -> SyncOutcome:
-        """Pull the directory, then send what is waiting. Raises NexudusError (user_message) when Nexudus
+    def run(self, context: JobContext, full: bool = False, user_asked: bool = False) -> SyncOutcome:
+        """Pull the directory, then send what is waiting (`user_asked`: someone pressed "Sync now", so entries
+        waiting out a retry delay are tried at once). Raises NexudusError (user_message) when Nexudus
         cannot be reached or refuses the pull, LockBusyError when another sync holds this database."""
         try:
             with self._client_factory() as client:
@@ -137,7 +138,7 @@ class SyncService:
                 if report.cancelled or context.cancel.is_set():
                     self._remember(True, "")
                     return SyncOutcome(report, None, cancelled=True)
-                flush = OutboxSender(self._engine, client).flush(cancel=context.cancel)
+                flush = self._sender(client, user_asked).flush(cancel=context.cancel)
         except NetworkError as exc:
             self._remember(False, exc.user_message)
             raise
@@ -151,7 +152,7 @@ class SyncService:
         """Only send what is waiting (right after something was recorded), without pulling the directory."""
         try:
             with self._client_factory() as client:
-                flush = OutboxSender(self._engine, client).flush(cancel=context.cancel)
+                flush = self._sender(client, False).flush(cancel=context.cancel)
         except NetworkError as exc:
             self._remember(False, exc.user_message)
             raise
@@ -173,6 +174,10 @@ class SyncService:
             contracts=s.contracts,
             contacts=s.contacts,
         )
+
+    def _sender(self, client: NexudusClient, user_asked: bool) -> OutboxSender:
+        # No waiting inside a desk flush (the timer tries again later); "Sync now" ignores the retry delays.
+        return OutboxSender(self._engine, client, inline_retries=0, respect_backoff=not user_asked)
 
     def _remember_flush(self, flush: FlushReport) -> None:
         if flush.stopped == "network":

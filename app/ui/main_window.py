@@ -264,7 +264,8 @@ class MainWindow(QMainWindow):
                 self.status.show_problem("A sync is already running.")
             return False
         self.status.show_progress(0, 0)
-        self._runner.submit("sync", self._sync.run, full, with_context=True, on_progress=self.status.show_progress,
+        self._runner.submit("sync", self._sync.run, full, not quiet, with_context=True,
+                            on_progress=self.status.show_progress,
                             on_result=self._sync_done, on_error=self._sync_failed)
         return True
 

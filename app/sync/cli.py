@@ -1,4 +1,4 @@
-"""Headless commands: `pigeonhole sync [--full]`, `pigeonhole status [--json]`, `pigeonhole outbox [list|retry|discard]`.
+"""Headless commands: `pigeonhole sync [--full]`, `status [--json]`, `outbox [list | retry ID | discard ID]`.
 
 Connection settings come from app.config (settings file, then PIGEONHOLE_API_URL / _USERNAME / _PASSWORD / _TOTP);
 the database from `--db`, PIGEONHOLE_DB or the settings. `sync` signs in with the password grant on every run.

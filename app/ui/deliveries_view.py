@@ -125,8 +125,7 @@ class CollectDialog(QDialog):
         if not self.collected_by.text().strip():
             self.error.setText("Write the name of the person collecting.")
             self.error.show()
-            self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
-        self.collected_by.setFocus()
+            self.collected_by.setFocus()
             return
         self.accept()
 
@@ -169,8 +168,7 @@ class VoidDialog(QDialog):
         if not self.reason.text().strip():
             self.error.setText("Say why this delivery is voided.")
             self.error.show()
-            self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
-        self.reason.setFocus()
+            self.reason.setFocus()
             return
         self.accept()
 

@@ -99,6 +99,7 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             if fake_collect:
                 m.setattr(PyInstaller.utils.hooks, "collect_submodules", lambda *a, **k: [])
                 m.setattr(PyInstaller.utils.hooks, "copy_metadata", lambda *a, **k: [])
+                m.setattr(PyInstaller.utils.hooks, "collect_data_files", lambda *a, **k: [])
             if platform == "win32":  # PyInstaller's version-resource helpers need pefile, only on Windows builders
                 fake = types.ModuleType("PyInstaller.utils.win32.versioninfo")
                 for cls in ("StringStruct", "VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable",
@@ -177,6 +178,9 @@ def test_every_runtime_data_file_is_listed(run_spec: Any) -> None:
     own = Path(dist_infos[f"{info.name}-{info.version}.dist-info"]) / "METADATA"
     assert f"Version: {info.version}" in own.read_text().splitlines()
     assert any(n.startswith("keyring-") for n in dist_infos), dist_infos
+
+    # Third-party data read at run time: anyascii's transliteration tables (the matcher folds every label with it).
+    assert any(dest.replace(os.sep, "/") == "anyascii/_data" for _src, dest in listed)
 
     hidden = set(analysis["hiddenimports"])
     for module in ("sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql.psycopg", "psycopg_binary",

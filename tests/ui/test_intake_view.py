@@ -227,3 +227,55 @@ def test_every_control_has_an_accessible_name(view: IntakeView) -> None:
             if isinstance(w.parent(), QComboBox | QLineEdit | QTableView):
                 continue  # Qt's own parts: a combo's line edit, a clear button, the table's corner button
             assert w.accessibleName(), f"{cls.__name__} {w.objectName()!r} without an accessible name"
+
+
+def test_dark_palette_and_large_text(qtbot: QtBot, engine: Engine) -> None:
+    """Readable in the dark palette at about 175% text size (screenshot to look at; layout must not clip)."""
+    from PySide6.QtGui import QFont
+
+    from app.ui.theme import dark_palette
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    old_palette, old_font = app.palette(), app.font()
+    big = QFont(old_font)
+    big.setPointSizeF(old_font.pointSizeF() * 1.75)
+    app.setPalette(dark_palette())
+    app.setFont(big)
+    try:
+        matching = MatchingService(engine)
+        v = IntakeView(
+            IntakeService(engine, matching, ACTOR, BUSINESS_ID, shelf="B2"),
+            RegisterService(engine, matching, ACTOR),
+            SyncTaskRunner(),
+        )
+        qtbot.addWidget(v)
+        v.resize(1500, 900)
+        v.show()
+        qtbot.waitExposed(v)
+        v.addressee.setFocus()
+        QTest.keyClicks(v.addressee, "Robert Smith")
+        wait_matches(qtbot, v, "Robert Smith")
+        assert v.details_warning.isVisible()  # the ID-check warning for the selected recipient
+        assert v.addressee.height() >= v.addressee.fontMetrics().lineSpacing() * 3
+        shot(v, "dark-large-text")
+    finally:
+        app.setPalette(old_palette)
+        app.setFont(old_font)
+
+
+def test_register_dialog_links_a_customer_and_escape_cancels(qtbot: QtBot, view: IntakeView) -> None:
+    view.addressee.setFocus()
+    QTest.keyClicks(view.addressee, "Peter L")
+    dialog = view.open_register_dialog()
+    assert dialog.full_name.text() == "Peter L"
+    dialog.coworker_search.setFocus()
+    QTest.keyClicks(dialog.coworker_search, "Linked")
+    qtbot.waitUntil(lambda: dialog.coworker_combo.currentData() == 504, timeout=3000)
+    assert (dialog.full_name.text(), dialog.email.text()) == ("Peter Linked", "peter@linked.test")
+    assert dialog.draft().coworker_id == 504
+    qtbot.waitUntil(lambda: focused() is not None and focused().window() is dialog)
+    with qtbot.assertNotEmitted(dialog.registered):
+        key(focused(), Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert view.addressee.toPlainText() == "Peter L"  # Esc closed the dialog only

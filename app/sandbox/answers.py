@@ -30,8 +30,12 @@ class Response:
     content_type: str | None = JSON_TYPE
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact UTF-8 JSON (one shared encoder: json.dumps with options builds a new one per call)."""
+    return _ENCODER.encode(value).encode()
 
 
 def json_response(status: int, value: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:

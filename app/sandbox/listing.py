@@ -19,7 +19,6 @@ list once and keeps it until the data changes, so paging through a filtered list
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from typing import Any
 
 from app.nexudus.resources import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Resource
 from app.nexudus.validation_rules import FILLED_FROM_LINKED_COWORKER, parse_date
+from app.sandbox.answers import dumps
 from app.sandbox.shapes import ECHO_FIELDS, OMITTED_IN_BATCH, TEMPLATES
 from app.sandbox.state import SandboxState
 
@@ -220,7 +220,7 @@ def list_page_json(state: SandboxState, resource: Resource, query: ListQuery) ->
         "PageNumber": query.page,
         "PageSize": query.size,
     }
-    return b'{"Records":[' + b",".join(parts) + b"]," + json.dumps(meta, separators=(",", ":")).encode()[1:]
+    return b'{"Records":[' + b",".join(parts) + b"]," + dumps(meta)[1:]
 
 
 def batch_json(state: SandboxState, resource: Resource, ids: Sequence[int]) -> bytes:
@@ -236,7 +236,7 @@ def batch_json(state: SandboxState, resource: Resource, ids: Sequence[int]) -> b
                 rec = state.render(resource, stored)
                 for name in omitted:
                     rec.pop(name, None)
-                parts.append(json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode())
+                parts.append(dumps(rec))
             else:
                 parts.append(state.record_json(resource, stored))
     return b"[" + b",".join(parts) + b"]"

@@ -37,36 +37,42 @@ def render(lookup: Lookup, resource: Resource, stored: Record) -> Record:
     return out
 
 
-def _contract_view(lookup: Lookup, contract_id: Any) -> Record | None:
-    contract = lookup(Resource.COWORKER_CONTRACTS, contract_id)
-    return None if contract is None else render(lookup, Resource.COWORKER_CONTRACTS, contract)
+_HOLDER_ECHO = (
+    ("CoworkerFullName", "FullName"),
+    ("CoworkerCompanyName", "CompanyName"),
+    ("CoworkerBillingName", "BillingName"),
+    ("CoworkerEmail", "Email"),
+)
 
 
 def _fill_contract(lookup: Lookup, out: Record) -> None:
     holder = lookup(Resource.COWORKERS, out["CoworkerId"])
     if holder is not None:
-        out["CoworkerFullName"] = holder.get("FullName")
-        out["CoworkerCompanyName"] = holder.get("CompanyName")
-        out["CoworkerBillingName"] = holder.get("BillingName")
-        out["CoworkerEmail"] = holder.get("Email")
+        for echo, name in _HOLDER_ECHO:
+            out[echo] = holder.get(name)
 
 
 def _fill_contact(lookup: Lookup, out: Record) -> None:
-    linked = lookup(Resource.COWORKERS, out["CoworkerId"])
-    if linked is not None:
-        out["FullName"] = linked.get("FullName")
-        out["Email"] = linked.get("Email")
-    contract = _contract_view(lookup, out["CoworkerContractId"])
+    if out["CoworkerId"] is not None:
+        linked = lookup(Resource.COWORKERS, out["CoworkerId"])
+        if linked is not None:
+            out["FullName"] = linked.get("FullName")
+            out["Email"] = linked.get("Email")
+    contract = lookup(Resource.COWORKER_CONTRACTS, out["CoworkerContractId"])
     if contract is not None:
-        out["CoworkerContractTariffName"] = contract["TariffName"]
-        for name in ("CoworkerFullName", "CoworkerCompanyName", "CoworkerBillingName", "CoworkerEmail"):
-            out[name] = contract[name]
-        holder = lookup(Resource.COWORKERS, contract["CoworkerId"])
+        out["CoworkerContractTariffName"] = contract.get("TariffName")
+        holder = lookup(Resource.COWORKERS, contract.get("CoworkerId"))
         if holder is not None:
+            for echo, name in _HOLDER_ECHO:
+                out[echo] = holder.get(name)
             out["CoworkerActive"] = holder.get("Active", True)
-    country = lookup(Resource.COUNTRIES, out["CountryId"])
-    if country is not None:
-        out["CountryName"] = country.get("Name")
+        else:  # the contract's own echo fields (e.g. from a fixture without coworkers)
+            for echo, _ in _HOLDER_ECHO:
+                out[echo] = contract.get(echo)
+    if out["CountryId"] is not None:
+        country = lookup(Resource.COUNTRIES, out["CountryId"])
+        if country is not None:
+            out["CountryName"] = country.get("Name")
 
 
 def _fill_delivery(lookup: Lookup, out: Record) -> None:

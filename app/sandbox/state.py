@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app.nexudus.resources import Resource
+from app.sandbox.answers import dumps
 from app.sandbox.countries import builtin_countries
 from app.sandbox.render import Record, render, stable_unique_id
 from app.sandbox.shapes import FIXTURE_KEYS, resolve_resource
@@ -205,7 +206,7 @@ class SandboxState:
         key = (res, stored["Id"])
         cached = self._json_cache.get(key)
         if cached is None:
-            cached = json.dumps(self.render(res, stored), ensure_ascii=False, separators=(",", ":")).encode()
+            cached = dumps(self.render(res, stored))
             self._json_cache[key] = cached
         return cached
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,8 +43,8 @@ OUTBOX_COLUMNS: list[Column[OutboxRow]] = [
     Column("What", kind_label),
     Column("Details", lambda r: r.summary),
     Column("Status", state_label, tone=_state_tone),
-    Column("Tries", lambda r: str(r.attempts), align_right=True, sort_key=lambda r: r.attempts),
     Column("Problem", problem_text, tooltip=problem_text, tone=lambda r: Tone.PROBLEM if r.state == "failed" else None),
+    Column("Tries", lambda r: str(r.attempts), align_right=True, sort_key=lambda r: r.attempts),
 ]
 
 
@@ -87,6 +87,10 @@ class OutboxDialog(QDialog):
         self.discard_button.setAccessibleName("Discard the selected item")
         self.close_button = QPushButton("Close")
         self.close_button.setAccessibleName("Close")
+        self.problem = QLabel()
+        self.problem.setAccessibleName("What Nexudus said about the selected item")
+        self.problem.setWordWrap(True)
+        self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = QLabel()
         self.message.setAccessibleName("Outbox message")
         self.message.setWordWrap(True)
@@ -100,6 +104,7 @@ class OutboxDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.problem)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         em = self.fontMetrics().horizontalAdvance("M")
@@ -204,6 +209,10 @@ class OutboxDialog(QDialog):
 
     def _update_buttons(self) -> None:
         row = self.selected()
+        problem = problem_text(row) if row is not None else ""
+        self.problem.setText(f"Nexudus said: {problem}" if problem else "")
+        self.problem.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
+        self.problem.setVisible(bool(problem))
         self.retry_button.setEnabled(row is not None and can_retry(row))
         self.edit_button.setEnabled(row is not None and can_edit(row))
         self.discard_button.setEnabled(row is not None)

@@ -88,7 +88,9 @@ def sync_command(args: argparse.Namespace) -> int:
                  f"{' (full)' if args.full else ''}...")
             report = pull_directory(engine, client, full=bool(args.full), progress=_Progress(), cancel=cancel)
             _out(report.summary())
-            flush = OutboxSender(engine, client, respect_backoff=False).flush(cancel=cancel)
+            sender = OutboxSender(engine, client, respect_backoff=False)
+            sender.resume()  # we just signed in: credentials work again
+            flush = sender.flush(cancel=cancel)
             _out(flush.summary())
     except KeyboardInterrupt:
         cancel.set()

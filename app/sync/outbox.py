@@ -16,8 +16,10 @@ Failures:
 - 400 (validation): the entry is marked failed with the server's per-field errors and kept for staff to fix
   (store.resubmit_contact) or discard; the flush moves on to entries that do not depend on it (a delivery for a
   contact still waiting to be created waits too; a collect or void waits for its delivery's create).
-- 401 (after the client's one refresh): the outbox is paused (persisted). A later flush first makes one cheap
-  authenticated call; when it succeeds (credentials work again) the outbox resumes.
+- 401 (after the client's one refresh): the outbox is paused (persisted) and flushes send nothing, so a wrong
+  password or a missing role never turns into a request loop. It resumes when credentials are entered again:
+  `OutboxSender.resume()` after a successful sign-in (the CLI signs in on every run and calls it; the desk calls
+  it after its sign-in dialog), or when staff retry an entry (store.retry_outbox_entry).
 
 A discarded new recipient: deliveries queued for it go to the contract holder (CoworkerId) instead.
 """
@@ -102,7 +104,7 @@ class OutboxSender:
         report = FlushReport()
         with database_lock(self.engine, LOCK_NAME, wait=0.0):
             try:
-                self._resume_if_paused()
+                self._check_paused()
                 self._drain(report, cancel)
             except _Stop as stop:
                 report.stopped = stop.reason
@@ -113,20 +115,18 @@ class OutboxSender:
         log.info("%s", report.summary())
         return report
 
-    def _resume_if_paused(self) -> None:
+    def resume(self) -> None:
+        """Credentials were entered again (a successful sign-in): lift a 401 pause. The next flush sends."""
+        with self.engine.begin() as conn:
+            if store.is_paused(conn):
+                store.resume(conn)
+                log.info("Signed in again: outbox resumed")
+
+    def _check_paused(self) -> None:
         with self.engine.connect() as conn:
             paused = store.is_paused(conn)
-        if not paused:
-            return
-        try:
-            next(iter(self.client.iter_pages(Resource.BUSINESSES, size=1)), None)
-        except errors.AuthenticationError as exc:
-            raise _Stop("paused", exc.user_message) from exc
-        except errors.NexudusError as exc:
-            raise _Stop("network", exc.user_message) from exc
-        with self.engine.begin() as conn:
-            store.resume(conn)
-        log.info("Nexudus accepts our credentials again: outbox resumed")
+        if paused:
+            raise _Stop("paused", "Sending is paused until someone signs in to Nexudus again.")
 
     def _drain(self, report: FlushReport, cancel: threading.Event | None) -> None:
         with self.engine.connect() as conn:

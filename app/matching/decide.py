@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from app.matching.index import Entry, Scored
 
 ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
+CONTRACTS_EVALUATED = 15
 
 
 @dataclass(slots=True)
@@ -118,9 +120,19 @@ def _rank_key(ev: ContractEvidence) -> tuple[float, float, bool]:
 def evaluate(label: Label, scored: list[Scored], po_contracts: set[int]) -> list[ContractEvidence]:
     """One piece of evidence per contract, with features and probability, best first."""
     by_contract = _collect(scored, po_contracts)
-    for ev in by_contract.values():
+    evidence = list(by_contract.values())
+    if len(evidence) > CONTRACTS_EVALUATED:
+        evidence = heapq.nlargest(CONTRACTS_EVALUATED, evidence, key=_raw_strength)
+    for ev in evidence:
         _evaluate(ev, label)
-    return sorted(by_contract.values(), key=_rank_key, reverse=True)
+    return sorted(evidence, key=_rank_key, reverse=True)
+
+
+def _raw_strength(ev: ContractEvidence) -> float:
+    """Cheap pre-ranking before features are computed: the best raw score, plus the company's when both fit."""
+    sp = ev.person.alignment.score if ev.person else 0.0
+    so = ev.org.alignment.score if ev.org else 0.0
+    return max(sp, so) + 0.5 * min(sp, so) + (1.0 if ev.po_box else 0.0)
 
 
 def rank_and_decide(

@@ -22,7 +22,8 @@ from app.matching.similarity import Sim, delete_depth, deletes, ocr_key, phoneti
 
 log = logging.getLogger(__name__)
 
-CANDIDATES_PER_SEGMENT = 40
+CANDIDATES_PER_SEGMENT = 30
+VOTE_FLOOR = 0.3  # names with under this share of the best name's votes are not scored in full
 NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
 
@@ -279,6 +280,7 @@ class MatchIndex:
         neighbours: dict[str, list[tuple[str, float]]] = {}
         scored: list[Scored] = []
         label.max_weight = self.idf("")
+        idf_cache: dict[str, float] = {}
         for segment in label.segments:
             tokens = segment.tokens
             votes: dict[int, float] = {}
@@ -323,17 +325,29 @@ class MatchIndex:
             if not votes:
                 continue
             if len(votes) > CANDIDATES_PER_SEGMENT:
-                top = heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=lambda kv: kv[1])
+                top = heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=_vote)
             else:
                 top = list(votes.items())
-            for eid, _v in top:
+            floor = VOTE_FLOOR * max(v for _e, v in top)
+            for eid, v in top:
+                if v < floor:
+                    continue
                 entry = entries[eid]
-                weights = [self.idf(t) for t in entry.tokens]
+                weights = []
+                for t in entry.tokens:
+                    w = idf_cache.get(t)
+                    if w is None:
+                        w = idf_cache[t] = self.idf(t)
+                    weights.append(w)
                 alignment = align(tokens, entry.tokens, entry.is_person, weights, label_weights, cache,
                                   segment.had_title, known_mask)
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
         return scored
+
+
+def _vote(item: tuple[int, float]) -> float:
+    return item[1]
 
 
 def _pair_keys(tokens: tuple[str, ...]) -> set[str]:

@@ -32,6 +32,7 @@ _OCR_SINGLE = str.maketrans({"0": "o", "1": "l", "i": "l", "5": "s", "8": "b", "
 _GERMAN = re.compile(r"(?<=[a-z])([aou])e")
 
 
+@lru_cache(maxsize=200_000)
 def spelling_key(token: str) -> str:
     """Mueller and Muller (from Müller) meet; ss/ß are already folded to ss."""
     return _GERMAN.sub(r"\1", token) if "e" in token else token
@@ -69,6 +70,7 @@ def edit_sim(d: int, longest: int) -> float:
     return 0.6
 
 
+@lru_cache(maxsize=400_000)
 def token_sim(q: str, t: str) -> tuple[float, Sim]:
     """Similarity of a label token q to a directory token t, in 0..1, and the kind of likeness."""
     if q == t:

@@ -64,13 +64,14 @@ def _by_marker(srv: SandboxServer, resource: Resource) -> Counter[str]:
 
 
 def test_everything_reaches_the_server_in_order(srv: SandboxServer, engine: Engine) -> None:
+    biz = _business(srv)
     contract = _contract(srv)
     with session_scope(engine) as s:
         jane = register_contact(s, ContactDraft(contract_id=contract, full_name="Jane Doe"), actor="jo")
-        letter = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=_business(srv), name="Letter", location="A1",
+        letter = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name="Letter", location="A1",
                                                   contact_id=jane.contact_id, tracking_number="1Z999AA10123456784",
                                                   carrier="UPS"), actor="jo")
-        parcel = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=_business(srv), name="Parcel", location="B",
+        parcel = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name="Parcel", location="B",
                                                   shelf="3", delivery_type=DeliveryType.PARCEL), actor="jo")
     with client_for(srv) as client:
         first = OutboxSender(engine, client).flush()
@@ -97,13 +98,14 @@ def test_everything_reaches_the_server_in_order(srv: SandboxServer, engine: Engi
 
 def test_400_fails_with_field_errors_dependants_wait_others_go_then_resubmit(srv: SandboxServer,
                                                                            engine: Engine) -> None:
+    biz = _business(srv)
     contract = _contract(srv)
     with session_scope(engine) as s:
         bad = register_contact(s, ContactDraft(contract_id=contract, full_name="Jane Doe", email="not an email"),
                                actor="jo")
-        for_bad = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=_business(srv), name="For Jane",
+        for_bad = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name="For Jane",
                                                    location="A", contact_id=bad.contact_id), actor="jo")
-        other = record_delivery(s, DeliveryDraft(contract_id=_contract(srv, 1), business_id=_business(srv), name="Other",
+        record_delivery(s, DeliveryDraft(contract_id=_contract(srv, 1), business_id=biz, name="Other",
                                                  location="A"), actor="jo")
     with client_for(srv) as client:
         report = OutboxSender(engine, client).flush()
@@ -128,8 +130,9 @@ def test_400_fails_with_field_errors_dependants_wait_others_go_then_resubmit(srv
 
 
 def test_401_pauses_until_credentials_work(srv: SandboxServer, engine: Engine) -> None:
+    biz = _business(srv)
     with session_scope(engine) as s:
-        record_delivery(s, DeliveryDraft(contract_id=_contract(srv), business_id=_business(srv), name="Letter", location="A"),
+        record_delivery(s, DeliveryDraft(contract_id=_contract(srv), business_id=biz, name="Letter", location="A"),
                         actor="jo")
     with client_for(srv, DESK) as desk:  # List and Read roles only: creating is refused with 401
         report = OutboxSender(engine, desk).flush()
@@ -152,11 +155,12 @@ def test_401_pauses_until_credentials_work(srv: SandboxServer, engine: Engine) -
 
 
 def test_unknown_outcomes_end_with_exactly_one_record_per_entry(srv: SandboxServer, engine: Engine) -> None:
+    biz = _business(srv)
     contract = _contract(srv)
     with session_scope(engine) as s:
         for i in range(12):
             c = register_contact(s, ContactDraft(contract_id=contract, full_name=f"Person {i}"), actor="jo")
-            record_delivery(s, DeliveryDraft(contract_id=contract, business_id=_business(srv), name=f"Letter {i}", location="A",
+            record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name=f"Letter {i}", location="A",
                                              contact_id=c.contact_id), actor="jo")
     lookups = srv.request_count("GET", "/api/billing/contractcontacts")
     srv.set_faults("seed=3,drop=0.2,slow=0.1,truncate=0.1,500=0.05,applied=0.5,slow_seconds=2.5")

@@ -13,7 +13,8 @@ needs_build() {
   [ "${REBUILD:-0}" = "1" ] && return 0
   [ -x "$BIN" ] || return 0
   # Anything that goes into the bundle changed since it was built?
-  [ -n "$(find "$ROOT/app" "$ROOT/resources" "$ROOT/packaging" "$ROOT/pyproject.toml" \
+  [ -n "$(find "$ROOT/app" "$ROOT/resources" "$ROOT/pyproject.toml" "$ROOT/packaging/pigeonhole.spec" \
+            "$ROOT/packaging/bundle_manifest.py" "$ROOT/packaging/entry.py" "$ROOT/packaging/make_icons.py" \
             -newer "$BIN" -type f ! -path '*/__pycache__/*' -print -quit)" ]
 }
 
@@ -35,4 +36,32 @@ env -u DISPLAY -u WAYLAND_DISPLAY -u PIGEONHOLE_DB -u PIGEONHOLE_API_URL -u PIGE
 rc=$?
 set -e
 echo "check-bundle.sh: self-test exit status $rc after $(( $(date +%s) - start )) s"
-exit $rc
+[ $rc -eq 0 ] || exit $rc
+
+# With a PostgreSQL server for tests (PIGEONHOLE_TEST_PG, set by .ci/run): the bundle's PostgreSQL driver
+# (psycopg binary) and the migrations on PostgreSQL, on a throw-away database.
+PY="${VENV:-$ROOT/.venv}/bin/python"
+if [ -n "${PIGEONHOLE_TEST_PG:-}" ] && [ -x "$PY" ]; then
+  DBNAME="ph_bundle_check_$$"
+  pg_admin() {  # pg_admin "SQL": run one statement on the admin database
+    "$PY" -c 'import sys; from sqlalchemy import create_engine, text
+e = create_engine(sys.argv[1], isolation_level="AUTOCOMMIT")
+with e.connect() as c: c.execute(text(sys.argv[2]))
+e.dispose()' "$PIGEONHOLE_TEST_PG" "$1"
+  }
+  DB_URL=$("$PY" -c 'import sys; from sqlalchemy.engine import make_url
+print(make_url(sys.argv[1]).set(database=sys.argv[2]).render_as_string(hide_password=False))' "$PIGEONHOLE_TEST_PG" "$DBNAME")
+  pg_admin "CREATE DATABASE \"$DBNAME\""
+  set +e
+  out=$(env -u DISPLAY -u WAYLAND_DISPLAY PIGEONHOLE_HOME="$HOME_DIR" HOME="$HOME_DIR" \
+    timeout 120 "$BIN" --db "$DB_URL" status --json 2>&1)
+  rc=$?
+  set -e
+  pg_admin "DROP DATABASE IF EXISTS \"$DBNAME\" WITH (FORCE)"
+  if [ $rc -ne 0 ] || ! printf '%s' "$out" | grep -q '"outbox_pending": 0'; then
+    echo "check-bundle.sh: [FAIL] PostgreSQL from the bundle: $out" >&2
+    exit 1
+  fi
+  echo "check-bundle.sh: [ OK ] PostgreSQL from the bundle: migrated a new database, status $out"
+fi
+exit 0

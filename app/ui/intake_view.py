@@ -569,8 +569,11 @@ class IntakeView(QWidget):
         candidate = self.current_candidate()
         if candidate is None:
             self._show_hint(self._view)
-            if self._view is not None and not self._view.nobody:
-                self.hint.setText("Pick the recipient with ↑/↓ first, then press Enter.")
+            if self._view is not None and self._view.candidates:
+                self.hint.setText(
+                    "No recipient chosen — pick one with ↑/↓ and press Enter, or register a new one (Ctrl+N)."
+                )
+                _toned(self.hint, Tone.WAITING)
             self.addressee.setFocus()
             return
         assert self._view is not None

@@ -33,10 +33,18 @@ class ContractEvidence:
     probability: float = 0.0
 
 
+HOLDER_HANDICAP = 0.15  # the holder is usually also a contact under a fuller name: prefer the contact
+
+
 def _better(a: Scored | None, b: Scored) -> bool:
     if a is None:
         return True
     sa, sb = a.alignment.score, b.alignment.score
+    if (a.entry.kind == ContactKind.HOLDER) != (b.entry.kind == ContactKind.HOLDER):
+        if a.entry.kind == ContactKind.HOLDER:
+            sa -= HOLDER_HANDICAP
+        else:
+            sb -= HOLDER_HANDICAP
     if abs(sa - sb) > 1e-9:
         return sb > sa
     # tie: a real contact beats the holder/company, a directory name beats an alias

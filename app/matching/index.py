@@ -333,12 +333,12 @@ class MatchIndex:
                 if v < floor:
                     continue
                 entry = entries[eid]
-                weights = []
+                weights: list[float] = []
                 for t in entry.tokens:
-                    w = idf_cache.get(t)
-                    if w is None:
-                        w = idf_cache[t] = self.idf(t)
-                    weights.append(w)
+                    cached = idf_cache.get(t)
+                    if cached is None:
+                        cached = idf_cache[t] = self.idf(t)
+                    weights.append(cached)
                 alignment = align(tokens, entry.tokens, entry.is_person, weights, label_weights, cache,
                                   segment.had_title, known_mask)
                 if alignment.matched_weight > 0.0:

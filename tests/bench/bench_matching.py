@@ -24,7 +24,7 @@ DEFAULT_SIZES = (13_000, 100_000, 500_000)
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def _rss_mb() -> float:

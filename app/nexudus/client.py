@@ -17,6 +17,7 @@ Behaviour in one place:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -30,18 +31,20 @@ from enum import Enum
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
 
+import pydantic
 import requests
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from urllib3.exceptions import ConnectTimeoutError
 
 from app.config import check_url_is_safe
 from app.nexudus import errors
 from app.nexudus.resources import FILTER_DATE_FORMAT, MAX_PAGE_SIZE, TOKEN_PATH, Resource
-from app.nexudus.schemas import CommandResult, ListPage, format_api_datetime, parse_record
+from app.nexudus.schemas import CommandResult, ListPage, PageInfo, TypedPage, format_api_datetime, parse_record
 
 log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=PageInfo)
 
 REFRESH_MARGIN_SECONDS = 120.0  # refresh this long before the access token expires
 BATCH_GET_CHUNK = 100  # ids per `?id=[...]` request (keeps the URL short)
@@ -258,23 +261,8 @@ class NexudusClient:
         (Resource.range_keys); values may be bool, int, str, enums, dates or datetimes (formatted as the API wants).
         `updated_since` adds the inclusive `from_{Entity}_UpdatedOn` filter (minute precision, rounded down).
         """
-        params: dict[str, str] = {k: encode_filter_value(v) for k, v in (filters or {}).items()}
-        if updated_since is not None:
-            params[resource.range_keys("UpdatedOn")[0]] = encode_filter_value(updated_since)
-        params["size"] = str(max(1, min(int(size), MAX_PAGE_SIZE)))
-        call = _Call("GET", self._url(resource.path), write=False, action=ACTION_LIST, resource=resource)
-        page_number = 1
-        while True:
-            params["page"] = str(page_number)
-            _, payload = self._send(call, params=params)
-            page = _list_page(payload, resource)
-            yield page
-            if not page.has_next_page:
-                return
-            if not page.records:
-                log.warning("%s page %d is empty but claims a next page; stopping", resource.entity, page_number)
-                return
-            page_number += 1
+        params = _list_params(resource, filters, updated_since, size)
+        yield from self._paged(resource, params, lambda body: _list_page(json.loads(body), resource))
 
     def list_records(
         self,
@@ -285,10 +273,30 @@ class NexudusClient:
         updated_since: datetime | None = None,
         size: int = MAX_PAGE_SIZE,
     ) -> Iterator[M]:
-        """Every record of a list as `model` instances (see iter_pages for the arguments)."""
-        for page in self.iter_pages(resource, filters=filters, updated_since=updated_since, size=size):
-            for raw in page.records:
-                yield _validate(model, raw)
+        """Every record of a list as `model` instances (see iter_pages for the arguments).
+
+        Each page is validated straight from the JSON bytes in one pydantic call (the listing hot path); a page
+        with a record that does not fit the model is re-read record by record with `parse_record`'s tolerance.
+        """
+        params = _list_params(resource, filters, updated_since, size)
+        for page in self._paged(resource, params, _typed_page_parser(resource, model)):
+            yield from page.records
+
+    def _paged(self, resource: Resource, params: dict[str, str], parse: Callable[[bytes], P]) -> Iterator[P]:
+        call = _Call("GET", self._url(resource.path), write=False, action=ACTION_LIST, resource=resource)
+        page_number = 1
+        while True:
+            params["page"] = str(page_number)
+            _, page = self._send(call, params=params, parse=parse)
+            if page is None:
+                raise errors.ResponseFormatError(f"list {resource.path}: empty answer")
+            yield page
+            if not page.has_next_page:
+                return
+            if not page.records:
+                log.warning("%s page %d is empty but claims a next page; stopping", resource.entity, page_number)
+                return
+            page_number += 1
 
     def get(self, resource: Resource, record_id: int) -> dict[str, Any]:
         """One full record. NotFoundError when there is no such id."""
@@ -375,11 +383,13 @@ class NexudusClient:
         form: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         decode_errors: bool = False,
+        parse: Callable[[bytes], Any] = json.loads,
     ) -> tuple[requests.Response, Any]:
         """Send with the retry policy in the module docstring. Returns (response, decoded JSON body or None).
 
         Non-2xx answers raise typed errors, except that with `decode_errors` 4xx answers are returned for the
-        caller to interpret (the token endpoint).
+        caller to interpret (the token endpoint). `parse` turns a 2xx body into the result; a ValueError from it
+        means the body was cut off or garbled (retried for reads).
         """
         data: bytes | Mapping[str, str] | None = form
         send_headers = dict(headers or {})
@@ -428,8 +438,8 @@ class NexudusClient:
             if not body.strip():
                 return resp, None
             try:
-                return resp, json.loads(body)
-            except ValueError as exc:
+                return resp, parse(body)
+            except ValueError as exc:  # cut off or garbled (a parse that finds bad records raises other errors)
                 failures += 1
                 self._on_garbled_answer(call, status, exc, failures)
 
@@ -563,6 +573,39 @@ def _list_page(payload: Any, resource: Resource) -> ListPage:
     page = ListPage.model_validate(envelope)
     page.records = records  # kept as-is: no per-record copy on the listing hot path
     return page
+
+
+def _list_params(
+    resource: Resource, filters: Mapping[str, object] | None, updated_since: datetime | None, size: int
+) -> dict[str, str]:
+    params: dict[str, str] = {k: encode_filter_value(v) for k, v in (filters or {}).items()}
+    if updated_since is not None:
+        params[resource.range_keys("UpdatedOn")[0]] = encode_filter_value(updated_since)
+    params["size"] = str(max(1, min(int(size), MAX_PAGE_SIZE)))
+    return params
+
+
+@functools.cache
+def _typed_page_adapter(model: type[BaseModel]) -> TypeAdapter[Any]:
+    return TypeAdapter(TypedPage[model])  # type: ignore[valid-type]
+
+
+def _typed_page_parser(resource: Resource, model: type[M]) -> Callable[[bytes], TypedPage[M]]:
+    adapter = _typed_page_adapter(model)
+
+    def parse(body: bytes) -> TypedPage[M]:
+        try:
+            page: TypedPage[M] = adapter.validate_json(body)
+            return page
+        except pydantic.ValidationError as exc:
+            if any(err["type"] == "json_invalid" for err in exc.errors(include_input=False)):
+                raise ValueError("the JSON is cut off or garbled") from None
+        # Valid JSON, but some record (or the envelope) does not fit: the tolerant path, record by record.
+        raw = _list_page(json.loads(body), resource)
+        info = raw.model_dump(exclude={"records"})
+        return TypedPage[model](records=[_validate(model, r) for r in raw.records], **info)  # type: ignore[valid-type]
+
+    return parse
 
 
 def _validate(model: type[M], raw: dict[str, Any]) -> M:

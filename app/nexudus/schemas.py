@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import pydantic
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
@@ -38,13 +38,13 @@ def parse_api_datetime(value: object) -> datetime | None:
     """
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
+    if type(value) is str:
+        try:  # fast path: `...Z` is UTC already, so parse it as a naive value
+            parsed = datetime.fromisoformat(value[:-1] if value[-1] == "Z" else value)
         except ValueError as exc:
             raise ValueError(f"not a date and time: {value!r}") from exc
+    elif isinstance(value, datetime):
+        parsed = value
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
     else:
@@ -96,6 +96,9 @@ AmlCheckStatusField = Annotated[AmlCheckStatus | int | None, _LEFT_TO_RIGHT]
 HandlingPreferenceField = Annotated[HandlingPreference | int | None, _LEFT_TO_RIGHT]
 DeliveryTypeField = Annotated[DeliveryType | int | None, _LEFT_TO_RIGHT]
 CoworkerTypeField = Annotated[CoworkerType | int | None, _LEFT_TO_RIGHT]
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class WireModel(BaseModel):
@@ -219,10 +222,9 @@ class Business(NexudusRecord):
     root_location_id: int | None = None
 
 
-class ListPage(WireModel):
-    """The list envelope. `records` stay raw dicts: validate them with the record model you need."""
+class PageInfo(WireModel):
+    """The list envelope without its records (older responses say PageNumber/PageSize)."""
 
-    records: list[dict[str, Any]] = Field(default_factory=list)
     current_page: int = Field(default=1, validation_alias=AliasChoices("CurrentPage", "PageNumber", "current_page"))
     current_page_size: int | None = Field(
         default=None, validation_alias=AliasChoices("CurrentPageSize", "PageSize", "current_page_size")
@@ -233,6 +235,18 @@ class ListPage(WireModel):
     has_previous_page: bool = False
     first_item: int | None = None
     last_item: int | None = None
+
+
+class ListPage(PageInfo):
+    """The list envelope. `records` stay raw dicts: validate them with the record model you need."""
+
+    records: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class TypedPage(PageInfo, Generic[M]):
+    """The list envelope with its records validated as `M` (parsed straight from the JSON bytes: the fast path)."""
+
+    records: list[M] = Field(default_factory=list)
 
 
 class ApiFieldError(WireModel):
@@ -264,9 +278,6 @@ class CommandResult(WireModel):
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
         return None
-
-
-M = TypeVar("M", bound=BaseModel)
 
 
 def parse_record(model: type[M], raw: dict[str, Any]) -> M:

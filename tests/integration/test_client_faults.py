@@ -22,6 +22,7 @@ from app.nexudus import errors
 from app.nexudus.client import NexudusClient, Tokens
 from app.nexudus.enums import ContractContactType
 from app.nexudus.resources import Resource
+from app.nexudus.schemas import ContractContact
 from app.sandbox.server import SandboxServer
 from tests.fixtures.nexudus_client import signed_in_client
 
@@ -50,9 +51,11 @@ def test_listing_survives_each_fault_kind(sandbox: SandboxServer, kind: str) -> 
     with signed_in_client(sandbox, max_read_retries=8, max_throttle_retries=8, **SLOW) as client:
         sandbox.set_faults(f"seed=4,{kind}=0.35,retry_after=0,slow_seconds=1")
         pages = list(client.iter_pages(CONTACTS, size=15))
-    seen = Counter(int(r["Id"]) for page in pages for r in page.records)
-    assert seen == expected
-    assert sandbox.request_count("GET", CONTACTS_PATH) > len(pages)  # faults did happen and were retried
+        assert sandbox.request_count("GET", CONTACTS_PATH) > len(pages)  # faults did happen and were retried
+        typed = list(client.list_records(CONTACTS, ContractContact, size=15))  # the typed (bytes) path too
+    assert Counter(int(r["Id"]) for page in pages for r in page.records) == expected
+    assert Counter(c.id for c in typed) == expected
+    assert sandbox.request_count("GET", CONTACTS_PATH) > 2 * len(pages)
 
 
 @pytest.mark.parametrize(
@@ -276,3 +279,23 @@ def test_a_page_claiming_more_but_empty_ends_the_listing(scripted: tuple[str, ty
     with _scripted_client(url) as client:
         assert [p.records for p in client.iter_pages(CONTACTS)] == [[]]
     assert handler.seen == ["GET"]
+
+
+def test_typed_listing_tolerates_odd_records_and_rejects_a_bad_id(scripted: tuple[str, type[_Scripted]]) -> None:
+    url, handler = scripted
+    odd = [
+        {"Id": 1, "FullName": "Fine", "ContractContactType": 1, "UpdatedOn": "2025-01-15T10:30:00.1234567+01:00"},
+        {"Id": 2, "FullName": "New type", "ContractContactType": 9},  # an enum value this release does not know
+        {"Id": 3, "FullName": "Bad link", "CoworkerId": "n/a"},  # unreadable optional field: dropped, logged
+    ]
+    page = json.dumps({"Records": odd, "CurrentPage": 1, "HasNextPage": False}).encode()
+    bad = json.dumps({"Records": [{"Id": "not-an-id"}], "HasNextPage": False}).encode()
+    handler.script = [(200, {}, page), (200, {}, bad)]
+    with _scripted_client(url) as client:
+        contacts = list(client.list_records(CONTACTS, ContractContact))
+        with pytest.raises(errors.ResponseFormatError):
+            list(client.list_records(CONTACTS, ContractContact))
+    assert [c.id for c in contacts] == [1, 2, 3]
+    assert contacts[0].updated_on is not None and contacts[0].updated_on.hour == 9
+    assert contacts[1].contract_contact_type == 9
+    assert contacts[2].full_name == "Bad link" and contacts[2].coworker_id is None

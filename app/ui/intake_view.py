@@ -256,6 +256,7 @@ class IntakeView(QWidget):
         self.confirmation = QLabel("")
         self.confirmation.setAccessibleName("Last recorded")
         self.confirmation.setWordWrap(True)
+        self.confirmation.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.confirmation.setFont(emphasised(self.font(), 1.05))
         self.alias_prompt = AliasPrompt(self)
 
@@ -293,13 +294,17 @@ class IntakeView(QWidget):
         details.addWidget(self.notes_field, 1)
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self.confirmation, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.next_button)
         buttons.addWidget(self.record_button)
 
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(24)
+        top.addWidget(self.confirmation, 1)
         root = QVBoxLayout(self)
-        root.addWidget(title)
+        root.addLayout(top)
         root.addLayout(form)
         root.addLayout(hint_row)
         root.addWidget(self.table, 1)
@@ -586,6 +591,7 @@ class IntakeView(QWidget):
             tracking=self._tracking,
             decision=self._view.decision,
         )
+        self._intake.remember_shelf(draft.shelf)  # on the GUI thread: the settings callback never runs in a worker
         self._runner.submit(
             "record",
             self._intake.record,

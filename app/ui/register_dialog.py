@@ -376,8 +376,8 @@ class RegisterDialog(QDialog):
         self.country.addItem("—", None)
         for c in countries:
             self.country.addItem(c.name, c.country_id)
-        self.country.blockSignals(False)
         self._select_country(current or getattr(self, "_pending_country", None))
+        self.country.blockSignals(False)  # loading the list is not an edit: server messages stay
 
     def _select_country(self, country_id: int | None) -> None:
         i = self.country.findData(country_id) if country_id else 0

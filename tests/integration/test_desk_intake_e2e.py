@@ -23,7 +23,7 @@ from app.ui.intake_view import IntakeView
 from app.ui.register_dialog import RegisterDialog
 from app.ui.tasks import TaskRunner
 from tests.ui.test_intake_view import shot
-from tests.unit.test_desk_intake_directory import BUSINESS_ID, client_for, directory, synced_engine
+from tests.unit.test_desk_intake_directory import BUSINESS_ID, client_for, directory, sync, synced_engine
 
 ACTOR = "desk@centre.test"
 
@@ -170,8 +170,10 @@ def test_server_refusal_goes_on_the_field_and_resubmit_is_accepted(
     qtbot.waitExposed(dialog)
     assert dialog.full_name.text() == "Ulla Ekdahl"
     assert "Nexudus does not know this country" in dialog.error_for("CountryId")
+    qtbot.waitUntil(lambda: dialog.country.findData(other.country_id) >= 0, timeout=5000)  # the list loaded
+    assert dialog.country.currentText() == gone.name
+    assert "Nexudus does not know this country" in dialog.error_for("CountryId")
     shot(dialog, "register-server-refused")
-    qtbot.waitUntil(lambda: dialog.country.findData(other.country_id) >= 0, timeout=5000)
     dialog.country.setCurrentIndex(dialog.country.findData(other.country_id))
     assert dialog.error_for("CountryId") == ""
     with qtbot.waitSignal(dialog.registered, timeout=5000):
@@ -180,3 +182,17 @@ def test_server_refusal_goes_on_the_field_and_resubmit_is_accepted(
     assert report.sent == 1, report.summary()
     created = [c for c in srv.state.records("ContractContact") if c["FullName"] == "Ulla Ekdahl"]
     assert len(created) == 1 and created[0]["CountryId"] == other.country_id
+
+
+def test_directory_changes_reach_the_candidates(
+    qtbot: QtBot, view: IntakeView, engine: Engine, srv: SandboxServer, runner: TaskRunner
+) -> None:
+    srv.state.update_record("ContractContact", 3001, {"FullName": "Janina Smithson-Ortega"})
+    report = sync(engine, srv)
+    view.on_directory_changed(report)
+    qtbot.waitUntil(lambda: not runner.is_busy("match-index"), timeout=10_000)
+    view.addressee.setFocus()
+    QTest.keyClicks(view.addressee, "Janina Smithson-Ortega")
+    qtbot.waitUntil(lambda: view.match_view is not None and view.match_view.text == "Janina Smithson-Ortega")
+    best = view.current_candidate()
+    assert best is not None and best.contact_id == 3001

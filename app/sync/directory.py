@@ -98,6 +98,7 @@ class _Run:
     client: NexudusClient
     progress: Progress | None
     cancel: threading.Event | None
+    page_size: int
     started_at: datetime = field(default_factory=utcnow)
     done: int = 0
     totals: dict[Resource, int] = field(default_factory=dict)
@@ -122,10 +123,11 @@ class _Run:
 
 
 def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False, progress: Progress | None = None,
-                   cancel: threading.Event | None = None, lock_wait: float = 0.0) -> SyncReport:
+                   cancel: threading.Event | None = None, lock_wait: float = 0.0,
+                   page_size: int = MAX_PAGE_SIZE) -> SyncReport:
     """Bring the local directory up to date (see the module docstring). Raises LockBusyError when another sync
     holds this database, and the client's NexudusError subclasses when the server cannot be reached or refuses."""
-    run = _Run(engine, client, progress, cancel)
+    run = _Run(engine, client, progress, cancel, page_size)
     cancelled = False
     with database_lock(engine, LOCK_NAME, wait=lock_wait):
         with engine.begin() as conn:
@@ -214,7 +216,7 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
     entity = resource.value.entity
     first = True
     run.check_cancel()
-    pages = run.client.iter_pages(resource, updated_since=since, size=MAX_PAGE_SIZE)
+    pages = run.client.iter_pages(resource, updated_since=since, size=run.page_size)
     while True:
         started = time.monotonic()
         page = next(pages, None)

@@ -178,3 +178,14 @@ def test_the_client_id_header_goes_with_every_token_request(sandbox: SandboxServ
         desk_b.refresh()
         desk_a.refresh()
         assert isinstance(desk_a, NexudusClient) and desk_b.tokens is not None
+
+
+def test_a_failed_early_refresh_falls_back_to_the_still_valid_token(
+    sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    with signed_in_client(sandbox) as client:
+        tokens = client.tokens
+        assert tokens is not None
+        client._tokens = Tokens(tokens.access_token, "a-refresh-token-the-server-never-issued", time.time() + 60)
+        assert next(client.iter_pages(Resource.BUSINESSES)).records
+    assert "Early token refresh failed" in caplog.text

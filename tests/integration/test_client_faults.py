@@ -299,3 +299,13 @@ def test_typed_listing_tolerates_odd_records_and_rejects_a_bad_id(scripted: tupl
     assert contacts[0].updated_on is not None and contacts[0].updated_on.hour == 9
     assert contacts[1].contract_contact_type == 9
     assert contacts[2].full_name == "Bad link" and contacts[2].coworker_id is None
+
+
+def test_a_system_id_lookup_does_not_page_through_everything(scripted: tuple[str, type[_Scripted]]) -> None:
+    url, handler = scripted
+    ignored = [{"Id": n, "SystemId": f"other-{n}"} for n in range(50)]
+    page = json.dumps({"Records": ignored, "HasNextPage": True, "TotalItems": 100_000}).encode()
+    handler.script = [(200, {}, page)] * 10
+    with _scripted_client(url) as client, pytest.raises(errors.ResponseFormatError):
+        client.find_by_system_id(CONTACTS, "pigeonhole:mine")
+    assert handler.seen == ["GET"] * 4

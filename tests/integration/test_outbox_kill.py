@@ -1,0 +1,65 @@
+"""The outbox sender killed mid-flush (SIGKILL of a `pigeonhole sync` subprocess), then restarted: exactly one
+server record per entry, none lost (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from app.nexudus.resources import Resource
+from app.store import ContactDraft, DeliveryDraft, open_database, record_delivery, register_contact, session_scope
+from app.store.tables import OutboxState, outbox_table
+from app.sync import pull_directory
+from tests.fixtures.sandbox import SandboxFactory
+from tests.integration.sync_support import cli, cli_popen, client_for, directory
+
+pytestmark = pytest.mark.slow
+
+
+def test_sender_killed_mid_flush_then_restarted_sends_each_entry_once(sandbox_factory: SandboxFactory,
+                                                                      db_url: str) -> None:
+    srv = sandbox_factory(data=directory(31, 40))
+    engine = open_database(db_url)
+    with client_for(srv) as client:
+        pull_directory(engine, client)
+    business = int(srv.state.records(Resource.BUSINESSES)[0]["Id"])
+    contracts = sorted(int(r["Id"]) for r in srv.state.records(Resource.COWORKER_CONTRACTS))
+    with session_scope(engine) as s:
+        for i in range(15):
+            contact = register_contact(s, ContactDraft(contract_id=contracts[i], full_name=f"New Person {i}"),
+                                       actor="jo")
+            record_delivery(s, DeliveryDraft(contract_id=contracts[i], business_id=business, name=f"Letter {i}",
+                                             location="A", contact_id=contact.contact_id), actor="jo")
+
+    kills = 0
+    for target in (1, 3, 6, 10, 15, 21):  # kill right after the server received the Nth POST of this run
+        start = srv.request_count("POST", "/api/billing") + srv.request_count("POST", "/api/spaces")
+        proc = cli_popen(srv, db_url, "sync")
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            posts = srv.request_count("POST", "/api/billing") + srv.request_count("POST", "/api/spaces") - start
+            if posts >= target:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+                break
+            time.sleep(0.001)
+        proc.wait(timeout=60)
+        proc.stdout and proc.stdout.close()
+        proc.stderr and proc.stderr.close()
+    assert kills >= 3
+
+    done = cli(srv, db_url, "sync")
+    assert done.returncode == 0, done.stdout + done.stderr
+    with engine.connect() as conn:
+        states = Counter(r[0] for r in conn.execute(select(outbox_table.c.state)))
+        markers = {r[0] for r in conn.execute(select(outbox_table.c.system_id))}
+    assert states == Counter({OutboxState.SENT: 30})
+    for resource in (Resource.CONTRACT_CONTACTS, Resource.COWORKER_DELIVERIES):
+        ours = Counter(str(r.get("SystemId")) for r in srv.state.records(resource)
+                       if str(r.get("SystemId") or "").startswith("pigeonhole:"))
+        assert len(ours) == 15 and set(ours.values()) == {1}, resource
+        assert set(ours) <= markers

@@ -56,8 +56,9 @@ def test_errors_and_progress_are_delivered(qtbot: QtBot) -> None:
             ctx.report(i + 1, 3)
         raise ValueError("boom")
 
-    runner.submit("sync", failing, on_error=errors.append, on_progress=lambda d, t: progress.append((d, t)),
-                  with_context=True)
+    runner.submit(
+        "sync", failing, on_error=errors.append, on_progress=lambda d, t: progress.append((d, t)), with_context=True
+    )
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ValueError)
     assert progress == [(1, 3), (2, 3), (3, 3)]

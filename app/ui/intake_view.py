@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk.carriers import TrackingInfo
+from app.desk.carriers import Confidence, TrackingInfo
 from app.desk.intake import (
     DELIVERY_TYPE_LABELS,
     CandidateView,
@@ -566,6 +566,13 @@ class IntakeView(QWidget):
             _toned(self.hint, Tone.WAITING)
             self.addressee.setFocus()
             return
+        if self._barcode_in_addressee(text):
+            return
+        if not self.shelf_field.text().strip():
+            self.hint.setText("Type the shelf or place where the item is kept, then press Enter.")
+            _toned(self.hint, Tone.WAITING)
+            self.shelf_field.setFocus()
+            return
         if not self._results_current():
             self._accept_pending = save_and_next
             if self._debounce.isActive() or self._view is None or self._view.text != text:
@@ -597,9 +604,33 @@ class IntakeView(QWidget):
             self._intake.record,
             draft,
             on_result=lambda delivery_id: self._on_recorded(int(delivery_id), draft),
-            on_error=report_bug,
+            on_error=lambda exc: self._on_record_error(exc, draft),
         )
         self._reset_for_next(keep_type=save_and_next)
+
+    def _barcode_in_addressee(self, text: str) -> bool:
+        """A scanner fired while the addressee field had focus: move the number to the Barcode field."""
+        if "\n" in text.strip() or self.scan_field.text().strip():
+            return False
+        info = self._intake.recognise(text)
+        if info.carrier is None or info.confidence != Confidence.CHECKED:
+            return False
+        self.addressee.clear()
+        self.scan_field.setText(text.strip())
+        self._on_scan()
+        self.hint.setText("That was a barcode: it is now in the Barcode field. Type who the item is for.")
+        _toned(self.hint, Tone.WAITING)
+        return True
+
+    def _on_record_error(self, exc: BaseException, draft: IntakeDraft) -> None:
+        message = getattr(exc, "user_message", None)
+        if not isinstance(message, str):
+            report_bug(exc)
+            return
+        self.confirmation.setText(f"✗ Not recorded: {draft.candidate.recipient_label} — {message}")
+        _toned(self.confirmation, Tone.PROBLEM)
+        if not self.addressee.toPlainText().strip():
+            self.addressee.setPlainText(draft.label_text)
 
     def _reset_for_next(self, keep_type: bool) -> None:
         self._debounce.stop()

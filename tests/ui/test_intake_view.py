@@ -114,8 +114,8 @@ def test_scan_then_name_then_enter_records(qtbot: QtBot, view: IntakeView, engin
 
 def test_review_needs_a_choice_and_offers_an_alias(qtbot: QtBot, view: IntakeView, engine: Engine) -> None:
     view.addressee.setFocus()
-    type_into(qtbot, view.addressee, "R Smith")  # an initial: the matcher is not sure (review, never auto)
-    wait_matches(qtbot, view, "R Smith")
+    type_into(qtbot, view.addressee, "Sam Taylor")  # on two contracts: a tie is never auto
+    wait_matches(qtbot, view, "Sam Taylor")
     assert view.match_view is not None and view.match_view.decision != "auto"
     assert len(view.match_view.candidates) >= 2
     assert view.current_candidate() is None  # not auto: nothing pre-selected
@@ -129,13 +129,13 @@ def test_review_needs_a_choice_and_offers_an_alias(qtbot: QtBot, view: IntakeVie
     with qtbot.waitSignal(view.delivery_recorded, timeout=5000):
         key(view.addressee, Qt.Key.Key_Return)
     assert view.alias_prompt.isVisible()
-    assert "Remember “R Smith”" in view.alias_prompt.text.text()
+    assert "Remember “Sam Taylor”" in view.alias_prompt.text.text()
     key(focused(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert not view.alias_prompt.isVisible()
     with session_scope(engine) as session:
         aliases = list_aliases(session)
     assert [(a.text, a.contract_id, a.contact_id) for a in aliases] == [
-        ("R Smith", second.contract_id, second.contact_id)
+        ("Sam Taylor", second.contract_id, second.contact_id)
     ]
 
 
@@ -214,8 +214,8 @@ def test_register_dialog_shows_field_errors_inline(qtbot: QtBot, view: IntakeVie
 
 def test_candidate_model(qtmodeltester: Any, qtbot: QtBot, view: IntakeView) -> None:
     view.addressee.setFocus()
-    type_into(qtbot, view.addressee, "R Smith")
-    wait_matches(qtbot, view, "R Smith")
+    type_into(qtbot, view.addressee, "Sam Taylor")
+    wait_matches(qtbot, view, "Sam Taylor")
     assert view.model.rowCount() >= 2
     qtmodeltester.check(view.model)
 
@@ -280,3 +280,26 @@ def test_register_dialog_links_a_customer_and_escape_cancels(qtbot: QtBot, view:
         key(focused(), Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert view.addressee.toPlainText() == "Peter L"  # Esc closed the dialog only
+
+
+def test_missing_shelf_and_a_barcode_in_the_addressee_field(qtbot: QtBot, view: IntakeView) -> None:
+    view.shelf_field.clear()
+    view.addressee.setFocus()
+    type_into(qtbot, view.addressee, "Jane Doe")
+    wait_matches(qtbot, view, "Jane Doe")
+    with qtbot.assertNotEmitted(view.delivery_recorded):
+        key(view.addressee, Qt.Key.Key_Return)
+    assert "shelf" in view.hint.text()
+    assert focused() is view.shelf_field
+    type_into(qtbot, view.shelf_field, "C4")
+    with qtbot.waitSignal(view.delivery_recorded, timeout=5000):
+        key(view.shelf_field, Qt.Key.Key_Return)  # Enter in the shelf field records too
+    assert view.shelf_field.text() == "C4"  # remembered for the next parcel
+
+    view.addressee.setFocus()
+    type_into(qtbot, view.addressee, "1Z999AA10123456784")  # the scanner fired into the wrong field
+    with qtbot.assertNotEmitted(view.delivery_recorded):
+        key(view.addressee, Qt.Key.Key_Return)
+    assert view.scan_field.text() == "1Z999AA10123456784"
+    assert view.carrier_label.text().startswith("UPS")
+    assert view.addressee.toPlainText() == ""

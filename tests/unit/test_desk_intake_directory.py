@@ -5,6 +5,7 @@ Acme Trading Ltd (contract 100, PO box 123, parcels forwarded, letters kept for 
     Acme Widgets (trading name)
 Beacon Labs Ltd (contract 200, cancelled on 1 Mar 2025): Mary Craig (director)
 Zephyr Consulting LLP (contract 300): Jan Smith (director, ID check not started)
+Sam Taylor: a nominated recipient at Acme AND a director at Zephyr (a tie between contracts: never auto)
 Peter Linked: a coworker with no contract contact (to link a new recipient to)
 """
 
@@ -117,6 +118,21 @@ DIRECTORY: dict[str, Any] = {
             "AmlCheckStatus": 2,
         },
         {"Id": 3001, "CoworkerContractId": 300, "FullName": "Jan Smith", "ContractContactType": 1, "AmlCheckStatus": 0},
+        # the same name on two contracts: a tie, never decided automatically
+        {
+            "Id": 1004,
+            "CoworkerContractId": 100,
+            "FullName": "Sam Taylor",
+            "ContractContactType": 3,
+            "AmlCheckStatus": 2,
+        },
+        {
+            "Id": 3002,
+            "CoworkerContractId": 300,
+            "FullName": "Sam Taylor",
+            "ContractContactType": 1,
+            "AmlCheckStatus": 2,
+        },
     ],
 }
 

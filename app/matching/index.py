@@ -23,7 +23,7 @@ from app.matching.similarity import Sim, delete_depth, deletes, ocr_key, phoneti
 log = logging.getLogger(__name__)
 
 CANDIDATES_PER_SEGMENT = 30
-VOTE_FLOOR = 0.3  # names with under this share of the best name's votes are not scored in full
+VOTE_FLOOR = 0.5  # names with under this share of the best name's votes are not scored in full
 NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
 
@@ -40,10 +40,7 @@ class Entry:
     tokens: tuple[str, ...]
     alias: bool = False
     gone: bool = False
-
-    @property
-    def is_person(self) -> bool:
-        return self.kind.is_person
+    is_person: bool = False
 
 
 @dataclass(slots=True)
@@ -165,7 +162,7 @@ class MatchIndex:
                    tokens: tuple[str, ...], alias: bool = False, gone: bool = False) -> int:
         eid = self._next_eid
         self._next_eid += 1
-        entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone)
+        entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone, kind.is_person)
         self._entries[eid] = entry
         self._contract_entries.setdefault(contract_id, []).append(eid)
         if contact_id is not None:

@@ -29,7 +29,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from app.sandbox.answers import Request, Response, json_response, server_error, throttled
+from app.sandbox.answers import Request, Response, bad_request, json_response, server_error, throttled
 from app.sandbox.api import WRITE_METHODS, SandboxApi, is_token_path
 from app.sandbox.auth import Auth, User, users_from_json
 from app.sandbox.faults import Fault, FaultInjector, FaultSpec
@@ -63,6 +63,9 @@ class _HttpServer(ThreadingHTTPServer):
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("Sandbox connection from %s failed", client_address, exc_info=True)
 
     def close_connections(self) -> None:
         """Cut every open client connection (keep-alive ones included), as a network failure would."""
@@ -100,12 +103,36 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("PATCH")
 
     def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self.send_answer(bad_request("The request body could not be read (bad Content-Length or chunking)."))
+            return
         parts = urlsplit(self.path)
         headers = {k.lower(): v for k, v in self.headers.items()}
         req = Request(method, parts.path, parse_qsl(parts.query, keep_blank_values=True), headers, body)
-        self.server.sandbox._serve(self, req)
+        try:
+            self.server.sandbox._serve(self, req)
+        except OSError as exc:  # the client went away (e.g. it timed out on a slow answer)
+            log.debug("Client connection lost during %s %s: %s", method, parts.path, exc)
+            self.close_connection = True
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        return self.rfile.read(length) if length else b""
 
     # --- writing answers -------------------------------------------------------------------------------------------
     def send_answer(self, resp: Response, *, body: bytes | None = None, content_length: int | None = None) -> None:
@@ -334,9 +361,8 @@ def _build_state(
     else:
         from app.sandbox.generate import generate_directory
 
-        state = SandboxState(
-            generate_directory(DEFAULT_SEED if seed is None else seed, contracts), state_file=state_file
-        )
+        generated = generate_directory(DEFAULT_SEED if seed is None else seed, contracts)
+        state = SandboxState(generated, state_file=state_file, copy=False)
     log.info("Sandbox data ready in %.1f s", time.perf_counter() - t0)
     state.persist()
     return state

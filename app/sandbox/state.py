@@ -94,7 +94,9 @@ def _as_id(value: Any) -> int | None:
 class SandboxState:
     """All the sandbox's records. Hold `lock` while reading tables directly; the helpers take it themselves."""
 
-    def __init__(self, data: Mapping[str, Any] | None = None, *, state_file: str | Path | None = None) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, state_file: str | Path | None = None, copy: bool = True
+    ) -> None:
         self.lock = threading.RLock()
         self.tables: dict[Resource, Table] = {res: Table() for res in Resource}
         self.version = 0
@@ -103,7 +105,7 @@ class SandboxState:
         self.state_file = Path(state_file) if state_file is not None else None
         self._save_lock = threading.Lock()
         self._saved_version = -1
-        self.load_fixture(data or {})
+        self.load_fixture(data or {}, copy=copy)
 
     # --- loading and saving -------------------------------------------------------------------------------------
     @classmethod
@@ -112,10 +114,13 @@ class SandboxState:
             data = json.load(fh)
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected a JSON object with keys like ContractContacts, Coworkers, ...")
-        return cls(data, state_file=state_file)
+        return cls(data, state_file=state_file, copy=False)
 
-    def load_fixture(self, data: Mapping[str, Any]) -> None:
-        """Replace every table with the fixture's records (DESIGN.md "The sandbox fixture format")."""
+    def load_fixture(self, data: Mapping[str, Any], *, copy: bool = True) -> None:
+        """Replace every table with the fixture's records (DESIGN.md "The sandbox fixture format").
+
+        With copy=False the record dicts are taken over (and filled in) rather than copied: for data nobody else
+        holds, such as a freshly generated directory or a parsed file."""
         unknown = set(data) - set(FIXTURE_KEYS.values())
         if unknown:
             log.warning("Fixture keys ignored: %s", ", ".join(sorted(unknown)))
@@ -126,18 +131,18 @@ class SandboxState:
                     rows = builtin_countries()
                 if rows is None and res is Resource.BUSINESSES:
                     rows = [dict(DEFAULT_BUSINESS)]
-                self.tables[res] = self._load_table(res, rows or [])
+                self.tables[res] = self._load_table(res, rows or [], copy)
             self._touch()
 
     @staticmethod
-    def _load_table(res: Resource, rows: Iterable[Any]) -> Table:
+    def _load_table(res: Resource, rows: Iterable[Any], copy: bool) -> Table:
         table = Table()
         records: list[Record] = []
         without_id: list[Record] = []
         for raw in rows:
             if not isinstance(raw, dict):
                 raise ValueError(f"{FIXTURE_KEYS[res]}: every record must be a JSON object")
-            rec = dict(raw)
+            rec = dict(raw) if copy else raw
             record_id = _as_id(rec.get("Id"))
             if record_id is None:
                 without_id.append(rec)

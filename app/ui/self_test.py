@@ -62,8 +62,13 @@ class SelfTestState:
 
 def _say(line: str) -> None:
     stream = sys.stdout
-    if stream is not None:  # a windowed Windows executable has no stdout
+    if stream is None:  # a windowed Windows executable has no stdout
+        return
+    try:
         print(line, file=stream, flush=True)
+    except UnicodeEncodeError:  # e.g. a Windows code page that has no "ł" for a generated name
+        encoding = stream.encoding or "ascii"
+        print(line.encode(encoding, "replace").decode(encoding), file=stream, flush=True)
 
 
 # -- the steps ----------------------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from app.desk.register import (
     CoworkerInfo,
     RegisteredRecipient,
     RegisterService,
+    StoreError,
     guess_kind,
     guess_name,
 )
@@ -335,7 +336,12 @@ class RegisterDialog(QDialog):
 
     def _load_outbox_entry(self) -> None:
         assert self._outbox_id is not None
-        draft = self._register.draft_for(self._outbox_id)
+        try:
+            draft = self._register.draft_for(self._outbox_id)
+        except StoreError as exc:  # sent or discarded meanwhile: nothing left to correct
+            self._show_general(exc.user_message)
+            self.save_button.setEnabled(False)
+            return
         self.set_draft(draft)
         self._server_errors = self._register.field_errors_for(self._outbox_id)
         self._touched.update(self._server_errors)

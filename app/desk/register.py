@@ -39,6 +39,7 @@ from app.store import (
     session_scope,
 )
 from app.store.errors import RecordNotFound
+from app.store.errors import StoreError as StoreError  # re-exported for the UI
 
 log = logging.getLogger(__name__)
 

@@ -38,6 +38,20 @@ set -e
 echo "check-bundle.sh: self-test exit status $rc after $(( $(date +%s) - start )) s"
 [ $rc -eq 0 ] || exit $rc
 
+# A real screen needs the xcb platform plug-in: every library it loads must resolve from the bundle or from the
+# system libraries the README lists (offscreen, used above, needs fewer).
+INTERNAL="$ROOT/dist/pigeonhole/_internal"
+XCB="$INTERNAL/PySide6/Qt/plugins/platforms/libqxcb.so"
+if command -v ldd >/dev/null 2>&1 && [ -f "$XCB" ]; then
+  missing=$(LD_LIBRARY_PATH="$INTERNAL:$INTERNAL/PySide6/Qt/lib" ldd "$XCB" | grep 'not found' | sort -u || true)
+  if [ -n "$missing" ]; then
+    echo "check-bundle.sh: [FAIL] the xcb platform plug-in cannot load:" >&2
+    echo "$missing" >&2
+    exit 1
+  fi
+  echo "check-bundle.sh: [ OK ] the xcb platform plug-in's libraries all resolve"
+fi
+
 # With a PostgreSQL server for tests (PIGEONHOLE_TEST_PG, set by .ci/run): the bundle's PostgreSQL driver
 # (psycopg binary) and the migrations on PostgreSQL, on a throw-away database.
 PY="${VENV:-$ROOT/.venv}/bin/python"

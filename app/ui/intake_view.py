@@ -79,10 +79,21 @@ class AddresseeEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setPlaceholderText("Name, company, or paste the whole label")
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        lines = 3
-        height = self.fontMetrics().lineSpacing() * lines + 2 * int(self.document().documentMargin()) + 8
-        self.setFixedHeight(height)
+        self._fit_lines(self.MIN_LINES)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.textChanged.connect(self._grow)
+
+    MIN_LINES = 3
+    MAX_LINES = 7
+
+    def _fit_lines(self, lines: int) -> None:
+        margin = 2 * int(self.document().documentMargin()) + 2 * self.frameWidth() + 8
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + margin)
+
+    def _grow(self) -> None:
+        """A pasted label shows whole (up to MAX_LINES lines), a typed name keeps the field compact."""
+        lines = max(self.MIN_LINES, min(self.MAX_LINES, self.document().blockCount()))
+        self._fit_lines(lines)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -224,6 +235,7 @@ class IntakeView(QWidget):
         self.details.setAccessibleName("Selected recipient")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 2 + 4)  # room to wrap
         self.details_warning = QLabel("")
         self.details_warning.setAccessibleName("Warning about the selected recipient")
         self.details_warning.setWordWrap(True)

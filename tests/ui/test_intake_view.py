@@ -303,3 +303,16 @@ def test_missing_shelf_and_a_barcode_in_the_addressee_field(qtbot: QtBot, view: 
     assert view.scan_field.text() == "1Z999AA10123456784"
     assert view.carrier_label.text().startswith("UPS")
     assert view.addressee.toPlainText() == ""
+
+
+def test_a_pasted_label_shows_whole_and_shift_enter_adds_a_line(qtbot: QtBot, view: IntakeView) -> None:
+    compact = view.addressee.height()
+    view.addressee.setFocus()
+    view.addressee.setPlainText("Deliver to:\nFAO Mary Craig\nBeacon Labs Ltd\n1 Main Street\nLondon EC1A 1BB")
+    assert view.addressee.height() > compact
+    wait_matches(qtbot, view, view.addressee.toPlainText())
+    best = view.match_view.candidates[0] if view.match_view else None
+    assert best is not None and best.contract_id == 200
+    view.addressee.moveCursor(view.addressee.textCursor().MoveOperation.End)
+    key(view.addressee, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert view.addressee.toPlainText().endswith("\n")  # a new line, nothing recorded

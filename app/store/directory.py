@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -43,84 +42,134 @@ log = logging.getLogger(__name__)
 MARKER_PREFIX = "pigeonhole:"  # SystemId markers written by app.store.writes.new_marker
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None else None
+class _Codec:
+    """Python values as the dialect stores them, built without SQLAlchemy's per-row bind processing (the listing
+    hot path). SQLite: the exact text SQLAlchemy writes for DateTime/Date, 0/1 for booleans; PostgreSQL: aware
+    datetimes, dates and booleans as they are."""
+
+    def __init__(self, dialect: str) -> None:
+        self.sqlite = dialect == "sqlite"
+
+    def dt(self, value: object) -> Any:
+        if value is None or value == "":
+            return None
+        if self.sqlite and isinstance(value, str) and len(value) == 20 and value[10] == "T" and value[19] == "Z":
+            return f"{value[:10]} {value[11:19]}.000000"  # the common `2025-01-15T10:30:00Z`, without parsing
+        parsed = schemas.parse_api_datetime(value)
+        if parsed is None:
+            return None
+        return parsed.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else parsed.replace(tzinfo=UTC)
+
+    def day(self, value: object) -> Any:
+        parsed = schemas.parse_api_date(value)
+        if parsed is None:
+            return None
+        return parsed.isoformat() if self.sqlite else parsed
+
+    def flag(self, value: object, default: bool = False) -> Any:
+        result = default if value is None else bool(value)
+        return int(result) if self.sqlite else result
+
+    def to_datetime(self, stored: Any) -> datetime | None:
+        if stored is None:
+            return None
+        if isinstance(stored, str):
+            return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+        assert isinstance(stored, datetime)
+        return stored if stored.tzinfo is not None else stored.replace(tzinfo=UTC)
 
 
-def _s(value: str | None) -> str:
-    return value or ""
+def _opt_int(value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    return int(value)  # type: ignore[call-overload]
 
 
-def _i(value: int | None, default: int = 0) -> int:
-    return int(value) if value is not None else default
+def _int(value: object, default: int = 0) -> int:
+    if value is None or value == "":
+        return default
+    return int(value)  # type: ignore[call-overload]
 
 
-def _business_row(r: schemas.Business) -> dict[str, Any]:
-    return {"id": r.id, "name": _s(r.name), "root_location_id": r.root_location_id,
-            "updated_on": _aware(r.updated_on)}
+def _str(value: object) -> str:
+    return "" if value is None else str(value)
 
 
-def _country_row(r: schemas.Country) -> dict[str, Any]:
-    return {"id": r.id, "name": _s(r.name), "two_digits_code": _s(r.two_digits_code), "culture": _s(r.culture),
-            "updated_on": _aware(r.updated_on)}
+# Each builder maps a raw API record to the table's columns (in _COLUMNS order). Missing fields are tolerated;
+# a record that cannot be read at all raises and is skipped (logged) by upsert_page.
+
+def _business_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
+    return (int(r["Id"]), _str(r.get("Name")), _opt_int(r.get("RootLocationId")), c.dt(r.get("UpdatedOn")))
 
 
-def _coworker_row(r: schemas.Coworker) -> dict[str, Any]:
-    return {"id": r.id, "full_name": _s(r.full_name), "email": _s(r.email), "company_name": _s(r.company_name),
-            "billing_name": _s(r.billing_name), "nick_name": _s(r.nick_name),
-            "coworker_type": int(r.coworker_type) if r.coworker_type is not None else None,
-            "active": r.active if r.active is not None else True, "updated_on": _aware(r.updated_on)}
+def _country_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
+    return (int(r["Id"]), _str(r.get("Name")), _str(r.get("TwoDigitsCode")), _str(r.get("Culture")),
+            c.dt(r.get("UpdatedOn")))
 
 
-def _contract_row(r: schemas.CoworkerContract) -> dict[str, Any]:
-    return {
-        "id": r.id, "coworker_id": r.coworker_id, "holder_name": _s(r.coworker_full_name),
-        "company_name": _s(r.coworker_company_name), "billing_name": _s(r.coworker_billing_name),
-        "email": _s(r.coworker_email), "business_id": r.issued_by_id, "tariff_id": r.tariff_id,
-        "tariff_name": _s(r.tariff_name), "active": r.active if r.active is not None else True,
-        "cancelled": bool(r.cancelled), "cancellation_date": _aware(r.cancellation_date),
-        "start_date": _aware(r.start_date), "po_box": _s(r.po_box_number),
-        "delivery_instructions": _s(r.delivery_instructions),
-        "handling_mail": _i(r.delivery_handling_preference_mail),
-        "handling_parcels": _i(r.delivery_handling_preference_parcels),
-        "handling_checks": _i(r.delivery_handling_preference_checks),
-        "handling_publicity": _i(r.delivery_handling_preference_publicity),
-        "gone": False, "updated_on": _aware(r.updated_on),
-    }
+def _coworker_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
+    return (int(r["Id"]), _str(r.get("FullName")), _str(r.get("Email")), _str(r.get("CompanyName")),
+            _str(r.get("BillingName")), _str(r.get("NickName")), _opt_int(r.get("CoworkerType")),
+            c.flag(r.get("Active"), True), c.dt(r.get("UpdatedOn")))
 
 
-def _contact_row(r: schemas.ContractContact) -> dict[str, Any]:
-    return {
-        "nexudus_id": r.id, "contract_id": _i(r.coworker_contract_id), "coworker_id": r.coworker_id,
-        "contact_type": _i(r.contract_contact_type, 1), "full_name": _s(r.full_name), "email": _s(r.email),
-        "date_of_birth": r.date_of_birth, "address": _s(r.address), "post_code": _s(r.post_code),
-        "city_name": _s(r.city_name), "state": _s(r.state), "country_id": r.country_id,
-        "phone_number": _s(r.phone_number), "notes": _s(r.notes), "coworker_full_name": _s(r.coworker_full_name),
-        "aml_check_status": _i(r.aml_check_status), "aml_check_date": _aware(r.aml_check_date),
-        "aml_notes": _s(r.aml_notes), "aml_cleared_by": _s(r.aml_cleared_by),
-        "aml_cleared_on": _aware(r.aml_cleared_on), "unique_id": _s(r.unique_id), "system_id": _s(r.system_id),
-        "created_on": _aware(r.created_on), "updated_on": _aware(r.updated_on), "updated_by": _s(r.updated_by),
-        "local_state": LocalState.SYNCED, "gone": False,
-    }
+def _contract_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
+    return (
+        int(r["Id"]), _opt_int(r.get("CoworkerId")), _str(r.get("CoworkerFullName")),
+        _str(r.get("CoworkerCompanyName")), _str(r.get("CoworkerBillingName")), _str(r.get("CoworkerEmail")),
+        _opt_int(r.get("IssuedById")), _opt_int(r.get("TariffId")), _str(r.get("TariffName")),
+        c.flag(r.get("Active"), True), c.flag(r.get("Cancelled")), c.dt(r.get("CancellationDate")),
+        c.dt(r.get("StartDate")), _str(r.get("PoBoxNumber")), _str(r.get("DeliveryInstructions")),
+        _int(r.get("DeliveryHandlingPreferenceMail")), _int(r.get("DeliveryHandlingPreferenceParcels")),
+        _int(r.get("DeliveryHandlingPreferenceChecks")), _int(r.get("DeliveryHandlingPreferencePublicity")),
+        c.flag(False), c.dt(r.get("UpdatedOn")),
+    )
+
+
+def _contact_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
+    return (
+        int(r["Id"]), _int(r.get("CoworkerContractId")), _opt_int(r.get("CoworkerId")),
+        _int(r.get("ContractContactType"), 1), _str(r.get("FullName")), _str(r.get("Email")),
+        c.day(r.get("DateOfBirth")), _str(r.get("Address")), _str(r.get("PostCode")), _str(r.get("CityName")),
+        _str(r.get("State")), _opt_int(r.get("CountryId")), _str(r.get("PhoneNumber")), _str(r.get("Notes")),
+        _str(r.get("CoworkerFullName")), _int(r.get("AmlCheckStatus")), c.dt(r.get("AmlCheckDate")),
+        _str(r.get("AmlNotes")), _str(r.get("AmlClearedBy")), c.dt(r.get("AmlClearedOn")),
+        _str(r.get("UniqueId")), _str(r.get("SystemId")), c.dt(r.get("CreatedOn")), c.dt(r.get("UpdatedOn")),
+        _str(r.get("UpdatedBy")), LocalState.SYNCED, c.flag(False),
+    )
 
 
 @dataclass(frozen=True)
 class _Mapping:
     table: Table
-    model: type[BaseModel]
-    to_row: Callable[[Any], dict[str, Any]]
-    key: str  # the column holding the Nexudus Id
+    columns: tuple[str, ...]  # in the order the builder returns them; synced_at is appended when `synced_at`
+    build: Callable[[dict[str, Any], _Codec], tuple[Any, ...]]
+    key: str  # the column holding the Nexudus Id (first in `columns`)
     synced_at: bool  # whether the table has a synced_at column
     gone: bool  # whether the table has a gone flag
 
 
 MAPPINGS: dict[Resource, _Mapping] = {
-    Resource.BUSINESSES: _Mapping(businesses_table, schemas.Business, _business_row, "id", False, False),
-    Resource.COUNTRIES: _Mapping(countries_table, schemas.Country, _country_row, "id", False, False),
-    Resource.COWORKERS: _Mapping(coworkers_table, schemas.Coworker, _coworker_row, "id", True, False),
-    Resource.COWORKER_CONTRACTS: _Mapping(contracts_table, schemas.CoworkerContract, _contract_row, "id", True, True),
-    Resource.CONTRACT_CONTACTS: _Mapping(contacts_table, schemas.ContractContact, _contact_row, "nexudus_id", True,
-                                         True),
+    Resource.BUSINESSES: _Mapping(businesses_table, ("id", "name", "root_location_id", "updated_on"),
+                                  _business_values, "id", False, False),
+    Resource.COUNTRIES: _Mapping(countries_table, ("id", "name", "two_digits_code", "culture", "updated_on"),
+                                 _country_values, "id", False, False),
+    Resource.COWORKERS: _Mapping(coworkers_table, ("id", "full_name", "email", "company_name", "billing_name",
+                                                   "nick_name", "coworker_type", "active", "updated_on"),
+                                 _coworker_values, "id", True, False),
+    Resource.COWORKER_CONTRACTS: _Mapping(
+        contracts_table,
+        ("id", "coworker_id", "holder_name", "company_name", "billing_name", "email", "business_id", "tariff_id",
+         "tariff_name", "active", "cancelled", "cancellation_date", "start_date", "po_box", "delivery_instructions",
+         "handling_mail", "handling_parcels", "handling_checks", "handling_publicity", "gone", "updated_on"),
+        _contract_values, "id", True, True),
+    Resource.CONTRACT_CONTACTS: _Mapping(
+        contacts_table,
+        ("nexudus_id", "contract_id", "coworker_id", "contact_type", "full_name", "email", "date_of_birth",
+         "address", "post_code", "city_name", "state", "country_id", "phone_number", "notes", "coworker_full_name",
+         "aml_check_status", "aml_check_date", "aml_notes", "aml_cleared_by", "aml_cleared_on", "unique_id",
+         "system_id", "created_on", "updated_on", "updated_by", "local_state", "gone"),
+        _contact_values, "nexudus_id", True, True),
 }
 
 
@@ -139,47 +188,97 @@ def _insert(conn: Connection, table: Table) -> Any:
     return sqlite.insert(table)
 
 
+def _upsert_sql(conn: Connection, mapping: _Mapping) -> str:
+    columns = [*mapping.columns, "synced_at"] if mapping.synced_at else list(mapping.columns)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != mapping.key)
+    return (f"INSERT INTO {mapping.table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+            f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates}")
+
+
+def _write(conn: Connection, mapping: _Mapping, values: list[tuple[Any, ...]]) -> None:
+    """SQLite: one prepared statement, executemany. PostgreSQL: COPY into a temporary staging table, then one
+    INSERT ... SELECT ... ON CONFLICT (far fewer round trips and much less per-row work than executemany)."""
+    if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql(_upsert_sql(conn, mapping), values)
+        return
+    columns = [*mapping.columns, "synced_at"] if mapping.synced_at else list(mapping.columns)
+    names = ", ".join(columns)
+    stage = f"_pigeonhole_stage_{mapping.table.name}"
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != mapping.key)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+                       f"SELECT {names} FROM {mapping.table.name} WITH NO DATA")
+        cursor.execute(f"DELETE FROM {stage}")
+        with cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {mapping.table.name} ({names}) SELECT {names} FROM {stage} "
+                       f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates}")
+    finally:
+        cursor.close()
+
+
 def upsert_page(conn: Connection, resource: Resource, records: Sequence[dict[str, Any]],
                 synced_at: datetime) -> PageResult:
-    """Write one list page (in the caller's transaction)."""
+    """Write one list page (in the caller's transaction): rows that are new, whose UpdatedOn changed, or that
+    come back after being flagged gone. Unchanged rows are not touched."""
     mapping = MAPPINGS[resource]
+    codec = _Codec(conn.dialect.name)
     result = PageResult()
-    rows: dict[int, dict[str, Any]] = {}
+    rows: dict[int, tuple[Any, ...]] = {}
+    updated_at = mapping.columns.index("updated_on")
+    newest: Any = None
     for raw in records:
         try:
-            record = schemas.parse_record(mapping.model, raw)
-        except ValueError:
+            row = mapping.build(raw, codec)
+        except (KeyError, TypeError, ValueError):
             log.warning("%s %r: unreadable record skipped", resource.value.entity, raw.get("Id"))
             result.skipped += 1
             continue
-        row = mapping.to_row(record)
-        if mapping.synced_at:
-            row["synced_at"] = synced_at
-        rows[row[mapping.key]] = row  # a record listed twice on a page: the last wins
-        updated = row.get("updated_on")
-        if updated is not None and (result.max_updated_on is None or updated > result.max_updated_on):
-            result.max_updated_on = updated
+        rows[row[0]] = row  # a record listed twice on a page: the last wins
+        stamp = row[updated_at]
+        if stamp is not None and (newest is None or stamp > newest):
+            newest = stamp
     result.ids = list(rows)
+    result.max_updated_on = codec.to_datetime(newest)
     if not rows:
         return result
     if resource is Resource.CONTRACT_CONTACTS:
-        result.adopted = _adopt_by_marker(conn, list(rows.values()))
-    table = mapping.table
-    key_col = table.c[mapping.key]
-    stmt = _insert(conn, table)
-    values = {c: stmt.excluded[c] for c in next(iter(rows.values())) if c != mapping.key}
-    changed_where = or_(table.c.updated_on.is_distinct_from(stmt.excluded.updated_on),
-                        table.c.updated_on.is_(None), *( [table.c.gone.is_(True)] if mapping.gone else []))
-    stmt = stmt.on_conflict_do_update(index_elements=[key_col], set_=values, where=changed_where).returning(key_col)
-    result.changed = [int(r[0]) for r in conn.execute(stmt, list(rows.values()))]
+        system_at = mapping.columns.index("system_id")
+        result.adopted = _adopt_by_marker(conn, {r[system_at]: key for key, r in rows.items()
+                                                 if r[system_at].startswith(MARKER_PREFIX)})
+    existing = _existing(conn, mapping, list(rows))
+    changed = [key for key, row in rows.items()
+               if key not in existing or existing[key][1] or row[updated_at] is None
+               or codec.to_datetime(existing[key][0]) != codec.to_datetime(row[updated_at])]
+    if changed:
+        stamp = codec.dt(synced_at.astimezone(UTC).replace(tzinfo=None)) if mapping.synced_at else None
+        values = [(*rows[key], stamp) if mapping.synced_at else rows[key] for key in changed]
+        _write(conn, mapping, values)
+    result.changed = changed
     return result
 
 
-def _adopt_by_marker(conn: Connection, rows: list[dict[str, Any]]) -> dict[int, int]:
+def _existing(conn: Connection, mapping: _Mapping, keys: list[int]) -> dict[int, tuple[Any, bool]]:
+    """{Nexudus Id: (stored updated_on, gone)} for the rows of this page that are already here."""
+    table = mapping.table
+    key = table.c[mapping.key]
+    gone = table.c.gone if mapping.gone else None
+    cols = [key, table.c.updated_on] + ([gone] if gone is not None else [])
+    stmt = select(*cols).where(key.in_(keys))
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    found: dict[int, tuple[Any, bool]] = {}
+    for r in conn.exec_driver_sql(str(compiled)):
+        found[int(r[0])] = (r[1], bool(r[2]) if gone is not None else False)
+    return found
+
+
+def _adopt_by_marker(conn: Connection, markers: dict[str, int]) -> dict[int, int]:
     """A contact we created whose answer was lost: the server has it with our SystemId marker, the local row has no
     Nexudus Id yet. Give the local row its Id (so the upsert updates it instead of adding a duplicate) and mark its
-    create entry sent."""
-    markers = {r["system_id"]: r["nexudus_id"] for r in rows if r["system_id"].startswith(MARKER_PREFIX)}
+    create entry sent. `markers`: {SystemId: Nexudus Id}."""
     if not markers:
         return {}
     c = contacts_table.c

@@ -64,8 +64,9 @@ def alias_entry(info: AliasInfo) -> AliasEntry:
 
 
 class MatchingService:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, batch: int = BATCH) -> None:
         self._engine = engine
+        self._batch = max(1, batch)  # records per index update and ids per database query
         self._index: MatchIndex | None = None
         self._load_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -128,21 +129,21 @@ class MatchingService:
     def upsert_contracts(self, entries: Sequence[ContractEntry]) -> None:
         index = self._loaded()
         with self._write_lock:
-            for chunk in _chunks(entries):
+            for chunk in _chunks(entries, self._batch):
                 index.upsert_contracts(chunk)
 
     def upsert_contacts(self, entries: Sequence[ContactEntry]) -> None:
         index = self._loaded()
         with self._write_lock:
-            for chunk in _chunks(entries):
+            for chunk in _chunks(entries, self._batch):
                 index.upsert_contacts(chunk)
 
     def remove(self, *, contract_ids: Sequence[int] = (), contact_ids: Sequence[int] = ()) -> None:
         index = self._loaded()
         with self._write_lock:
-            for chunk in _chunks(contact_ids):
+            for chunk in _chunks(contact_ids, self._batch):
                 index.remove_contacts(chunk)
-            for chunk in _chunks(contract_ids):
+            for chunk in _chunks(contract_ids, self._batch):
                 index.remove_contracts(chunk)
 
     def add_contact(self, contact_id: int, contract_id: int, contact_type: int, name: str) -> None:
@@ -168,15 +169,23 @@ class MatchingService:
         removed_contacts = list(getattr(report, "removed_contact_ids", ()) or ())
         if not (changed_contracts or changed_contacts or removed_contracts or removed_contacts):
             return
+        # Ids are queried in chunks: a full sync may report every id, more than a database accepts in one IN list.
+        contracts: list[ContractEntry] = []
+        contacts: list[ContactEntry] = []
         with session_scope(self._engine, readonly=True) as session:
-            part = match_directory_subset(session, changed_contracts, changed_contacts)
-        self.upsert_contracts([contract_entry(c) for c in part.contracts])
-        self.upsert_contacts([contact_entry(c) for c in part.contacts])
+            for chunk in _chunks(changed_contracts, self._batch):
+                part = match_directory_subset(session, chunk, [])
+                contracts.extend(contract_entry(c) for c in part.contracts)
+            for chunk in _chunks(changed_contacts, self._batch):
+                part = match_directory_subset(session, [], chunk)
+                contacts.extend(contact_entry(c) for c in part.contacts)
+        self.upsert_contracts(contracts)
+        self.upsert_contacts(contacts)
         self.remove(contract_ids=removed_contracts, contact_ids=removed_contacts)
         log.info(
             "Matching index updated: %d contracts, %d contacts changed; %d contracts, %d contacts removed",
-            len(part.contracts),
-            len(part.contacts),
+            len(contracts),
+            len(contacts),
             len(removed_contracts),
             len(removed_contacts),
         )

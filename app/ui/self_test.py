@@ -216,21 +216,24 @@ def step_record(state: SelfTestState) -> str:
 
 def step_send(state: SelfTestState) -> str:
     from app.desk.sync_service import PlainContext
+    from app.nexudus.enums import DeliveryType
     from app.nexudus.resources import Resource
 
-    state.sync.send_waiting(PlainContext())
-    status = state.sync.status()
-    if status.pending or status.failed:
-        raise StepFailed(f"after sending: {status.pending} still waiting, {status.failed} need attention")
-    new = [r for r in state.server.state.records(Resource.COWORKER_DELIVERIES)
-           if int(r["Id"]) not in state.deliveries_before]
-    if len(new) != 1:
-        raise StepFailed(f"the sandbox received {len(new)} new deliveries, expected exactly 1")
+    for attempt in ("first", "second"):  # sending again must not create a second record
+        state.sync.send_waiting(PlainContext())
+        status = state.sync.status()
+        if status.pending or status.failed:
+            raise StepFailed(f"after sending: {status.pending} still waiting, {status.failed} need attention")
+        new = [r for r in state.server.state.records(Resource.COWORKER_DELIVERIES)
+               if int(r["Id"]) not in state.deliveries_before]
+        if len(new) != 1:
+            raise StepFailed(f"after the {attempt} send the sandbox has {len(new)} new deliveries, expected 1")
     got = new[0]
     expected = {
         "ContractContactId": int(state.target["Id"]),
         "Location": SHELF,
         "BusinessId": state.session.business_id,
+        "DeliveryType": int(DeliveryType.PARCEL),
     }
     wrong = {k: got.get(k) for k, v in expected.items() if got.get(k) != v}
     if wrong:

@@ -706,4 +706,5 @@ class IntakeView(QWidget):
 
     def _on_register_closed(self, dialog: RegisterDialog) -> None:
         if self.register_dialog is dialog:
-            self.addressee.setFocus()
+            self.window().activateWindow()
+            self.addressee.setFocus(Qt.FocusReason.ActiveWindowFocusReason)

@@ -316,3 +316,31 @@ def test_a_pasted_label_shows_whole_and_shift_enter_adds_a_line(qtbot: QtBot, vi
     view.addressee.moveCursor(view.addressee.textCursor().MoveOperation.End)
     key(view.addressee, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert view.addressee.toPlainText().endswith("\n")  # a new line, nothing recorded
+
+
+def test_registering_from_a_label_offers_the_label_as_an_alias(qtbot: QtBot, view: IntakeView, engine: Engine) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QDateEdit, QLineEdit, QPlainTextEdit
+
+    view.addressee.setFocus()
+    type_into(qtbot, view.addressee, "c/o OLIVIA NEWMAN")
+    wait_matches(qtbot, view, "c/o OLIVIA NEWMAN")
+    key(view.addressee, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = view.register_dialog
+    assert dialog is not None
+    for cls in (QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QDateEdit):
+        for w in dialog.findChildren(cls):
+            if not isinstance(w.parent(), QComboBox | QLineEdit | QDateEdit) and w.isVisibleTo(dialog):
+                assert w.accessibleName(), f"{cls.__name__} without an accessible name in the register dialog"
+    assert (dialog.full_name.text(), dialog.kind_combo.currentText()) == ("Olivia Newman", "Nominated recipient")
+    dialog.picker.search_field.setFocus()
+    type_into(qtbot, dialog.picker.search_field, "123")  # the PO box of Acme
+    qtbot.waitUntil(lambda: dialog.picker.chosen() is not None, timeout=3000)
+    assert dialog.picker.chosen().contract_id == 100  # type: ignore[union-attr]
+    with qtbot.waitSignal(view.recipient_registered, timeout=5000):
+        dialog.submit()
+    assert view.alias_prompt.isVisible()
+    assert "Remember “c/o OLIVIA NEWMAN” as Olivia Newman" in view.alias_prompt.text.text()
+    qtbot.waitUntil(lambda: focused() is view.addressee)  # back in the intake window after the dialog
+    key(focused(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    with session_scope(engine) as session:
+        assert [(a.text, a.contract_id) for a in list_aliases(session)] == [("c/o OLIVIA NEWMAN", 100)]

@@ -61,11 +61,14 @@ def test_sync_under_faults_matches_a_clean_sync(sandbox_factory: SandboxFactory,
 def test_sync_killed_at_many_points_converges(sandbox_factory: SandboxFactory, db_url: str, tmp_path: Path) -> None:
     srv = sandbox_factory(data=directory(23, 900))
     kills = 0
-    # (requests the server has seen from this run, or seconds) at which the process is killed
-    points: list[tuple[str, float]] = [("req", n) for n in (2, 3, 4, 5, 6, 8, 10)]
-    points += [("sec", s) for s in (0.5, 1.5, 2.5, 3.5)]
-    for i, (kind, at) in enumerate(points):
-        if i == 7:  # the directory moves on between runs: changes and deletions mid-way
+    # kill after the server has seen N requests from this run, or after S seconds; `sync --full` every time so
+    # each run has many pages (deletion reconciliation included) to be killed in
+    points: list[tuple[str, float]] = [("req", n) for n in (2, 3, 4, 5, 6, 7, 8, 9)]
+    points += [("sec", s) for s in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8)] * 2
+    for attempt, (kind, at) in enumerate(points):
+        if kills >= 12:
+            break
+        if attempt == 6:  # the directory moves on between runs: changes and deletions mid-way
             ids = sorted(server_ids(srv, Resource.CONTRACT_CONTACTS))
             for contact_id in ids[::97]:
                 srv.state.update_record(Resource.CONTRACT_CONTACTS, contact_id, {"Notes": "moved on"})
@@ -73,7 +76,7 @@ def test_sync_killed_at_many_points_converges(sandbox_factory: SandboxFactory, d
                 srv.state.delete_record(Resource.CONTRACT_CONTACTS, contact_id)
         start_count = srv.request_count()
         started = time.monotonic()
-        proc = cli_popen(srv, db_url, "sync")
+        proc = cli_popen(srv, db_url, "sync", "--full")
         while proc.poll() is None:
             elapsed = time.monotonic() - started
             seen = srv.request_count() - start_count

@@ -92,7 +92,8 @@ def bench_engine(srv: SandboxServer, url: str, label: str) -> dict[str, float]:
         f"[{label}] {records} records: fetch+parse {baseline:.2f} s, full sync {full:.2f} s, "
         f"ratio {ratio:.2f} (target <= {TARGET_RATIO}); incremental with "
         f"{len(incr_report.changed_contact_ids)} changed contacts {incremental:.3f} s "
-        f"(target < {TARGET_INCREMENTAL} s)"
+        f"(target < {TARGET_INCREMENTAL} s); incremental received {incr_report.pulled} "
+        f"in {incr_report.requests} requests"
     )
     return {"baseline": baseline, "full": full, "ratio": ratio, "incremental": incremental}
 

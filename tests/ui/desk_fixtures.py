@@ -64,7 +64,8 @@ def contact_names(server: Any, count: int) -> list[str]:
     from app.nexudus.resources import Resource
 
     names = [r["FullName"] for r in server.state.records(Resource.CONTRACT_CONTACTS)
-             if r.get("FullName") and not r.get("CoworkerId") and r.get("ContractContactType") == 1]
+             if r.get("FullName") and str(r["FullName"]).isascii() and not r.get("CoworkerId")
+             and r.get("ContractContactType") == 1]
     assert len(names) >= count
     return names[:count]
 

@@ -14,18 +14,23 @@ from typing import Any
 from app.matching import nicknames
 from app.matching.decide import ContractEvidence, evaluate, rank_and_decide
 from app.matching.label import Label, Segment, parse_label
-from app.matching.normalize import name_tokens
+from app.matching.normalize import PARTICLES, name_tokens
 from app.matching.records import AliasEntry, ContactEntry, ContactKind, ContractEntry
 from app.matching.result import MatchResult
-from app.matching.scoring import Alignment, SimCache, align
-from app.matching.similarity import Sim, delete_depth, deletes, ocr_key, phonetic_key, token_sim
+from app.matching.scoring import MIDDLE_DISCOUNT, PARTICLE_DISCOUNT, Alignment, SimCache, align
+from app.matching.similarity import Sim, delete_depth, deletes, loose_ocr_keys, ocr_key, phonetic_key, token_sim
 
 log = logging.getLogger(__name__)
 
-CANDIDATES_PER_SEGMENT = 30
-VOTE_FLOOR = 0.5  # names with under this share of the best name's votes are not scored in full
+CANDIDATES_PER_SEGMENT = 30  # names per label part ranked by a cheap estimate before any is scored in full
+ALIGNED_PER_SEGMENT = 8  # names per label part scored in full (more when their estimates tie with the best)
+VOTE_FLOOR = 0.5  # names with under this share of the best name's votes are not considered
+ESTIMATE_KEEP = 0.8  # a name whose estimate is this close to the best found so far is scored even past the quota
 NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
+COMPANY_FOUND = 0.5  # a company name this well matched has its own people read against the rest of the label
+COMPANIES_LOOKED_INTO = 4
+CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), cleared on any write
 
 
 @dataclass(slots=True)
@@ -67,11 +72,25 @@ class MatchIndex:
         self._postings: dict[str, list[int]] = {}  # token -> entry ids
         self._pairs: dict[str, list[int]] = {}  # "j smith" (initial + other token of a person) -> entry ids
         self._by_ocr: dict[str, list[str]] = {}  # OCR/spelling key -> tokens
+        self._by_loose: dict[str, list[str]] = {}  # coarser OCR key (c/e/g, a/o, u/v, h/b) -> tokens
         self._by_delete: dict[str, list[str]] = {}  # symmetric-delete key -> tokens
         self._by_sound: dict[str, list[str]] = {}  # metaphone -> tokens
         self._by_prefix: dict[str, list[str]] = {}  # first 3 letters of a person's first name -> tokens
         self._aliases: dict[tuple[str, ...], list[int]] = {}  # alias tokens -> entry ids
         self._po_boxes: dict[str, set[int]] = {}
+        # Memos of work that depends only on the directory, not on the label: dropped on every write.
+        self._near_memo: dict[str, list[tuple[str, float]]] = {}
+        self._idf_memo: dict[str, float] = {}
+        self._weight_memo: dict[int, float] = {}
+        self._sim_memo: SimCache = {}
+
+    def _changed(self) -> None:
+        if self._idf_memo or self._near_memo or self._weight_memo:
+            self._near_memo = {}
+            self._idf_memo = {}
+            self._weight_memo = {}
+        if len(self._sim_memo) > 4 * CACHE_MAX:
+            self._sim_memo = {}
 
     # ----------------------------------------------------------------- building and updating
     @classmethod
@@ -160,6 +179,7 @@ class MatchIndex:
 
     def _add_entry(self, contract_id: int, contact_id: int | None, kind: ContactKind, name: str,
                    tokens: tuple[str, ...], alias: bool = False, gone: bool = False) -> int:
+        self._changed()
         eid = self._next_eid
         self._next_eid += 1
         entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone, kind.is_person)
@@ -187,6 +207,9 @@ class MatchIndex:
         if len(token) < 2:
             return
         self._by_ocr.setdefault(ocr_key(token), []).append(token)
+        if len(token) >= 3:
+            for key in loose_ocr_keys(token):
+                self._by_loose.setdefault(key, []).append(token)
         for d in deletes(token, delete_depth(len(token))):
             if d != token:
                 self._by_delete.setdefault(d, []).append(token)
@@ -201,6 +224,7 @@ class MatchIndex:
             entry = self._entries.pop(eid, None)
             if entry is None:
                 continue
+            self._changed()
             _discard(self._contract_entries, entry.contract_id, eid)
             if entry.contact_id is not None:
                 _discard(self._contact_entries, entry.contact_id, eid)
@@ -215,9 +239,32 @@ class MatchIndex:
 
     # ----------------------------------------------------------------- matching
     def idf(self, token: str) -> float:
-        posting = self._postings.get(token)
-        df = len(posting) if posting else 0
-        return math.log(1.0 + (len(self._entries) + 1) / (df + 0.5))
+        memo = self._idf_memo
+        value = memo.get(token)
+        if value is None:
+            posting = self._postings.get(token)
+            df = len(posting) if posting else 0
+            value = math.log(1.0 + (len(self._entries) + 1) / (df + 0.5))
+            if len(memo) < CACHE_MAX:
+                memo[token] = value
+        return value
+
+    def _entry_weight(self, entry: Entry) -> float:
+        """The weight a label must account for to cover this name (middle names and particles count less)."""
+        value = self._weight_memo.get(entry.eid)
+        if value is None:
+            tokens = entry.tokens
+            last = len(tokens) - 1
+            value = 0.0
+            for j, t in enumerate(tokens):
+                w = self.idf(t)
+                if t in PARTICLES:
+                    w *= PARTICLE_DISCOUNT
+                elif entry.is_person and 0 < j < last:
+                    w *= MIDDLE_DISCOUNT
+                value += w
+            self._weight_memo[entry.eid] = value
+        return value
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         with self._lock:
@@ -245,6 +292,11 @@ class MatchIndex:
             if v in postings:
                 seen.add(v)
         seen.update(self._by_ocr.get(ocr_key(q), ()))
+        if len(q) >= 3:
+            for key in loose_ocr_keys(q):
+                loose = self._by_loose.get(key)
+                if loose and len(loose) <= PHONETIC_BUCKET_MAX:
+                    seen.update(loose)
         by_delete = self._by_delete
         for d in deletes(q, delete_depth(len(q))):
             if d in postings:
@@ -270,14 +322,25 @@ class MatchIndex:
                 out.append((t, r[0]))
         return out
 
+    def _near(self, q: str) -> list[tuple[str, float]]:
+        memo = self._near_memo
+        near = memo.get(q)
+        if near is None:
+            near = self._neighbours(q, self._sim_memo)
+            if len(memo) < CACHE_MAX:
+                memo[q] = near
+        return near
+
     def _score_label(self, label: Label) -> list[Scored]:
-        cache: SimCache = {}
+        cache = self._sim_memo  # token likeness depends on the two tokens only: kept across labels
         entries = self._entries
         postings = self._postings
-        neighbours: dict[str, list[tuple[str, float]]] = {}
+        pairs_index = self._pairs
+        idf = self.idf
         scored: list[Scored] = []
-        label.max_weight = self.idf("")
-        idf_cache: dict[str, float] = {}
+        label.max_weight = idf("")
+        done: set[tuple[int, int]] = set()
+        segment_weights: dict[int, tuple[list[float], int]] = {}
         for segment in label.segments:
             tokens = segment.tokens
             votes: dict[int, float] = {}
@@ -294,31 +357,33 @@ class MatchIndex:
                     label_weights.append(1.0)
                     known += 1.0
                     continue
-                near = neighbours.get(q)
-                if near is None:
-                    near = self._neighbours(q, cache)
-                    neighbours[q] = near
+                near = self._near(q)
                 fulls.append(q)
                 best_idf = 0.0
                 for t, s in near:
-                    w = self.idf(t)
-                    best_idf = max(best_idf, w)
+                    posting = postings.get(t)
+                    if not posting:
+                        continue
+                    w = idf(t)
+                    if w > best_idf:
+                        best_idf = w
                     gain = s * w
-                    for eid in postings[t]:
-                        votes[eid] = votes.get(eid, 0.0) + gain
-                label_weights.append(best_idf if near else self.idf(q))
-                if near:
-                    known += best_idf
+                    get = votes.get
+                    for eid in posting:
+                        votes[eid] = get(eid, 0.0) + gain
+                label_weights.append(best_idf if best_idf else idf(q))
+                known += best_idf
             if initials and fulls:
                 for q in fulls:
-                    for t, _s in neighbours[q]:
+                    for t, _s in self._near(q):
                         for initial in initials:
-                            for eid in self._pairs.get(f"{initial} {t}", ()):
+                            for eid in pairs_index.get(f"{initial} {t}", ()):
                                 votes[eid] = votes.get(eid, 0.0) + 2.0
             for eid in self._aliases.get(tokens, ()):
                 votes[eid] = votes.get(eid, 0.0) + 100.0
             if segment.sub < 0:
                 label.known_weight += known
+            segment_weights[id(segment)] = (label_weights, known_mask)
             if not votes:
                 continue
             if len(votes) > CANDIDATES_PER_SEGMENT:
@@ -326,21 +391,63 @@ class MatchIndex:
             else:
                 top = list(votes.items())
             floor = VOTE_FLOOR * max(v for _e, v in top)
+            label_weight = sum(label_weights) or 1.0
+            # Cheap estimate of the full score (weighted cover on both sides), so only the likely names are aligned.
+            estimates: list[tuple[float, int]] = []
             for eid, v in top:
                 if v < floor:
                     continue
+                entry_weight = self._entry_weight(entries[eid]) or 1.0
+                estimates.append((min(1.0, v / entry_weight) * min(1.0, v / label_weight), eid))
+            estimates.sort(key=_first, reverse=True)
+            keep = ESTIMATE_KEEP * estimates[0][0]
+            for n, (estimate, eid) in enumerate(estimates):
+                if n >= ALIGNED_PER_SEGMENT and estimate < keep:
+                    break
                 entry = entries[eid]
-                weights: list[float] = []
-                for t in entry.tokens:
-                    cached = idf_cache.get(t)
-                    if cached is None:
-                        cached = idf_cache[t] = self.idf(t)
-                    weights.append(cached)
+                weights = [idf(t) for t in entry.tokens]
                 alignment = align(tokens, entry.tokens, entry.is_person, weights, label_weights, cache,
                                   segment.had_title, known_mask)
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
+                    done.add((id(segment), eid))
+        self._look_inside_companies(label, scored, done, segment_weights)
         return scored
+
+    def _look_inside_companies(self, label: Label, scored: list[Scored], done: set[tuple[int, int]],
+                               segment_weights: dict[int, tuple[list[float], int]]) -> None:
+        """When a part of the label names a company, read the rest against that contract's own people: "Ms Craig,
+        Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone."""
+        orgs = sorted((s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
+                      key=_score_of, reverse=True)[:COMPANIES_LOOKED_INTO]
+        entries = self._entries
+        seen_contracts: set[int] = set()
+        for org in orgs:
+            contract_id = org.entry.contract_id
+            if contract_id in seen_contracts:
+                continue
+            seen_contracts.add(contract_id)
+            people = [entries[e] for e in self._contract_entries.get(contract_id, ()) if entries[e].is_person]
+            for segment in label.segments:
+                if segment.overlaps(org.segment):
+                    continue
+                label_weights, known_mask = segment_weights[id(segment)]
+                for entry in people:
+                    if (id(segment), entry.eid) in done:
+                        continue
+                    done.add((id(segment), entry.eid))
+                    alignment = align(segment.tokens, entry.tokens, True, [self.idf(t) for t in entry.tokens],
+                                      label_weights, self._sim_memo, segment.had_title, known_mask)
+                    if alignment.matched_weight > 0.0:
+                        scored.append(Scored(entry, segment, alignment))
+
+
+def _score_of(item: Scored) -> float:
+    return item.alignment.score
+
+
+def _first(item: tuple[float, int]) -> float:
+    return item[0]
 
 
 def _vote(item: tuple[int, float]) -> float:

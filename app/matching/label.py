@@ -29,7 +29,8 @@ _TRACKING_WORDS = re.compile(
     r"invoice|account|acct|customs|weight|kg|tel|telephone|phone|mob|mobile|fax|email|e-mail|www|http|https|vat)\b"
 )
 _EMAIL_URL = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
-_UK_POSTCODE = re.compile(r"\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\b")
+# Written with its space: "M0R1EY" and "F01TA" are names with scanning errors, not postcodes.
+_UK_POSTCODE = re.compile(r"\b[a-z]{1,2}[0-9][a-z0-9]?\s+[0-9][a-z]{2}\b")
 _WITH_DIGITS = re.compile(r"\b(?=[a-z0-9\-/]*[0-9])[a-z0-9\-/]+\b")
 STREET_WORDS = words(
     "street st road rd avenue ave lane ln way drive close court ct place pl square sq crescent terrace "
@@ -80,12 +81,20 @@ class Label:
     max_weight: float = 1.0  # the weight of a word seen once in the directory (set while matching)
 
 
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_OCR_DIGITS = frozenset("0158")  # digits a scanner reads for the letters O, l/I, S, B
+
+
 def is_code(token: str) -> bool:
-    """A house number, postcode part or tracking number, as opposed to a name with a scanning error (5lavica)."""
+    """A house number, postcode part or tracking number, as opposed to a name with a scanning error (5lavica,
+    J0E, C00K, M0R1EY: letters with a few digits that look like letters)."""
     digits = sum(ch.isdigit() for ch in token)
     if not digits:
         return False
     letters = sum(ch.isalpha() for ch in token)
+    if (letters >= 2 and digits <= letters and all(ch in _OCR_DIGITS for ch in token if ch.isdigit())
+            and not _ORDINAL.fullmatch(token)):
+        return False
     return letters < 3 or letters < 2 * digits
 
 

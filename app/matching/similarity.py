@@ -27,9 +27,14 @@ class Sim(IntEnum):
 INITIAL_SIM = 0.8
 
 _OCR_MULTI = (("rn", "m"), ("ri", "n"), ("vv", "w"), ("cl", "d"), ("ii", "u"))
-_OCR_SINGLE = str.maketrans({"0": "o", "1": "l", "i": "l", "5": "s", "8": "b", "6": "b", "2": "z", "4": "a",
-                             "3": "e", "7": "t", "9": "g"})
-_GERMAN = re.compile(r"(?<=[a-z])([aou])e")
+_OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "6": "b", "2": "z", "4": "a", "3": "e",
+                             "7": "t", "9": "g"})
+_OCR_SINGLE = str.maketrans({"i": "l"})
+_GERMAN = re.compile(r"(?<=[a-z])([aou])e(?=[a-z])")  # Mueller ~ Muller, but not Zoe, Joe, Chloe
+# Letter shapes a scanner (or a tired eye) confuses beyond the strict set: c/e/g, e/F, a/o, u/v, h/b.
+_OCR_LOOSE = str.maketrans({"c": "e", "g": "e", "f": "e", "a": "o", "v": "u", "h": "b"})
+_OCR_PAIRS = frozenset({("c", "e"), ("c", "g"), ("e", "f"), ("a", "o"), ("u", "v"), ("b", "h"), ("e", "g"),
+                        ("c", "f"), ("f", "g")})
 
 
 @lru_cache(maxsize=200_000)
@@ -39,13 +44,40 @@ def spelling_key(token: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def plain_ocr_key(token: str) -> str:
+    """Fold the one-character shapes a scanner confuses (0/O, 1/l/I, 5/S, 8/B) to one spelling."""
+    return spelling_key(token if token.isalpha() else token.translate(_OCR_DIGITS)).translate(_OCR_SINGLE)
+
+
+@lru_cache(maxsize=200_000)
 def ocr_key(token: str) -> str:
-    """Fold the shapes a scanner confuses (0/O, 1/l/I, rn/m, 5/S, 8/B, vv/w, cl/d) to one spelling."""
-    key = spelling_key(token)
+    """plain_ocr_key, and the shapes made of two letters too (rn/m, vv/w, cl/d, ri/n, ii/u)."""
+    key = spelling_key(token if token.isalpha() else token.translate(_OCR_DIGITS))
     for a, b in _OCR_MULTI:
         if a in key:
             key = key.replace(a, b)
     return key.translate(_OCR_SINGLE)
+
+
+@lru_cache(maxsize=200_000)
+def loose_ocr_keys(token: str) -> tuple[str, ...]:
+    """Coarser scanning keys: also fold c/e/g/f, a/o, u/v and h/b (Cvy ~ Guy, CFRALD ~ GERALD, NC1SON ~ NELSON);
+    with and without the two-letter shapes (cl may be d, or c then l)."""
+    a = ocr_key(token).translate(_OCR_LOOSE)
+    b = plain_ocr_key(token).translate(_OCR_LOOSE)
+    return (a,) if a == b else (a, b)
+
+
+def ocr_substitutions(a: str, b: str) -> int:
+    """How many letters differ between two strict OCR keys of one length, when every difference is a shape a
+    scanner confuses; -1 when some difference is not."""
+    k = 0
+    for x, y in zip(a, b, strict=True):
+        if x != y:
+            if (x, y) not in _OCR_PAIRS and (y, x) not in _OCR_PAIRS:
+                return -1
+            k += 1
+    return k
 
 
 @lru_cache(maxsize=200_000)
@@ -90,6 +122,12 @@ def token_sim(q: str, t: str) -> tuple[float, Sim]:
     has_digit = not q.isalpha()
     if oq == ot:
         return (0.93 if has_digit or longest >= 5 else 0.85), Sim.OCR
+    for a, b in ((oq, ot), (plain_ocr_key(q), plain_ocr_key(t))):
+        if len(a) == len(b) >= 3:
+            k = ocr_substitutions(a, b)
+            if 0 < k <= 2:
+                s = (0.85 if len(a) >= 4 else 0.75) - (0.1 if len(a) >= 5 else 0.15) * (k - 1)
+                return s + (0.04 if has_digit else 0.0), Sim.OCR
     allowed = allowed_edits(longest)
     d = OSA.distance(q, t, score_cutoff=allowed + 1)
     best, kind = 0.0, Sim.NONE

@@ -17,20 +17,27 @@ from app.matching.label import Label, Segment, parse_label
 from app.matching.normalize import PARTICLES, name_tokens
 from app.matching.records import AliasEntry, ContactEntry, ContactKind, ContractEntry
 from app.matching.result import MatchResult
-from app.matching.scoring import MIDDLE_DISCOUNT, PARTICLE_DISCOUNT, Alignment, SimCache, align
+from app.matching.scoring import INITIAL_WEIGHT_CAP, MIDDLE_DISCOUNT, PARTICLE_DISCOUNT, Alignment, SimCache, align
 from app.matching.similarity import Sim, delete_depth, deletes, loose_ocr_keys, ocr_key, phonetic_key, token_sim
 
 log = logging.getLogger(__name__)
 
 CANDIDATES_PER_SEGMENT = 30  # names per label part ranked by a cheap estimate before any is scored in full
 ALIGNED_PER_SEGMENT = 8  # names per label part scored in full (more when their estimates tie with the best)
+ALIGNED_MAX = 12
 VOTE_FLOOR = 0.5  # names with under this share of the best name's votes are not considered
-ESTIMATE_KEEP = 0.8  # a name whose estimate is this close to the best found so far is scored even past the quota
+ESTIMATE_KEEP = 0.9  # a name whose estimate is this close to the best found so far is scored even past the quota
 NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
 COMPANY_FOUND = 0.5  # a company name this well matched has its own people read against the rest of the label
 COMPANIES_LOOKED_INTO = 4
 CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), cleared on any write
+VOTES_MEMO_MAX = 2_000_000  # (name, evidence) pairs kept in the per-token vote memo
+
+
+# A label word's evidence: name id -> best likeness x rarity, the rarity of the best directory word it may be,
+# the top names by that evidence, and name id -> the directory word behind it.
+TokenVotes = tuple[dict[int, float], float, list[tuple[int, float]], dict[int, str]]
 
 
 @dataclass(slots=True)
@@ -83,12 +90,16 @@ class MatchIndex:
         self._idf_memo: dict[str, float] = {}
         self._weight_memo: dict[int, float] = {}
         self._sim_memo: SimCache = {}
+        self._votes_memo: dict[str, TokenVotes] = {}
+        self._votes_memo_size = 0
 
     def _changed(self) -> None:
-        if self._idf_memo or self._near_memo or self._weight_memo:
+        if self._idf_memo or self._near_memo or self._weight_memo or self._votes_memo:
             self._near_memo = {}
             self._idf_memo = {}
             self._weight_memo = {}
+            self._votes_memo = {}
+            self._votes_memo_size = 0
         if len(self._sim_memo) > 4 * CACHE_MAX:
             self._sim_memo = {}
 
@@ -249,9 +260,11 @@ class MatchIndex:
                 memo[token] = value
         return value
 
-    def _entry_weight(self, entry: Entry) -> float:
-        """The weight a label must account for to cover this name (middle names and particles count less)."""
-        value = self._weight_memo.get(entry.eid)
+    def _entry_weight(self, entry: Entry, initial: bool) -> float:
+        """The weight a label must account for to cover this name (middle names and particles count less; with
+        an initial on the label, a first name counts no more than an initial says)."""
+        key = -entry.eid if initial else entry.eid
+        value = self._weight_memo.get(key)
         if value is None:
             tokens = entry.tokens
             last = len(tokens) - 1
@@ -262,8 +275,10 @@ class MatchIndex:
                     w *= PARTICLE_DISCOUNT
                 elif entry.is_person and 0 < j < last:
                     w *= MIDDLE_DISCOUNT
+                elif initial and entry.is_person and j == 0:
+                    w = min(w, INITIAL_WEIGHT_CAP)
                 value += w
-            self._weight_memo[entry.eid] = value
+            self._weight_memo[key] = value
         return value
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
@@ -320,6 +335,7 @@ class MatchIndex:
                 cache[(q, t)] = r
             if r[0] >= NEIGHBOUR_MIN_SIM:
                 out.append((t, r[0]))
+        out.sort()  # a fixed order whatever the hash seed, so equal candidates always rank alike
         return out
 
     def _near(self, q: str) -> list[tuple[str, float]]:
@@ -330,6 +346,37 @@ class MatchIndex:
             if len(memo) < CACHE_MAX:
                 memo[q] = near
         return near
+
+    def _token_votes(self, q: str) -> TokenVotes:
+        """Names this label token speaks for, each with its best evidence (likeness x rarity), and the rarity of
+        the best directory word it may be. Memoized across labels until the next write."""
+        memo = self._votes_memo
+        found = memo.get(q)
+        if found is not None:
+            return found
+        postings = self._postings
+        gains: list[tuple[float, list[int], str]] = []
+        best_idf = 0.0
+        for t, s in self._near(q):
+            posting = postings.get(t)
+            if posting:
+                w = self.idf(t)
+                best_idf = max(best_idf, w)
+                gains.append((s * w, posting, t))
+        gains.sort(key=_first_gain)
+        votes: dict[int, float] = {}
+        via: dict[int, str] = {}  # the directory word behind each name's evidence
+        for gain, posting, t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
+            votes.update(dict.fromkeys(posting, gain))
+            via.update(dict.fromkeys(posting, t))
+        top = heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=_second)
+        found = (votes, best_idf, top, via)
+        self._votes_memo_size += len(votes)
+        if self._votes_memo_size > VOTES_MEMO_MAX:
+            memo.clear()
+            self._votes_memo_size = len(votes)
+        memo[q] = found
+        return found
 
     def _score_label(self, label: Label) -> list[Scored]:
         cache = self._sim_memo  # token likeness depends on the two tokens only: kept across labels
@@ -349,6 +396,7 @@ class MatchIndex:
             initials: list[str] = []
             known = 0.0
             known_mask = 0
+            token_votes: list[TokenVotes] = []
             for position, q in enumerate(tokens):
                 if len(q) > 2 and q in postings:
                     known_mask |= 1 << position
@@ -357,37 +405,35 @@ class MatchIndex:
                     label_weights.append(1.0)
                     known += 1.0
                     continue
-                near = self._near(q)
                 fulls.append(q)
-                best_idf = 0.0
-                for t, s in near:
-                    posting = postings.get(t)
-                    if not posting:
-                        continue
-                    w = idf(t)
-                    if w > best_idf:
-                        best_idf = w
-                    gain = s * w
-                    get = votes.get
-                    for eid in posting:
-                        votes[eid] = get(eid, 0.0) + gain
+                found = self._token_votes(q)
+                best_idf = found[1]
+                if found[0]:
+                    token_votes.append(found)
                 label_weights.append(best_idf if best_idf else idf(q))
                 known += best_idf
+            votes = _combine(token_votes)
             if initials and fulls:
                 for q in fulls:
                     for t, _s in self._near(q):
                         for initial in initials:
                             for eid in pairs_index.get(f"{initial} {t}", ()):
-                                votes[eid] = votes.get(eid, 0.0) + 2.0
+                                base = votes.get(eid)
+                                if base is None:
+                                    base = sum(tv[0].get(eid, 0.0) for tv in token_votes)
+                                votes[eid] = base + 2.0
             for eid in self._aliases.get(tokens, ()):
-                votes[eid] = votes.get(eid, 0.0) + 100.0
+                base = votes.get(eid)
+                if base is None:
+                    base = sum(tv[0].get(eid, 0.0) for tv in token_votes)
+                votes[eid] = base + 100.0
             if segment.sub < 0:
                 label.known_weight += known
             segment_weights[id(segment)] = (label_weights, known_mask)
             if not votes:
                 continue
             if len(votes) > CANDIDATES_PER_SEGMENT:
-                top = heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=_vote)
+                top = [(e, votes[e]) for e in heapq.nlargest(CANDIDATES_PER_SEGMENT, votes, key=votes.__getitem__)]
             else:
                 top = list(votes.items())
             floor = VOTE_FLOOR * max(v for _e, v in top)
@@ -397,12 +443,12 @@ class MatchIndex:
             for eid, v in top:
                 if v < floor:
                     continue
-                entry_weight = self._entry_weight(entries[eid]) or 1.0
+                entry_weight = self._entry_weight(entries[eid], bool(initials)) or 1.0
                 estimates.append((min(1.0, v / entry_weight) * min(1.0, v / label_weight), eid))
             estimates.sort(key=_first, reverse=True)
             keep = ESTIMATE_KEEP * estimates[0][0]
             for n, (estimate, eid) in enumerate(estimates):
-                if n >= ALIGNED_PER_SEGMENT and estimate < keep:
+                if n >= ALIGNED_PER_SEGMENT and (estimate < keep or n >= ALIGNED_MAX):
                     break
                 entry = entries[eid]
                 weights = [idf(t) for t in entry.tokens]
@@ -442,16 +488,58 @@ class MatchIndex:
                         scored.append(Scored(entry, segment, alignment))
 
 
+def _combine(token_votes: list[TokenVotes]) -> dict[int, float]:
+    """Names with the largest summed evidence over the label's tokens, without summing every name: a name named by
+    one token only can rank in the top only if it ranks in that token's own top list (memoized); names named by
+    several tokens are found by walking all but the largest token's names."""
+    if not token_votes:
+        return {}
+    if len(token_votes) == 1:
+        return dict(token_votes[0][2])
+    ordered = sorted(token_votes, key=_size)
+    votes: dict[int, float] = {}
+    for i, (tv, _w, _top, via) in enumerate(ordered[:-1]):
+        later = ordered[i + 1 :]
+        for eid, gain in tv.items():
+            if eid in votes:
+                continue
+            total = gain
+            hit = False
+            for other, _ow, _otop, other_via in later:
+                x = other.get(eid)
+                if x is not None:
+                    if other is not tv and other_via[eid] == via[eid]:  # two label words, one directory word
+                        total += max(0.0, x - gain)
+                    else:
+                        total += x
+                    hit = True
+            if hit:
+                votes[eid] = total
+    for _tv, _w, top, _via in token_votes:
+        for eid, gain in top:
+            if eid not in votes:
+                votes[eid] = gain
+    return votes
+
+
+def _size(item: TokenVotes) -> int:
+    return len(item[0])
+
+
+def _second(item: tuple[int, float]) -> float:
+    return item[1]
+
+
+def _first_gain(item: tuple[float, list[int]]) -> float:
+    return item[0]
+
+
 def _score_of(item: Scored) -> float:
     return item.alignment.score
 
 
 def _first(item: tuple[float, int]) -> float:
     return item[0]
-
-
-def _vote(item: tuple[int, float]) -> float:
-    return item[1]
 
 
 def _pair_keys(tokens: tuple[str, ...]) -> set[str]:

@@ -26,7 +26,8 @@ _MARKERS = re.compile(
 )
 _TRACKING_WORDS = re.compile(
     r"\b(?:tracking|track|trk|ref|reference|awb|consignment|shipment|order|parcel|package|waybill|barcode|"
-    r"invoice|account|acct|customs|weight|kg|tel|telephone|phone|mob|mobile|fax|email|e-mail|www|http|https|vat)\b"
+    r"invoice|account|acct|customs|weight|tel|telephone|phone|mob|mobile|fax|email|e-mail|www|http|https|vat)\b"
+    r"|\b\d+(?:[.,]\d+)?\s*kg\b"  # a weight; "GmbH & Co. KG" is a legal form
 )
 _EMAIL_URL = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+")
 # Written with its space: "M0R1EY" and "F01TA" are names with scanning errors, not postcodes.

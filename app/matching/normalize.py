@@ -33,7 +33,7 @@ LEGAL_FORMS_ANYWHERE = words(
 )
 # Short legal forms that could also be initials or a word: dropped only at the end of a company name.
 LEGAL_FORMS_AT_END = words(
-    "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda "
+    "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda os ops "
 )
 LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
 # Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").

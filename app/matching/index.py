@@ -530,7 +530,7 @@ def _second(item: tuple[int, float]) -> float:
     return item[1]
 
 
-def _first_gain(item: tuple[float, list[int]]) -> float:
+def _first_gain(item: tuple[float, list[int], str]) -> float:
     return item[0]
 
 

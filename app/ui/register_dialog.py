@@ -59,6 +59,10 @@ log = logging.getLogger(__name__)
 NO_DATE = QDate(1900, 1, 1)  # shown as "None" (QDateEdit's special value)
 
 
+def _qdate(day: date | None) -> QDate:
+    return QDate(day.year, day.month, day.day) if day else NO_DATE
+
+
 def _user_message(exc: BaseException) -> str | None:
     msg = getattr(exc, "user_message", None)
     return msg if isinstance(msg, str) else None
@@ -353,7 +357,7 @@ class RegisterDialog(QDialog):
         self._select_kind(draft.contact_type)
         self.full_name.setText(draft.full_name)
         self.email.setText(draft.email)
-        self.dob.setDate(QDate(draft.date_of_birth) if draft.date_of_birth else NO_DATE)
+        self.dob.setDate(_qdate(draft.date_of_birth))
         self.address.setText(draft.address)
         self.post_code.setText(draft.post_code)
         self.city.setText(draft.city_name)

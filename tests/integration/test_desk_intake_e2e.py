@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -154,7 +155,13 @@ def test_server_refusal_goes_on_the_field_and_resubmit_is_accepted(
     countries = register.countries()
     gone, other = countries[0], countries[1]
     recipient = register.register_recipient(
-        ContactDraft(contract_id=300, full_name="Ulla Ekdahl", email="ulla@zephyr.test", country_id=gone.country_id)
+        ContactDraft(
+            contract_id=300,
+            full_name="Ulla Ekdahl",
+            email="ulla@zephyr.test",
+            country_id=gone.country_id,
+            date_of_birth=date(1984, 5, 6),
+        )
     )
     srv.state.delete_record("Country", gone.country_id)  # the server no longer knows that country
     report = flush(engine, srv)
@@ -169,6 +176,7 @@ def test_server_refusal_goes_on_the_field_and_resubmit_is_accepted(
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.full_name.text() == "Ulla Ekdahl"
+    assert dialog.draft().date_of_birth == date(1984, 5, 6)
     assert "Nexudus does not know this country" in dialog.error_for("CountryId")
     qtbot.waitUntil(lambda: dialog.country.findData(other.country_id) >= 0, timeout=5000)  # the list loaded
     assert dialog.country.currentText() == gone.name

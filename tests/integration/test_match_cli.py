@@ -115,7 +115,7 @@ def test_dev_set_through_the_real_commands(sandbox_factory: Any, tmp_path: Path)
     metrics = json.loads(scored.stdout)
     overall = metrics.get("overall", metrics)
     # The matcher is still being tuned by its owner; these are floors well below its figures at the time of
-    # writing (top1 0.975, top3 0.994, auto_prec 0.9995, unk_auto 0.0035), not targets.
+    # writing (top1 0.979, top3 0.996, auto_prec 0.9996, unk_auto 0.0035), not targets.
     assert overall["top1"] >= 0.9
     assert overall["top3"] >= 0.95
     assert overall["auto_prec"] >= 0.99

@@ -21,6 +21,23 @@ COEFFICIENTS = (-14.721, 7.547, 0.969, -2.306, 6.705, -0.684, -2.623, -1.844, 10
 # alias and po_box do not occur in the generated labels: their weights (3.0, 4.0) are set by hand so that a learned
 # alias or the contract's PO box number adds about as much as a rare surname.
 
+# Second stage: a contract's own logit and its lead over the best other contract ("Kraus LLC" read exactly with no
+# other Kraus LLC is sure; "J Smith" with three J Smiths is not). Fitted the same way, on the first stage's logits.
+COMPETITION_NAMES = ("bias", "logit", "lead")
+COMPETITION_COEFFICIENTS = (0.0, 10.0, 0.0)
+NO_RIVAL = -10.0  # the logit a missing runner-up counts as
+LEAD_CAP = 10.0
+
+
+def competition(own: float, best_other: float) -> tuple[float, ...]:
+    lead = own - max(best_other, NO_RIVAL)
+    return (1.0, max(-LEAD_CAP, min(LEAD_CAP, own)) / LEAD_CAP, max(-LEAD_CAP, min(LEAD_CAP, lead)) / LEAD_CAP)
+
+
+def final_logit(x: tuple[float, ...]) -> float:
+    return sum(c * v for c, v in zip(COMPETITION_COEFFICIENTS, x, strict=True))
+
+
 # Decision thresholds, read off precision/coverage tables over generated labels (tests/support) and the dev set:
 # auto needs p >= 0.7 AND a 0.4 lead over the best other contract, so ties between contracts are never auto.
 AUTO_PROBABILITY = 0.7

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from app.matching.index import Entry, Scored
 
 ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
-CONTRACTS_EVALUATED = 15
+CONTRACTS_EVALUATED = 8
 
 
 @dataclass(slots=True)
@@ -29,8 +29,9 @@ class ContractEvidence:
     supported: bool = False  # person and company both named, on different parts of the label
     chosen: Scored | None = None
     features: tuple[float, ...] = ()
-    logit: float = -99.0
-    probability: float = 0.0
+    logit: float = -99.0  # from this contract's own evidence
+    competition: tuple[float, ...] = ()  # its logit against the best other contract's (calibration.competition)
+    probability: float = 0.0  # calibrated on both
 
 
 HOLDER_HANDICAP = 0.15  # the holder is usually also a contact under a fuller name: prefer the contact
@@ -106,7 +107,6 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
             whole_label_cover=_whole_label_cover(ev, label),
         )
     ev.logit = calibration.logit(ev.features)
-    ev.probability = calibration.sigmoid(ev.logit)
 
 
 def _whole_label_cover(ev: ContractEvidence, label: Label) -> float:
@@ -133,7 +133,12 @@ def evaluate(label: Label, scored: list[Scored], po_contracts: set[int]) -> list
         evidence = heapq.nlargest(CONTRACTS_EVALUATED, evidence, key=_raw_strength)
     for ev in evidence:
         _evaluate(ev, label)
-    return sorted(evidence, key=_rank_key, reverse=True)
+    ranked = sorted(evidence, key=_rank_key, reverse=True)
+    for k, ev in enumerate(ranked):
+        other = ranked[1].logit if k == 0 and len(ranked) > 1 else ranked[0].logit if k else calibration.NO_RIVAL
+        ev.competition = calibration.competition(ev.logit, other)
+        ev.probability = calibration.sigmoid(calibration.final_logit(ev.competition))
+    return ranked
 
 
 def _raw_strength(ev: ContractEvidence) -> float:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import heapq
 import logging
 import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from app.matching import nicknames
@@ -17,7 +17,15 @@ from app.matching.label import Label, Segment, parse_label
 from app.matching.normalize import PARTICLES, name_tokens
 from app.matching.records import AliasEntry, ContactEntry, ContactKind, ContractEntry
 from app.matching.result import MatchResult
-from app.matching.scoring import INITIAL_WEIGHT_CAP, MIDDLE_DISCOUNT, PARTICLE_DISCOUNT, Alignment, SimCache, align
+from app.matching.scoring import (
+    INITIAL_WEIGHT_CAP,
+    MIDDLE_DISCOUNT,
+    PARTICLE_DISCOUNT,
+    Alignment,
+    NearMap,
+    SimCache,
+    align,
+)
 from app.matching.similarity import Sim, delete_depth, deletes, loose_ocr_keys, ocr_key, phonetic_key, token_sim
 
 log = logging.getLogger(__name__)
@@ -30,7 +38,10 @@ ESTIMATE_KEEP = 0.9  # a name whose estimate is this close to the best found so 
 NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
 COMPANY_FOUND = 0.5  # a company name this well matched has its own people read against the rest of the label
-COMPANIES_LOOKED_INTO = 4
+COMPANIES_LOOKED_INTO = 3
+ESSENTIAL_SHARE = 0.5  # a label word under this share of the rarest word's weight, and with a list longer than
+MINOR_WALK_MAX = 300  # this, only adds to the names other words found
+WHOLE_READ = 0.95  # a label part one name reads this well is not also read comma part by comma part
 CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), cleared on any write
 VOTES_MEMO_MAX = 2_000_000  # (name, evidence) pairs kept in the per-token vote memo
 
@@ -87,8 +98,10 @@ class MatchIndex:
         self._po_boxes: dict[str, set[int]] = {}
         # Memos of work that depends only on the directory, not on the label: dropped on every write.
         self._near_memo: dict[str, list[tuple[str, float]]] = {}
+        self._near_map_memo: dict[str, NearMap] = {}
         self._idf_memo: dict[str, float] = {}
         self._weight_memo: dict[int, float] = {}
+        self._token_weights_memo: dict[int, list[float]] = {}
         self._sim_memo: SimCache = {}
         self._votes_memo: dict[str, TokenVotes] = {}
         self._votes_memo_size = 0
@@ -96,8 +109,10 @@ class MatchIndex:
     def _changed(self) -> None:
         if self._idf_memo or self._near_memo or self._weight_memo or self._votes_memo:
             self._near_memo = {}
+            self._near_map_memo = {}
             self._idf_memo = {}
             self._weight_memo = {}
+            self._token_weights_memo = {}
             self._votes_memo = {}
             self._votes_memo_size = 0
         if len(self._sim_memo) > 4 * CACHE_MAX:
@@ -260,6 +275,12 @@ class MatchIndex:
                 memo[token] = value
         return value
 
+    def _token_weights(self, entry: Entry) -> list[float]:
+        found = self._token_weights_memo.get(entry.eid)
+        if found is None:
+            found = self._token_weights_memo[entry.eid] = [self.idf(t) for t in entry.tokens]
+        return found
+
     def _entry_weight(self, entry: Entry, initial: bool) -> float:
         """The weight a label must account for to cover this name (middle names and particles count less; with
         an initial on the label, a first name counts no more than an initial says)."""
@@ -297,7 +318,7 @@ class MatchIndex:
             po_contracts = {c for box in label.po_boxes for c in self._po_boxes.get(_po_key(box), ())}
             return evaluate(label, scored, po_contracts)
 
-    def _neighbours(self, q: str, cache: SimCache) -> list[tuple[str, float]]:
+    def _neighbours(self, q: str, cache: SimCache) -> tuple[list[tuple[str, float]], NearMap]:
         """Directory tokens that could be this label token: exact, short forms, scanning and typing errors."""
         postings = self._postings
         seen: set[str] = set()
@@ -326,6 +347,7 @@ class MatchIndex:
         if 3 <= len(q) <= 5:
             seen.update(t for t in self._by_prefix.get(q[:3], ()) if t.startswith(q))
         out: list[tuple[str, float]] = []
+        near_map: NearMap = {}
         for t in seen:
             if t not in postings:
                 continue
@@ -335,16 +357,30 @@ class MatchIndex:
                 cache[(q, t)] = r
             if r[0] >= NEIGHBOUR_MIN_SIM:
                 out.append((t, r[0]))
+                near_map[t] = r
         out.sort()  # a fixed order whatever the hash seed, so equal candidates always rank alike
-        return out
+        return out, near_map
+
+    def _near_map(self, q: str) -> NearMap | None:
+        """The directory words label word q may be, with likeness and kind (None for an initial)."""
+        if len(q) == 1:
+            return None
+        found = self._near_map_memo.get(q)
+        if found is None:
+            self._near(q)
+            found = self._near_map_memo.get(q)
+            if found is None:  # memo full
+                found = self._neighbours(q, self._sim_memo)[1]
+        return found
 
     def _near(self, q: str) -> list[tuple[str, float]]:
         memo = self._near_memo
         near = memo.get(q)
         if near is None:
-            near = self._neighbours(q, self._sim_memo)
+            near, near_map = self._neighbours(q, self._sim_memo)
             if len(memo) < CACHE_MAX:
                 memo[q] = near
+                self._near_map_memo[q] = near_map
         return near
 
     def _token_votes(self, q: str) -> TokenVotes:
@@ -369,7 +405,7 @@ class MatchIndex:
         for gain, posting, t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
             votes.update(dict.fromkeys(posting, gain))
             via.update(dict.fromkeys(posting, t))
-        top = heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=_second)
+        top = sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT]
         found = (votes, best_idf, top, via)
         self._votes_memo_size += len(votes)
         if self._votes_memo_size > VOTES_MEMO_MAX:
@@ -387,8 +423,11 @@ class MatchIndex:
         scored: list[Scored] = []
         label.max_weight = idf("")
         done: set[tuple[int, int]] = set()
-        segment_weights: dict[int, tuple[list[float], int]] = {}
+        segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]] = {}
+        whole_read: set[int] = set()  # pieces a single name reads perfectly: their comma parts need no reading
         for segment in label.segments:
+            if segment.sub >= 0 and segment.piece in whole_read:
+                continue
             tokens = segment.tokens
             votes: dict[int, float] = {}
             label_weights: list[float] = []
@@ -429,39 +468,48 @@ class MatchIndex:
                 votes[eid] = base + 100.0
             if segment.sub < 0:
                 label.known_weight += known
-            segment_weights[id(segment)] = (label_weights, known_mask)
+            near_maps = [self._near_map(q) for q in tokens]
+            segment_weights[id(segment)] = (label_weights, known_mask, near_maps)
             if not votes:
                 continue
             if len(votes) > CANDIDATES_PER_SEGMENT:
-                top = [(e, votes[e]) for e in heapq.nlargest(CANDIDATES_PER_SEGMENT, votes, key=votes.__getitem__)]
+                top = sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT]
             else:
                 top = list(votes.items())
             floor = VOTE_FLOOR * max(v for _e, v in top)
             label_weight = sum(label_weights) or 1.0
             # Cheap estimate of the full score (weighted cover on both sides), so only the likely names are aligned.
             estimates: list[tuple[float, int]] = []
+            weight_memo = self._weight_memo
+            has_initial = bool(initials)
             for eid, v in top:
                 if v < floor:
                     continue
-                entry_weight = self._entry_weight(entries[eid], bool(initials)) or 1.0
-                estimates.append((min(1.0, v / entry_weight) * min(1.0, v / label_weight), eid))
+                entry_weight = weight_memo.get(-eid if has_initial else eid)
+                if entry_weight is None:
+                    entry_weight = self._entry_weight(entries[eid], has_initial)
+                entry_weight = entry_weight or 1.0
+                cover = v / entry_weight
+                share = v / label_weight
+                estimates.append(((cover if cover < 1.0 else 1.0) * (share if share < 1.0 else 1.0), eid))
             estimates.sort(key=_first, reverse=True)
             keep = ESTIMATE_KEEP * estimates[0][0]
             for n, (estimate, eid) in enumerate(estimates):
                 if n >= ALIGNED_PER_SEGMENT and (estimate < keep or n >= ALIGNED_MAX):
                     break
                 entry = entries[eid]
-                weights = [idf(t) for t in entry.tokens]
-                alignment = align(tokens, entry.tokens, entry.is_person, weights, label_weights, cache,
-                                  segment.had_title, known_mask)
+                alignment = align(tokens, entry.tokens, entry.is_person, self._token_weights(entry), label_weights,
+                                  cache, segment.had_title, known_mask, near_maps)
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
                     done.add((id(segment), eid))
+                    if segment.sub < 0 and alignment.score >= WHOLE_READ:
+                        whole_read.add(segment.piece)
         self._look_inside_companies(label, scored, done, segment_weights)
         return scored
 
     def _look_inside_companies(self, label: Label, scored: list[Scored], done: set[tuple[int, int]],
-                               segment_weights: dict[int, tuple[list[float], int]]) -> None:
+                               segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]]) -> None:
         """When a part of the label names a company, read the rest against that contract's own people: "Ms Craig,
         Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone."""
         orgs = sorted((s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
@@ -477,15 +525,21 @@ class MatchIndex:
             for segment in label.segments:
                 if segment.overlaps(org.segment):
                     continue
-                label_weights, known_mask = segment_weights[id(segment)]
+                weights_of_segment = segment_weights.get(id(segment))
+                if weights_of_segment is None:
+                    continue
+                label_weights, known_mask, near_maps = weights_of_segment
                 for entry in people:
                     if (id(segment), entry.eid) in done:
                         continue
                     done.add((id(segment), entry.eid))
-                    alignment = align(segment.tokens, entry.tokens, True, [self.idf(t) for t in entry.tokens],
-                                      label_weights, self._sim_memo, segment.had_title, known_mask)
+                    alignment = align(segment.tokens, entry.tokens, True, self._token_weights(entry), label_weights,
+                                      self._sim_memo, segment.had_title, known_mask, near_maps)
                     if alignment.matched_weight > 0.0:
                         scored.append(Scored(entry, segment, alignment))
+
+
+_SECOND = itemgetter(1)
 
 
 def _combine(token_votes: list[TokenVotes]) -> dict[int, float]:
@@ -496,9 +550,14 @@ def _combine(token_votes: list[TokenVotes]) -> dict[int, float]:
         return {}
     if len(token_votes) == 1:
         return dict(token_votes[0][2])
+    # A common word ("van", "der", "trading") with a long list is not walked: it only adds to the names other words
+    # found (walked or looked into); a name only it could find would not rank anyway.
+    strongest = max(tv[1] for tv in token_votes)
     ordered = sorted(token_votes, key=_size)
     votes: dict[int, float] = {}
-    for i, (tv, _w, _top, via) in enumerate(ordered[:-1]):
+    for i, (tv, weight, _top, via) in enumerate(ordered[:-1]):
+        if len(tv) > MINOR_WALK_MAX and weight < ESSENTIAL_SHARE * strongest:
+            continue
         later = ordered[i + 1 :]
         for eid, gain in tv.items():
             if eid in votes:
@@ -524,10 +583,6 @@ def _combine(token_votes: list[TokenVotes]) -> dict[int, float]:
 
 def _size(item: TokenVotes) -> int:
     return len(item[0])
-
-
-def _second(item: tuple[int, float]) -> float:
-    return item[1]
 
 
 def _first_gain(item: tuple[float, list[int], str]) -> float:

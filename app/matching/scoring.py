@@ -19,6 +19,7 @@ _FUZZY = (Sim.TYPO, Sim.OCR, Sim.PHONETIC, Sim.SHORT_FORM)  # a middle name on o
 PARTICLE_DISCOUNT = 0.3
 
 SimCache = dict[tuple[str, str], tuple[float, Sim]]
+NearMap = dict[str, tuple[float, Sim]]  # directory word -> (likeness, kind) for one label word
 
 
 @dataclass(slots=True)
@@ -44,23 +45,33 @@ def align(
     cache: SimCache,
     had_title: bool = False,
     known_mask: int = 0,
+    near: list[NearMap | None] | None = None,
 ) -> Alignment:
-    """known_mask: bit i set when label token i is itself a directory word."""
-    """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts."""
+    """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts.
+
+    known_mask: bit i set when label token i is itself a directory word. near: for each label token, the directory
+    words it may be with their likeness (the index's neighbours); a pair outside it is only compared in full when
+    both words start alike.
+    """
     found: list[tuple[float, int, int, Sim]] = []
     for i, q in enumerate(label_tokens):
+        near_q = near[i] if near is not None else None
         for j, t in enumerate(entry_tokens):
-            key = (q, t)
-            r = cache.get(key)
+            r = near_q.get(t) if near_q is not None else None
             if r is None:
-                r = token_sim(q, t)
-                cache[key] = r
-            if r[0] > 0.0 and (is_person or r[1] not in _PERSON_ONLY):
-                sim = r[0]
-                if (known_mask >> i) & 1 and r[1] in _FUZZY:
+                if near_q is not None and q[0] != t[0] and len(t) > 1:
+                    continue
+                key = (q, t)
+                r = cache.get(key)
+                if r is None:
+                    r = token_sim(q, t)
+                    cache[key] = r
+            sim, kind = r
+            if sim > 0.0 and (is_person or kind not in _PERSON_ONLY):
+                if (known_mask >> i) & 1 and kind in _FUZZY:
                     sim *= KNOWN_NAME_FUZZY
-                found.append((sim, i, j, r[1]))
-    found.sort(reverse=True)
+                found.append((-sim, i, j, kind))
+    found.sort()  # best first; among equals the earlier words (a first name before a middle name)
     used_q = 0
     used_e = 0
     pairs: list[tuple[str, str, float, Sim]] = []
@@ -71,7 +82,8 @@ def align(
     label_explained = 0.0
     order: list[tuple[int, int]] = []
     penalty = 1.0
-    for s, i, j, kind in found:
+    for neg, i, j, kind in found:
+        s = -neg
         if (used_q >> i) & 1 or (used_e >> j) & 1:
             continue
         used_q |= 1 << i

@@ -33,8 +33,6 @@ _OCR_SINGLE = str.maketrans({"i": "l"})
 _GERMAN = re.compile(r"(?<=[a-z])([aou])e(?=[a-z])")  # Mueller ~ Muller, but not Zoe, Joe, Chloe
 # Letter shapes a scanner (or a tired eye) confuses beyond the strict set: c/e/g, e/F, a/o, u/v, h/b.
 _OCR_LOOSE = str.maketrans({"c": "e", "g": "e", "f": "e", "a": "o", "v": "u", "h": "b"})
-_OCR_PAIRS = frozenset({("c", "e"), ("c", "g"), ("e", "f"), ("a", "o"), ("u", "v"), ("b", "h"), ("e", "g"),
-                        ("c", "f"), ("f", "g")})
 
 
 @lru_cache(maxsize=200_000)
@@ -66,18 +64,6 @@ def loose_ocr_keys(token: str) -> tuple[str, ...]:
     a = ocr_key(token).translate(_OCR_LOOSE)
     b = plain_ocr_key(token).translate(_OCR_LOOSE)
     return (a,) if a == b else (a, b)
-
-
-def ocr_substitutions(a: str, b: str) -> int:
-    """How many letters differ between two strict OCR keys of one length, when every difference is a shape a
-    scanner confuses; -1 when some difference is not."""
-    k = 0
-    for x, y in zip(a, b, strict=True):
-        if x != y:
-            if (x, y) not in _OCR_PAIRS and (y, x) not in _OCR_PAIRS:
-                return -1
-            k += 1
-    return k
 
 
 @lru_cache(maxsize=200_000)
@@ -122,12 +108,15 @@ def token_sim(q: str, t: str) -> tuple[float, Sim]:
     has_digit = not q.isalpha()
     if oq == ot:
         return (0.93 if has_digit or longest >= 5 else 0.85), Sim.OCR
-    for a, b in ((oq, ot), (plain_ocr_key(q), plain_ocr_key(t))):
-        if len(a) == len(b) >= 3:
-            k = ocr_substitutions(a, b)
-            if 0 < k <= 2:
-                s = (0.85 if len(a) >= 4 else 0.75) - (0.1 if len(a) >= 5 else 0.15) * (k - 1)
-                return s + (0.04 if has_digit else 0.0), Sim.OCR
+    if lq >= 3 and lt >= 3:
+        kq, kt = loose_ocr_keys(q), loose_ocr_keys(t)
+        pairs = ((kq[0], kt[0], oq, ot), (kq[-1], kt[-1], plain_ocr_key(q), plain_ocr_key(t)))
+        for key_q, key_t, a, b in pairs:
+            if key_q == key_t and len(a) == len(b):
+                k = sum(x != y for x, y in zip(a, b, strict=True))  # each a shape a scanner confuses
+                if 0 < k <= 2:
+                    s = (0.85 if len(a) >= 4 else 0.75) - (0.1 if len(a) >= 5 else 0.15) * (k - 1)
+                    return s + (0.04 if has_digit else 0.0), Sim.OCR
     allowed = allowed_edits(longest)
     d = OSA.distance(q, t, score_cutoff=allowed + 1)
     best, kind = 0.0, Sim.NONE

@@ -43,6 +43,14 @@ DEFAULT_BUSINESS: dict[str, Any] = {
 }
 
 
+# A write to one of these shows only in that record and in the resources listed (their echo fields);
+# a write to anything else (a coworker, a contract...) can show anywhere, so it drops every cached answer.
+_SELF_CONTAINED: dict[Resource, tuple[Resource, ...]] = {
+    Resource.CONTRACT_CONTACTS: (Resource.COWORKER_DELIVERIES,),
+    Resource.COWORKER_DELIVERIES: (),
+}
+
+
 def utc_now_text() -> str:
     """Now, the way Nexudus writes dates: 2025-01-15T10:30:00Z."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -101,7 +109,7 @@ class SandboxState:
         self.tables: dict[Resource, Table] = {res: Table() for res in Resource}
         self.version = 0
         self.query_cache: dict[Any, Any] = {}  # owned by app.sandbox.listing; cleared on every change
-        self._json_cache: dict[tuple[Resource, int], bytes] = {}
+        self._json_cache: dict[Resource, dict[int, bytes]] = {res: {} for res in Resource}
         self.state_file = Path(state_file) if state_file is not None else None
         self._save_lock = threading.Lock()
         self._saved_version = -1
@@ -188,10 +196,17 @@ class SandboxState:
             self._saved_version = version
 
     # --- used by the server (caller holds `lock`) ----------------------------------------------------------------
-    def _touch(self) -> None:
+    def _touch(self, res: Resource | None = None, record_id: int | None = None) -> None:
+        """Something changed: drop cached queries, and the cached JSON the change can show up in."""
         self.version += 1
         self.query_cache.clear()
-        self._json_cache.clear()
+        if res in _SELF_CONTAINED and record_id is not None:
+            self._json_cache[res].pop(record_id, None)
+            for echoing in _SELF_CONTAINED[res]:
+                self._json_cache[echoing].clear()
+        else:
+            for cache in self._json_cache.values():
+                cache.clear()
 
     def lookup(self, res: Resource, record_id: Any) -> Record | None:
         if record_id is None:
@@ -208,21 +223,21 @@ class SandboxState:
         return render(self.lookup, res, stored)
 
     def record_json(self, res: Resource, stored: Record) -> bytes:
-        key = (res, stored["Id"])
-        cached = self._json_cache.get(key)
+        cache = self._json_cache[res]
+        cached = cache.get(stored["Id"])
         if cached is None:
             cached = dumps(self.render(res, stored))
-            self._json_cache[key] = cached
+            cache[stored["Id"]] = cached
         return cached
 
     def put(self, res: Resource, rec: Record) -> None:
         self.tables[res].put(rec)
-        self._touch()
+        self._touch(res, rec["Id"])
 
     def remove(self, res: Resource, record_id: int) -> Record | None:
         rec = self.tables[res].remove(record_id)
         if rec is not None:
-            self._touch()
+            self._touch(res, record_id)
         return rec
 
     def next_id(self, res: Resource) -> int:

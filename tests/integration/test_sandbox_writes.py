@@ -309,3 +309,21 @@ def test_delivery_put_with_collected_sets_collected_on(sandbox: SandboxServer) -
     assert r.status_code == 200, r.text
     got = sandbox.state.get("CoworkerDelivery", delivery_id)
     assert got is not None and got["Collected"] is True and got["CollectedOn"]
+
+
+def test_lists_show_a_write_at_once_including_echoes_in_other_resources(sandbox: SandboxServer) -> None:
+    s = signed_in(sandbox)
+    delivery = next(d for d in sandbox.state.records("CoworkerDelivery") if d["ContractContactId"])
+    contact = sandbox.state.get("ContractContact", delivery["ContractContactId"])
+    assert contact is not None and contact["CoworkerId"] is None
+
+    def listed(path: str, record_id: int) -> dict[str, Any]:
+        records = s.get(f"{sandbox.url}{path}", params={"size": 1000}, timeout=TIMEOUT).json()["Records"]
+        return next(r for r in records if r["Id"] == record_id)
+
+    assert listed(DELIVERIES, delivery["Id"])["ContractContactFullName"] == contact["FullName"]  # now cached
+    writable = {k: contact[k] for k in ("CoworkerContractId", "ContractContactType", "Email")}
+    body = {**writable, "Id": contact["Id"], "FullName": "Renamed Recipient"}
+    assert s.put(f"{sandbox.url}{CONTACTS}", json=body, timeout=TIMEOUT).status_code == 200
+    assert listed(CONTACTS, contact["Id"])["FullName"] == "Renamed Recipient"
+    assert listed(DELIVERIES, delivery["Id"])["ContractContactFullName"] == "Renamed Recipient"

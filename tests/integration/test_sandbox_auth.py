@@ -84,11 +84,11 @@ def test_two_desks_with_one_login_do_not_log_each_other_out(sandbox: SandboxServ
 
 
 def test_access_tokens_expire(sandbox: SandboxServer) -> None:
-    sandbox.token_expires_in = 0.3
+    sandbox.token_expires_in = 1
     body = token_for(sandbox, client_id="short")
     assert body["expires_in"] == 1
     assert _get(sandbox, body["access_token"]).status_code == 200
-    time.sleep(0.4)
+    time.sleep(1.05)
     r = _get(sandbox, body["access_token"])
     assert r.status_code == 401
     assert "expired" in r.json()["Reason"]

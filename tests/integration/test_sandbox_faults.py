@@ -62,7 +62,6 @@ def test_slow_answers_exceed_a_client_timeout(sandbox: SandboxServer) -> None:
     started = time.monotonic()
     with pytest.raises(requests.exceptions.ReadTimeout):
         s.get(f"{sandbox.url}{CONTACTS}", timeout=0.15)
-    assert time.monotonic() - started < 0.45
     patient = s.get(f"{sandbox.url}{CONTACTS}", timeout=TIMEOUT)
     assert patient.status_code == 200 and time.monotonic() - started >= 0.5
 
@@ -97,7 +96,8 @@ def test_a_faulted_write_may_or_may_not_have_been_applied(sandbox: SandboxServer
         marker = f"{kind}-{applied}"
         sandbox.set_faults(f"seed=3,{kind}=1,applied={applied},slow_seconds=0.3")
         try:
-            r = s.post(f"{sandbox.url}{CONTACTS}", json=_new_contact(sandbox, marker), timeout=0.1)
+            timeout = 0.1 if kind == "slow" else TIMEOUT
+            r = s.post(f"{sandbox.url}{CONTACTS}", json=_new_contact(sandbox, marker), timeout=timeout)
             if kind == "truncate":
                 assert r.status_code == 200
                 with pytest.raises(ValueError):
@@ -108,6 +108,7 @@ def test_a_faulted_write_may_or_may_not_have_been_applied(sandbox: SandboxServer
             assert kind == "drop"
         except requests.exceptions.ReadTimeout:
             assert kind == "slow"
+            time.sleep(0.4)  # let the server finish the slow answer before looking
         assert len(_with_marker(sandbox, marker)) == applied, marker
     sandbox.set_faults("seed=3,slow=1,applied=0,slow_seconds=0.2")
     late = s.post(f"{sandbox.url}{CONTACTS}", json=_new_contact(sandbox, "late"), timeout=TIMEOUT)
@@ -160,10 +161,12 @@ def test_realistic_limits_throttle_with_409_and_retry_after(sandbox_factory: San
     srv = sandbox_factory(seed=7, contracts=5, realistic_limits=True)
     s = signed_in(srv)
     statuses = []
-    for _ in range(2):
-        r = s.get(f"{srv.url}{CONTACTS}", timeout=TIMEOUT)
+    for _ in range(30):  # back to back: two of them land within 100 ms even on a busy machine
+        r = s.get(f"{srv.url}{CONTACTS}", params={"size": 1}, timeout=TIMEOUT)
         statuses.append(r.status_code)
-    assert statuses == [200, 409]
+        if r.status_code != 200:
+            break
+    assert statuses[0] == 200 and statuses[-1] == 409
     assert r.headers["Retry-After"] == "1" and r.content == b""
     time.sleep(0.12)  # the documented 1 call per 100 ms
     assert s.get(f"{srv.url}{CONTACTS}", timeout=TIMEOUT).status_code == 200

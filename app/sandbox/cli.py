@@ -20,8 +20,10 @@ READY_PREFIX = "Nexudus sandbox listening on "
 def _describe(user: User) -> str:
     if user.admin:
         rights = "full administrator"
+    elif user.roles and all(r.endswith(("-List", "-Read")) for r in user.roles):
+        rights = f"only List and Read roles: {len(user.roles)}"
     elif user.roles:
-        rights = f"{len(user.roles)} roles"
+        rights = ", ".join(sorted(user.roles)) if len(user.roles) <= 4 else f"{len(user.roles)} roles"
     else:
         rights = "no roles"
     extras = []

@@ -36,6 +36,7 @@ from app.sandbox.state import SandboxState
 _QUERY_CACHE_LIMIT = 64
 _INT = re.compile(r"^\s*-?\d+\s*$")
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+_UTC_TEXT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 _DESCENDING = frozenset({"-1", "2", "desc", "descending"})
 
 
@@ -119,11 +120,16 @@ def _matcher(flt: Filter) -> Callable[[Any], bool]:
     as_number = float(raw) if _NUMBER.match(raw) else None
     if flt.op != "eq":
         lower = flt.op == "from"
+        # `YYYY-MM-DDTHH:MM:SSZ` text orders like the instant it names: a value out of range is rejected without
+        # parsing it (most of the table for an UpdatedOn filter); one in range is confirmed by parsing as before.
+        bound = as_date.isoformat(timespec="seconds") if as_date is not None and not as_date.microsecond else None
 
         def in_range(v: Any) -> bool:
             if v is None or isinstance(v, bool):
                 return False
             if as_date is not None and isinstance(v, str):
+                if bound is not None and _UTC_TEXT.fullmatch(v) and not (v[:19] >= bound if lower else v[:19] <= bound):
+                    return False
                 d = parse_date(v)
                 return d is not None and (d >= as_date if lower else d <= as_date)
             if as_number is not None and isinstance(v, int | float):

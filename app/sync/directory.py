@@ -3,15 +3,19 @@
 - Full pass: every page of the resource; then deletion reconciliation (Ids held locally but not listed are
   confirmed absent with a batch GET before they are removed, so a record skipped by offset paging while the server
   changed is never dropped).
-- Incremental pass: `from_{Entity}_UpdatedOn` = the largest server `UpdatedOn` of the last completed pass minus
-  OVERLAP (the server's own clock, so its time zone does not matter; the overlap covers minute-rounded filters,
-  writes in flight and records changed while we were paging). Upsert by Id.
+- Incremental pass: `from_{Entity}_UpdatedOn` = the largest server `UpdatedOn` stored by the last completed pass
+  minus OVERLAP (the server's own clock, so its time zone does not matter; the filter is rounded down to the
+  minute by the client, and the two-minute overlap covers writes in flight and records changed while we were
+  paging). Upsert by Id; rows whose UpdatedOn did not change are not rewritten.
 - Deletions are invisible to an UpdatedOn filter. After an incremental pass the server's count (one `size=1`
   request) is compared with the local count; when they differ, or every RECONCILE_EVERY_N_RUNS incremental runs,
-  the resource gets a full pass with reconciliation. Countries and businesses (a page or two) are always pulled in
-  full.
+  the resource gets a full pass with reconciliation. Countries and businesses (a page or two, no useful
+  UpdatedOn) are pulled in full on a full sync and otherwise when their last full pull is older than
+  REFERENCE_MAX_AGE (a day); in between, incremental syncs skip them.
 - Never removed: contacts the desk created that the server does not know yet (they have no Nexudus Id), and
   contacts/contracts that deliveries, aliases or outbox entries point at: those are kept and flagged `gone`.
+- Pages are fetched one or two ahead on a helper thread (_Prefetch) while the current page is written, so the
+  network and the database work at the same time; they are still written strictly in order.
 - Each page is written in its own transaction; the high-water mark moves only when a pass completes, so a sync
   killed at any point re-reads from the previous mark and converges (upserts are idempotent).
 - One sync at a time per database (app.store.locks: PostgreSQL advisory lock, a file lock for SQLite).
@@ -21,16 +25,18 @@
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
 from app.nexudus.client import NexudusClient
 from app.nexudus.resources import MAX_PAGE_SIZE, Resource
+from app.nexudus.schemas import ListPage
 from app.store import directory as store
 from app.store.audit import utcnow
 from app.store.locks import database_lock
@@ -38,8 +44,9 @@ from app.store.queries import DIRECTORY_STATE
 
 log = logging.getLogger(__name__)
 
-OVERLAP = timedelta(minutes=10)
+OVERLAP = timedelta(minutes=2)
 RECONCILE_EVERY_N_RUNS = 24
+REFERENCE_MAX_AGE = timedelta(days=1)  # countries and businesses: pulled in full when older than this
 ORDER: tuple[Resource, ...] = (
     Resource.BUSINESSES,
     Resource.COUNTRIES,
@@ -47,8 +54,10 @@ ORDER: tuple[Resource, ...] = (
     Resource.COWORKER_CONTRACTS,
     Resource.CONTRACT_CONTACTS,
 )
-ALWAYS_FULL = frozenset({Resource.BUSINESSES, Resource.COUNTRIES})
+REFERENCE = frozenset({Resource.BUSINESSES, Resource.COUNTRIES})  # small, rarely changed, no useful UpdatedOn
 LOCK_NAME = "directory-sync"
+_MAIN = set(ORDER) - REFERENCE  # what a "full" report needs to have pulled in full in this run
+PREFETCH_DEPTH = 2  # pages fetched ahead of the one being written
 
 Progress = Callable[[int, int], None]
 
@@ -150,11 +159,11 @@ def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False,
                                          "last_message": "", "last_run_at": finished}
             if not cancelled:
                 values["high_water"] = finished  # the DIRECTORY row: time of the last successful pull
-                if full or run.full_passes >= set(ORDER):
+                if full or run.full_passes >= _MAIN:
                     values["last_full_sync"] = finished
             store.write_sync_state(conn, DIRECTORY_STATE, **values)
     report = SyncReport(
-        full=full or run.full_passes >= set(ORDER), cancelled=cancelled, started_at=run.started_at,
+        full=full or run.full_passes >= _MAIN, cancelled=cancelled, started_at=run.started_at,
         finished_at=finished,
         changed_contract_ids=frozenset(run.changed_contracts - run.removed_contracts),
         removed_contract_ids=frozenset(run.removed_contracts),
@@ -169,7 +178,13 @@ def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False,
 def _pull_resource(run: _Run, resource: Resource, *, force_full: bool) -> None:
     with run.engine.connect() as conn:
         state = store.read_sync_state(conn, resource.name)
-    full = force_full or resource in ALWAYS_FULL or state.last_full_sync is None or state.high_water is None
+    if resource in REFERENCE:
+        if not force_full and state.last_full_sync is not None and \
+                _aware(state.last_full_sync) > run.started_at - REFERENCE_MAX_AGE:
+            return  # pulled in full less than a day ago
+        full = True
+    else:
+        full = force_full or state.last_full_sync is None or state.high_water is None
     due = state.runs_since_full + 1 >= RECONCILE_EVERY_N_RUNS
     if not full and due:
         log.info("%s: periodic full pass to reconcile deletions", resource.value.entity)
@@ -202,6 +217,10 @@ def _pull_resource(run: _Run, resource: Resource, *, force_full: bool) -> None:
         store.write_sync_state(conn, resource.name, **values)
 
 
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def _server_count(run: _Run, resource: Resource) -> int | None:
     run.check_cancel()
     run.requests += 1
@@ -210,34 +229,87 @@ def _server_count(run: _Run, resource: Resource) -> int | None:
     return None
 
 
+class _Prefetch:
+    """Fetches the next pages of a listing on a helper thread while the current page is written, so waiting for
+    the server and writing to the database overlap. At most PREFETCH_DEPTH pages wait in memory. Pages still come
+    out strictly in order and are written one transaction each, so crash safety is unchanged. Only the helper
+    thread uses the client until close() returns."""
+
+    def __init__(self, pages: Iterator[ListPage]) -> None:
+        self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=PREFETCH_DEPTH)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(pages,), name="sync-prefetch", daemon=True)
+        self._thread.start()
+
+    def _run(self, pages: Iterator[ListPage]) -> None:
+        try:
+            for page in pages:
+                if not self._put(("page", page)):
+                    return
+            self._put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            self._put(("error", exc))
+        finally:
+            close = getattr(pages, "close", None)
+            if close is not None:
+                close()
+
+    def _put(self, item: tuple[str, object]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def next(self) -> ListPage | None:
+        kind, value = self._queue.get()
+        if kind == "error":
+            assert isinstance(value, BaseException)
+            raise value
+        if kind == "end":
+            return None
+        assert isinstance(value, ListPage)
+        return value
+
+    def close(self) -> None:
+        """Stop fetching; waits for a request in flight (bounded by the client's timeouts)."""
+        self._stop.set()
+        self._thread.join()
+
+
 def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[set[int], datetime | None]:
     seen: set[int] = set()
     high_water: datetime | None = None
     entity = resource.value.entity
     first = True
     run.check_cancel()
-    pages = run.client.iter_pages(resource, updated_since=since, size=run.page_size)
-    while True:
-        started = time.monotonic()
-        page = next(pages, None)
-        if page is None:
-            break
-        run.requests += 1
-        if first:
-            run.totals[resource] = run.totals.get(resource, 0) + (page.total_items or len(page.records))
-            first = False
-        with run.engine.begin() as conn:
-            result = store.upsert_page(conn, resource, page.records, utcnow())
-        seen.update(result.ids)
-        if result.max_updated_on is not None and (high_water is None or result.max_updated_on > high_water):
-            high_water = result.max_updated_on
-        _note_changes(run, resource, result)
-        run.pulled[entity] = run.pulled.get(entity, 0) + len(page.records)
-        run.done += len(page.records)
-        log.debug("%s page %d: %d records, %d changed, %.0f ms", entity, page.current_page, len(page.records),
-                  len(result.changed), (time.monotonic() - started) * 1000)
-        run.report_progress()
-        run.check_cancel()
+    pages = _Prefetch(run.client.iter_pages(resource, updated_since=since, size=run.page_size))
+    try:
+        while True:
+            started = time.monotonic()
+            page = pages.next()
+            if page is None:
+                break
+            run.requests += 1
+            if first:
+                run.totals[resource] = run.totals.get(resource, 0) + (page.total_items or len(page.records))
+                first = False
+            with run.engine.begin() as conn:
+                result = store.upsert_page(conn, resource, page.records, utcnow())
+            seen.update(result.ids)
+            if result.max_updated_on is not None and (high_water is None or result.max_updated_on > high_water):
+                high_water = result.max_updated_on
+            _note_changes(run, resource, result)
+            run.pulled[entity] = run.pulled.get(entity, 0) + len(page.records)
+            run.done += len(page.records)
+            log.debug("%s page %d: %d records, %d changed, %.0f ms", entity, page.current_page, len(page.records),
+                      len(result.changed), (time.monotonic() - started) * 1000)
+            run.report_progress()
+            run.check_cancel()
+    finally:
+        pages.close()
     return seen, high_water
 
 

@@ -81,15 +81,34 @@ def intake_for(engine: Any, session: DeskSession) -> Any:
 
 
 def when_modal(qtbot: Any, action: Any, timeout_ms: int = 5000) -> None:
-    """Run `action(dialog)` on the next modal dialog once it is shown (modal dialogs block the test otherwise)."""
+    """Run `action(dialog)` on the next modal dialog once it is shown (modal dialogs block the test otherwise).
+
+    Only a dialog that was not already open when this was called counts (a stale one left by an earlier step must
+    not be answered instead). Whatever happens in `action`, the dialog is rejected after `timeout_ms` if it is still
+    open, so a failing step fails the test instead of hanging it; an exception in `action` reaches pytest-qt.
+    """
+    import time
+
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    stale = QApplication.activeModalWidget()
+    deadline = time.monotonic() + timeout_ms / 1000
+
+    def reject_if_open(dialog: QDialog) -> None:
+        try:
+            if dialog.isVisible():
+                dialog.reject()
+        except RuntimeError:  # already deleted: it closed
+            pass
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is not None and dialog.isVisible():
+        if dialog is not None and dialog is not stale and dialog.isVisible():
+            if isinstance(dialog, QDialog):
+                QTimer.singleShot(timeout_ms, lambda: reject_if_open(dialog))
             action(dialog)
-        else:
+        elif time.monotonic() < deadline:
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(0, poll)

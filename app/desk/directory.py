@@ -107,3 +107,11 @@ class DirectoryService:
                 return store.contract_detail(session, contract_id)
             except store.RecordNotFound:
                 return None
+
+
+def po_box_label(po_box: str) -> str:
+    """'PO box 12' for a bare number; a value that already says "PO Box …" is shown as it is."""
+    value = po_box.strip()
+    if not value:
+        return ""
+    return value if value.lower().replace(".", "").startswith(("po box", "pobox")) else f"PO box {value}"

@@ -116,11 +116,14 @@ def describe_last_sync(last: datetime | None, now: datetime | None = None) -> st
 
 
 class SyncService:
-    def __init__(self, engine: Engine, client_factory: Callable[[], NexudusClient]) -> None:
+    def __init__(
+        self, engine: Engine, client_factory: Callable[[], NexudusClient], *, online: bool | None = None
+    ) -> None:
+        """`online`: what is already known (True right after a sync that the caller ran itself)."""
         self._engine = engine
         self._client_factory = client_factory
         self._lock = threading.Lock()
-        self._online: bool | None = None
+        self._online: bool | None = online
         self._problem = ""
 
     @property

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from app.desk.directory import po_box_label
 from app.desk.intake import format_day
 from app.desk.register import ContractSummary
 from app.ui.models import Column, RowTableModel
@@ -134,7 +135,7 @@ class ContractPicker(QWidget):
         if chosen is None:
             self.chosen_label.setText("No contract chosen yet")
         else:
-            extra = f" · PO box {chosen.po_box}" if chosen.po_box else ""
+            extra = f" · {po_box_label(chosen.po_box)}" if chosen.po_box else ""
             self.chosen_label.setText(f"Chosen: {contract_title(chosen)} ({_state(chosen).lower()}){extra}")
         self.contract_changed.emit(chosen)
 

@@ -32,6 +32,7 @@ from app.desk.directory import (
     contract_state,
     handling_label,
     kind_label,
+    po_box_label,
 )
 from app.ui.models import Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
@@ -181,7 +182,7 @@ class DirectoryView(QWidget):
                       if state != "Active" else e(state))
         parts = [
             f"<b>{e(detail.company_name or detail.billing_name or detail.holder_name)}</b> — {state_html}",
-            f"Holder: {e(detail.holder_name)}" + (f" · PO box {e(detail.po_box)}" if detail.po_box else ""),
+            f"Holder: {e(detail.holder_name)}" + (f" · {e(po_box_label(detail.po_box))}" if detail.po_box else ""),
             f"Mail: {e(handling_label(detail.handling_mail))} · Parcels: {e(handling_label(detail.handling_parcels))}"
             f" · Cheques: {e(handling_label(detail.handling_checks))}",
         ]

@@ -107,7 +107,7 @@ def build_main_window(
     intake = IntakeService(engine, matching, actor, session.business_id, shelf=settings.shelf,
                            on_shelf_changed=save_shelf)
     register = RegisterService(engine, matching, actor)
-    sync = SyncService(engine, session.new_client)
+    sync = SyncService(engine, session.new_client, online=True if demo else None)  # the demo has just synced
     deliveries = DeliveriesService(engine, actor, session.business_id)
     outbox = OutboxService(engine, actor)
     intake_view = IntakeView(intake, register, runner)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -48,18 +49,19 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
         record_parcel(built.intake, name)
 
     def settle(condition: object = None) -> None:
-        for _ in range(200):
-            app.processEvents()
+        """Let timers (the typing debounce) and background jobs run until `condition` holds (10 s at most)."""
+        for _ in range(400):
+            QTest.qWait(25)
             if condition is None or condition():  # type: ignore[operator]
                 break
-            runner.wait_for_done(50)
 
     window.start(first_sync=False)
     settle(lambda: window.status.status() is not None and window.status.status().pending == 3)  # type: ignore[union-attr]
     shots = []
     intake = window.intake
     intake.addressee.setPlainText(contact_names(demo.server, 1)[0])  # type: ignore[attr-defined]
-    settle(lambda: getattr(intake, "match_view", None) is not None)
+    settle(lambda: intake.model.rowCount() > 0)  # type: ignore[attr-defined]
+    assert intake.model.rowCount() > 0, "the typed name found no candidates"  # type: ignore[attr-defined]
     window.show_page(INTAKE)
     settle()
     shots.append(screenshot(window, f"{prefix}intake"))

@@ -284,7 +284,7 @@ def test_linux_install_script_installs_and_uninstalls(tmp_path: Path) -> None:
     ran = subprocess.run([str(link), "--self-test"], capture_output=True, text=True, timeout=30)
     assert ran.stdout.strip() == "pigeonhole-bundle --self-test"
     desktop = (prefix / "share" / "applications" / "pigeonhole.desktop").read_text()
-    assert f"Exec={opt}/pigeonhole %U" in desktop and f"TryExec={opt}/pigeonhole" in desktop
+    assert f"Exec={opt}/pigeonhole\n" in desktop and f"TryExec={opt}/pigeonhole" in desktop
     assert "Icon=pigeonhole" in desktop
     icons = prefix / "share" / "icons" / "hicolor"
     assert (icons / "256x256" / "apps" / "pigeonhole.png").is_file()

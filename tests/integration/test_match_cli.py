@@ -15,7 +15,7 @@ import pytest
 from app.sandbox.server import SandboxServer
 from tests.unit.test_desk_intake_directory import ADMIN, PASSWORD, directory
 
-DEV = Path("/work/shared/matching-dev")
+DEV = Path(__file__).resolve().parents[3] / "shared" / "matching-dev"  # shared/ lies beside the repo
 DEV_DIRECTORY = DEV / "directory.json"
 DEV_LABELS = DEV / "labels.jsonl"
 DEV_SCORE = DEV / "score.py"

@@ -12,6 +12,8 @@ from app.matching.explain import explain
 from app.matching.label import Label
 from app.matching.records import ContactKind, ContractEntry
 from app.matching.result import Candidate, Decision, MatchResult
+from app.matching.scoring import Alignment
+from app.matching.similarity import Sim
 
 if TYPE_CHECKING:
     from app.matching.index import Entry, Scored
@@ -80,7 +82,8 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
     person, org = ev.person, ev.org
     sp = person.alignment.score if person else 0.0
     so = org.alignment.score if org else 0.0
-    ev.supported = bool(person and org and not person.segment.overlaps(org.segment) and so >= 0.5 and sp > 0.0)
+    ev.supported = bool(person and org and not person.segment.overlaps(org.segment) and so >= 0.5 and sp > 0.0
+                        and any(p[3] != Sim.INITIAL for p in person.alignment.pairs))
     if person and (ev.supported or sp >= so):
         ev.chosen = person
     else:
@@ -98,7 +101,9 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
             matched_weight=a.matched_weight / label.max_weight,
             conflict=a.conflict,
             given_missing=a.given_missing and not ev.supported,
-            initial_only=all(p[3].name == "INITIAL" for p in a.pairs[:-1]) and len(a.pairs) >= 2,
+            surname_missing=a.surname_missing and not ev.supported,
+            known_fuzzy=a.known_fuzzy,
+            initial_only=_initial_only(a),
             support=so if ev.supported else 0.0,
             is_org=chosen.entry.kind in ORG_KINDS,
             stranger_at_company=stranger_at_company,
@@ -107,6 +112,12 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
             whole_label_cover=_whole_label_cover(ev, label),
         )
     ev.logit = calibration.logit(ev.features)
+
+
+def _initial_only(a: Alignment) -> bool:
+    """The name is matched by one full word and initials only ("J. Smith", or "Jerome Neumann" for "J. Neumann")."""
+    initials = sum(1 for p in a.pairs if p[3] == Sim.INITIAL)
+    return initials > 0 and len(a.pairs) - initials <= 1
 
 
 def _whole_label_cover(ev: ContractEvidence, label: Label) -> float:
@@ -136,7 +147,7 @@ def evaluate(label: Label, scored: list[Scored], po_contracts: set[int]) -> list
     ranked = sorted(evidence, key=_rank_key, reverse=True)
     for k, ev in enumerate(ranked):
         other = ranked[1].logit if k == 0 and len(ranked) > 1 else ranked[0].logit if k else calibration.NO_RIVAL
-        ev.competition = calibration.competition(ev.logit, other)
+        ev.competition = calibration.competition(ev.logit, other, ev.features)
         ev.probability = calibration.sigmoid(calibration.final_logit(ev.competition))
     return ranked
 

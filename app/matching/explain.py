@@ -37,7 +37,7 @@ def describe_tokens(scored: Scored) -> list[str]:
     person = entry.kind.is_person
     out: list[str] = []
     exact = bool(a.pairs) and all(kind == Sim.EXACT for _q, _t, _s, kind in a.pairs)
-    if not person and exact and not a.unmatched_entry:
+    if not person and exact and not a.unmatched_entry and not a.unmatched_label:
         out.append(f"{'alias' if entry.alias else 'company'} {entry.name} = {scored.segment.text.upper()}")
         return out
     for q, t, _s, kind in a.pairs:

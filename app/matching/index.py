@@ -149,14 +149,15 @@ class MatchIndex:
                 self._contracts[contract.contract_id] = contract
                 if contract.po_box:
                     self._po_boxes.setdefault(_po_key(contract.po_box), set()).add(contract.contract_id)
-                seen: set[tuple[str, ...]] = set()
+                # A private person's contract carries their own name as company and billing name: that is a person.
+                holder = name_tokens(contract.holder_name) if contract.holder_name else ()
+                seen: set[tuple[str, ...]] = {holder} if holder else set()
                 for name in (contract.company_name, contract.billing_name):
                     tokens = name_tokens(name) if name else ()
                     if tokens and tokens not in seen:
                         seen.add(tokens)
                         self._add_entry(contract.contract_id, None, ContactKind.COMPANY, name, tokens)
-                holder = name_tokens(contract.holder_name) if contract.holder_name else ()
-                if holder and holder not in seen:
+                if holder:
                     self._add_entry(contract.contract_id, None, ContactKind.HOLDER, contract.holder_name, holder)
 
     def upsert_contacts(self, entries: Iterable[ContactEntry]) -> None:
@@ -245,6 +246,23 @@ class MatchIndex:
         if first_name and len(token) >= 3:
             self._by_prefix.setdefault(token[:3], []).append(token)
 
+    def _remove_vocab(self, token: str) -> None:
+        """Forget a word no name uses any more (its scanning, typing, sound and prefix keys)."""
+        if len(token) < 2:
+            return
+        _discard_word(self._by_ocr, ocr_key(token), token)
+        if len(token) >= 3:
+            for key in loose_ocr_keys(token):
+                _discard_word(self._by_loose, key, token)
+        for d in deletes(token, delete_depth(len(token))):
+            if d != token:
+                _discard_word(self._by_delete, d, token)
+        sound = phonetic_key(token)
+        if sound:
+            _discard_word(self._by_sound, sound, token)
+        if len(token) >= 3:
+            _discard_word(self._by_prefix, token[:3], token)
+
     def _remove_entries(self, eids: Iterable[int]) -> None:
         for eid in list(eids):
             entry = self._entries.pop(eid, None)
@@ -258,7 +276,8 @@ class MatchIndex:
                 _discard(self._aliases, entry.tokens, eid)
             for token in set(entry.tokens):
                 _discard(self._postings, token, eid)
-                # vocabulary keys of a vanished token stay; neighbours are checked against the postings
+                if token not in self._postings:
+                    self._remove_vocab(token)
             if entry.is_person and len(entry.tokens) >= 2:
                 for key in _pair_keys(entry.tokens):
                     _discard(self._pairs, key, eid)
@@ -604,6 +623,15 @@ def _pair_keys(tokens: tuple[str, ...]) -> set[str]:
 def _po_key(box: str) -> str:
     digits = "".join(ch for ch in box if ch.isdigit())
     return digits.lstrip("0") or box.strip().lower()
+
+
+def _discard_word(mapping: dict[str, list[str]], key: str, word: str) -> None:
+    words = mapping.get(key)
+    if words is not None:
+        with contextlib.suppress(ValueError):
+            words.remove(word)
+        if not words:
+            del mapping[key]
 
 
 def _discard(mapping: dict[Any, list[int]], key: object, eid: int) -> None:

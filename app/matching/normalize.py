@@ -29,11 +29,11 @@ POST_NOMINALS = words(
 LEGAL_FORMS_ANYWHERE = words(
     "ltd limited llp lllp plc gmbh mbh ggmbh kgaa ohg gbr sarl sasu eurl srl spa sapa snc slu llc pllc "
     "inc incorporated corp corporation pty pte bhd sdn ltda lda eireli kft zrt nyrt oyj asa aps spk sro "
-    "vos doo ehf sagl cvba bvba sprl ug lc "
+    "vos doo ehf sagl cvba bvba sprl ug lc wll pvt sti ooo zao oao pao dac "
 )
 # Short legal forms that could also be initials or a word: dropped only at the end of a company name.
 LEGAL_FORMS_AT_END = words(
-    "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda os ops "
+    "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda os ops ae epe ike oe kk uc slne "
 )
 LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
 # Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").
@@ -46,7 +46,7 @@ PARTICLES = words(
     "o mac mc van von der den de da di du la le del della dos das el al bin ibn ter ten ua ni nic ap "
 )
 
-_DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.\s?){2,})")
+_DOTTED = re.compile(r"(?<![a-z0-9])([a-z](?:\.\s?[a-z])+\.?)(?![a-z0-9])")  # P.L.C., S.L.N.E, J.R.R.
 _APOSTROPHES = re.compile(r"['’`´‘]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 

@@ -16,6 +16,7 @@ MIDDLE_DISCOUNT = 0.3
 KNOWN_NAME_FUZZY = 0.7  # "Jade" is a real name, so reading it as a typo of "Jake" is weak evidence
 _PERSON_ONLY = (Sim.INITIAL, Sim.NICKNAME, Sim.SHORT_FORM, Sim.PHONETIC)
 _FUZZY = (Sim.TYPO, Sim.OCR, Sim.PHONETIC, Sim.SHORT_FORM)  # a middle name on one side only is normal
+_LOOSE = (*_FUZZY, Sim.NICKNAME)
 PARTICLE_DISCOUNT = 0.3
 
 SimCache = dict[tuple[str, str], tuple[float, Sim]]
@@ -33,6 +34,8 @@ class Alignment:
     unmatched_label: list[str]
     unmatched_entry: list[str]
     given_missing: bool  # the label gives no first name or initial for a person
+    surname_missing: bool  # the label names a person without this name's surname ("Ashley Jennifer" for A. J. Kowalski)
+    known_fuzzy: float  # label words that are names in their own right, matched only loosely (Ann ~ Anne, Luca ~ Lucy)
     label_explained: float  # label token weight this name accounts for (sim-weighted)
 
 
@@ -67,6 +70,11 @@ def align(
                     r = token_sim(q, t)
                     cache[key] = r
             sim, kind = r
+            if kind == Sim.INITIAL:
+                if not is_person and q == t:
+                    sim, kind = 1.0, Sim.EXACT  # a one-letter word of a company name ("Raimondi e Figli")
+                elif t in PARTICLES:
+                    continue  # "V." is not "van"
             if sim > 0.0 and (is_person or kind not in _PERSON_ONLY):
                 if (known_mask >> i) & 1 and kind in _FUZZY:
                     sim *= KNOWN_NAME_FUZZY
@@ -82,6 +90,7 @@ def align(
     label_explained = 0.0
     order: list[tuple[int, int]] = []
     penalty = 1.0
+    known_fuzzy = 0.0
     for neg, i, j, kind in found:
         s = -neg
         if (used_q >> i) & 1 or (used_e >> j) & 1:
@@ -97,6 +106,8 @@ def align(
         credit += s * w
         matched_full += w
         label_explained += s * label_weights[i]
+        if (known_mask >> i) & 1 and kind in _LOOSE:
+            known_fuzzy += 1.0
         order.append((i, j))
         pairs.append((label_tokens[i], entry_tokens[j], s, kind))
     if not is_person:
@@ -136,6 +147,8 @@ def align(
     if unmatched_label and any(q not in PARTICLES for q in unmatched_label):
         conflict = 1.0 if hard_e else 0.5 if soft_e else 0.0
     given_missing = is_person and n_entry >= 2 and bool((used_e & 1) == 0) and not unmatched_label
+    surname_missing = is_person and n_entry >= 2 and n_label >= 2 and not (used_e >> (n_entry - 1)) & 1 \
+        and entry_tokens[-1] not in PARTICLES
     score = entry_cover * label_cover * penalty - 0.45 * conflict
     return Alignment(score, entry_cover, label_cover, credit, conflict, pairs, unmatched_label, unmatched_entry,
-                     given_missing, label_explained)
+                     given_missing, surname_missing, known_fuzzy, label_explained)

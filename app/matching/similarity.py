@@ -92,6 +92,8 @@ def edit_sim(d: int, longest: int) -> float:
 def token_sim(q: str, t: str) -> tuple[float, Sim]:
     """Similarity of a label token q to a directory token t, in 0..1, and the kind of likeness."""
     if q == t:
+        if len(q) == 1:  # "T" and "T.": two initials say no more than an initial and a name
+            return INITIAL_SIM, Sim.INITIAL
         return 1.0, Sim.EXACT
     lq, lt = len(q), len(t)
     if lq == 1 or lt == 1:

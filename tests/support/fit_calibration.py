@@ -2,33 +2,39 @@
 
     .venv/bin/python -m tests.support.fit_calibration [--contracts 3000] [--labels 6000]
 
-Directory: tests/support/directory_gen.py (seeds 101-103), labels: tests/support/label_families.py (every family,
-strangers included). For each label the matcher's top contracts become samples: 1 when the contract is the
-expected one, 0 otherwise (all 0 for strangers). Fitted by Newton's method with a small L2 penalty. Prints the
-coefficients to paste into calibration.py. The matching-dev set is not used.
+Directories: tests/support/directory_gen.py (seeds 101-103) and app.sandbox.generate (seeds 104-105); labels:
+tests/support/label_families.py (every family, strangers included). For each label the matcher's top contracts
+become samples: 1 when the contract is the expected one, 0 otherwise (all 0 for strangers). Fitted by Newton's
+method with a small L2 penalty, first stage (a contract's own evidence) then second stage (its logit and its lead
+over the best other contract). Prints the coefficients to paste into calibration.py. The matching-dev set is not
+used.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+from pathlib import Path
 
 from app.matching import MatchIndex, calibration
+from app.sandbox.generate import generate_directory
 from tests.support.directory_gen import generate
 from tests.support.fixture_records import records_from_fixture
 from tests.support.label_families import BASE_FAMILIES, EXTRA_FAMILIES, generate_labels
 
 TOP = 6
+SANDBOX_SEEDS = (104, 105)  # directories from the sandbox's own generator too: other names, other shapes
 L2 = 0.05
 
 
 Group = tuple[list[tuple[float, ...]], list[int]]  # one label: its candidates' first-stage features, 1/0 each
 
 
-def samples(contracts: int, labels: int, seeds: tuple[int, ...]) -> list[Group]:
+def samples(contracts: int, labels: int, seeds: tuple[int, ...], sandbox_seeds: tuple[int, ...] = ()) -> list[Group]:
     groups: list[Group] = []
-    for seed in seeds:
-        data = generate(seed, contracts)
+    for seed in (*seeds, *sandbox_seeds):
+        data = generate_directory(seed, contracts) if seed in sandbox_seeds else generate(seed, contracts)
         index = MatchIndex.build(*records_from_fixture(data))
         for row in generate_labels(data, labels, seed=seed, families=BASE_FAMILIES + EXTRA_FAMILIES):
             expect = row["expect"]
@@ -48,7 +54,7 @@ def competition_samples(groups: list[Group], coefficients: list[float]) -> tuple
         for rank, k in enumerate(order):
             other = logits[order[1]] if rank == 0 and len(order) > 1 else logits[order[0]] if rank else \
                 calibration.NO_RIVAL
-            xs.append(calibration.competition(logits[k], other))
+            xs.append(calibration.competition(logits[k], other, features[k]))
             ys.append(labels[k])
     return xs, ys
 
@@ -95,8 +101,14 @@ def main() -> None:
     ap.add_argument("--contracts", type=int, default=3000)
     ap.add_argument("--labels", type=int, default=4000)
     ap.add_argument("--keep-first-stage", action="store_true", help="fit only the second stage")
+    ap.add_argument("--cache", type=Path, help="keep the first-stage samples in this JSON file (reused if present)")
     args = ap.parse_args()
-    groups = samples(args.contracts, args.labels, (101, 102, 103))
+    if args.cache and args.cache.exists():
+        groups = [(list(map(tuple, f)), y) for f, y in json.loads(args.cache.read_text())]
+    else:
+        groups = samples(args.contracts, args.labels, (101, 102, 103), SANDBOX_SEEDS)
+        if args.cache:
+            args.cache.write_text(json.dumps(groups))
     xs = [f for features, _y in groups for f in features]
     ys = [y for _f, labels in groups for y in labels]
     print(f"{len(xs)} samples, {sum(ys)} positive")
@@ -104,7 +116,8 @@ def main() -> None:
         w = list(calibration.COEFFICIENTS)
     else:
         w = fit(xs, ys)
-        for k in (11, 12):  # alias and po_box never occur in generated labels: keep the hand-set weights
+        for k in (calibration.FEATURE_NAMES.index("alias"), calibration.FEATURE_NAMES.index("po_box")):
+            # alias and po_box never occur in generated labels: keep the hand-set weights
             w[k] = calibration.COEFFICIENTS[k]
     for name, value in zip(calibration.FEATURE_NAMES, w, strict=True):
         print(f"  {name:22s} {value:8.3f}")

@@ -23,6 +23,7 @@ BASE_FAMILIES = ("exact", "typo", "ocr", "initials", "nickname", "reversed", "ti
                  "company", "person_company", "unknown")
 EXTRA_FAMILIES = ("multiline", "stranger_at_company", "surname_company", "middle_name", "stranger_surname")
 
+_NEEDS_COMPANY = ("company", "person_company", "stranger_at_company", "surname_company")
 _OCR = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "m": "rn", "w": "vv", "d": "cl", "e": "c", "n": "ri",
         "h": "b", "a": "o", "B": "8", "O": "0", "I": "1", "S": "5", "E": "F"}
 _NICK = {"robert": "Bob", "william": "Bill", "elizabeth": "Liz", "margaret": "Maggie", "james": "Jim",
@@ -141,6 +142,9 @@ def generate_labels(data: dict[str, Any], n: int, seed: int = 0,
         family = families[k % len(families)]
         contract_id, contact_id, name = rng.choice(d.people)
         company = d.company.get(contract_id) or (d.trading[contract_id] or [""])[0]
+        while not company and family in _NEEDS_COMPANY:  # a private person's contract has no company to name
+            contract_id, contact_id, name = rng.choice(d.people)
+            company = d.company.get(contract_id) or (d.trading[contract_id] or [""])[0]
         trading = rng.choice(d.trading[contract_id]) if d.trading[contract_id] else company
         expect: dict[str, Any] | None = {"contract_id": contract_id, "contact_ids": [contact_id]}
         _first, _middle, last = _split(name)

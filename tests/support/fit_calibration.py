@@ -25,7 +25,7 @@ from tests.support.label_families import BASE_FAMILIES, EXTRA_FAMILIES, generate
 
 TOP = 6
 SANDBOX_SEEDS = (104, 105)  # directories from the sandbox's own generator too: other names, other shapes
-L2 = 0.05
+L2 = 1.0
 
 
 Group = tuple[list[tuple[float, ...]], list[int]]  # one label: its candidates' first-stage features, 1/0 each

@@ -11,6 +11,7 @@ best other contract. The development set's answers were not used.
 from __future__ import annotations
 
 import math
+from operator import mul
 
 from app.matching.result import Decision
 
@@ -49,7 +50,8 @@ def competition(own: float, best_other: float, first_stage: tuple[float, ...]) -
 
 
 def final_logit(x: tuple[float, ...]) -> float:
-    return sum(c * v for c, v in zip(COMPETITION_COEFFICIENTS, x, strict=True))
+    assert len(x) == len(COMPETITION_COEFFICIENTS)
+    return sum(map(mul, COMPETITION_COEFFICIENTS, x))
 
 
 # Decision thresholds, read off precision/coverage tables over generated labels (sandbox directory seed 11 and
@@ -93,7 +95,8 @@ def po_box_only_features() -> tuple[float, ...]:
 
 
 def logit(x: tuple[float, ...]) -> float:
-    return sum(c * v for c, v in zip(COEFFICIENTS, x, strict=True))
+    assert len(x) == len(COEFFICIENTS)
+    return sum(map(mul, COEFFICIENTS, x))
 
 
 def sigmoid(z: float) -> float:

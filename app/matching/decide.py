@@ -15,11 +15,13 @@ from app.matching.result import Candidate, Decision, MatchResult
 from app.matching.scoring import Alignment
 from app.matching.similarity import Sim
 
+_INITIAL = Sim.INITIAL
+
 if TYPE_CHECKING:
     from app.matching.index import Entry, Scored
 
 ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
-CONTRACTS_EVALUATED = 8
+CONTRACTS_EVALUATED = 6
 
 
 @dataclass(slots=True)
@@ -83,7 +85,7 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
     sp = person.alignment.score if person else 0.0
     so = org.alignment.score if org else 0.0
     ev.supported = bool(person and org and not person.segment.overlaps(org.segment) and so >= 0.5 and sp > 0.0
-                        and any(p[3] != Sim.INITIAL for p in person.alignment.pairs))
+                        and any(p[3] != _INITIAL for p in person.alignment.pairs))
     if person and (ev.supported or sp >= so):
         ev.chosen = person
     else:
@@ -116,7 +118,7 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
 
 def _initial_only(a: Alignment) -> bool:
     """The name is matched by one full word and initials only ("J. Smith", or "Jerome Neumann" for "J. Neumann")."""
-    initials = sum(1 for p in a.pairs if p[3] == Sim.INITIAL)
+    initials = sum(1 for p in a.pairs if p[3] == _INITIAL)
     return initials > 0 and len(a.pairs) - initials <= 1
 
 

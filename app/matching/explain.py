@@ -7,6 +7,15 @@ from typing import TYPE_CHECKING
 from app.matching.records import ContactKind, ContractEntry
 from app.matching.similarity import Sim
 
+_EXACT = Sim.EXACT
+_SPELLING = Sim.SPELLING
+_INITIAL = Sim.INITIAL
+_NICKNAME = Sim.NICKNAME
+_SHORT_FORM = Sim.SHORT_FORM
+_OCR = Sim.OCR
+_TYPO = Sim.TYPO
+_PHONETIC = Sim.PHONETIC
+
 if TYPE_CHECKING:
     from app.matching.decide import ContractEvidence
     from app.matching.index import Scored
@@ -36,30 +45,30 @@ def describe_tokens(scored: Scored) -> list[str]:
     a = scored.alignment
     person = entry.kind.is_person
     out: list[str] = []
-    exact = bool(a.pairs) and all(kind == Sim.EXACT for _q, _t, _s, kind in a.pairs)
+    exact = bool(a.pairs) and all(kind == _EXACT for _q, _t, _s, kind in a.pairs)
     if not person and exact and not a.unmatched_entry and not a.unmatched_label:
         out.append(f"{'alias' if entry.alias else 'company'} {entry.name} = {scored.segment.text.upper()}")
         return out
     for q, t, _s, kind in a.pairs:
         role = _role(entry.tokens, t, person)
-        if kind == Sim.EXACT:
+        if kind == _EXACT:
             out.append(f"{role} {t.capitalize()} exact")
-        elif kind == Sim.SPELLING:
+        elif kind == _SPELLING:
             out.append(f"{role} {q.capitalize()} is another spelling of {t.capitalize()}")
-        elif kind == Sim.INITIAL:
+        elif kind == _INITIAL:
             if len(q) == 1:
                 out.append(f"initial {q.upper()} matches {t.capitalize()}")
             else:
                 out.append(f"{q.capitalize()} matches the initial {t.upper()}")
-        elif kind == Sim.NICKNAME:
+        elif kind == _NICKNAME:
             out.append(f"{role} {q.capitalize()} is a short form of {t.capitalize()}")
-        elif kind == Sim.SHORT_FORM:
+        elif kind == _SHORT_FORM:
             out.append(f"{role} {q.capitalize()} may be short for {t.capitalize()}")
-        elif kind == Sim.OCR:
+        elif kind == _OCR:
             out.append(f"{q.upper()} looks like a scanning error{_shape(q, t)} for {t.capitalize()}")
-        elif kind == Sim.TYPO:
+        elif kind == _TYPO:
             out.append(f"{q.capitalize()} looks like a typing error for {t.capitalize()}")
-        elif kind == Sim.PHONETIC:
+        elif kind == _PHONETIC:
             out.append(f"{q.capitalize()} sounds like {t.capitalize()}")
     if person:
         missing = [t for t in a.unmatched_entry if entry.tokens.index(t) not in (0, len(entry.tokens) - 1)]
@@ -74,7 +83,7 @@ def describe_tokens(scored: Scored) -> list[str]:
             out.append("no first name on the label")
     elif a.unmatched_entry and a.unmatched_label:
         out.append(f"{' '.join(a.unmatched_label).title()} differs from {' '.join(a.unmatched_entry).title()}")
-    if not entry.name.isascii() and all(kind == Sim.EXACT for *_x, kind in a.pairs):
+    if not entry.name.isascii() and all(kind == _EXACT for *_x, kind in a.pairs):
         out.append("accents ignored")
     return out
 

@@ -31,8 +31,8 @@ from app.matching.similarity import Sim, delete_depth, deletes, loose_ocr_keys, 
 log = logging.getLogger(__name__)
 
 CANDIDATES_PER_SEGMENT = 30  # names per label part ranked by a cheap estimate before any is scored in full
-ALIGNED_PER_SEGMENT = 8  # names per label part scored in full (more when their estimates tie with the best)
-ALIGNED_MAX = 12
+ALIGNED_PER_SEGMENT = 6  # names per label part scored in full (more when their estimates tie with the best)
+ALIGNED_MAX = 10
 VOTE_FLOOR = 0.5  # names with under this share of the best name's votes are not considered
 ESTIMATE_KEEP = 0.9  # a name whose estimate is this close to the best found so far is scored even past the quota
 NEIGHBOUR_MIN_SIM = 0.55
@@ -64,6 +64,10 @@ class Entry:
     alias: bool = False
     gone: bool = False
     is_person: bool = False
+    epoch: int = -1  # the index's write count when the weights below were computed
+    weights: tuple[float, ...] = ()  # rarity of each token
+    cover_weight: float = 1.0  # what a label must account for to cover the name
+    cover_weight_initial: float = 1.0  # the same when the label gives an initial for the first name
 
 
 @dataclass(slots=True)
@@ -100,19 +104,17 @@ class MatchIndex:
         self._near_memo: dict[str, list[tuple[str, float]]] = {}
         self._near_map_memo: dict[str, NearMap] = {}
         self._idf_memo: dict[str, float] = {}
-        self._weight_memo: dict[int, float] = {}
-        self._token_weights_memo: dict[int, list[float]] = {}
+        self._epoch = 0
         self._sim_memo: SimCache = {}
         self._votes_memo: dict[str, TokenVotes] = {}
         self._votes_memo_size = 0
 
     def _changed(self) -> None:
-        if self._idf_memo or self._near_memo or self._weight_memo or self._votes_memo:
+        self._epoch += 1
+        if self._idf_memo or self._near_memo or self._votes_memo:
             self._near_memo = {}
             self._near_map_memo = {}
             self._idf_memo = {}
-            self._weight_memo = {}
-            self._token_weights_memo = {}
             self._votes_memo = {}
             self._votes_memo_size = 0
         if len(self._sim_memo) > 4 * CACHE_MAX:
@@ -131,6 +133,8 @@ class MatchIndex:
         index.upsert_contacts(contacts)
         for alias in aliases:
             index.add_alias(alias)
+        for entry in index._entries.values():
+            index._weigh(entry)
         log.info("match index built: %d contracts, %d names, %d tokens", len(index._contracts),
                  len(index._entries), len(index._postings))
         return index
@@ -294,32 +298,27 @@ class MatchIndex:
                 memo[token] = value
         return value
 
-    def _token_weights(self, entry: Entry) -> list[float]:
-        found = self._token_weights_memo.get(entry.eid)
-        if found is None:
-            found = self._token_weights_memo[entry.eid] = [self.idf(t) for t in entry.tokens]
-        return found
-
-    def _entry_weight(self, entry: Entry, initial: bool) -> float:
-        """The weight a label must account for to cover this name (middle names and particles count less; with
-        an initial on the label, a first name counts no more than an initial says)."""
-        key = -entry.eid if initial else entry.eid
-        value = self._weight_memo.get(key)
-        if value is None:
-            tokens = entry.tokens
-            last = len(tokens) - 1
-            value = 0.0
-            for j, t in enumerate(tokens):
-                w = self.idf(t)
-                if t in PARTICLES:
-                    w *= PARTICLE_DISCOUNT
-                elif entry.is_person and 0 < j < last:
-                    w *= MIDDLE_DISCOUNT
-                elif initial and entry.is_person and j == 0:
-                    w = min(w, INITIAL_WEIGHT_CAP)
-                value += w
-            self._weight_memo[key] = value
-        return value
+    def _weigh(self, entry: Entry) -> None:
+        """Rarity of each word of the name, and the weight a label must account for to cover it (middle names and
+        particles count less; with an initial on the label, a first name counts no more than an initial says).
+        Computed for every name at build, again after a write when first needed."""
+        idf = self.idf
+        tokens = entry.tokens
+        weights = tuple(idf(t) for t in tokens)
+        last = len(tokens) - 1
+        cover = cover_initial = 0.0
+        for j, t in enumerate(tokens):
+            w = weights[j]
+            if t in PARTICLES:
+                w *= PARTICLE_DISCOUNT
+            elif entry.is_person and 0 < j < last:
+                w *= MIDDLE_DISCOUNT
+            cover += w
+            cover_initial += min(w, INITIAL_WEIGHT_CAP) if entry.is_person and j == 0 and t not in PARTICLES else w
+        entry.weights = weights
+        entry.cover_weight = cover or 1.0
+        entry.cover_weight_initial = cover_initial or 1.0
+        entry.epoch = self._epoch
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
         with self._lock:
@@ -444,6 +443,7 @@ class MatchIndex:
         done: set[tuple[int, int]] = set()
         segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]] = {}
         whole_read: set[int] = set()  # pieces a single name reads perfectly: their comma parts need no reading
+        split_pieces = {s.piece for s in label.segments if s.sub >= 0}
         for segment in label.segments:
             if segment.sub >= 0 and segment.piece in whole_read:
                 continue
@@ -470,7 +470,9 @@ class MatchIndex:
                     token_votes.append(found)
                 label_weights.append(best_idf if best_idf else idf(q))
                 known += best_idf
-            votes = _combine(token_votes)
+            # A part with commas is read part by part too: read whole, it only needs the names several words share
+            # ("Smith, John"; "Goodwin, King and Williamson"), not those one word alone finds.
+            votes = _combine(token_votes, shared_only=segment.sub < 0 and segment.piece in split_pieces)
             if initials and fulls:
                 for q in fulls:
                     for t, _s in self._near(q):
@@ -499,16 +501,15 @@ class MatchIndex:
             label_weight = sum(label_weights) or 1.0
             # Cheap estimate of the full score (weighted cover on both sides), so only the likely names are aligned.
             estimates: list[tuple[float, int]] = []
-            weight_memo = self._weight_memo
             has_initial = bool(initials)
+            epoch = self._epoch
             for eid, v in top:
                 if v < floor:
                     continue
-                entry_weight = weight_memo.get(-eid if has_initial else eid)
-                if entry_weight is None:
-                    entry_weight = self._entry_weight(entries[eid], has_initial)
-                entry_weight = entry_weight or 1.0
-                cover = v / entry_weight
+                entry = entries[eid]
+                if entry.epoch != epoch:
+                    self._weigh(entry)
+                cover = v / (entry.cover_weight_initial if has_initial else entry.cover_weight)
                 share = v / label_weight
                 estimates.append(((cover if cover < 1.0 else 1.0) * (share if share < 1.0 else 1.0), eid))
             estimates.sort(key=_first, reverse=True)
@@ -517,7 +518,9 @@ class MatchIndex:
                 if n >= ALIGNED_PER_SEGMENT and (estimate < keep or n >= ALIGNED_MAX):
                     break
                 entry = entries[eid]
-                alignment = align(tokens, entry.tokens, entry.is_person, self._token_weights(entry), label_weights,
+                if entry.epoch != epoch:
+                    self._weigh(entry)
+                alignment = align(tokens, entry.tokens, entry.is_person, entry.weights, label_weights,
                                   cache, segment.had_title, known_mask, near_maps)
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
@@ -552,7 +555,9 @@ class MatchIndex:
                     if (id(segment), entry.eid) in done:
                         continue
                     done.add((id(segment), entry.eid))
-                    alignment = align(segment.tokens, entry.tokens, True, self._token_weights(entry), label_weights,
+                    if entry.epoch != self._epoch:
+                        self._weigh(entry)
+                    alignment = align(segment.tokens, entry.tokens, True, entry.weights, label_weights,
                                       self._sim_memo, segment.had_title, known_mask, near_maps)
                     if alignment.matched_weight > 0.0:
                         scored.append(Scored(entry, segment, alignment))
@@ -561,7 +566,7 @@ class MatchIndex:
 _SECOND = itemgetter(1)
 
 
-def _combine(token_votes: list[TokenVotes]) -> dict[int, float]:
+def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[int, float]:
     """Names with the largest summed evidence over the label's tokens, without summing every name: a name named by
     one token only can rank in the top only if it ranks in that token's own top list (memoized); names named by
     several tokens are found by walking all but the largest token's names."""
@@ -593,7 +598,7 @@ def _combine(token_votes: list[TokenVotes]) -> dict[int, float]:
                     hit = True
             if hit:
                 votes[eid] = total
-    for _tv, _w, top, _via in token_votes:
+    for _tv, _w, top, _via in () if shared_only and votes else token_votes:
         for eid, gain in top:
             if eid not in votes:
                 votes[eid] = gain

@@ -6,17 +6,26 @@ Weights are the rarity (inverse document frequency) of each directory token, so 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.matching.normalize import PARTICLES
 from app.matching.similarity import Sim, token_sim
 
+_INITIAL = Sim.INITIAL
+_EXACT = Sim.EXACT
+_NICKNAME = Sim.NICKNAME
+_SHORT_FORM = Sim.SHORT_FORM
+_PHONETIC = Sim.PHONETIC
+_TYPO = Sim.TYPO
+_OCR = Sim.OCR
+
 INITIAL_WEIGHT_CAP = 2.0  # an initial says about as much as one letter in 26, whatever the full name's rarity
 MIDDLE_DISCOUNT = 0.3
 KNOWN_NAME_FUZZY = 0.7  # "Jade" is a real name, so reading it as a typo of "Jake" is weak evidence
-_PERSON_ONLY = (Sim.INITIAL, Sim.NICKNAME, Sim.SHORT_FORM, Sim.PHONETIC)
-_FUZZY = (Sim.TYPO, Sim.OCR, Sim.PHONETIC, Sim.SHORT_FORM)  # a middle name on one side only is normal
-_LOOSE = (*_FUZZY, Sim.NICKNAME)
+_PERSON_ONLY = (_INITIAL, _NICKNAME, _SHORT_FORM, _PHONETIC)
+_FUZZY = (_TYPO, _OCR, _PHONETIC, _SHORT_FORM)  # a middle name on one side only is normal
+_LOOSE = (*_FUZZY, _NICKNAME)
 PARTICLE_DISCOUNT = 0.3
 
 SimCache = dict[tuple[str, str], tuple[float, Sim]]
@@ -43,7 +52,7 @@ def align(
     label_tokens: tuple[str, ...],
     entry_tokens: tuple[str, ...],
     is_person: bool,
-    weights: list[float],
+    weights: Sequence[float],
     label_weights: list[float],
     cache: SimCache,
     had_title: bool = False,
@@ -70,9 +79,9 @@ def align(
                     r = token_sim(q, t)
                     cache[key] = r
             sim, kind = r
-            if kind == Sim.INITIAL:
+            if kind == _INITIAL:
                 if not is_person and q == t:
-                    sim, kind = 1.0, Sim.EXACT  # a one-letter word of a company name ("Raimondi e Figli")
+                    sim, kind = 1.0, _EXACT  # a one-letter word of a company name ("Raimondi e Figli")
                 elif t in PARTICLES:
                     continue  # "V." is not "van"
             if sim > 0.0 and (is_person or kind not in _PERSON_ONLY):
@@ -98,7 +107,7 @@ def align(
         used_q |= 1 << i
         used_e |= 1 << j
         w = weights[j]
-        if kind == Sim.INITIAL:
+        if kind == _INITIAL:
             w = min(w, INITIAL_WEIGHT_CAP)
             # "M Warren" is not "Warren McGarrigle": a surname is given as an initial only at the end ("Zuzana K.")
             if len(label_tokens[i]) == 1 and j == n_entry - 1 and i != n_label - 1:

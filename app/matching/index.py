@@ -310,11 +310,16 @@ class MatchIndex:
         for j, t in enumerate(tokens):
             w = weights[j]
             if t in PARTICLES:
-                w *= PARTICLE_DISCOUNT
+                cover += w * PARTICLE_DISCOUNT
+                cover_initial += w * PARTICLE_DISCOUNT
             elif entry.is_person and 0 < j < last:
-                w *= MIDDLE_DISCOUNT
-            cover += w
-            cover_initial += min(w, INITIAL_WEIGHT_CAP) if entry.is_person and j == 0 and t not in PARTICLES else w
+                cover += w * MIDDLE_DISCOUNT  # a label with initials leaves middle names out as a matter of course
+            elif entry.is_person and j == 0:
+                cover += w
+                cover_initial += min(w, INITIAL_WEIGHT_CAP)
+            else:
+                cover += w
+                cover_initial += w
         entry.weights = weights
         entry.cover_weight = cover or 1.0
         entry.cover_weight_initial = cover_initial or 1.0
@@ -578,26 +583,29 @@ def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[i
     # found (walked or looked into); a name only it could find would not rank anyway.
     strongest = max(tv[1] for tv in token_votes)
     ordered = sorted(token_votes, key=_size)
-    votes: dict[int, float] = {}
-    for i, (tv, weight, _top, via) in enumerate(ordered[:-1]):
+    shared: set[int] = set()
+    for i, (tv, weight, _top, _via) in enumerate(ordered[:-1]):
         if len(tv) > MINOR_WALK_MAX and weight < ESSENTIAL_SHARE * strongest:
             continue
-        later = ordered[i + 1 :]
-        for eid, gain in tv.items():
-            if eid in votes:
-                continue
-            total = gain
-            hit = False
-            for other, _ow, _otop, other_via in later:
-                x = other.get(eid)
-                if x is not None:
-                    if other is not tv and other_via[eid] == via[eid]:  # two label words, one directory word
-                        total += max(0.0, x - gain)
-                    else:
-                        total += x
-                    hit = True
-            if hit:
-                votes[eid] = total
+        keys = tv.keys()
+        for other in ordered[i + 1 :]:
+            shared.update(keys & other[0].keys())  # set intersection, in C
+    votes: dict[int, float] = {}
+    for eid in shared:
+        total = 0.0
+        by_word: dict[str, float] = {}  # two label words for one directory word count once...
+        for k, (tv, _w, _top, via) in enumerate(token_votes):
+            gain = tv.get(eid)
+            if gain is not None:
+                word = via[eid]
+                before = by_word.get(word)
+                if before is None or any(token_votes[m][0] is tv for m in range(k)):
+                    by_word[word] = gain  # ...unless the label repeats the word too ("Willow Willow Media")
+                    total += gain
+                elif gain > before:
+                    by_word[word] = gain
+                    total += gain - before
+        votes[eid] = total
     for _tv, _w, top, _via in () if shared_only and votes else token_votes:
         for eid, gain in top:
             if eid not in votes:

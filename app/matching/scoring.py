@@ -129,6 +129,8 @@ def align(
     unmatched_entry: list[str] = []
     hard_e = False
     soft_e = False
+    # A label that gives initials ("W Forster") leaves out middle names as a matter of course.
+    middle_discount = 0.0 if any(len(q) == 1 for q in label_tokens) else MIDDLE_DISCOUNT
     for j, t in enumerate(entry_tokens):
         if (used_e >> j) & 1:
             continue
@@ -138,7 +140,7 @@ def align(
             unmatched_e_w += w * PARTICLE_DISCOUNT
             continue
         if is_person and 0 < j < n_entry - 1:
-            unmatched_e_w += w * MIDDLE_DISCOUNT
+            unmatched_e_w += w * middle_discount
             soft_e = True
         else:
             unmatched_e_w += w

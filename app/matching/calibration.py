@@ -20,8 +20,8 @@ FEATURE_NAMES = (
     "known_fuzzy", "initial_only",
     "support", "is_org", "stranger_at_company", "alias", "po_box", "whole_label_cover",
 )
-COEFFICIENTS = (-6.053, 6.365, -1.627, -4.422, 2.978, -2.946, -4.269, -1.775, -3.723, -0.059, 6.865, -0.632, 0.655,
-                3.000, 4.000, 3.657)
+COEFFICIENTS = (-6.415, 6.215, -1.133, -4.368, 2.965, -2.920, -4.167, -1.773, -3.683, -0.202, 6.967, -0.570, 0.643,
+                3.000, 4.000, 3.650)
 # alias and po_box do not occur in the generated labels: their weights (3.0, 4.0) are set by hand so that a learned
 # alias or the contract's PO box number adds about as much as a rare surname.
 
@@ -32,7 +32,7 @@ _ENTRY_COVER = FEATURE_NAMES.index("entry_cover")
 # Second stage: a contract's own logit and its lead over the best other contract ("Kraus LLC" read exactly with no
 # other Kraus LLC is sure; "J Smith" with three J Smiths is not). Fitted the same way, on the first stage's logits.
 COMPETITION_NAMES = ("bias", "logit", "lead_org")
-COMPETITION_COEFFICIENTS = (-0.025, 9.205, 15.533)
+COMPETITION_COEFFICIENTS = (-0.024, 9.238, 15.219)
 NO_RIVAL = -10.0  # the logit a missing runner-up counts as
 LEAD_CAP = 10.0
 

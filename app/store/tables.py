@@ -131,7 +131,7 @@ class Contact(SQLModel, table=True):
     aml_cleared_by: str = ""
     aml_cleared_on: datetime | None = None
     unique_id: str = ""
-    system_id: str = Field(default="", index=True)
+    system_id: str = ""  # indexed only where nexudus_id is null (ix_contacts_pending_system_id)
     created_on: datetime | None = None
     updated_on: datetime | None = None
     updated_by: str = ""
@@ -242,5 +242,7 @@ audit_table = _table(AuditEntry)
 outbox_table = _table(OutboxEntry)
 sync_state_table = _table(SyncState)
 
-Index("ix_contacts_local_state", contacts_table.c.local_state)
+# Pending contacts are found by their SystemId marker; synced rows never are, so they stay out of the index.
+Index("ix_contacts_pending_system_id", contacts_table.c.system_id, sqlite_where=contacts_table.c.nexudus_id.is_(None),
+      postgresql_where=contacts_table.c.nexudus_id.is_(None))
 Index("ix_deliveries_collected_at", deliveries_table.c.collected_at)

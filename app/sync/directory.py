@@ -14,8 +14,9 @@
   REFERENCE_MAX_AGE (a day); in between, incremental syncs skip them.
 - Never removed: contacts the desk created that the server does not know yet (they have no Nexudus Id), and
   contacts/contracts that deliveries, aliases or outbox entries point at: those are kept and flagged `gone`.
-- Pages are fetched one or two ahead on a helper thread (_Prefetch) while the current page is written, so the
-  network and the database work at the same time; they are still written strictly in order.
+- PostgreSQL: pages are fetched and turned into rows one or two ahead on a helper thread (_Prefetch) while the
+  current page is COPied, so the network, our JSON reading and the database server work at the same time; pages
+  are still written strictly in order. SQLite fetches in turn (_InOrder; see there why).
 - Each page is written in its own transaction; the high-water mark moves only when a pass completes, so a sync
   killed at any point re-reads from the previous mark and converges (upserts are idempotent).
 - One sync at a time per database (app.store.locks: PostgreSQL advisory lock, a file lock for SQLite).
@@ -230,21 +231,22 @@ def _server_count(run: _Run, resource: Resource) -> int | None:
 
 
 class _Prefetch:
-    """Fetches the next pages of a listing on a helper thread while the current page is written, so waiting for
-    the server and writing to the database overlap. At most PREFETCH_DEPTH pages wait in memory. Pages still come
-    out strictly in order and are written one transaction each, so crash safety is unchanged. Only the helper
-    thread uses the client until close() returns."""
+    """Fetches the next pages of a listing on a helper thread, and turns them into rows there (prepare_page),
+    while the current page is written: waiting for the server, reading JSON and writing to the database overlap.
+    At most PREFETCH_DEPTH pages wait in memory. Pages still come out strictly in order and are written one
+    transaction each, so crash safety is unchanged. Only the helper thread uses the client until close() returns."""
 
-    def __init__(self, pages: Iterator[ListPage]) -> None:
+    def __init__(self, pages: Iterator[ListPage], resource: Resource, dialect: str) -> None:
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=PREFETCH_DEPTH)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(pages,), name="sync-prefetch", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(pages, resource, dialect), name="sync-prefetch",
+                                        daemon=True)
         self._thread.start()
 
-    def _run(self, pages: Iterator[ListPage]) -> None:
+    def _run(self, pages: Iterator[ListPage], resource: Resource, dialect: str) -> None:
         try:
             for page in pages:
-                if not self._put(("page", page)):
+                if not self._put(("page", (page, store.prepare_page(resource, page.records, dialect)))):
                     return
             self._put(("end", None))
         except BaseException as exc:  # handed to the consumer, which raises it
@@ -263,20 +265,40 @@ class _Prefetch:
                 continue
         return False
 
-    def next(self) -> ListPage | None:
+    def next(self) -> tuple[ListPage, store.PreparedPage] | None:
         kind, value = self._queue.get()
         if kind == "error":
             assert isinstance(value, BaseException)
             raise value
         if kind == "end":
             return None
-        assert isinstance(value, ListPage)
-        return value
+        return value  # type: ignore[return-value]
 
     def close(self) -> None:
         """Stop fetching; waits for a request in flight (bounded by the client's timeouts)."""
         self._stop.set()
         self._thread.join()
+
+
+class _InOrder:
+    """The same pages as _Prefetch, fetched on the writing thread: for SQLite, whose page writes are short and
+    run in this process. Python's sqlite3 releases the GIL around every row of an executemany and a busy helper
+    thread then keeps it for up to the switch interval each time; measured (tests/bench/bench_sync.py, five
+    alternating rounds), prefetching made a full SQLite sync slower (best 5.2 s against 4.7 s in turn)."""
+
+    def __init__(self, pages: Iterator[ListPage], resource: Resource, dialect: str) -> None:
+        self._pages = pages
+        self._resource = resource
+        self._dialect = dialect
+
+    def next(self) -> tuple[ListPage, store.PreparedPage] | None:
+        page = next(self._pages, None)
+        return None if page is None else (page, store.prepare_page(self._resource, page.records, self._dialect))
+
+    def close(self) -> None:
+        close = getattr(self._pages, "close", None)
+        if close is not None:
+            close()
 
 
 def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[set[int], datetime | None]:
@@ -285,19 +307,25 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
     entity = resource.value.entity
     first = True
     run.check_cancel()
-    pages = _Prefetch(run.client.iter_pages(resource, updated_since=since, size=run.page_size))
+    with run.engine.connect() as conn:
+        fresh = since is None and not store.has_server_rows(conn, resource)  # a first pull: COPY straight in
+    listing = run.client.iter_pages(resource, updated_since=since, size=run.page_size)
+    dialect = run.engine.dialect.name
+    pages = _Prefetch(listing, resource, dialect) if dialect == "postgresql" else _InOrder(listing, resource, dialect)
     try:
         while True:
             started = time.monotonic()
-            page = pages.next()
-            if page is None:
+            item = pages.next()
+            if item is None:
                 break
+            page, prepared = item
             run.requests += 1
             if first:
                 run.totals[resource] = run.totals.get(resource, 0) + (page.total_items or len(page.records))
                 first = False
             with run.engine.begin() as conn:
-                result = store.upsert_page(conn, resource, page.records, utcnow())
+                result = store.write_page(conn, prepared, utcnow(), fresh=fresh)
+            fresh = fresh and result.fresh
             seen.update(result.ids)
             if result.max_updated_on is not None and (high_water is None or result.max_updated_on > high_water):
                 high_water = result.max_updated_on

@@ -109,3 +109,16 @@ def test_removed_words_leave_no_keys_behind() -> None:
     index.upsert_contacts([ContactEntry(21, 2, N, "Quintavius Okonkwo-Brathwaite")])
     index.remove_contacts([21])
     assert (len(index._by_delete), len(index._by_sound), len(index._by_ocr), len(index._by_loose)) == sizes
+
+
+def test_company_read_whole_with_no_rival_is_auto() -> None:
+    index = MatchIndex.build(
+        [ContractEntry(1, "Kraus LLC", "Kraus LLC", ""), ContractEntry(2, "Orbit Labs", "Orbit Labs", ""),
+         ContractEntry(3, "Kraus Legal Ltd", "Kraus Legal Ltd", ""), ContractEntry(4, "Beacon Ltd", "Beacon Ltd", "")],
+        [ContactEntry(21, 2, D, "Šimon Kraus"), ContactEntry(41, 4, D, "Anna Kraus")],
+    )
+    result = index.match("KRAUS LLC")
+    assert result.candidates[0].contract_id == 1
+    assert result.decision == Decision.AUTO
+    # a company name inside a longer label part is not sure: "Kyara Kraus" is not Kraus LLC
+    assert index.match("Kyara Kraus").decision != Decision.AUTO

@@ -59,7 +59,11 @@ class _Codec:
         if value is None or value == "":
             return None
         if self.fast and isinstance(value, str) and len(value) == 20 and value[10] == "T" and value[19] == "Z":
-            return f"{value[:10]} {value[11:19]}.000000"  # the common `2025-01-15T10:30:00Z`, without parsing
+            try:  # the common `2025-01-15T10:30:00Z`: checked by the C parser, stored as text
+                datetime.fromisoformat(value[:19])
+                return f"{value[:10]} {value[11:19]}.000000"
+            except ValueError:
+                pass  # not a real date: parse_api_datetime raises, and the record is skipped
         parsed = schemas.parse_api_datetime(value)
         return None if parsed is None else parsed.strftime("%Y-%m-%d %H:%M:%S.%f")
 

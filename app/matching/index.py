@@ -43,7 +43,9 @@ ESSENTIAL_SHARE = 0.5  # a label word under this share of the rarest word's weig
 MINOR_WALK_MAX = 300  # this, only adds to the names other words found
 WHOLE_READ = 0.95  # a label part one name reads this well is not also read comma part by comma part
 CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), cleared on any write
-VOTES_MEMO_MAX = 2_000_000  # (name, evidence) pairs kept in the per-token vote memo
+VOTES_MEMO_MAX = 500_000  # (name, evidence) pairs kept in the per-token vote memo
+WARM_WORDS = 3_000  # the commonest directory words whose label-word work is done at build (half the memo at most)
+WARM_MIN_NAMES = 2
 
 
 # A label word's evidence: name id -> best likeness x rarity, the rarity of the best directory word it may be,
@@ -135,6 +137,7 @@ class MatchIndex:
             index.add_alias(alias)
         for entry in index._entries.values():
             index._weigh(entry)
+        index._warm_common_words()
         log.info("match index built: %d contracts, %d names, %d tokens", len(index._contracts),
                  len(index._entries), len(index._postings))
         return index
@@ -297,6 +300,16 @@ class MatchIndex:
             if len(memo) < CACHE_MAX:
                 memo[token] = value
         return value
+
+    def _warm_common_words(self) -> None:
+        """Do the label-word work (neighbours, evidence lists) for the directory's commonest words at build: they are
+        the costliest to do on a keystroke and the likeliest on a label. Bounded by the memo's budget."""
+        common = sorted((t for t, p in self._postings.items() if len(p) >= WARM_MIN_NAMES and len(t) > 1),
+                        key=lambda t: len(self._postings[t]), reverse=True)[:WARM_WORDS]
+        for token in common:
+            if self._votes_memo_size >= VOTES_MEMO_MAX // 2:
+                break
+            self._token_votes(token)
 
     def _weigh(self, entry: Entry) -> None:
         """Rarity of each word of the name, and the weight a label must account for to cover it (middle names and

@@ -9,9 +9,11 @@ not rewritten, so RETURNING yields exactly the rows that changed (or came back a
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 import psycopg
@@ -195,18 +197,26 @@ def _insert(conn: Connection, table: Table) -> Any:
     return sqlite.insert(table)
 
 
-def _upsert_sql(conn: Connection, mapping: _Mapping) -> str:
+def _upsert_sql(mapping: _Mapping, rows: int) -> str:
+    """SQLite: an upsert of `rows` rows in one statement."""
     columns = [*mapping.columns, "synced_at"] if mapping.synced_at else list(mapping.columns)
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    one = f"({', '.join(['?'] * len(columns))})"
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != mapping.key)
-    return (f"INSERT INTO {mapping.table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+    return (f"INSERT INTO {mapping.table.name} ({', '.join(columns)}) VALUES {', '.join([one] * rows)} "
             f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates}")
 
 
 def _write(conn: Connection, mapping: _Mapping, values: list[tuple[Any, ...]]) -> None:
-    """SQLite: one prepared statement, executemany (the caller has already left out unchanged rows). Measured
-    against one multi-row INSERT per page: the same speed."""
-    conn.exec_driver_sql(_upsert_sql(conn, mapping), values)
+    """SQLite: multi-row upserts, as many rows each as the connection's bound-parameter limit allows (a whole
+    page with SQLite's default of 32,766). One statement per page is one step with the GIL released, so the helper
+    thread fetching the next page runs meanwhile; executemany releases and retakes the GIL around every row, and
+    prefetching then made a full sync slower (tests/bench/bench_sync.py)."""
+    dbapi = conn.connection.dbapi_connection
+    assert isinstance(dbapi, sqlite3.Connection)
+    per = max(1, dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(values[0]))
+    for start in range(0, len(values), per):
+        chunk = values[start:start + per]
+        conn.exec_driver_sql(_upsert_sql(mapping, len(chunk)), tuple(chain.from_iterable(chunk)))
 
 
 def _write_postgresql(conn: Connection, mapping: _Mapping, rows: dict[int, tuple[Any, ...]],

@@ -14,9 +14,10 @@
   REFERENCE_MAX_AGE (a day); in between, incremental syncs skip them.
 - Never removed: contacts the desk created that the server does not know yet (they have no Nexudus Id), and
   contacts/contracts that deliveries, aliases or outbox entries point at: those are kept and flagged `gone`.
-- PostgreSQL: pages are fetched and turned into rows one or two ahead on a helper thread (_Prefetch) while the
-  current page is COPied, so the network, our JSON reading and the database server work at the same time; pages
-  are still written strictly in order. SQLite fetches in turn (_InOrder; see there why).
+- Pages are fetched and turned into rows one or two ahead on a helper thread (_Prefetch) while the current page
+  is written (COPY on PostgreSQL, one multi-row INSERT per page on SQLite; the database's own work runs with the
+  GIL released), so the network, our JSON reading and the database work at the same time; pages are still written
+  strictly in order.
 - Each page is written in its own transaction; the high-water mark moves only when a pass completes, so a sync
   killed at any point re-reads from the previous mark and converges (upserts are idempotent).
 - One sync at a time per database (app.store.locks: PostgreSQL advisory lock, a file lock for SQLite).
@@ -280,27 +281,6 @@ class _Prefetch:
         self._thread.join()
 
 
-class _InOrder:
-    """The same pages as _Prefetch, fetched on the writing thread: for SQLite, whose page writes are short and
-    run in this process. Python's sqlite3 releases the GIL around every row of an executemany and a busy helper
-    thread then keeps it for up to the switch interval each time; measured (tests/bench/bench_sync.py, five
-    alternating rounds), prefetching made a full SQLite sync slower (best 5.2 s against 4.7 s in turn)."""
-
-    def __init__(self, pages: Iterator[ListPage], resource: Resource, dialect: str) -> None:
-        self._pages = pages
-        self._resource = resource
-        self._dialect = dialect
-
-    def next(self) -> tuple[ListPage, store.PreparedPage] | None:
-        page = next(self._pages, None)
-        return None if page is None else (page, store.prepare_page(self._resource, page.records, self._dialect))
-
-    def close(self) -> None:
-        close = getattr(self._pages, "close", None)
-        if close is not None:
-            close()
-
-
 def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[set[int], datetime | None]:
     seen: set[int] = set()
     high_water: datetime | None = None
@@ -311,7 +291,7 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
         fresh = since is None and not store.has_server_rows(conn, resource)  # a first pull: COPY straight in
     listing = run.client.iter_pages(resource, updated_since=since, size=run.page_size)
     dialect = run.engine.dialect.name
-    pages = _Prefetch(listing, resource, dialect) if dialect == "postgresql" else _InOrder(listing, resource, dialect)
+    pages = _Prefetch(listing, resource, dialect)
     try:
         while True:
             started = time.monotonic()

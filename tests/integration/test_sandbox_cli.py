@@ -3,64 +3,27 @@
 from __future__ import annotations
 
 import json
-import queue
-import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from app.sandbox.cli import READY_PREFIX
 from app.sandbox.server import SandboxServer
 from tests.fixtures.sandbox import TIMEOUT, SandboxFactory, signed_in
+from tests.support.sandbox_process import SandboxProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = "/api/billing/contractcontacts"
 
 
-class _Sandbox:
-    """`python -m app sandbox ...` running in a child process; `url` once it printed it."""
-
-    def __init__(self, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "sandbox", *args],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.put(line)
-
-    def wait_for_url(self, timeout: float = 60) -> str:
-        while True:
-            try:
-                line = self.lines.get(timeout=timeout)
-            except queue.Empty:
-                raise AssertionError("the sandbox printed no URL") from None
-            if line.startswith(READY_PREFIX):
-                return line[len(READY_PREFIX) :].strip()
-
-    def terminate(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=30)
-
-
 @pytest.fixture
-def run_sandbox() -> Iterator[type[_Sandbox]]:
-    started: list[_Sandbox] = []
+def run_sandbox() -> Iterator[type[SandboxProcess]]:
+    started: list[SandboxProcess] = []
 
-    class Tracked(_Sandbox):
+    class Tracked(SandboxProcess):
         def __init__(self, *args: str) -> None:
             super().__init__(*args)
             started.append(self)
@@ -84,7 +47,7 @@ def _login(url: str) -> requests.Session:
     return s
 
 
-def test_cli_prints_its_url_and_keeps_state_across_restarts(run_sandbox: type[_Sandbox], tmp_path: Path) -> None:
+def test_cli_prints_its_url_and_keeps_state_across_restarts(run_sandbox: type[SandboxProcess], tmp_path: Path) -> None:
     state = tmp_path / "demo-state.json"
     first = run_sandbox("--port", "0", "--seed", "3", "--contracts", "10", "--state", str(state))
     url = first.wait_for_url()

@@ -515,7 +515,7 @@ class MatchIndex:
                 top = sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT]
             else:
                 top = list(votes.items())
-            floor = VOTE_FLOOR * max(v for _e, v in top)
+            floor = VOTE_FLOOR * max(votes.values())
             label_weight = sum(label_weights) or 1.0
             # Cheap estimate of the full score (weighted cover on both sides), so only the likely names are aligned.
             estimates: list[tuple[float, int]] = []

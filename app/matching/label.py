@@ -89,6 +89,8 @@ _OCR_DIGITS = frozenset("0158")  # digits a scanner reads for the letters O, l/I
 def is_code(token: str) -> bool:
     """A house number, postcode part or tracking number, as opposed to a name with a scanning error (5lavica,
     J0E, C00K, M0R1EY: letters with a few digits that look like letters)."""
+    if token.isalpha():
+        return False
     digits = sum(ch.isdigit() for ch in token)
     if not digits:
         return False

@@ -129,8 +129,7 @@ def align(
     unmatched_entry: list[str] = []
     hard_e = False
     soft_e = False
-    # A label that gives initials ("W Forster") leaves out middle names as a matter of course.
-    middle_discount = 0.0 if any(len(q) == 1 for q in label_tokens) else MIDDLE_DISCOUNT
+    middle_discount = -1.0  # worked out when a middle name is missing
     for j, t in enumerate(entry_tokens):
         if (used_e >> j) & 1:
             continue
@@ -140,6 +139,9 @@ def align(
             unmatched_e_w += w * PARTICLE_DISCOUNT
             continue
         if is_person and 0 < j < n_entry - 1:
+            if middle_discount < 0.0:
+                # A label that gives initials ("W Forster") leaves out middle names as a matter of course.
+                middle_discount = 0.0 if any(len(q) == 1 for q in label_tokens) else MIDDLE_DISCOUNT
             unmatched_e_w += w * middle_discount
             soft_e = True
         else:

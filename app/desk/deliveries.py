@@ -104,8 +104,26 @@ def _local(dt: datetime | None) -> str:
 
 
 def local_time(dt: datetime | None) -> str:
-    """A store timestamp (UTC) as local wall-clock time, for screens and exports."""
+    """A store timestamp (UTC) as local wall-clock time, in full (exports, details)."""
     return _local(dt)
+
+
+def desk_time(dt: datetime | None, now: datetime | None = None) -> str:
+    """A store timestamp (UTC) as staff say it: "Today 09:41", "Yesterday 16:05", "Mon 3 Nov 14:20" this year,
+    the full date before. `now`: the local time to compare with (tests)."""
+    if dt is None:
+        return ""
+    when = (dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)).astimezone()
+    today = (now or datetime.now().astimezone()).date()
+    clock = when.strftime("%H:%M")
+    days = (today - when.date()).days
+    if days == 0:
+        return f"Today {clock}"
+    if days == 1:
+        return f"Yesterday {clock}"
+    if when.year == today.year and days > 0:
+        return f"{when.strftime('%a')} {when.day} {when.strftime('%b')} {clock}"
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def csv_row(row: DeliveryRow) -> list[str]:

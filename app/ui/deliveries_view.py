@@ -33,7 +33,7 @@ from app.desk.deliveries import (
     DeliveryRow,
     DeliveryView,
     describe_age,
-    local_time,
+    desk_time,
     recipient_label,
     status_label,
     type_label,
@@ -65,15 +65,15 @@ def _age_tone(row: DeliveryRow) -> Tone | None:
 def _details(row: DeliveryRow) -> str:
     lines = [f"Label: {row.label_text}" if row.label_text else "", f"Notes: {row.notes}" if row.notes else ""]
     if row.collected_at:
-        lines.append(f"Collected {local_time(row.collected_at)} by {row.collected_by}"
+        lines.append(f"Collected {desk_time(row.collected_at)} by {row.collected_by}"
                      + (f" for {row.collected_for}" if row.collected_for else ""))
     if row.voided_at:
-        lines.append(f"Voided {local_time(row.voided_at)} by {row.voided_by}: {row.void_reason}")
+        lines.append(f"Voided {desk_time(row.voided_at)} by {row.voided_by}: {row.void_reason}")
     return "\n".join(x for x in lines if x)
 
 
 DELIVERY_COLUMNS: list[Column[DeliveryRow]] = [
-    Column("Received", lambda r: local_time(r.created_at), sort_key=lambda r: r.created_at.timestamp()),
+    Column("Received", lambda r: desk_time(r.created_at), sort_key=lambda r: r.created_at.timestamp()),
     Column("Waiting", lambda r: "" if r.collected_at or r.voided_at else describe_age(r.age), tone=_age_tone,
            sort_key=lambda r: r.age.total_seconds(), align_right=True, header_tip="How long it has been here"),
     Column("Recipient", recipient_label, tooltip=_details),

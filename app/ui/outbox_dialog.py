@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk.deliveries import local_time
+from app.desk.deliveries import desk_time
 from app.desk.outbox_service import OutboxRow, OutboxService, can_edit, can_retry, kind_label, problem_text, state_label
 from app.ui.crash import user_message_of
 from app.ui.models import Column, RowTableModel, setup_table
@@ -39,7 +39,7 @@ def _state_tone(row: OutboxRow) -> Tone | None:
 
 
 OUTBOX_COLUMNS: list[Column[OutboxRow]] = [
-    Column("Recorded", lambda r: local_time(r.created_at), sort_key=lambda r: r.outbox_id),
+    Column("Recorded", lambda r: desk_time(r.created_at), sort_key=lambda r: r.outbox_id),
     Column("What", kind_label),
     Column("Details", lambda r: r.summary),
     Column("Status", state_label, tone=_state_tone),

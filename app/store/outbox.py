@@ -26,6 +26,7 @@ from app.store.tables import (
 )
 
 SENDABLE = (OutboxState.PENDING, OutboxState.SENDING)
+_DELIVERY_KINDS = (OutboxKind.CREATE_DELIVERY, OutboxKind.COLLECT_DELIVERIES, OutboxKind.VOID_DELIVERY)
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,31 @@ def mark_sent(conn: Connection, entry: QueuedEntry, server_id: int | None = None
     if entry.kind == OutboxKind.CREATE_CONTACT and entry.contact_row_id is not None and server_id is not None:
         attach_contact_server_id(conn, entry.contact_row_id, server_id)
     elif entry.kind == OutboxKind.CREATE_DELIVERY and entry.delivery_row_id is not None:
-        values: dict[str, Any] = {"local_state": LocalState.SYNCED}
         if server_id is not None:
-            values["nexudus_id"] = server_id
-        conn.execute(update(deliveries_table).where(deliveries_table.c.id == entry.delivery_row_id).values(**values))
+            conn.execute(update(deliveries_table).where(deliveries_table.c.id == entry.delivery_row_id)
+                         .values(nexudus_id=server_id))
+        _mark_deliveries_synced(conn, [entry.delivery_row_id], entry.id)
     elif entry.kind == OutboxKind.VOID_DELIVERY and entry.delivery_row_id is not None:
-        conn.execute(update(deliveries_table).where(deliveries_table.c.id == entry.delivery_row_id)
-                     .values(local_state=LocalState.SYNCED))
+        _mark_deliveries_synced(conn, [entry.delivery_row_id], entry.id)
     elif entry.kind == OutboxKind.COLLECT_DELIVERIES and delivery_ids:
-        conn.execute(update(deliveries_table).where(deliveries_table.c.id.in_(delivery_ids))
+        _mark_deliveries_synced(conn, delivery_ids, entry.id)
+
+
+def _mark_deliveries_synced(conn: Connection, delivery_ids: list[int], sent_entry_id: int) -> None:
+    """Deliveries the server now knows all about: those with no other entry still waiting (a hand-over recorded
+    while the delivery itself was queued stays "waiting to send" until the hand-over is sent too)."""
+    o = outbox_table.c
+    waiting: set[int] = set()
+    for kind, row_id, payload in conn.execute(
+            select(o.kind, o.delivery_row_id, o.payload).where(o.state.in_(OutboxState.OPEN), o.id != sent_entry_id,
+                                                              o.kind.in_(_DELIVERY_KINDS))):
+        if row_id is not None:
+            waiting.add(row_id)
+        if kind == OutboxKind.COLLECT_DELIVERIES:
+            waiting.update(int(i) for i in json.loads(payload or "{}").get("delivery_row_ids", ()))
+    done = [i for i in delivery_ids if i not in waiting]
+    if done:
+        conn.execute(update(deliveries_table).where(deliveries_table.c.id.in_(done))
                      .values(local_state=LocalState.SYNCED))
 
 

@@ -231,3 +231,27 @@ def test_aliases_search_and_lookups(engine: Engine) -> None:
         summary = status_summary(s)
     assert (summary.contracts, summary.contacts, summary.outbox_pending, summary.outbox_failed) == (2, 3, 0, 0)
     assert set(summary.to_json()) == {"contracts", "contacts", "outbox_pending", "outbox_failed", "last_sync"}
+
+
+def test_a_delivery_stays_waiting_while_its_hand_over_is_queued(engine: Engine) -> None:
+    """Logged and handed over while offline: once the delivery itself reaches Nexudus, the hand-over is still
+    waiting, and the list must say so until that is sent too."""
+    from app.store.outbox import mark_sent, queue
+
+    with session_scope(engine) as s:
+        d = record_delivery(s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Letter", location="A1"),
+                            actor="jo")
+        other = record_delivery(s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Box",
+                                                 location="A1"), actor="jo")
+        collect_deliveries(s, [d.delivery_id, other.delivery_id], "Rob Smith", "", actor="jo")
+    with engine.begin() as conn:
+        create, create_other, collect = queue(conn)
+        mark_sent(conn, create, server_id=123)
+    with session_scope(engine) as s:
+        row = next(r for r in list_deliveries(s, "all") if r.delivery_id == d.delivery_id)
+    assert row.nexudus_id == 123 and row.local_state == LocalState.PENDING
+    with engine.begin() as conn:
+        mark_sent(conn, create_other, server_id=124)
+        mark_sent(conn, collect, delivery_ids=[d.delivery_id, other.delivery_id])
+    with session_scope(engine) as s:
+        assert {r.local_state for r in list_deliveries(s, "all")} == {LocalState.SYNCED}

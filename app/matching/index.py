@@ -157,7 +157,7 @@ class MatchIndex:
                 if contract.po_box:
                     self._po_boxes.setdefault(_po_key(contract.po_box), set()).add(contract.contract_id)
                 # A private person's contract carries their own name as company and billing name: that is a person.
-                holder = name_tokens(contract.holder_name) if contract.holder_name else ()
+                holder = name_tokens(contract.holder_name, person=True) if contract.holder_name else ()
                 seen: set[tuple[str, ...]] = {holder} if holder else set()
                 for name in (contract.company_name, contract.billing_name):
                     tokens = name_tokens(name) if name else ()
@@ -172,7 +172,7 @@ class MatchIndex:
             for contact in entries:
                 self._remove_entries(e for e in self._contact_entries.get(contact.contact_id, [])
                                      if not self._entries[e].alias)
-                tokens = name_tokens(contact.name)
+                tokens = name_tokens(contact.name, person=contact.kind.is_person)
                 if tokens:
                     self._add_entry(contact.contract_id, contact.contact_id, contact.kind, contact.name, tokens,
                                     gone=contact.gone)
@@ -462,6 +462,7 @@ class MatchIndex:
         segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]] = {}
         whole_read: set[int] = set()  # pieces a single name reads perfectly: their comma parts need no reading
         split_pieces = {s.piece for s in label.segments if s.sub >= 0}
+        piece_known: dict[int, float] = {}
         for segment in label.segments:
             if segment.sub >= 0 and segment.piece in whole_read:
                 continue
@@ -505,8 +506,8 @@ class MatchIndex:
                 if base is None:
                     base = sum(tv[0].get(eid, 0.0) for tv in token_votes)
                 votes[eid] = base + 100.0
-            if segment.sub < 0:
-                label.known_weight += known
+            if segment.sub < 0:  # a part read two ways (see label._segments) counts once, by its better reading
+                piece_known[segment.piece] = max(known, piece_known.get(segment.piece, 0.0))
             near_maps = [self._near_map(q) for q in tokens]
             segment_weights[id(segment)] = (label_weights, known_mask, near_maps)
             if not votes:
@@ -545,6 +546,7 @@ class MatchIndex:
                     done.add((id(segment), eid))
                     if segment.sub < 0 and alignment.score >= WHOLE_READ:
                         whole_read.add(segment.piece)
+        label.known_weight = sum(piece_known.values())
         self._look_inside_companies(label, scored, done, segment_weights)
         return scored
 

@@ -154,22 +154,25 @@ def parse_label(text: str) -> Label:
 
 def _add_piece(label: Label, text: str, piece: int) -> None:
     parts = [p for p in (s.strip(" .:-") for s in text.split(",")) if p]
-    whole = _segment(" ".join(parts), piece, -1)
-    if whole:
-        label.segments.append(whole)
+    whole = _segments(" ".join(parts), piece, -1)
+    label.segments.extend(whole)
     if len(parts) > 1:
+        read = {seg.tokens for seg in whole}
         for sub, p in enumerate(parts):
-            seg = _segment(p, piece, sub)
-            if seg and seg.tokens != (whole.tokens if whole else None):
-                label.segments.append(seg)
+            label.segments.extend(seg for seg in _segments(p, piece, sub) if seg.tokens not in read)
 
 
-def _segment(text: str, piece: int, sub: int) -> Segment | None:
+def _segments(text: str, piece: int, sub: int) -> list[Segment]:
+    """The part read as written, and, when it ends in a word that is also a legal form ("A Sá", "Noel Ó Sé"), read
+    as a person's name too: both readings are scored and the better one counts."""
     raw = split_tokens(text)
     if not raw or all(t in PLACES for t in raw):
-        return None
-    tokens, had_title = clean_tokens(raw)
-    if not tokens:
-        return None
-    org_like = any(t in LEGAL_FORMS for t in raw)
-    return Segment(tokens=tokens, text=text, piece=piece, sub=sub, had_title=had_title, org_like=org_like)
+        return []
+    found: list[Segment] = []
+    for person in (False, True):
+        tokens, had_title = clean_tokens(raw, person=person)
+        if tokens and all(tokens != seg.tokens for seg in found):
+            org_like = not person and any(t in LEGAL_FORMS for t in raw)
+            found.append(Segment(tokens=tokens, text=text, piece=piece, sub=sub, had_title=had_title,
+                                 org_like=org_like))
+    return found

@@ -72,20 +72,22 @@ def split_tokens(folded: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def name_tokens(text: str) -> tuple[str, ...]:
-    """Name text -> comparable tokens, with titles, post-nominals, legal forms and connectors removed."""
-    return clean_tokens(split_tokens(fold(text)))[0]
+def name_tokens(text: str, person: bool = False) -> tuple[str, ...]:
+    """Name text -> comparable tokens, with titles, post-nominals, legal forms and connectors removed.
+    `person`: a person's name, whose last word is a surname even when it reads like a legal form (Sá, Sé, Ou)."""
+    return clean_tokens(split_tokens(fold(text)), person=person)[0]
 
 
-def clean_tokens(tokens: list[str]) -> tuple[tuple[str, ...], bool]:
-    """Drop titles, post-nominals, legal forms and connectors. Returns (tokens, had_title)."""
+def clean_tokens(tokens: list[str], person: bool = False) -> tuple[tuple[str, ...], bool]:
+    """Drop titles, post-nominals, legal forms and connectors. Returns (tokens, had_title). `person`: keep a last
+    word that is also a legal form when written alone (see name_tokens)."""
     had_title = any(t in TITLES for t in tokens)
     out = [t for t in tokens if t not in CONNECTORS and t not in LEGAL_FORMS_ANYWHERE]
     if had_title and len(out) > 1:
         out = [t for t in out if t not in TITLES] or out
-    while len(out) > 1 and (out[-1] in LEGAL_FORMS_AT_END or out[-1] in POST_NOMINALS):
+    while len(out) > 1 and (out[-1] in POST_NOMINALS or (out[-1] in LEGAL_FORMS_AT_END and not person)):
         out.pop()
-    for suffix in _LEGAL_SUFFIXES:
+    for suffix in () if person else _LEGAL_SUFFIXES:
         if len(out) > len(suffix) and tuple(out[-len(suffix) :]) == suffix:
             del out[-len(suffix) :]
             while len(out) > 1 and out[-1] in LEGAL_FORMS_AT_END:

@@ -221,3 +221,27 @@ def test_rare_tokens_weigh_more(index: MatchIndex) -> None:
     rare = index.match("Hargreaves").candidates[0].confidence
     common = index.match("Smith").candidates[0].confidence
     assert rare > common
+
+
+def test_a_surname_that_reads_like_a_legal_form() -> None:
+    """Sá, Sé and Ou are surnames as well as S.A., SE and OÜ: a person's name keeps them, and a label ending in one
+    is read both ways, so "A Sá" finds Andreia Sá while "Berger AG" still reads as the company."""
+    from app.matching.normalize import name_tokens
+
+    assert name_tokens("Andreia Valentim Sá", person=True) == ("andreia", "valentim", "sa")
+    assert name_tokens("Berger Sá") == ("berger",)
+    index = MatchIndex.build(
+        [ContractEntry(21, "Lumen Porto Lda", "Lumen Porto Lda", "Andreia Valentim Sá"),
+         ContractEntry(22, "Berger AG", "Berger AG", "Noel Ó Sé"),
+         ContractEntry(23, "Wei Ou Studio", "Wei Ou Studio", "Wei Ou")],
+        [ContactEntry(2101, 21, D, "Andreia Valentim Sá"), ContactEntry(2102, 21, D, "Alberto Costa"),
+         ContactEntry(2201, 22, D, "Noel Ó Sé"), ContactEntry(2202, 22, N, "Noel Berger"),
+         ContactEntry(2301, 23, D, "Wei Ou")],
+    )
+    assert top(index.match("A SÁ")) == (21, 2101)
+    assert top(index.match("Andreia Sá")) == (21, 2101)
+    sure = index.match("Dr Noel Ó Sé")
+    assert top(sure) == (22, 2201) and sure.decision == Decision.AUTO
+    company = index.match("BERGER AG")
+    assert top(company) == (22, None) and company.decision == Decision.AUTO
+    assert top(index.match("Wei Ou")) == (23, 2301)

@@ -88,6 +88,8 @@ def align(
                 if (known_mask >> i) & 1 and kind in _FUZZY:
                     sim *= KNOWN_NAME_FUZZY
                 found.append((-sim, i, j, kind))
+    if not found:  # nothing in common: callers drop alignments with no matched weight
+        return Alignment(0.0, 0.0, 0.0, 0.0, 0.0, [], list(label_tokens), list(entry_tokens), False, False, 0.0, 0.0)
     found.sort()  # best first; among equals the earlier words (a first name before a middle name)
     used_q = 0
     used_e = 0

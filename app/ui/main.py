@@ -147,6 +147,8 @@ def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashR
 
 def _exit_after_shown(window: MainWindow, demo: bool) -> None:
     def done(_status: object) -> None:
+        # The status may be shown again before the close is handled (a second refresh already queued): once only.
+        window.status_shown.disconnect(done)
         banner = window.banner.text() if window.banner.isVisible() else ""
         print(f"{SHOWN_MARKER} demo={int(demo)} title={window.windowTitle()!r} banner={banner!r}", flush=True)
         QTimer.singleShot(0, window.close)

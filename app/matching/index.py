@@ -463,6 +463,9 @@ class MatchIndex:
         whole_read: set[int] = set()  # pieces a single name reads perfectly: their comma parts need no reading
         split_pieces = {s.piece for s in label.segments if s.sub >= 0}
         piece_known: dict[int, float] = {}
+        # A name's alignment depends on its words alone (their weights are their rarity): names spelt alike (a
+        # company's company and billing name, a holder who is also a contact) are aligned once per label part.
+        aligned: dict[tuple[int, tuple[str, ...], bool], Alignment] = {}
         for segment in label.segments:
             if segment.sub >= 0 and segment.piece in whole_read:
                 continue
@@ -539,19 +542,23 @@ class MatchIndex:
                 entry = entries[eid]
                 if entry.epoch != epoch:
                     self._weigh(entry)
-                alignment = align(tokens, entry.tokens, entry.is_person, entry.weights, label_weights,
-                                  cache, segment.had_title, known_mask, near_maps)
+                key = (id(segment), entry.tokens, entry.is_person)
+                alignment = aligned.get(key)
+                if alignment is None:
+                    alignment = aligned[key] = align(tokens, entry.tokens, entry.is_person, entry.weights,
+                                                     label_weights, cache, segment.had_title, known_mask, near_maps)
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
                     done.add((id(segment), eid))
                     if segment.sub < 0 and alignment.score >= WHOLE_READ:
                         whole_read.add(segment.piece)
         label.known_weight = sum(piece_known.values())
-        self._look_inside_companies(label, scored, done, segment_weights)
+        self._look_inside_companies(label, scored, done, segment_weights, aligned)
         return scored
 
     def _look_inside_companies(self, label: Label, scored: list[Scored], done: set[tuple[int, int]],
-                               segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]]) -> None:
+                               segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]],
+                               aligned: dict[tuple[int, tuple[str, ...], bool], Alignment]) -> None:
         """When a part of the label names a company, read the rest against that contract's own people: "Ms Craig,
         Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone."""
         orgs = sorted((s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
@@ -577,8 +584,12 @@ class MatchIndex:
                     done.add((id(segment), entry.eid))
                     if entry.epoch != self._epoch:
                         self._weigh(entry)
-                    alignment = align(segment.tokens, entry.tokens, True, entry.weights, label_weights,
-                                      self._sim_memo, segment.had_title, known_mask, near_maps)
+                    key = (id(segment), entry.tokens, True)
+                    alignment = aligned.get(key)
+                    if alignment is None:
+                        alignment = aligned[key] = align(segment.tokens, entry.tokens, True, entry.weights,
+                                                         label_weights, self._sim_memo, segment.had_title,
+                                                         known_mask, near_maps)
                     if alignment.matched_weight > 0.0:
                         scored.append(Scored(entry, segment, alignment))
 

@@ -169,7 +169,10 @@ def _segments(text: str, piece: int, sub: int) -> list[Segment]:
     if not raw or all(t in PLACES for t in raw):
         return []
     found: list[Segment] = []
-    for person in (False, True):
+    # Only a last word that may be a legal form (or the end of one written in parts, "S.A.", "sp. z o.o.") reads
+    # differently as a person's name.
+    readings = (False, True) if raw[-1] in LEGAL_FORMS or len(raw[-1]) <= 2 else (False,)
+    for person in readings:
         tokens, had_title = clean_tokens(raw, person=person)
         if tokens and all(tokens != seg.tokens for seg in found):
             org_like = not person and any(t in LEGAL_FORMS for t in raw)

@@ -169,11 +169,19 @@ def record_delivery(session: Session, draft: DeliveryDraft, actor: str) -> Deliv
     session.flush()
     assert delivery.id is not None
     entry = _enqueue(session, OutboxKind.CREATE_DELIVERY, actor, system_id=marker, delivery_row_id=delivery.id,
-                     contact_row_id=contact_row_id, summary=f"New delivery: {delivery.name}")
+                     contact_row_id=contact_row_id,
+                     summary=f"{delivery.name} for {_addressee(delivery_rows(session, [delivery.id])[0])}")
     add_audit(session, actor, "delivery.record", f"delivery:{delivery.id}", contract_id=contract_id,
               contact_row_id=contact_row_id, name=delivery.name, tracking=delivery.tracking_number,
               decision=draft.match_decision, outbox_id=entry.id)
     return delivery_rows(session, [delivery.id])[0]
+
+
+def _addressee(row: DeliveryRow) -> str:
+    """Who a delivery is for, as the outbox lists it: "Wayne Morris (Lumen Vertex Energy Limited)"."""
+    if row.recipient_name and row.company_name and row.recipient_name != row.company_name:
+        return f"{row.recipient_name} ({row.company_name})"
+    return row.recipient_name or row.company_name or "someone not in the directory"
 
 
 def _delivery(session: Session, delivery_id: int) -> Delivery:
@@ -236,7 +244,8 @@ def void_delivery(session: Session, delivery_id: int, reason: str, actor: str) -
         outbox_id = create.id
     else:
         entry = _enqueue(session, OutboxKind.VOID_DELIVERY, actor, system_id=new_marker(),
-                         delivery_row_id=delivery_id, summary=f"Void delivery: {delivery.name}")
+                         delivery_row_id=delivery_id,
+                         summary=f"Void: {delivery.name} for {_addressee(delivery_rows(session, [delivery_id])[0])}")
         delivery.local_state = LocalState.PENDING
         outbox_id = entry.id
     add_audit(session, actor, "delivery.void", f"delivery:{delivery_id}", reason=delivery.void_reason,

@@ -108,7 +108,7 @@ class OutboxDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         em = self.fontMetrics().horizontalAdvance("M")
-        self.resize(em * 70, em * 30)
+        self.resize(em * 92, em * 32)
 
         self.retry_button.clicked.connect(self.retry_selected)
         self.edit_button.clicked.connect(self.edit_selected)

@@ -129,11 +129,12 @@ def parse_label(text: str) -> Label:
         line = fold(raw_line).strip()
         if not line:
             continue
-        for box in _PO_BOX.findall(line):
-            label.po_boxes.append(box)
-        line = _PO_BOX.sub(" ", line)
-        line = _SHIPPING.sub("", line)
-        line = _SHIPPING_BARE.sub("", line)
+        boxes = _PO_BOX.findall(line)
+        if boxes:
+            label.po_boxes.extend(boxes)
+            line = _PO_BOX.sub(" ", line)
+        line = _SHIPPING.sub("", line, count=1)
+        line = _SHIPPING_BARE.sub("", line, count=1)
         if _TRACKING_WORDS.search(line):
             label.dropped.append(raw_line.strip())
             continue

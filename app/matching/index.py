@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 CANDIDATES_PER_SEGMENT = 30  # names per label part ranked by a cheap estimate before any is scored in full
 ALIGNED_PER_SEGMENT = 6  # names per label part scored in full (more when their estimates tie with the best)
 ALIGNED_MAX = 10
+ALIGNED_MIN = 3  # names per label part aligned before OUTREAD may stop early
+OUTREAD = 0.5
 VOTE_FLOOR = 0.5  # names with under this share of the best name's votes are not considered
 ESTIMATE_KEEP = 0.9  # a name whose estimate is this close to the best found so far is scored even past the quota
 NEIGHBOUR_MIN_SIM = 0.55
@@ -543,9 +545,12 @@ class MatchIndex:
                 estimates.append(((cover if cover < 1.0 else 1.0) * (share if share < 1.0 else 1.0), eid))
             estimates.sort(key=_first, reverse=True)
             keep = ESTIMATE_KEEP * estimates[0][0]
+            best_read = 0.0
             for n, (estimate, eid) in enumerate(estimates):
                 if n >= ALIGNED_PER_SEGMENT and (estimate < keep or n >= ALIGNED_MAX):
                     break
+                if n >= ALIGNED_MIN and estimate < OUTREAD * best_read:
+                    break  # the names left cannot come near the one already read (an estimate is a ceiling)
                 entry = entries[eid]
                 if entry.epoch != epoch:
                     self._weigh(entry)
@@ -557,6 +562,7 @@ class MatchIndex:
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
                     done.add((id(segment), eid))
+                    best_read = max(best_read, alignment.score)
                     if segment.sub < 0 and alignment.score >= WHOLE_READ:
                         whole_read.add(segment.piece)
         label.known_weight = sum(piece_known.values())

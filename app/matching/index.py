@@ -53,8 +53,8 @@ FREEZE_MIN_NAMES = 50_000  # names from which the built index is moved out of th
 
 
 # A label word's evidence: name id -> best likeness x rarity, the rarity of the best directory word it may be,
-# the top names by that evidence, and name id -> the directory word behind it.
-TokenVotes = tuple[dict[int, float], float, list[tuple[int, float]], dict[int, str]]
+# the top names by that evidence (best first), and name id -> the directory word behind it.
+TokenVotes = tuple[dict[int, float], float, dict[int, float], dict[int, str]]
 
 
 @dataclass(slots=True)
@@ -450,7 +450,7 @@ class MatchIndex:
         for gain, posting, t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
             votes.update(dict.fromkeys(posting, gain))
             via.update(dict.fromkeys(posting, t))
-        top = sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT]
+        top = dict(sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT])
         found = (votes, best_idf, top, via)
         self._votes_memo_size += len(votes)
         if self._votes_memo_size > VOTES_MEMO_MAX:
@@ -617,7 +617,7 @@ def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[i
     if not token_votes:
         return {}
     if len(token_votes) == 1:
-        return dict(token_votes[0][2])
+        return token_votes[0][2].copy()
     # A common word ("van", "der", "trading") with a long list is not walked: it only adds to the names other words
     # found (walked or looked into); a name only it could find would not rank anyway.
     strongest = max(tv[1] for tv in token_votes)

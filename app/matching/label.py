@@ -24,6 +24,8 @@ _MARKERS = re.compile(
     r"(?:\bc\s*/\s*o\b|\bcare\s+of\b|\bfor\s+the\s+attention\s+of\b|\battn\b\.?|\batt\b\.?|\battention\b|"
     r"\bf\.?\s?a\.?\s?o\b\.?|\bz\s+rak\b|\bper\s+adr\b|/| - |\(|\))"
 )
+_MARKER_WORDS = frozenset({"c", "care", "for", "attn", "att", "attention", "f", "fao", "z", "per"})
+_MARKER_SIGNS = ("/", " - ", "(", ")")
 _TRACKING_WORDS = re.compile(
     r"\b(?:tracking|track|trk|ref|reference|awb|consignment|shipment|order|parcel|package|waybill|barcode|"
     r"invoice|account|acct|customs|weight|tel|telephone|phone|mob|mobile|fax|email|e-mail|www|http|https|vat)\b"
@@ -104,9 +106,9 @@ def is_code(token: str) -> bool:
 def _is_address(folded: str, tokens: list[str]) -> bool:
     if not tokens:
         return True
-    if all(t in PLACES for t in tokens):
+    if PLACES.issuperset(tokens):
         return True
-    if any(t in TITLES for t in tokens) or any(t in LEGAL_FORMS for t in tokens):
+    if not TITLES.isdisjoint(tokens) or not LEGAL_FORMS.isdisjoint(tokens):
         return False
     has_number = any(is_code(t) for t in tokens)
     if has_number and any(t in STREET_WORDS for t in tokens):
@@ -144,7 +146,9 @@ def parse_label(text: str) -> Label:
                 label.dropped.append(raw_line.strip())
             continue
         line = _strip_codes(line)
-        for piece_text in _MARKERS.split(line):
+        # The marker search is the dearest step for a line: done only when a word or sign of a marker is there.
+        marked = not _MARKER_WORDS.isdisjoint(raw_tokens) or any(sign in line for sign in _MARKER_SIGNS)
+        for piece_text in _MARKERS.split(line) if marked else (line,):
             piece_text = piece_text.strip(" ,.:-")
             if not piece_text:
                 continue
@@ -167,7 +171,7 @@ def _segments(text: str, piece: int, sub: int) -> list[Segment]:
     """The part read as written, and, when it ends in a word that is also a legal form ("A Sá", "Noel Ó Sé"), read
     as a person's name too: both readings are scored and the better one counts."""
     raw = split_tokens(text)
-    if not raw or all(t in PLACES for t in raw):
+    if not raw or PLACES.issuperset(raw):
         return []
     found: list[Segment] = []
     # Only a last word that may be a legal form (or the end of one written in parts, "S.A.", "sp. z o.o.") reads
@@ -176,7 +180,7 @@ def _segments(text: str, piece: int, sub: int) -> list[Segment]:
     for person in readings:
         tokens, had_title = clean_tokens(raw, person=person)
         if tokens and all(tokens != seg.tokens for seg in found):
-            org_like = not person and any(t in LEGAL_FORMS for t in raw)
+            org_like = not person and not LEGAL_FORMS.isdisjoint(raw)
             found.append(Segment(tokens=tokens, text=text, piece=piece, sub=sub, had_title=had_title,
                                  org_like=org_like))
     return found

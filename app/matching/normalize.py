@@ -38,6 +38,7 @@ LEGAL_FORMS_AT_END = words(
 LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
 # Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").
 _LEGAL_SUFFIXES = (("sp", "z", "o", "o"), ("sp", "z", "oo"), ("sp", "k"), ("sp", "j"), ("s", "c"), ("s", "a"))
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix in _LEGAL_SUFFIXES)
 CONNECTORS = words(
     "the and und et "
 )
@@ -81,13 +82,13 @@ def name_tokens(text: str, person: bool = False) -> tuple[str, ...]:
 def clean_tokens(tokens: list[str], person: bool = False) -> tuple[tuple[str, ...], bool]:
     """Drop titles, post-nominals, legal forms and connectors. Returns (tokens, had_title). `person`: keep a last
     word that is also a legal form when written alone (see name_tokens)."""
-    had_title = any(t in TITLES for t in tokens)
+    had_title = not TITLES.isdisjoint(tokens)
     out = [t for t in tokens if t not in CONNECTORS and t not in LEGAL_FORMS_ANYWHERE]
     if had_title and len(out) > 1:
         out = [t for t in out if t not in TITLES] or out
     while len(out) > 1 and (out[-1] in POST_NOMINALS or (out[-1] in LEGAL_FORMS_AT_END and not person)):
         out.pop()
-    for suffix in () if person else _LEGAL_SUFFIXES:
+    for suffix in () if person or not out or out[-1] not in _SUFFIX_ENDS else _LEGAL_SUFFIXES:
         if len(out) > len(suffix) and tuple(out[-len(suffix) :]) == suffix:
             del out[-len(suffix) :]
             while len(out) > 1 and out[-1] in LEGAL_FORMS_AT_END:

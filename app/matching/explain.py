@@ -43,7 +43,7 @@ def _shape(q: str, t: str) -> str:
 def describe_tokens(scored: Scored) -> list[str]:
     entry = scored.entry
     a = scored.alignment
-    person = entry.kind.is_person
+    person = entry.is_person
     out: list[str] = []
     exact = bool(a.pairs) and all(kind == _EXACT for _q, _t, _s, kind in a.pairs)
     if not person and exact and not a.unmatched_entry and not a.unmatched_label:

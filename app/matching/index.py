@@ -52,6 +52,9 @@ WARM_MIN_NAMES = 2
 FREEZE_MIN_NAMES = 50_000  # names from which the built index is moved out of the garbage collector's way
 
 
+# Alignments made for one label: (label part, name words, is a person) -> alignment.
+_Aligned = dict[tuple[int, tuple[str, ...], bool], Alignment]
+
 # A label word's evidence: name id -> best likeness x rarity, the rarity of the best directory word it may be,
 # the top names by that evidence (best first), and name id -> the directory word behind it.
 TokenVotes = tuple[dict[int, float], float, dict[int, float], dict[int, str]]
@@ -460,7 +463,6 @@ class MatchIndex:
         return found
 
     def _score_label(self, label: Label) -> list[Scored]:
-        cache = self._sim_memo  # token likeness depends on the two tokens only: kept across labels
         entries = self._entries
         postings = self._postings
         pairs_index = self._pairs
@@ -472,9 +474,7 @@ class MatchIndex:
         whole_read: set[int] = set()  # pieces a single name reads perfectly: their comma parts need no reading
         split_pieces = {s.piece for s in label.segments if s.sub >= 0}
         piece_known: dict[int, float] = {}
-        # A name's alignment depends on its words alone (their weights are their rarity): names spelt alike (a
-        # company's company and billing name, a holder who is also a contact) are aligned once per label part.
-        aligned: dict[tuple[int, tuple[str, ...], bool], Alignment] = {}
+        aligned: _Aligned = {}
         for segment in label.segments:
             if segment.sub >= 0 and segment.piece in whole_read:
                 continue
@@ -554,11 +554,7 @@ class MatchIndex:
                 entry = entries[eid]
                 if entry.epoch != epoch:
                     self._weigh(entry)
-                key = (id(segment), entry.tokens, entry.is_person)
-                alignment = aligned.get(key)
-                if alignment is None:
-                    alignment = aligned[key] = align(tokens, entry.tokens, entry.is_person, entry.weights,
-                                                     label_weights, cache, segment.had_title, known_mask, near_maps)
+                alignment = self._align(aligned, segment, entry, label_weights, known_mask, near_maps)
                 if alignment.matched_weight > 0.0:
                     scored.append(Scored(entry, segment, alignment))
                     done.add((id(segment), eid))
@@ -569,9 +565,21 @@ class MatchIndex:
         self._look_inside_companies(label, scored, done, segment_weights, aligned)
         return scored
 
+    def _align(self, aligned: _Aligned, segment: Segment, entry: Entry, label_weights: list[float], known_mask: int,
+               near_maps: list[NearMap | None]) -> Alignment:
+        """A name's alignment with a label part, once per label: it depends on the name's words alone (their weights
+        are their rarity), so names spelt alike (a company's company and billing name, a holder who is also a
+        contact) share one."""
+        key = (id(segment), entry.tokens, entry.is_person)
+        found = aligned.get(key)
+        if found is None:
+            found = aligned[key] = align(segment.tokens, entry.tokens, entry.is_person, entry.weights, label_weights,
+                                         self._sim_memo, segment.had_title, known_mask, near_maps)
+        return found
+
     def _look_inside_companies(self, label: Label, scored: list[Scored], done: set[tuple[int, int]],
                                segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]],
-                               aligned: dict[tuple[int, tuple[str, ...], bool], Alignment]) -> None:
+                               aligned: _Aligned) -> None:
         """When a part of the label names a company, read the rest against that contract's own people: "Ms Craig,
         Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone."""
         orgs = sorted((s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
@@ -597,12 +605,7 @@ class MatchIndex:
                     done.add((id(segment), entry.eid))
                     if entry.epoch != self._epoch:
                         self._weigh(entry)
-                    key = (id(segment), entry.tokens, True)
-                    alignment = aligned.get(key)
-                    if alignment is None:
-                        alignment = aligned[key] = align(segment.tokens, entry.tokens, True, entry.weights,
-                                                         label_weights, self._sim_memo, segment.had_title,
-                                                         known_mask, near_maps)
+                    alignment = self._align(aligned, segment, entry, label_weights, known_mask, near_maps)
                     if alignment.matched_weight > 0.0:
                         scored.append(Scored(entry, segment, alignment))
 

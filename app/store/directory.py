@@ -156,6 +156,11 @@ class _Mapping:
     synced_at: bool  # whether the table has a synced_at column
     gone: bool  # whether the table has a gone flag
 
+    @property
+    def written(self) -> tuple[str, ...]:
+        """The columns a page writes: the builder's, then synced_at where the table has it."""
+        return (*self.columns, "synced_at") if self.synced_at else self.columns
+
 
 MAPPINGS: dict[Resource, _Mapping] = {
     Resource.BUSINESSES: _Mapping(businesses_table, ("id", "name", "root_location_id", "updated_on"),
@@ -199,7 +204,7 @@ def _insert(conn: Connection, table: Table) -> Any:
 
 def _upsert_sql(mapping: _Mapping, rows: int) -> str:
     """SQLite: an upsert of `rows` rows in one statement."""
-    columns = [*mapping.columns, "synced_at"] if mapping.synced_at else list(mapping.columns)
+    columns = mapping.written
     one = f"({', '.join(['?'] * len(columns))})"
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != mapping.key)
     return (f"INSERT INTO {mapping.table.name} ({', '.join(columns)}) VALUES {', '.join([one] * rows)} "
@@ -228,7 +233,7 @@ def _write_postgresql(conn: Connection, mapping: _Mapping, rows: dict[int, tuple
 
     The page transaction commits with `synchronous_commit = off`: a server crash may lose the last pages, but never
     out of order, and the high-water mark is committed synchronously after the pass, so lost pages are re-pulled."""
-    columns = [*mapping.columns, "synced_at"] if mapping.synced_at else list(mapping.columns)
+    columns = mapping.written
     names = ", ".join(columns)
     table = mapping.table.name
     stage = f"_pigeonhole_stage_{table}"
@@ -241,14 +246,7 @@ def _write_postgresql(conn: Connection, mapping: _Mapping, rows: dict[int, tuple
     cursor = conn.connection.cursor()
     try:
         cursor.execute(setup)
-        with cursor.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
-            write = copy.write_row
-            if mapping.synced_at:
-                for row in rows.values():
-                    write((*row, stamp))
-            else:
-                for row in rows.values():
-                    write(row)
+        _copy(cursor, stage, mapping, rows, stamp)
         cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} "
                        f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates} WHERE {changed} "
                        f"RETURNING {table}.{mapping.key}")
@@ -257,22 +255,26 @@ def _write_postgresql(conn: Connection, mapping: _Mapping, rows: dict[int, tuple
         cursor.close()
 
 
+def _copy(cursor: Any, table: str, mapping: _Mapping, rows: dict[int, tuple[Any, ...]], stamp: str | None) -> None:
+    """COPY a page's rows (with the synced_at stamp where the table has it) into `table`."""
+    with cursor.copy(f"COPY {table} ({', '.join(mapping.written)}) FROM STDIN") as copy:
+        write = copy.write_row
+        if mapping.synced_at:
+            for row in rows.values():
+                write((*row, stamp))
+        else:
+            for row in rows.values():
+                write(row)
+
+
 def _copy_new_rows(conn: Connection, mapping: _Mapping, rows: dict[int, tuple[Any, ...]], stamp: str | None) -> bool:
     """PostgreSQL, a page of rows expected to be new: COPY them straight into the table (no staging table, no
     ON CONFLICT). False, with nothing written, when a row was already there or a value was refused."""
-    columns = [*mapping.columns, "synced_at"] if mapping.synced_at else list(mapping.columns)
     cursor = conn.connection.cursor()
     try:
         cursor.execute(f"SET LOCAL synchronous_commit TO OFF; SAVEPOINT {_SAVEPOINT}")
         try:
-            with cursor.copy(f"COPY {mapping.table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-                write = copy.write_row
-                if mapping.synced_at:
-                    for row in rows.values():
-                        write((*row, stamp))
-                else:
-                    for row in rows.values():
-                        write(row)
+            _copy(cursor, mapping.table.name, mapping, rows, stamp)
         except (psycopg.errors.UniqueViolation, psycopg.errors.DataError) as exc:
             log.info("%s: page not new after all (%s)", mapping.table.name, type(exc).__name__)
             cursor.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")

@@ -168,13 +168,13 @@ def record_delivery(session: Session, draft: DeliveryDraft, actor: str) -> Deliv
     session.add(delivery)
     session.flush()
     assert delivery.id is not None
+    row = delivery_rows(session, [delivery.id])[0]
     entry = _enqueue(session, OutboxKind.CREATE_DELIVERY, actor, system_id=marker, delivery_row_id=delivery.id,
-                     contact_row_id=contact_row_id,
-                     summary=f"{delivery.name} for {_addressee(delivery_rows(session, [delivery.id])[0])}")
+                     contact_row_id=contact_row_id, summary=f"{delivery.name} for {_addressee(row)}")
     add_audit(session, actor, "delivery.record", f"delivery:{delivery.id}", contract_id=contract_id,
               contact_row_id=contact_row_id, name=delivery.name, tracking=delivery.tracking_number,
               decision=draft.match_decision, outbox_id=entry.id)
-    return delivery_rows(session, [delivery.id])[0]
+    return row
 
 
 def _addressee(row: DeliveryRow) -> str:
@@ -243,15 +243,15 @@ def void_delivery(session: Session, delivery_id: int, reason: str, actor: str) -
         delivery.local_state = LocalState.SYNCED  # nothing left to tell the server
         outbox_id = create.id
     else:
-        entry = _enqueue(session, OutboxKind.VOID_DELIVERY, actor, system_id=new_marker(),
-                         delivery_row_id=delivery_id,
-                         summary=f"Void: {delivery.name} for {_addressee(delivery_rows(session, [delivery_id])[0])}")
         delivery.local_state = LocalState.PENDING
-        outbox_id = entry.id
+    row = delivery_rows(session, [delivery_id])[0]
+    if not never_sent:
+        outbox_id = _enqueue(session, OutboxKind.VOID_DELIVERY, actor, system_id=new_marker(),
+                             delivery_row_id=delivery_id, summary=f"Void: {delivery.name} for {_addressee(row)}").id
     add_audit(session, actor, "delivery.void", f"delivery:{delivery_id}", reason=delivery.void_reason,
               outbox_id=outbox_id, sent_before=not never_sent)
     session.flush()
-    return delivery_rows(session, [delivery_id])[0]
+    return row
 
 
 def normalize_alias(text: str) -> str:

@@ -1,4 +1,10 @@
-"""Pydantic v2 wire models for the Nexudus records Pigeonhole uses (see shared/nexudus-api.md).
+"""The wire format: typed records for what Nexudus sends (pydantic v2), and the one parser of its dates.
+
+This module is the single description of the Nexudus JSON Pigeonhole reads (see docs/architecture.md and
+shared/nexudus-api.md). The client validates list pages and command answers with these models; the sync's write
+path (app.store.directory) builds its table rows from the same field declarations (`wire_field`), so a field fixed
+here is fixed for both. Every API date goes through `parse_api_datetime` / `parse_api_date` (the sandbox's filters
+and validation rules too).
 
 Conventions:
 - Attributes are snake_case; the API's PascalCase names are the aliases (`ContractContact.full_name` <- `FullName`).
@@ -13,9 +19,13 @@ Conventions:
 
 from __future__ import annotations
 
+import enum
+import functools
 import logging
+import typing
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import pydantic
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
@@ -40,7 +50,7 @@ def parse_api_datetime(value: object) -> datetime | None:
         return None
     if type(value) is str:
         try:  # fast path: `...Z` is UTC already, so parse it as a naive value
-            parsed = datetime.fromisoformat(value[:-1] if value[-1] == "Z" else value)
+            parsed = datetime.fromisoformat(value[:-1] if value[-1] in "Zz" else value)
         except ValueError as exc:
             raise ValueError(f"not a date and time: {value!r}") from exc
     elif isinstance(value, datetime):
@@ -54,6 +64,26 @@ def parse_api_datetime(value: object) -> datetime | None:
     if parsed.year == _DOTNET_EMPTY_YEAR:
         return None
     return parsed
+
+
+def api_datetime_text(value: object, *, fast: bool = True) -> str | None:
+    """`parse_api_datetime`, written as the naive-UTC text `YYYY-MM-DD HH:MM:SS.ffffff` the store keeps.
+
+    `fast`: the common `2025-01-15T10:30:00Z` is checked by the C parser and rewritten as text without building
+    and formatting a datetime (the listing hot path: four dates a contact). Any other form, and every value when
+    `fast` is off, goes through `parse_api_datetime`. Raises ValueError like it."""
+    if value is None:
+        return None
+    if fast and type(value) is str and len(value) == 20 and value[19] == "Z" and value[10] == "T" and value[0] != "0":
+        # (years before 1000, .NET's empty 0001-01-01 among them, take the full parser)
+        try:
+            datetime.fromisoformat(value[:19])
+        except ValueError:
+            pass  # not a real date: parse_api_datetime raises with the message
+        else:
+            return f"{value[:10]} {value[11:19]}.000000"
+    parsed = parse_api_datetime(value)
+    return None if parsed is None else parsed.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def parse_api_date(value: object) -> date | None:
@@ -278,6 +308,48 @@ class CommandResult(WireModel):
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
         return None
+
+
+WireKind = Literal["int", "str", "bool", "datetime", "date", "enum", "any"]
+
+
+@dataclass(frozen=True)
+class WireField:
+    """One field of a wire model as a fast reader needs it: the JSON name and what kind of value it holds."""
+
+    name: str  # attribute name, e.g. "coworker_contract_id"
+    key: str  # JSON name, e.g. "CoworkerContractId"
+    kind: WireKind
+
+
+@functools.cache
+def wire_field(model: type[WireModel], name: str) -> WireField:
+    """The declaration of `model.name` (KeyError for a field the model does not have)."""
+    info = model.model_fields[name]
+    return WireField(name, info.alias or name, _kind_of(info.annotation))
+
+
+def _kind_of(annotation: Any) -> WireKind:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    if typing.get_origin(annotation) is Annotated:
+        args = [annotation]
+    first = args[0]
+    if typing.get_origin(first) is Annotated:
+        base = typing.get_args(first)[0]
+        if base is datetime:
+            return "datetime"
+        if base is date:
+            return "date"
+        return _kind_of(base)
+    if isinstance(first, type) and issubclass(first, enum.IntEnum):
+        return "enum"
+    if first is bool:
+        return "bool"
+    if first is int:
+        return "int"
+    if first is str:
+        return "str"
+    return "any"
 
 
 def parse_record(model: type[M], raw: dict[str, Any]) -> M:

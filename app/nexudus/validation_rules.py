@@ -22,6 +22,7 @@ from enum import Enum, IntEnum
 from typing import Any
 
 from app.nexudus.enums import AmlCheckStatus, ContractContactType, DeliveryType, HandlingPreference
+from app.nexudus.schemas import parse_api_datetime
 
 # How the 400 body's `Message` joins its `PropertyName: message` entries. The documented example has one entry,
 # so the separator is INFERRED.
@@ -156,19 +157,12 @@ def is_empty(value: Any) -> bool:
 
 
 def parse_date(value: str) -> datetime | None:
-    """ISO date or date-time (with or without Z, offset or fractional seconds) -> naive UTC datetime."""
-    text = value.strip()
-    if not text:
-        return None
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
+    """An API date or date-time as naive UTC, or None when it is not one (.NET's empty 0001-01-01 included).
+    Read by the wire format's one parser, `schemas.parse_api_datetime`."""
     try:
-        parsed = datetime.fromisoformat(text)
+        return parse_api_datetime(value.strip())
     except ValueError:
         return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
 
 
 def check_value(rule: FieldRule, value: Any, *, today: date | None = None) -> str | None:

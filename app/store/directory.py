@@ -1,13 +1,15 @@
 """The store side of the directory pull: bulk upserts of API pages, deletion reconciliation, sync state.
 
 app.sync.directory drives it (paging, locking, progress); every SQL statement is here. Records arrive as the raw
-dicts of a list page, are validated once with the wire models of app.nexudus.schemas, and are written with one
+dicts of a list page, are read into rows by builders generated from the wire models of app.nexudus.schemas
+(see MAPPINGS), and are written with one
 dialect `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` per page. A row whose server `UpdatedOn` is unchanged is
 not rewritten, so RETURNING yields exactly the rows that changed (or came back after being marked gone).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -51,23 +53,14 @@ class _Codec:
     """Python values as the dialect stores them, built without SQLAlchemy's per-row bind processing (the listing
     hot path). Date-times and dates are text on both engines: SQLite stores exactly the text SQLAlchemy writes for
     DateTime/Date, and PostgreSQL's COPY parses the same text into its timestamp/date columns (no datetime objects
-    to build and format again). Booleans: 0/1 for SQLite, bool for PostgreSQL."""
+    to build and format again). Booleans: 0/1 for SQLite, bool for PostgreSQL. Every date is read by the wire
+    module's one parser (`schemas.api_datetime_text`, `schemas.parse_api_date`)."""
 
     def __init__(self, dialect: str, *, strict: bool = False) -> None:
         self.sqlite = dialect == "sqlite"
-        self.fast = not strict  # strict: every date-time goes through the parser (a PostgreSQL page retried)
-
-    def dt(self, value: object) -> str | None:
-        if value is None or value == "":
-            return None
-        if self.fast and isinstance(value, str) and len(value) == 20 and value[10] == "T" and value[19] == "Z":
-            try:  # the common `2025-01-15T10:30:00Z`: checked by the C parser, stored as text
-                datetime.fromisoformat(value[:19])
-                return f"{value[:10]} {value[11:19]}.000000"
-            except ValueError:
-                pass  # not a real date: parse_api_datetime raises, and the record is skipped
-        parsed = schemas.parse_api_datetime(value)
-        return None if parsed is None else parsed.strftime("%Y-%m-%d %H:%M:%S.%f")
+        # strict: no text fast path, every date-time through the full parser (a PostgreSQL page retried)
+        self.dt: Callable[[object], str | None] = (
+            functools.partial(schemas.api_datetime_text, fast=False) if strict else schemas.api_datetime_text)
 
     @staticmethod
     def day(value: object) -> str | None:
@@ -103,58 +96,100 @@ def _str(value: object) -> str:
     return "" if value is None else str(value)
 
 
-# Each builder maps a raw API record to the table's columns (in _COLUMNS order). Missing fields are tolerated;
-# a record that cannot be read at all raises and is skipped (logged) by upsert_page.
-
-def _business_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (int(r["Id"]), _str(r.get("Name")), _opt_int(r.get("RootLocationId")), c.dt(r.get("UpdatedOn")))
-
-
-def _country_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (int(r["Id"]), _str(r.get("Name")), _str(r.get("TwoDigitsCode")), _str(r.get("Culture")),
-            c.dt(r.get("UpdatedOn")))
-
-
-def _coworker_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (int(r["Id"]), _str(r.get("FullName")), _str(r.get("Email")), _str(r.get("CompanyName")),
-            _str(r.get("BillingName")), _str(r.get("NickName")), _opt_int(r.get("CoworkerType")),
-            c.flag(r.get("Active"), True), c.dt(r.get("UpdatedOn")))
+# ---- table rows from wire records ------------------------------------------------------------------------------
+# Each table's row is declared once, column by column, over the fields of a typed wire record
+# (app.nexudus.schemas). From a declaration come two readers that give the same tuple:
+#   - the fast one, `build(raw dict, codec)`, generated as a single tuple expression over the JSON names the model
+#     declares (the listing hot path reads about a million fields in a full sync: a typed model per record costs
+#     ~40% more; tests/bench/bench_sync.py);
+#   - `row_from_record(resource, model instance, codec)`, the same row from a validated record (contract tests
+#     prove the two agree on the documented examples, tests/unit/test_wire_contract.py).
+# Missing fields are tolerated; a record that cannot be read at all raises and is skipped (logged) by the caller.
 
 
-def _contract_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (
-        int(r["Id"]), _opt_int(r.get("CoworkerId")), _str(r.get("CoworkerFullName")),
-        _str(r.get("CoworkerCompanyName")), _str(r.get("CoworkerBillingName")), _str(r.get("CoworkerEmail")),
-        _opt_int(r.get("IssuedById")), _opt_int(r.get("TariffId")), _str(r.get("TariffName")),
-        c.flag(r.get("Active"), True), c.flag(r.get("Cancelled")), c.dt(r.get("CancellationDate")),
-        c.dt(r.get("StartDate")), _str(r.get("PoBoxNumber")), _str(r.get("DeliveryInstructions")),
-        _int(r.get("DeliveryHandlingPreferenceMail")), _int(r.get("DeliveryHandlingPreferenceParcels")),
-        _int(r.get("DeliveryHandlingPreferenceChecks")), _int(r.get("DeliveryHandlingPreferencePublicity")),
-        c.flag(False), c.dt(r.get("UpdatedOn")),
-    )
+@dataclass(frozen=True)
+class Wire:
+    """A column read from the wire field `field` (the model's attribute name). `default` when missing:
+    None keeps a missing number NULL; text is "" when missing; flags and enums need a default."""
+
+    field: str
+    default: Any = None
 
 
-def _contact_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (
-        int(r["Id"]), _int(r.get("CoworkerContractId")), _opt_int(r.get("CoworkerId")),
-        _int(r.get("ContractContactType"), 1), _str(r.get("FullName")), _str(r.get("Email")),
-        c.day(r.get("DateOfBirth")), _str(r.get("Address")), _str(r.get("PostCode")), _str(r.get("CityName")),
-        _str(r.get("State")), _opt_int(r.get("CountryId")), _str(r.get("PhoneNumber")), _str(r.get("Notes")),
-        _str(r.get("CoworkerFullName")), _int(r.get("AmlCheckStatus")), c.dt(r.get("AmlCheckDate")),
-        _str(r.get("AmlNotes")), _str(r.get("AmlClearedBy")), c.dt(r.get("AmlClearedOn")),
-        _str(r.get("UniqueId")), _str(r.get("SystemId")), c.dt(r.get("CreatedOn")), c.dt(r.get("UpdatedOn")),
-        _str(r.get("UpdatedBy")), LocalState.SYNCED, c.flag(False),
-    )
+@dataclass(frozen=True)
+class Const:
+    """A column the sync always writes with this value (`flag`: as the dialect stores a boolean)."""
+
+    value: Any
+    flag: bool = False
+
+
+Column = tuple[str, Wire | Const]
+
+
+def _fast_builder(model: type[schemas.WireModel], spec: Sequence[Column]) -> Callable[[dict[str, Any], _Codec],
+                                                                                         tuple[Any, ...]]:
+    names: dict[str, Any] = {"_int": _int, "_opt_int": _opt_int, "_str": _str}
+    parts: list[str] = []
+    for i, (_column, source) in enumerate(spec):
+        if isinstance(source, Const):
+            names[f"k{i}"] = source.value
+            parts.append(f"c.flag(k{i})" if source.flag else f"k{i}")
+            continue
+        wire = schemas.wire_field(model, source.field)
+        names[f"d{i}"] = source.default
+        default = repr(source.default) if type(source.default) in (int, bool) else f"d{i}"  # literals inline
+        get = f"g({wire.key!r})"
+        if wire.name == "id":
+            parts.append(f"int(r[{wire.key!r}])")
+        elif wire.kind in ("int", "enum"):
+            parts.append(f"_opt_int({get})" if source.default is None else f"_int({get}, {default})")
+        elif wire.kind == "str":
+            parts.append(f"_str({get})")
+        elif wire.kind == "bool":
+            parts.append(f"c.flag({get}, {default})")
+        elif wire.kind == "datetime":
+            parts.append(f"c.dt({get})")
+        elif wire.kind == "date":
+            parts.append(f"c.day({get})")
+        else:
+            raise TypeError(f"{model.__name__}.{wire.name}: no column reader for a {wire.kind} field")
+    source_code = f"def build(r, c):\n    g = r.get\n    return ({', '.join(parts)},)\n"
+    exec(compile(source_code, f"<row builder {model.__name__}>", "exec"), names)
+    return names["build"]
+
+
+def _typed_value(kind: str, value: Any, default: Any, codec: _Codec) -> Any:
+    if kind in ("int", "enum"):
+        return (None if default is None else default) if value is None else int(value)
+    if kind == "str":
+        return "" if value is None else str(value)
+    if kind == "bool":
+        return codec.flag(value, default)
+    if kind == "datetime":
+        return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if kind == "date":
+        return None if value is None else value.isoformat()
+    raise TypeError(kind)
 
 
 @dataclass(frozen=True)
 class _Mapping:
     table: Table
-    columns: tuple[str, ...]  # in the order the builder returns them; synced_at is appended when `synced_at`
-    build: Callable[[dict[str, Any], _Codec], tuple[Any, ...]]
+    model: type[schemas.WireModel]  # the wire record a row is read from
+    spec: tuple[Column, ...]  # synced_at is appended when `synced_at`
     key: str  # the column holding the Nexudus Id (first in `columns`)
     synced_at: bool  # whether the table has a synced_at column
     gone: bool  # whether the table has a gone flag
+    build: Callable[[dict[str, Any], _Codec], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "build", _fast_builder(self.model, self.spec))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns a builder fills, in order."""
+        return tuple(column for column, _ in self.spec)
 
     @property
     def written(self) -> tuple[str, ...]:
@@ -163,27 +198,64 @@ class _Mapping:
 
 
 MAPPINGS: dict[Resource, _Mapping] = {
-    Resource.BUSINESSES: _Mapping(businesses_table, ("id", "name", "root_location_id", "updated_on"),
-                                  _business_values, "id", False, False),
-    Resource.COUNTRIES: _Mapping(countries_table, ("id", "name", "two_digits_code", "culture", "updated_on"),
-                                 _country_values, "id", False, False),
-    Resource.COWORKERS: _Mapping(coworkers_table, ("id", "full_name", "email", "company_name", "billing_name",
-                                                   "nick_name", "coworker_type", "active", "updated_on"),
-                                 _coworker_values, "id", True, False),
-    Resource.COWORKER_CONTRACTS: _Mapping(
-        contracts_table,
-        ("id", "coworker_id", "holder_name", "company_name", "billing_name", "email", "business_id", "tariff_id",
-         "tariff_name", "active", "cancelled", "cancellation_date", "start_date", "po_box", "delivery_instructions",
-         "handling_mail", "handling_parcels", "handling_checks", "handling_publicity", "gone", "updated_on"),
-        _contract_values, "id", True, True),
-    Resource.CONTRACT_CONTACTS: _Mapping(
-        contacts_table,
-        ("nexudus_id", "contract_id", "coworker_id", "contact_type", "full_name", "email", "date_of_birth",
-         "address", "post_code", "city_name", "state", "country_id", "phone_number", "notes", "coworker_full_name",
-         "aml_check_status", "aml_check_date", "aml_notes", "aml_cleared_by", "aml_cleared_on", "unique_id",
-         "system_id", "created_on", "updated_on", "updated_by", "local_state", "gone"),
-        _contact_values, "nexudus_id", True, True),
+    Resource.BUSINESSES: _Mapping(businesses_table, schemas.Business, (
+        ("id", Wire("id")), ("name", Wire("name")), ("root_location_id", Wire("root_location_id")),
+        ("updated_on", Wire("updated_on")),
+    ), "id", False, False),
+    Resource.COUNTRIES: _Mapping(countries_table, schemas.Country, (
+        ("id", Wire("id")), ("name", Wire("name")), ("two_digits_code", Wire("two_digits_code")),
+        ("culture", Wire("culture")), ("updated_on", Wire("updated_on")),
+    ), "id", False, False),
+    Resource.COWORKERS: _Mapping(coworkers_table, schemas.Coworker, (
+        ("id", Wire("id")), ("full_name", Wire("full_name")), ("email", Wire("email")),
+        ("company_name", Wire("company_name")), ("billing_name", Wire("billing_name")),
+        ("nick_name", Wire("nick_name")), ("coworker_type", Wire("coworker_type")),
+        ("active", Wire("active", True)), ("updated_on", Wire("updated_on")),
+    ), "id", True, False),
+    Resource.COWORKER_CONTRACTS: _Mapping(contracts_table, schemas.CoworkerContract, (
+        ("id", Wire("id")), ("coworker_id", Wire("coworker_id")), ("holder_name", Wire("coworker_full_name")),
+        ("company_name", Wire("coworker_company_name")), ("billing_name", Wire("coworker_billing_name")),
+        ("email", Wire("coworker_email")), ("business_id", Wire("issued_by_id")), ("tariff_id", Wire("tariff_id")),
+        ("tariff_name", Wire("tariff_name")), ("active", Wire("active", True)),
+        ("cancelled", Wire("cancelled", False)), ("cancellation_date", Wire("cancellation_date")),
+        ("start_date", Wire("start_date")), ("po_box", Wire("po_box_number")),
+        ("delivery_instructions", Wire("delivery_instructions")),
+        ("handling_mail", Wire("delivery_handling_preference_mail", 0)),
+        ("handling_parcels", Wire("delivery_handling_preference_parcels", 0)),
+        ("handling_checks", Wire("delivery_handling_preference_checks", 0)),
+        ("handling_publicity", Wire("delivery_handling_preference_publicity", 0)),
+        ("gone", Const(False, flag=True)), ("updated_on", Wire("updated_on")),
+    ), "id", True, True),
+    Resource.CONTRACT_CONTACTS: _Mapping(contacts_table, schemas.ContractContact, (
+        ("nexudus_id", Wire("id")), ("contract_id", Wire("coworker_contract_id", 0)),
+        ("coworker_id", Wire("coworker_id")), ("contact_type", Wire("contract_contact_type", 1)),
+        ("full_name", Wire("full_name")), ("email", Wire("email")), ("date_of_birth", Wire("date_of_birth")),
+        ("address", Wire("address")), ("post_code", Wire("post_code")), ("city_name", Wire("city_name")),
+        ("state", Wire("state")), ("country_id", Wire("country_id")), ("phone_number", Wire("phone_number")),
+        ("notes", Wire("notes")), ("coworker_full_name", Wire("coworker_full_name")),
+        ("aml_check_status", Wire("aml_check_status", 0)), ("aml_check_date", Wire("aml_check_date")),
+        ("aml_notes", Wire("aml_notes")), ("aml_cleared_by", Wire("aml_cleared_by")),
+        ("aml_cleared_on", Wire("aml_cleared_on")), ("unique_id", Wire("unique_id")),
+        ("system_id", Wire("system_id")), ("created_on", Wire("created_on")), ("updated_on", Wire("updated_on")),
+        ("updated_by", Wire("updated_by")), ("local_state", Const(LocalState.SYNCED)),
+        ("gone", Const(False, flag=True)),
+    ), "nexudus_id", True, True),
 }
+
+
+def row_from_record(resource: Resource, record: schemas.WireModel, codec: _Codec) -> tuple[Any, ...]:
+    """The row `MAPPINGS[resource].build` gives for the raw record, from its validated wire model instead."""
+    mapping = MAPPINGS[resource]
+    if not isinstance(record, mapping.model):
+        raise TypeError(f"{resource.value.entity} rows come from {mapping.model.__name__} records")
+    row: list[Any] = []
+    for _column, source in mapping.spec:
+        if isinstance(source, Const):
+            row.append(codec.flag(source.value) if source.flag else source.value)
+        else:
+            kind = schemas.wire_field(mapping.model, source.field).kind
+            row.append(_typed_value(kind, getattr(record, source.field), source.default, codec))
+    return tuple(row)
 
 
 @dataclass

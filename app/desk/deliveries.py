@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import app.store as store
+from app.errors import UserFacingError
 from app.nexudus.enums import DeliveryType
 from app.store.records import DeliveryRow
 
@@ -52,12 +53,11 @@ CSV_HEADER = (
 )
 
 
-class DeskInputError(ValueError):
+class DeskInputError(UserFacingError, ValueError):
     """Something the person at the desk must fill in or correct; `user_message` says what."""
 
     def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+        super().__init__(user_message, user_message=user_message)
 
 
 def type_label(delivery_type: DeliveryType | int) -> str:

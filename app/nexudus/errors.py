@@ -1,7 +1,8 @@
 """Typed errors from the Nexudus client.
 
 Every error carries `user_message`: plain language a receptionist can act on. `str(error)` is the technical detail
-for the log. Errors never contain tokens, passwords or two-factor codes.
+for the log. Errors never contain tokens, passwords or two-factor codes. The root is app.errors.UserFacingError,
+and `FieldError` is app.errors.FieldError (re-exported here).
 
     NexudusError
     ├── AuthenticationError          sign-in refused, or a second 401 (wrong password, API access off, missing role)
@@ -19,11 +20,18 @@ for the log. Errors never contain tokens, passwords or two-factor codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from app.errors import FieldError, UserFacingError
 
-class NexudusError(Exception):
+__all__ = [
+    "AuthenticationError", "ConflictError", "FieldError", "NetworkError", "NexudusError", "NotFoundError",
+    "PermissionDenied", "ResponseFormatError", "ServerError", "ThrottledError", "TwoFactorRequired",
+    "UnknownOutcomeError", "ValidationError",
+]
+
+
+class NexudusError(UserFacingError):
     """Base class. `status` is the HTTP status when there was an answer."""
 
     default_user_message = "Nexudus could not complete the request. Please try again in a moment."
@@ -36,9 +44,7 @@ class NexudusError(Exception):
         status: int | None = None,
         outcome_unknown: bool = False,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.user_message = user_message or self.default_user_message
+        super().__init__(detail, user_message=user_message)
         self.status = status
         #: True when a write may or may not have been applied: look for its SystemId marker before re-sending.
         self.outcome_unknown = outcome_unknown
@@ -72,13 +78,6 @@ class PermissionDenied(AuthenticationError):
         "Nexudus refused this action for your user. Ask a Nexudus administrator to check your roles and that "
         "“API access” is switched on."
     )
-
-
-@dataclass(frozen=True)
-class FieldError:
-    property_name: str
-    message: str
-    attempted_value: Any = None
 
 
 class ValidationError(NexudusError):

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from enum import Enum, IntEnum
 from typing import Any
 
+from app.errors import FieldError
 from app.nexudus.enums import AmlCheckStatus, ContractContactType, DeliveryType, HandlingPreference
 from app.nexudus.schemas import parse_api_datetime
 
@@ -60,16 +61,6 @@ class FieldRule:
     max_length: int | None = None
     enum: type[IntEnum] | None = None
     entity: str | None = None  # for REFERENCE: the entity referred to, e.g. "CoworkerContract"
-
-
-@dataclass(frozen=True)
-class FieldError:
-    property_name: str
-    message: str
-    attempted_value: Any
-
-    def as_text(self) -> str:
-        return f"{self.property_name}: {self.message}"
 
 
 def _text(name: str, max_length: int, *, required: bool = False) -> FieldRule:

@@ -26,6 +26,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session
 
+from app.errors import UserFacingError
 from app.store.locks import database_lock, sqlite_file
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,11 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 _READONLY = "pigeonhole_readonly"
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(UserFacingError, RuntimeError):
     """The database cannot be opened; `user_message` says what to do."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.user_message = message
+        super().__init__(message, user_message=message)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

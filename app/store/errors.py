@@ -1,12 +1,13 @@
-"""Errors the desk can show as they are (`user_message`)."""
+"""Errors the desk can show as they are (`user_message`); their root is app.errors.UserFacingError."""
 
 from __future__ import annotations
 
+from app.errors import UserFacingError
 
-class StoreError(Exception):
+
+class StoreError(UserFacingError):
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.user_message = message
+        super().__init__(message, user_message=message)
 
 
 class RecordNotFound(StoreError):

@@ -21,16 +21,18 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from app.errors import UserFacingError
+
 log = logging.getLogger(__name__)
 
 
-class LockBusyError(RuntimeError):
+class LockBusyError(UserFacingError, RuntimeError):
     """Another process holds the lock."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"Another Pigeonhole is already doing this ({name}); try again when it has finished.")
+        message = f"Another Pigeonhole is already doing this ({name}); try again when it has finished."
+        super().__init__(message, user_message=message)
         self.name = name
-        self.user_message = str(self)
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only

@@ -1,8 +1,10 @@
 """Bugs are logged with their traceback and shown once, in plain words, with where the log file is.
 
 `CrashReporter.install()` hooks `sys.excepthook`, `threading.excepthook` and Qt's message handler. Anything the user
-can act on (network down, wrong password, a validation message) is NOT a crash: screens show those near what they
-concern. Everything else that reaches here is a bug.
+can act on (network down, wrong password, a validation message: an app.errors.UserFacingError) is NOT a crash:
+screens show those near what they concern (`user_message_of`). Everything else that reaches here is a bug.
+
+`error_dialog` is the one place an error window is built (the crash dialog, and a desk that cannot start).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 from PySide6.QtCore import QMessageLogContext, QObject, Qt, QtMsgType, Signal, Slot, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.errors import user_message_of
+
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
 
@@ -30,17 +34,23 @@ _QT_LEVELS = {
 }
 
 
-def user_message_of(exc: BaseException) -> str | None:
-    """The plain-words message of an error the person at the desk can act on; None for a bug."""
-    from app.desk.deliveries import DeskInputError
-    from app.nexudus.errors import NexudusError
-    from app.store.engine import DatabaseError
-    from app.store.errors import StoreError
-    from app.store.locks import LockBusyError
+__all__ = ["CrashReporter", "crash_text", "error_dialog", "user_message_of"]
 
-    if isinstance(exc, (NexudusError, StoreError, DeskInputError, DatabaseError, LockBusyError)):
-        return str(exc.user_message)
-    return None
+
+def error_dialog(parent: QWidget | None, title: str, text: str, *, details: str | None = None,
+                 modal: bool = True) -> QMessageBox:
+    """An error window (not shown yet): critical icon, one OK button, the technical details folded away."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if details:
+        box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.setAccessibleName("Error report")
+    if modal:
+        box.setWindowModality(Qt.WindowModality.ApplicationModal)
+    return box
 
 
 def crash_text(log_file: Path) -> str:
@@ -108,14 +118,8 @@ class CrashReporter(QObject):
         if self.dialog is not None or QApplication.instance() is None:
             return  # shown once per run; later errors are only logged
         parent = QApplication.activeWindow()
-        box = QMessageBox(parent if isinstance(parent, QWidget) else None)
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("Pigeonhole — something went wrong")
-        box.setText(crash_text(self.log_file))
-        box.setDetailedText(details)
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.setAccessibleName("Error report")
-        box.setWindowModality(Qt.WindowModality.ApplicationModal)
+        box = error_dialog(parent if isinstance(parent, QWidget) else None, "Pigeonhole — something went wrong",
+                           crash_text(self.log_file), details=details)
         self.dialog = box
         box.show()
 

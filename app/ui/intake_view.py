@@ -37,6 +37,7 @@ from app.desk.intake import (
     confirmation_text,
 )
 from app.desk.register import RegisteredRecipient, RegisterService
+from app.errors import user_message_of
 from app.nexudus.enums import DeliveryType
 from app.ui.candidates import CandidateModel, CandidateTable
 from app.ui.register_dialog import RegisterDialog
@@ -635,8 +636,8 @@ class IntakeView(QWidget):
         return True
 
     def _on_record_error(self, exc: BaseException, draft: IntakeDraft) -> None:
-        message = getattr(exc, "user_message", None)
-        if not isinstance(message, str):
+        message = user_message_of(exc)
+        if message is None:
             report_bug(exc)
             return
         self.confirmation.setText(f"✗ Not recorded: {draft.candidate.recipient_label} — {message}")

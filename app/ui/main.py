@@ -25,7 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from app.config import APP_NAME, Paths, Settings, resolve_db_url, setup_logging
 from app.desk.deliveries import DeliveriesService
@@ -36,7 +36,7 @@ from app.desk.outbox_service import OutboxRow, OutboxService
 from app.desk.register import RegisterService
 from app.desk.session import DemoWorkspace, DeskSession, SignInService, start_demo_workspace
 from app.desk.sync_service import SyncService
-from app.ui.crash import CrashReporter, user_message_of
+from app.ui.crash import CrashReporter, error_dialog, user_message_of
 from app.ui.intake_view import IntakeView
 from app.ui.main_window import MainWindow
 from app.ui.register_dialog import RegisterDialog
@@ -203,7 +203,7 @@ def run(args: argparse.Namespace) -> int:
         if message is None:
             raise
         log.error("Could not start the desk: %s", exc)
-        QMessageBox.critical(None, "Pigeonhole cannot start", message)
+        error_dialog(None, "Pigeonhole cannot start", message).exec()
         return 1
     finally:
         runner.wait_for_done(10_000)

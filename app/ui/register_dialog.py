@@ -49,6 +49,7 @@ from app.desk.register import (
     guess_kind,
     guess_name,
 )
+from app.errors import user_message_of
 from app.nexudus.enums import ContractContactType
 from app.ui.contract_picker import ContractPicker
 from app.ui.tasks import TaskRunner
@@ -61,11 +62,6 @@ NO_DATE = QDate(1900, 1, 1)  # shown as "None" (QDateEdit's special value)
 
 def _qdate(day: date | None) -> QDate:
     return QDate(day.year, day.month, day.day) if day else NO_DATE
-
-
-def _user_message(exc: BaseException) -> str | None:
-    msg = getattr(exc, "user_message", None)
-    return msg if isinstance(msg, str) else None
 
 
 class RegisterDialog(QDialog):
@@ -527,7 +523,7 @@ class RegisterDialog(QDialog):
         self._on_error(exc)
 
     def _on_error(self, exc: BaseException) -> None:
-        message = _user_message(exc)
+        message = user_message_of(exc)
         if message is None:
             log.error("Unexpected error in the register dialog", exc_info=exc)
             sys.excepthook(type(exc), exc, exc.__traceback__)

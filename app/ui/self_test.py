@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import ENV_HOME, Paths, Settings, setup_logging
+from app.errors import user_message_of
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +335,7 @@ def run_steps(state: SelfTestState) -> bool:
             detail = step(state)
         except Exception as exc:
             ok = False
-            message = getattr(exc, "user_message", None) or str(exc) or type(exc).__name__
+            message = user_message_of(exc) or str(exc) or type(exc).__name__
             _say(f"[FAIL] {name}: {message} ({time.monotonic() - started:.1f} s)")
             if not isinstance(exc, StepFailed):
                 log.error("Self-test step %r failed", name, exc_info=True)

@@ -63,6 +63,11 @@ class _Codec:
             functools.partial(schemas.api_datetime_text, fast=False) if strict else schemas.api_datetime_text)
 
     @staticmethod
+    def text(value: object) -> str:
+        """Incoming text as stored: "" when missing."""
+        return "" if value is None else str(value)
+
+    @staticmethod
     def day(value: object) -> str | None:
         parsed = schemas.parse_api_date(value)
         return None if parsed is None else parsed.isoformat()
@@ -90,10 +95,6 @@ def _int(value: object, default: int = 0) -> int:
     if value is None or value == "":
         return default
     return int(value)  # type: ignore[call-overload]
-
-
-def _str(value: object) -> str:
-    return "" if value is None else str(value)
 
 
 # ---- table rows from wire records ------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ Column = tuple[str, Wire | Const]
 
 def _fast_builder(model: type[schemas.WireModel], spec: Sequence[Column]) -> Callable[[dict[str, Any], _Codec],
                                                                                          tuple[Any, ...]]:
-    names: dict[str, Any] = {"_int": _int, "_opt_int": _opt_int, "_str": _str}
+    names: dict[str, Any] = {"_int": _int, "_opt_int": _opt_int}
     parts: list[str] = []
     for i, (_column, source) in enumerate(spec):
         if isinstance(source, Const):
@@ -145,7 +146,7 @@ def _fast_builder(model: type[schemas.WireModel], spec: Sequence[Column]) -> Cal
         elif wire.kind in ("int", "enum"):
             parts.append(f"_opt_int({get})" if source.default is None else f"_int({get}, {default})")
         elif wire.kind == "str":
-            parts.append(f"_str({get})")
+            parts.append(f"c.text({get})")
         elif wire.kind == "bool":
             parts.append(f"c.flag({get}, {default})")
         elif wire.kind == "datetime":
@@ -163,7 +164,7 @@ def _typed_value(kind: str, value: Any, default: Any, codec: _Codec) -> Any:
     if kind in ("int", "enum"):
         return (None if default is None else default) if value is None else int(value)
     if kind == "str":
-        return "" if value is None else str(value)
+        return codec.text(value)
     if kind == "bool":
         return codec.flag(value, default)
     if kind == "datetime":

@@ -12,7 +12,7 @@ import logging
 import logging.handlers
 import os
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -75,9 +75,13 @@ class Settings:
     client_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # one per installation
     shelf: str = ""
     sync_interval_minutes: int = 10
+    # Not saved: whether the file holds this client_id yet (False on a first start, until keep_client_id/save).
+    client_id_saved: bool = field(default=False, repr=False, compare=False, metadata={"saved": False})
 
     @classmethod
     def load(cls, paths: Paths) -> Settings:
+        """The settings file, or defaults where it is missing or unreadable. Never writes: a first start's new
+        client_id is written by `keep_client_id`, which the commands that talk to Nexudus call."""
         data: dict[str, object] = {}
         try:
             data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
@@ -85,17 +89,27 @@ class Settings:
             pass
         except (OSError, ValueError) as exc:
             log.warning("Settings file %s unreadable (%s); using defaults", paths.settings_file, exc)
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known = {k: v for k, v in data.items() if k in _SAVED_FIELDS}
         settings = cls(**known)  # type: ignore[arg-type]
-        if "client_id" not in data:
-            settings.save(paths)
+        settings.client_id_saved = "client_id" in data
         return settings
+
+    def keep_client_id(self, paths: Paths) -> None:
+        """On a first start, write the settings so this installation keeps the client_id it was given (Nexudus
+        ties refresh tokens to it). Called by the composition roots (the desk, `pigeonhole sync`)."""
+        if not self.client_id_saved:
+            self.save(paths)
 
     def save(self, paths: Paths) -> None:
         paths.ensure()
         tmp = paths.settings_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        data = {k: v for k, v in asdict(self).items() if k in _SAVED_FIELDS}
+        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
         os.replace(tmp, paths.settings_file)
+        self.client_id_saved = True
+
+
+_SAVED_FIELDS = frozenset(f.name for f in fields(Settings) if f.metadata.get("saved", True))
 
 
 @dataclass(frozen=True)
@@ -138,15 +152,26 @@ def check_url_is_safe(url: str) -> None:
     raise ValueError(f"Refusing {url!r}: use https:// (plain http is only allowed on this computer, 127.0.0.1).")
 
 
+class _LogFileHandler(logging.handlers.RotatingFileHandler):
+    """The handler setup_logging installs (told apart from handlers others added to the root logger)."""
+
+
 def setup_logging(paths: Paths, level: int = logging.INFO) -> Path:
-    """A rotating log file in the platform log folder; returns its path."""
+    """A rotating log file in the platform log folder; returns its path, which receives the log from now on.
+
+    Called again (a self-test in another home, a test), it moves the log to the new file: the previous file
+    handler installed here is closed and replaced, so the path returned is always the one written to."""
     paths.log_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     root = logging.getLogger()
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
+    target = paths.log_file.resolve()
+    for existing in [h for h in root.handlers if isinstance(h, _LogFileHandler)]:
+        if Path(existing.baseFilename).resolve() == target:
+            root.setLevel(level)
+            return paths.log_file
+        root.removeHandler(existing)
+        existing.close()
+    handler = _LogFileHandler(paths.log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+    root.addHandler(handler)
     root.setLevel(level)
     return paths.log_file

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -64,9 +64,13 @@ def alias_entry(info: AliasInfo) -> AliasEntry:
 
 
 class MatchingService:
-    def __init__(self, engine: Engine, *, batch: int = BATCH) -> None:
+    """`on_built(names)`: called after each build with the number of names indexed (the composition root uses it
+    to take process-wide measures, e.g. gc.freeze in app.ui.main; a library never does)."""
+
+    def __init__(self, engine: Engine, *, batch: int = BATCH, on_built: Callable[[int], None] | None = None) -> None:
         self._engine = engine
         self._batch = max(1, batch)  # records per index update and ids per database query
+        self._on_built = on_built
         self._index: MatchIndex | None = None
         self._load_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -102,6 +106,9 @@ class MatchingService:
                 len(directory.aliases),
                 self.build_seconds,
             )
+            del directory  # the rows it was built from are garbage now (before on_built freezes anything)
+        if self._on_built is not None:
+            self._on_built(len(index))
 
     @property
     def entry_count(self) -> int:
@@ -110,9 +117,15 @@ class MatchingService:
 
     def reload(self) -> None:
         """Drop the index and build it again (after a database switch; not needed after a sync)."""
-        with self._write_lock:
-            self._index = None
+        self.close()
         self.ensure_loaded()
+
+    def close(self) -> None:
+        """Drop the index and the caches it filled (the next match builds it again)."""
+        with self._write_lock:
+            index, self._index = self._index, None
+        if index is not None:
+            index.close()
 
     def _loaded(self) -> MatchIndex:
         self.ensure_loaded()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import math
 import threading
@@ -13,6 +12,7 @@ from operator import itemgetter
 from typing import Any
 
 from app.matching import nicknames
+from app.matching.caches import clear_word_caches
 from app.matching.decide import ContractEvidence, evaluate, rank_and_decide
 from app.matching.label import Label, Segment, parse_label
 from app.matching.normalize import PARTICLES, name_tokens
@@ -49,7 +49,6 @@ CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), c
 VOTES_MEMO_MAX = 500_000  # (name, evidence) pairs kept in the per-token vote memo
 WARM_WORDS = 3_000  # the commonest directory words whose label-word work is done at build (half the memo at most)
 WARM_MIN_NAMES = 2
-FREEZE_MIN_NAMES = 50_000  # names from which the built index is moved out of the garbage collector's way
 
 
 # Alignments made for one label: (label part, name words, is a person) -> alignment.
@@ -145,17 +144,20 @@ class MatchIndex:
         for entry in index._entries.values():
             index._weigh(entry)
         index._warm_common_words()
-        if len(index._entries) >= FREEZE_MIN_NAMES:
-            # A large index is the process's biggest and longest-lived structure (a full collection walked the
-            # 100,000-contact one for 260 ms, with every thread waiting). Frozen, the cyclic garbage collector
-            # leaves it alone and walks only what was made since.
-            gc.freeze()
         log.info("match index built: %d contracts, %d names, %d tokens", len(index._contracts),
                  len(index._entries), len(index._postings))
         return index
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def close(self) -> None:
+        """Drop what this index memoised, and the matcher's word caches it filled (app.matching.caches): call it
+        when the index is replaced or no longer used. The index still answers afterwards, only slower at first."""
+        with self._lock:
+            self._near_memo, self._near_map_memo, self._idf_memo, self._sim_memo = {}, {}, {}, {}
+            self._votes_memo, self._votes_memo_size = {}, 0
+            clear_word_caches()
 
     def upsert_contracts(self, entries: Iterable[ContractEntry]) -> None:
         with self._lock:

@@ -43,6 +43,7 @@ def _open(args: argparse.Namespace) -> tuple[Paths, Settings, Engine]:
     paths.ensure()
     setup_logging(paths)
     settings = Settings.load(paths)
+    settings.keep_client_id(paths)
     url = resolve_db_url(paths, settings, getattr(args, "db", None))
     return paths, settings, store_engine.open_database(url)
 

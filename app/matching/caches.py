@@ -1,0 +1,40 @@
+"""The word caches of the matcher, in one list, so the index that fills them can clear them (MatchIndex.close).
+
+The look-ups below are pure functions of a word (spelling, scanning and sound keys, word likeness, a name's
+words), cached with `functools.lru_cache` because the same words come back label after label. The caches live
+at module level (a cache per function), but only an index fills them: MatchIndex.close() clears them with the
+index's own memo tables, and the desk closes an index when it drops it (app.desk.matching_service).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.matching import normalize, similarity
+
+
+class _Cached(Protocol):
+    def cache_clear(self) -> None: ...
+
+    def cache_info(self) -> object: ...
+
+
+WORD_CACHES: tuple[_Cached, ...] = (
+    normalize.name_tokens,
+    similarity.spelling_key,
+    similarity.plain_ocr_key,
+    similarity.ocr_key,
+    similarity.loose_ocr_keys,
+    similarity.phonetic_key,
+    similarity.token_sim,
+)
+
+
+def clear_word_caches() -> None:
+    for cached in WORD_CACHES:
+        cached.cache_clear()
+
+
+def word_cache_entries() -> int:
+    """How many results the word caches hold (for tests and the log)."""
+    return sum(int(getattr(cached.cache_info(), "currsize", 0)) for cached in WORD_CACHES)

@@ -1,0 +1,117 @@
+"""No process-wide state taken by a library: the match index does not freeze the garbage collector (the desk's
+composition root decides), the index owns and clears the word caches it fills, a second setup_logging moves the
+log to the path it returns, and loading the settings does not write them."""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+from pathlib import Path
+
+from app.config import Paths, Settings, setup_logging
+from app.matching import ContactEntry, ContactKind, ContractEntry, MatchIndex
+from app.matching.caches import word_cache_entries
+
+D = ContactKind.DIRECTOR
+
+
+def small_index(contracts: int = 200) -> MatchIndex:
+    return MatchIndex.build(
+        [ContractEntry(c, f"Company {c} Ltd", f"Company {c} Ltd", f"Holder {c}") for c in range(1, contracts + 1)],
+        [ContactEntry(10_000 + c, c, D, f"Person{c} Surname{c % 37}") for c in range(1, contracts + 1)],
+    )
+
+
+def test_building_an_index_leaves_the_garbage_collector_alone() -> None:
+    frozen = gc.get_freeze_count()
+    small_index()
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_desk_freezes_a_large_index_at_its_composition_root() -> None:
+    from app.ui.main import FREEZE_MIN_NAMES, keep_large_index_out_of_gc
+
+    frozen = gc.get_freeze_count()
+    keep_large_index_out_of_gc(FREEZE_MIN_NAMES - 1)
+    assert gc.get_freeze_count() == frozen
+    try:
+        keep_large_index_out_of_gc(FREEZE_MIN_NAMES)
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_closing_an_index_clears_the_caches_it_filled() -> None:
+    index = small_index()
+    index.match("Person12 Surnam12")
+    index.match("Persn7 Surname7 Company 7 Ltd")
+    assert word_cache_entries() > 0
+    index.close()
+    assert word_cache_entries() == 0
+    assert index.match("Person12 Surname12").candidates[0].contact_id == 10_012  # still answers
+
+
+def test_the_desk_service_closes_the_index_it_drops(tmp_path: Path) -> None:
+    from app.desk.matching_service import MatchingService
+    from app.store import open_database
+
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    built: list[int] = []
+    try:
+        service = MatchingService(engine, on_built=built.append)
+        service.match("Someone")
+        assert built == [0]
+        service.close()
+        assert not service.is_loaded
+        assert word_cache_entries() == 0
+        service.match("Someone")
+        assert built == [0, 0]
+    finally:
+        engine.dispose()
+
+
+def _our_file_handlers() -> list[logging.Handler]:
+    return [h for h in logging.getLogger().handlers if type(h).__name__ == "_LogFileHandler"]
+
+
+def test_a_second_setup_logging_returns_the_path_that_receives_the_log(tmp_path: Path) -> None:
+    root = logging.getLogger()
+    before = list(root.handlers)
+    level = root.level
+    try:
+        first = setup_logging(Paths.under(tmp_path / "one"))
+        assert setup_logging(Paths.under(tmp_path / "one")) == first
+        assert len(_our_file_handlers()) == 1
+        second = setup_logging(Paths.under(tmp_path / "two"))
+        assert second != first
+        logging.getLogger("pigeonhole.test").warning("where does this go")
+        for handler in _our_file_handlers():
+            handler.flush()
+        assert "where does this go" in second.read_text(encoding="utf-8")
+        assert "where does this go" not in first.read_text(encoding="utf-8")
+        assert len(_our_file_handlers()) == 1
+    finally:
+        for handler in _our_file_handlers():
+            root.removeHandler(handler)
+            handler.close()
+        for handler in before:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+        root.setLevel(level)
+
+
+def test_loading_settings_never_writes_them(tmp_path: Path) -> None:
+    paths = Paths.under(tmp_path / "home")
+    settings = Settings.load(paths)
+    assert not paths.settings_file.exists()
+    assert not settings.client_id_saved
+    settings.keep_client_id(paths)
+    saved = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+    assert saved["client_id"] == settings.client_id
+    assert "client_id_saved" not in saved
+    again = Settings.load(paths)
+    assert again.client_id == settings.client_id and again.client_id_saved
+    stamp = paths.settings_file.stat().st_mtime_ns
+    again.keep_client_id(paths)
+    assert paths.settings_file.stat().st_mtime_ns == stamp

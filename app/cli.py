@@ -81,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.desk.match_command import run as run_match
 
         return run_match(args)
+    if getattr(args, "self_test", False):
+        from app.ui.self_test import run as run_self_test
+
+        return int(run_self_test(args))
     from app.ui.main import run as run_gui
 
     return run_gui(args)

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from app.desk.carriers import TrackingInfo, recognise
 from app.desk.matching_service import MatchingService
 from app.matching import Candidate, ContactKind, Decision
-from app.nexudus.enums import AmlCheckStatus, DeliveryType, HandlingPreference
+from app.nexudus.enums import AmlCheckStatus, HandlingPreference
+from app.nexudus.enums import DeliveryType as DeliveryType  # re-exported for the UI
 from app.store import (
     ContractDetail,
     DeliveryDraft,
@@ -160,12 +161,6 @@ class IntakeDraft:
     notes: str = ""
     tracking: TrackingInfo | None = None
     decision: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedDelivery:
-    delivery_id: int
-    confirmation: str
 
 
 def confirmation_text(draft: IntakeDraft) -> str:

@@ -21,7 +21,7 @@ from app.desk.matching_service import MatchingService
 from app.matching import ContactKind, Decision
 from app.matching.normalize import LEGAL_FORMS, fold, split_tokens
 from app.nexudus import validation_rules as rules
-from app.nexudus.enums import ContractContactType
+from app.nexudus.enums import ContractContactType as ContractContactType  # re-exported for the UI
 from app.store import (
     ContactDraft,
     ContactRow,
@@ -42,8 +42,6 @@ from app.store.errors import RecordNotFound
 from app.store.errors import StoreError as StoreError  # re-exported for the UI
 
 log = logging.getLogger(__name__)
-
-RecipientDraft = ContactDraft  # the desk's name for it; the UI imports it from here
 
 KIND_CHOICES: list[tuple[ContractContactType, str]] = [
     (ContractContactType.DIRECTOR, "Director"),

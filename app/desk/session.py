@@ -28,6 +28,8 @@ import keyring.errors
 
 from app.config import Paths, Settings, check_url_is_safe
 from app.nexudus.errors import AuthenticationError, NetworkError
+from app.nexudus.errors import NexudusError as NexudusError  # re-exported for the UI
+from app.nexudus.errors import TwoFactorRequired as TwoFactorRequired  # re-exported for the UI
 from app.nexudus.resources import Resource
 
 if TYPE_CHECKING:

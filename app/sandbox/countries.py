@@ -283,5 +283,3 @@ def builtin_countries() -> list[dict[str, Any]]:
     return rows
 
 
-def country_id_by_code() -> dict[str, int]:
-    return {r["TwoDigitsCode"]: r["Id"] for r in builtin_countries()}

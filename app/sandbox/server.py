@@ -225,10 +225,6 @@ class SandboxServer:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    @property
-    def running(self) -> bool:
-        return self._httpd is not None
-
     def restart(self) -> None:
         """Listen again (after `stop()`), on the same port once one was chosen, with the same data and tokens."""
         if self._httpd is not None:
@@ -270,9 +266,6 @@ class SandboxServer:
     def set_faults(self, spec: str | None) -> None:
         """Replace the fault spec (see app.sandbox.faults); None or "" turns faults off. Restarts the seed."""
         self._faults = FaultInjector(FaultSpec.parse(spec)) if spec else None
-
-    def set_realistic_limits(self, on: bool) -> None:
-        self.api.throttle = Throttle() if on else None
 
     @property
     def token_expires_in(self) -> float:

@@ -138,7 +138,6 @@ WRITABLE: dict[Resource, dict[str, Any]] = {
     Resource.COWORKER_DELIVERIES: COWORKER_DELIVERY_WRITABLE,
 }
 SETTABLE_ON_CREATE = ("UniqueId", "CreatedOn", "IsNew", "SystemId")
-SETTABLE_ON_UPDATE = ("SystemId",)
 
 # Read-only echo fields: filled from the links on read, never stored from a write.
 ECHO_FIELDS: dict[Resource, tuple[str, ...]] = {

@@ -398,12 +398,6 @@ def prepare_page(resource: Resource, records: Sequence[dict[str, Any]], dialect:
     return PreparedPage(resource, dialect, records, rows, result)
 
 
-def upsert_page(conn: Connection, resource: Resource, records: Sequence[dict[str, Any]],
-                synced_at: datetime, *, fresh: bool = False) -> PageResult:
-    """prepare_page + write_page in the caller's transaction."""
-    return write_page(conn, prepare_page(resource, records, conn.dialect.name), synced_at, fresh=fresh)
-
-
 def write_page(conn: Connection, page: PreparedPage, synced_at: datetime, *, fresh: bool = False) -> PageResult:
     """Write one prepared page (in the caller's transaction): rows that are new, whose UpdatedOn changed, or that
     come back after being flagged gone. Unchanged rows are not touched; `result.changed` lists the rows written.

@@ -30,7 +30,7 @@ import logging
 import random
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -375,6 +375,3 @@ def delivery_body(delivery: dict[str, Any], marker: str) -> dict[str, Any]:
     return body
 
 
-def next_attempt_due(entries: list[store.QueuedEntry]) -> datetime | None:
-    """When the first waiting entry may be tried again (for the desk's timer)."""
-    return entries[0].next_attempt_at if entries else None

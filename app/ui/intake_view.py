@@ -31,6 +31,7 @@ from app.desk.carriers import Confidence, TrackingInfo
 from app.desk.intake import (
     DELIVERY_TYPE_LABELS,
     CandidateView,
+    DeliveryType,
     IntakeDraft,
     IntakeService,
     MatchView,
@@ -38,7 +39,6 @@ from app.desk.intake import (
 )
 from app.desk.register import RegisteredRecipient, RegisterService
 from app.errors import user_message_of
-from app.nexudus.enums import DeliveryType
 from app.ui.candidates import CandidateModel, CandidateTable
 from app.ui.register_dialog import RegisterDialog
 from app.ui.tasks import TaskRunner

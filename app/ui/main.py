@@ -1,7 +1,6 @@
 """`pigeonhole` (the desk): the composition root. Builds the application, the services and the windows.
 
-    run(args) -> int
-      --self-test  -> app.ui.self_test.run(args)
+    run(args) -> int   (`--self-test` is dispatched by app.cli to app.ui.self_test, which uses this module)
       QApplication (High-DPI pass-through scaling, name, icon, theme following the system), rotating log file,
       crash reporter; then a remembered sign-in from the keyring, else the sign-in dialog (which can also start the
       demo workspace); `--demo` skips sign-in and opens the demo workspace with its banner.
@@ -29,6 +28,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.config import APP_NAME, Paths, Settings, resolve_db_url, setup_logging
+from app.desk.database import open_desk_database
 from app.desk.deliveries import DeliveriesService
 from app.desk.directory import DirectoryService
 from app.desk.intake import IntakeService
@@ -173,11 +173,6 @@ def _exit_after_shown(window: MainWindow, demo: bool) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "self_test", False):
-        from app.ui import self_test
-
-        return int(self_test.run(args))
-
     paths = Paths.default()
     paths.ensure()
     log_file = setup_logging(paths)
@@ -204,9 +199,7 @@ def run(args: argparse.Namespace) -> int:
         if demo is not None:
             engine = demo.engine
         else:
-            from app.store.engine import open_database
-
-            engine = open_database(resolve_db_url(paths, settings, getattr(args, "db", None)))
+            engine = open_desk_database(resolve_db_url(paths, settings, getattr(args, "db", None)))
         assert session is not None
         desk = build_main_window(engine=engine, session=session, runner=runner, paths=paths, settings=settings,
                                  crash=crash, demo=demo is not None)

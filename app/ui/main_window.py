@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -38,16 +38,6 @@ SEND_DELAY_MS = 1500
 STATUS_INTERVAL_MS = 20_000
 
 INTAKE, DELIVERIES, DIRECTORY = 0, 1, 2
-
-
-class IntakePage(Protocol):
-    """What the window needs from the intake view (E1's IntakeView)."""
-
-    def focus_scan_field(self) -> None: ...
-
-    def open_register_dialog(self, prefill_text: str = "") -> Any: ...
-
-    def on_directory_changed(self, report: object) -> None: ...
 
 
 class PlaceholderIntake(QWidget):
@@ -100,7 +90,6 @@ class MainWindow(QMainWindow):
         self._state_file = state_file
         self._send_again = False
         self.outbox_dialog: OutboxDialog | None = None
-        self.last_outcome: SyncOutcome | None = None
 
         self.setWindowTitle(f"Pigeonhole — {title_detail}" if title_detail else "Pigeonhole")
         self.setWindowIcon(app_icon())
@@ -300,7 +289,6 @@ class MainWindow(QMainWindow):
             self.status.show_problem(message)
 
     def _sync_done(self, outcome: SyncOutcome) -> None:
-        self.last_outcome = outcome
         changes = outcome.changes
         if changes.changed:
             _call(self.intake, "on_directory_changed", changes)
@@ -391,19 +379,6 @@ class MainWindow(QMainWindow):
             self._report_bug(exc)
         else:
             log.error("Unexpected error", exc_info=exc)
-
-
-def open_for_self_test(state: Any) -> MainWindow:
-    """The self-test's last step: the real window, wired by the composition root, shown once (offscreen)."""
-    from app.ui.main import build_main_window
-
-    runner = TaskRunner()
-    desk = build_main_window(engine=state.engine, session=state.session, runner=runner, paths=state.paths,
-                             settings=state.settings)
-    desk.window.destroyed.connect(lambda *_a: runner.wait_for_done(10_000))
-    desk.window.show()
-    desk.window.start(first_sync=False)
-    return desk.window
 
 
 def _call(target: object, name: str, *args: Any) -> Any:

@@ -40,6 +40,7 @@ from app.desk.register import (
     FIELD_LABELS,
     KIND_CHOICES,
     ContactDraft,
+    ContractContactType,
     ContractSummary,
     CountryInfo,
     CoworkerInfo,
@@ -50,7 +51,6 @@ from app.desk.register import (
     guess_name,
 )
 from app.errors import user_message_of
-from app.nexudus.enums import ContractContactType
 from app.ui.contract_picker import ContractPicker
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color
@@ -86,7 +86,6 @@ class RegisterDialog(QDialog):
         self._shown_errors: dict[str, str] = {}
         self._coworkers: list[CoworkerInfo] = []
         self._saving = False
-        self.result_recipient: RegisteredRecipient | None = None
         resubmit = outbox_id is not None
         self.setWindowTitle("Correct the new recipient" if resubmit else "Register a new recipient")
         self.setAccessibleName(self.windowTitle())
@@ -513,7 +512,6 @@ class RegisterDialog(QDialog):
 
     def _on_saved(self, recipient: RegisteredRecipient) -> None:
         self._saving = False
-        self.result_recipient = recipient
         self.registered.emit(recipient, self._label_text)
         self.accept()
 

@@ -101,26 +101,25 @@ def step_keyring(state: SelfTestState) -> str:
 
 
 def step_sandbox(state: SelfTestState) -> str:
-    from app.nexudus.resources import Resource
     from app.sandbox.server import SandboxServer
 
     server = SandboxServer.start(seed=SANDBOX_SEED, contracts=SANDBOX_CONTRACTS)
     state.server = server
     state.cleanups.append(server.stop)
-    contacts = server.state.count(Resource.CONTRACT_CONTACTS)
+    contacts = server.state.count("ContractContact")
     if contacts == 0:
         raise StepFailed("the generated directory has no contract contacts")
-    return f"{server.url}, {server.state.count(Resource.COWORKER_CONTRACTS)} contracts, {contacts} contacts"
+    return f"{server.url}, {server.state.count('CoworkerContract')} contracts, {contacts} contacts"
 
 
 def step_database(state: SelfTestState) -> str:
-    from app.store.engine import current_revision, head_revision, open_database
+    from app.desk.database import open_desk_database, schema_revisions
 
     url = f"sqlite:///{state.paths.data_dir / 'self-test.sqlite3'}"
-    engine = open_database(url)
+    engine = open_desk_database(url)
     state.engine = engine
     state.cleanups.append(engine.dispose)
-    revision, head = current_revision(engine), head_revision()
+    revision, head = schema_revisions(engine)
     if revision != head:
         raise StepFailed(f"database at revision {revision}, expected the newest ({head})")
     return f"new SQLite database migrated to {head}"
@@ -140,14 +139,13 @@ def step_sign_in(state: SelfTestState) -> str:
 
 def step_sync(state: SelfTestState) -> str:
     from app.desk.sync_service import PlainContext, SyncService
-    from app.nexudus.resources import Resource
 
     state.sync = SyncService(state.engine, state.session.new_client)
     outcome = state.sync.run(PlainContext(), full=True)
     if outcome.cancelled:
         raise StepFailed("the sync stopped before the end")
     status = state.sync.status()
-    expected = state.server.state.count(Resource.CONTRACT_CONTACTS)
+    expected = state.server.state.count("ContractContact")
     if status.contacts != expected:
         raise StepFailed(f"{status.contacts} contacts stored locally, the sandbox has {expected}")
     if status.last_sync is None:
@@ -172,12 +170,11 @@ def _pick_target(records: list[dict[str, Any]]) -> dict[str, Any]:
 def step_match(state: SelfTestState) -> str:
     from app.desk.intake import IntakeService
     from app.desk.matching_service import MatchingService
-    from app.nexudus.resources import Resource
 
     state.matching = MatchingService(state.engine)
     state.matching.ensure_loaded()
     state.intake = IntakeService(state.engine, state.matching, state.session.email, state.session.business_id)
-    state.target = _pick_target(state.server.state.records(Resource.CONTRACT_CONTACTS))
+    state.target = _pick_target(state.server.state.records("ContractContact"))
     name = " ".join(str(state.target["FullName"]).split())
     state.label = f"FAO {name.upper()}"
     view = state.intake.match(state.label)
@@ -194,11 +191,9 @@ def step_match(state: SelfTestState) -> str:
 
 
 def step_record(state: SelfTestState) -> str:
-    from app.desk.intake import IntakeDraft
-    from app.nexudus.enums import DeliveryType
-    from app.nexudus.resources import Resource
+    from app.desk.intake import DeliveryType, IntakeDraft
 
-    state.deliveries_before = {int(r["Id"]) for r in state.server.state.records(Resource.COWORKER_DELIVERIES)}
+    state.deliveries_before = {int(r["Id"]) for r in state.server.state.records("CoworkerDelivery")}
     draft = IntakeDraft(
         candidate=state.match.candidates[0],
         label_text=state.label,
@@ -216,16 +211,15 @@ def step_record(state: SelfTestState) -> str:
 
 
 def step_send(state: SelfTestState) -> str:
+    from app.desk.intake import DeliveryType
     from app.desk.sync_service import PlainContext
-    from app.nexudus.enums import DeliveryType
-    from app.nexudus.resources import Resource
 
     for attempt in ("first", "second"):  # sending again must not create a second record
         state.sync.send_waiting(PlainContext())
         status = state.sync.status()
         if status.pending or status.failed:
             raise StepFailed(f"after sending: {status.pending} still waiting, {status.failed} need attention")
-        new = [r for r in state.server.state.records(Resource.COWORKER_DELIVERIES)
+        new = [r for r in state.server.state.records("CoworkerDelivery")
                if int(r["Id"]) not in state.deliveries_before]
         if len(new) != 1:
             raise StepFailed(f"after the {attempt} send the sandbox has {len(new)} new deliveries, expected 1")

@@ -25,8 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk.session import DeskSession, SignInService, access_problem
-from app.nexudus.errors import AuthenticationError, NexudusError, TwoFactorRequired
+from app.desk.session import (
+    AuthenticationError,
+    DeskSession,
+    NexudusError,
+    SignInService,
+    TwoFactorRequired,
+    access_problem,
+)
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, app_icon, emphasised, tone_color
 

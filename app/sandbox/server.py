@@ -185,6 +185,7 @@ class SandboxServer:
         self.api = SandboxApi(state, self.auth, Throttle() if realistic_limits else None)
         self._counts: Counter[tuple[str, str]] = Counter()
         self._counts_lock = threading.Lock()
+        self._in_flight = 0  # requests being answered (tests wait for 0 instead of sleeping)
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -286,10 +287,23 @@ class SandboxServer:
             and (path_prefix is None or path.lower().startswith(path_prefix.lower()))
         )
 
+    def requests_in_flight(self) -> int:
+        """How many requests are being answered right now (a slow answer counts until it is sent)."""
+        with self._counts_lock:
+            return self._in_flight
+
     # --- serving ---------------------------------------------------------------------------------------------------
     def _serve(self, handler: _Handler, req: Request) -> None:
         with self._counts_lock:
             self._counts[(req.method, req.path)] += 1
+            self._in_flight += 1
+        try:
+            self._answer(handler, req)
+        finally:
+            with self._counts_lock:
+                self._in_flight -= 1
+
+    def _answer(self, handler: _Handler, req: Request) -> None:
         injector = self._faults
         token = is_token_path(req.path)
         fault = None

@@ -19,6 +19,7 @@ from app.nexudus.schemas import (
     Coworker,
     CoworkerContract,
     CoworkerDelivery,
+    NexudusRecord,
 )
 from app.sandbox.server import SandboxServer
 from tests.fixtures.nexudus_client import signed_in_client
@@ -60,7 +61,7 @@ def test_page_size_is_capped_at_the_documented_maximum(sandbox_factory: SandboxF
 
 
 def test_every_resource_lists_as_its_model(sandbox: SandboxServer) -> None:
-    models = {
+    models: dict[Resource, type[NexudusRecord]] = {
         Resource.CONTRACT_CONTACTS: ContractContact,
         Resource.COWORKER_CONTRACTS: CoworkerContract,
         Resource.COWORKERS: Coworker,
@@ -70,7 +71,7 @@ def test_every_resource_lists_as_its_model(sandbox: SandboxServer) -> None:
     }
     with signed_in_client(sandbox) as client:
         for resource, model in models.items():
-            records = list(client.list_records(resource, model))
+            records: list[NexudusRecord] = list(client.list_records(resource, model))
             assert len(records) == sandbox.state.count(resource), resource
             assert all(isinstance(r, model) for r in records)
     assert sandbox.state.count(Resource.COUNTRIES) > 200

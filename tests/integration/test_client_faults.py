@@ -28,7 +28,7 @@ from tests.fixtures.nexudus_client import signed_in_client
 
 CONTACTS = Resource.CONTRACT_CONTACTS
 CONTACTS_PATH = "/api/billing/contractcontacts"
-SLOW = {"timeout": (1.0, 0.25)}  # the sandbox's slow answers take 1 s: well beyond this read timeout
+SLOW: dict[str, Any] = {"timeout": (1.0, 0.25)}  # the sandbox's slow answers take 1 s: well beyond this read timeout
 
 
 def _contact_body(srv: SandboxServer) -> dict[str, Any]:

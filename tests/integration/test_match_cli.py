@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from app.sandbox.server import SandboxServer
+from tests.support.dev_set import DEV_DIR, need_dev_set
 from tests.unit.test_desk_intake_directory import ADMIN, PASSWORD, directory
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "matching-dev"  # shared/ lies beside the repo
+DEV = DEV_DIR  # shared/ lies beside the repo
 DEV_DIRECTORY = DEV / "directory.json"
 DEV_LABELS = DEV / "labels.jsonl"
 DEV_SCORE = DEV / "score.py"
@@ -92,9 +93,9 @@ def test_match_text_batch_and_shapes(sandbox_factory: Any, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not DEV_DIRECTORY.exists(), reason="matching-dev set not available")
 def test_dev_set_through_the_real_commands(sandbox_factory: Any, tmp_path: Path) -> None:
     """The whole dev set the way a script would run it; prints the score (budget: well under 60 s)."""
+    need_dev_set(DEV_DIRECTORY)
     started = time.perf_counter()
     env = synced_env(sandbox_factory(data_file=DEV_DIRECTORY), tmp_path)
     synced = time.perf_counter()

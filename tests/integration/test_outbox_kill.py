@@ -4,7 +4,7 @@ server record per entry, none lost (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import signal
-import time
+import subprocess
 from collections import Counter
 
 import pytest
@@ -16,6 +16,7 @@ from app.store.tables import OutboxState, outbox_table
 from app.sync import pull_directory
 from tests.fixtures.sandbox import SandboxFactory
 from tests.integration.sync_support import cli, cli_popen, client_for, directory
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -39,14 +40,16 @@ def test_sender_killed_mid_flush_then_restarted_sends_each_entry_once(sandbox_fa
     for target in (1, 3, 6, 10, 15, 21):  # kill right after the server received the Nth POST of this run
         start = srv.request_count("POST", "/api/billing") + srv.request_count("POST", "/api/spaces")
         proc = cli_popen(srv, db_url, "sync")
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            posts = srv.request_count("POST", "/api/billing") + srv.request_count("POST", "/api/spaces") - start
-            if posts >= target:
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-                break
-            time.sleep(0.001)
+
+        def posts(start: int = start) -> int:
+            return srv.request_count("POST", "/api/billing") + srv.request_count("POST", "/api/spaces") - start
+
+        def due(proc: subprocess.Popen[str] = proc, target: int = target) -> bool:
+            return proc.poll() is not None or posts() >= target
+
+        if wait_until(due, timeout=60, interval=0.001) and proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
         proc.wait(timeout=60)
         proc.stdout and proc.stdout.close()
         proc.stderr and proc.stderr.close()

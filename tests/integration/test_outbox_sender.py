@@ -87,7 +87,7 @@ def test_everything_reaches_the_server_in_order(srv: SandboxServer, engine: Engi
     deliveries = _ours(srv, Resource.COWORKER_DELIVERIES)
     assert len(deliveries) == 1  # the parcel was created, then deleted (voided)
     assert deliveries[0]["ContractContactId"] == server_jane["Id"] and deliveries[0]["Collected"] is True
-    assert "1Z999AA10123456784" in deliveries[0]["Notes"]
+    assert "1Z999AA10123456784" in str(deliveries[0]["Notes"])
     with session_scope(engine) as s:
         rows = {d.delivery_id: d for d in list_deliveries(s, "all")}
         detail = contract_detail(s, contract)

@@ -80,7 +80,8 @@ class Recorder:
 @pytest.fixture
 def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """Execute the spec for a given platform; returns the Recorder."""
-    import PyInstaller.utils.hooks  # imported under the real platform before any patching
+    # the bundle extra is optional (pip install -e '.[bundle]'); imported under the real platform before any patching
+    hooks = pytest.importorskip("PyInstaller.utils.hooks", reason="needs the bundle extra (PyInstaller)")
 
     saved_path = list(sys.path)
 
@@ -97,9 +98,9 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             namespace[kind] = rec.factory(kind)
         with monkeypatch.context() as m:
             if fake_collect:
-                m.setattr(PyInstaller.utils.hooks, "collect_submodules", lambda *a, **k: [])
-                m.setattr(PyInstaller.utils.hooks, "copy_metadata", lambda *a, **k: [])
-                m.setattr(PyInstaller.utils.hooks, "collect_data_files", lambda *a, **k: [])
+                m.setattr(hooks, "collect_submodules", lambda *a, **k: [])
+                m.setattr(hooks, "copy_metadata", lambda *a, **k: [])
+                m.setattr(hooks, "collect_data_files", lambda *a, **k: [])
             if platform == "win32":  # PyInstaller's version-resource helpers need pefile, only on Windows builders
                 fake = types.ModuleType("PyInstaller.utils.win32.versioninfo")
                 for cls in ("StringStruct", "VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable",

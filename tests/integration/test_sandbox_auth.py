@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import requests
@@ -12,6 +11,7 @@ from app.sandbox.auth import DESK_EMAIL, TWO_FACTOR_EMAIL, TWO_FACTOR_SECRET
 from app.sandbox.server import SandboxServer
 from app.sandbox.totp import totp_code
 from tests.fixtures.sandbox import TIMEOUT, SandboxFactory, signed_in, token_for
+from tests.support.waiting import assert_eventually
 
 CONTACTS = "/api/billing/contractcontacts"
 
@@ -88,7 +88,8 @@ def test_access_tokens_expire(sandbox: SandboxServer) -> None:
     body = token_for(sandbox, client_id="short")
     assert body["expires_in"] == 1
     assert _get(sandbox, body["access_token"]).status_code == 200
-    time.sleep(1.05)
+    assert_eventually(lambda: _get(sandbox, body["access_token"]).status_code == 401, "the token expired",
+                      timeout=5, interval=0.1)
     r = _get(sandbox, body["access_token"])
     assert r.status_code == 401
     assert "expired" in r.json()["Reason"]

@@ -11,6 +11,7 @@ import requests
 
 from app.sandbox.server import SandboxServer
 from tests.fixtures.sandbox import TIMEOUT, SandboxFactory, signed_in, token_for
+from tests.support.waiting import assert_eventually
 
 CONTACTS = "/api/billing/contractcontacts"
 
@@ -108,7 +109,8 @@ def test_a_faulted_write_may_or_may_not_have_been_applied(sandbox: SandboxServer
             assert kind == "drop"
         except requests.exceptions.ReadTimeout:
             assert kind == "slow"
-            time.sleep(0.4)  # let the server finish the slow answer before looking
+            # the server has finished the slow answer before we look
+            assert_eventually(lambda: sandbox.requests_in_flight() == 0, "the slow answer was sent", timeout=5)
         assert len(_with_marker(sandbox, marker)) == applied, marker
     sandbox.set_faults("seed=3,slow=1,applied=0,slow_seconds=0.2")
     late = s.post(f"{sandbox.url}{CONTACTS}", json=_new_contact(sandbox, "late"), timeout=TIMEOUT)
@@ -168,8 +170,9 @@ def test_realistic_limits_throttle_with_409_and_retry_after(sandbox_factory: San
             break
     assert statuses[0] == 200 and statuses[-1] == 409
     assert r.headers["Retry-After"] == "1" and r.content == b""
-    time.sleep(0.12)  # the documented 1 call per 100 ms
-    assert s.get(f"{srv.url}{CONTACTS}", timeout=TIMEOUT).status_code == 200
+    # the documented 1 call per 100 ms: throttled calls do not count, so a later call goes through
+    assert_eventually(lambda: s.get(f"{srv.url}{CONTACTS}", timeout=TIMEOUT).status_code == 200,
+                      "a call after the throttle window", timeout=5, interval=0.02)
 
 
 def test_stop_and_restart_on_the_same_port_keeps_data_and_tokens(sandbox: SandboxServer) -> None:

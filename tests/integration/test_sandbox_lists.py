@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
 from app.sandbox.server import SandboxServer
 from tests.fixtures.sandbox import TIMEOUT, SandboxFactory, signed_in
+from tests.support.dev_set import DEV_DIR, need_dev_set
 
 CONTACTS = "/api/billing/contractcontacts"
-DEV_DIRECTORY = Path(__file__).resolve().parents[3] / "shared" / "matching-dev" / "directory.json"
+DEV_DIRECTORY = DEV_DIR / "directory.json"
 ENVELOPE_KEYS = {
     "Records",
     "CurrentPage",
@@ -48,8 +47,8 @@ def _all_ids(s: requests.Session, srv: SandboxServer, **params: Any) -> list[int
         page += 1
 
 
-@pytest.mark.skipif(not DEV_DIRECTORY.exists(), reason="shared/matching-dev/directory.json not present")
 def test_the_13452_contact_fixture_pages_every_record_exactly_once(sandbox_factory: SandboxFactory) -> None:
+    need_dev_set(DEV_DIRECTORY)
     srv = sandbox_factory(data_file=DEV_DIRECTORY)
     s = signed_in(srv)
     expected = json.loads(DEV_DIRECTORY.read_text(encoding="utf-8"))["ContractContacts"]

@@ -263,7 +263,7 @@ def test_delivery_rules(sandbox: SandboxServer) -> None:
         ("Location", rules.REQUIRED),
         ("DeliveryType", rules.REQUIRED),
     ]
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"ContractContactId": None}, "CoworkerId", rules.ONE_OF_REQUIRED.format(other="ContractContactId")),
         ({"BusinessId": 3}, "BusinessId", rules.NO_SUCH_RECORD.format(entity="Business")),
         ({"DeliveryType": 6}, "DeliveryType", rules.NOT_ALLOWED),

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from app.store.tables import contacts_table
 from app.sync import pull_directory
 from tests.fixtures.sandbox import SandboxFactory
 from tests.integration.sync_support import cli, cli_popen, client_for, directory, dump_directory, server_ids
+from tests.support.waiting import wait_until
 
 FAULTS = "seed=5,500=0.06,503=0.06,throttle=0.05,slow=0.04,drop=0.05,truncate=0.05,slow_seconds=1.5,retry_after=0"
 
@@ -65,7 +67,7 @@ def test_sync_killed_at_many_points_converges(sandbox_factory: SandboxFactory, d
     # each run has many pages (deletion reconciliation included) to be killed in
     # (a full sync of this directory makes 9 requests; request-count points are independent of machine load, so
     # they come twice — the second time the run starts from what the first left behind — and time points add more)
-    points: list[tuple[str, float]] = [("req", n) for n in (2, 3, 4, 5, 6, 7, 8)] * 2
+    points: list[tuple[str, float]] = [("req", float(n)) for n in (2, 3, 4, 5, 6, 7, 8)] * 2
     points += [("sec", s) for s in (0.4, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8)]
     for attempt, (kind, at) in enumerate(points):
         if kills >= 14:
@@ -79,14 +81,17 @@ def test_sync_killed_at_many_points_converges(sandbox_factory: SandboxFactory, d
         start_count = srv.request_count()
         started = time.monotonic()
         proc = cli_popen(srv, db_url, "sync", "--full")
-        while proc.poll() is None:
+
+        def due(kind: str = kind, at: float = at, started: float = started, start_count: int = start_count,
+                proc: subprocess.Popen[str] = proc) -> bool:
             elapsed = time.monotonic() - started
             seen = srv.request_count() - start_count
-            if (kind == "req" and seen >= at) or (kind == "sec" and elapsed >= at):
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-                break
-            time.sleep(0.002)
+            return proc.poll() is not None or (kind == "req" and seen >= at) or (kind == "sec" and elapsed >= at)
+
+        wait_until(due, timeout=120, interval=0.002)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
         proc.wait(timeout=60)
         proc.stdout and proc.stdout.close()
         proc.stderr and proc.stderr.close()

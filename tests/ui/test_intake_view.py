@@ -275,7 +275,7 @@ def test_register_dialog_links_a_customer_and_escape_cancels(qtbot: QtBot, view:
     qtbot.waitUntil(lambda: dialog.coworker_combo.currentData() == 504, timeout=3000)
     assert (dialog.full_name.text(), dialog.email.text()) == ("Peter Linked", "peter@linked.test")
     assert dialog.draft().coworker_id == 504
-    qtbot.waitUntil(lambda: focused() is not None and focused().window() is dialog)
+    qtbot.waitUntil(lambda: (f := focused()) is not None and f.window() is dialog)
     with qtbot.assertNotEmitted(dialog.registered):
         key(focused(), Qt.Key.Key_Escape)
     assert not dialog.isVisible()

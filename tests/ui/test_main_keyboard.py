@@ -41,8 +41,7 @@ def _focus(qtbot: QtBot, window: QWidget) -> QWidget:
         target.activateWindow()
         qtbot.waitUntil(
             lambda: (
-                QApplication.focusWidget() is not None
-                and (QApplication.focusWidget() is target or target.isAncestorOf(QApplication.focusWidget()))
+                (now := QApplication.focusWidget()) is not None and (now is target or target.isAncestorOf(now))
             ),
             timeout=2000,
         )
@@ -104,13 +103,14 @@ def test_newcomer_by_keyboard(qtbot: QtBot, demo: DemoWorkspace, pigeonhole_home
         assert QApplication.focusWidget() is intake.addressee
         _type(qtbot, window, name)
         qtbot.waitUntil(
-            lambda name=name: intake.match_view is not None and intake.match_view.text == name, timeout=5000
+            lambda name=name: bool(intake.match_view is not None and intake.match_view.text == name),  # type: ignore[misc]
+            timeout=5000,
         )
         if intake.current_candidate() is None:  # a "review" match: choose the first with ↓
             _press(qtbot, window, Qt.Key.Key_Down)
         assert intake.current_candidate() is not None and intake.current_candidate().name == name
         _press(qtbot, window, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda n=n: len(recorded) == n + 1, timeout=5000)
+        qtbot.waitUntil(lambda n=n: len(recorded) == n + 1, timeout=5000)  # type: ignore[misc]
         assert QApplication.focusWidget() is intake.scan_field
     screenshot(window, "keyboard-ten-parcels")
 

@@ -94,8 +94,8 @@ def test_refused_recipient_retry_fix_discard(qtbot: QtBot, qtmodeltester: Any, s
 
     # Discard: "No" keeps it, "Yes" drops it.
     when_modal(qtbot, lambda box: _press(qtbot, box, QMessageBox.StandardButton.No))
-    dialog.discard_selected()
-    qtbot.wait(50)
+    dialog.discard_selected()  # returns once "No" is pressed: nothing was submitted
+    QApplication.processEvents()
     assert any(r.outbox_id == failed.outbox_id for r in dialog.model.rows())
     when_modal(qtbot, lambda box: _press(qtbot, box, QMessageBox.StandardButton.Yes))
     with qtbot.waitSignal(dialog.changed, timeout=5000):

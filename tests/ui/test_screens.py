@@ -7,12 +7,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +21,7 @@ from app.ui.main import build_main_window
 from app.ui.main_window import DELIVERIES, DIRECTORY, INTAKE
 from app.ui.tasks import TaskRunner
 from app.ui.theme import ThemeMode, apply_theme
+from tests.support.waiting import assert_eventually
 from tests.ui.desk_fixtures import contact_names, record_parcel, screenshot, screenshot_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,31 +48,33 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
     for name in contact_names(demo.server, 3):
         record_parcel(built.intake, name)
 
-    def settle(condition: object = None) -> None:
-        """Let timers (the typing debounce) and background jobs run until `condition` holds (10 s at most)."""
-        for _ in range(400):
-            QTest.qWait(25)
-            if condition is None or condition():  # type: ignore[operator]
-                break
+    def settle(condition: Callable[[], object], what: str) -> None:
+        """Let timers (the typing debounce) and background jobs run until `condition` holds; fail after 10 s."""
+
+        def ready() -> bool:
+            app.processEvents()  # runs due timers and delivers results from the task runner
+            return bool(condition())
+
+        assert_eventually(ready, f"{prefix}: {what}", timeout=10, interval=0.025)
 
     window.start(first_sync=False)
-    settle(lambda: window.status.status() is not None and window.status.status().pending == 3)  # type: ignore[union-attr]
+    settle(lambda: (st := window.status.status()) is not None and st.pending == 3, "three parcels waiting")
     shots = []
     intake = window.intake
     intake.addressee.setPlainText(contact_names(demo.server, 1)[0])  # type: ignore[attr-defined]
-    settle(lambda: intake.model.rowCount() > 0)  # type: ignore[attr-defined]
+    settle(lambda: intake.model.rowCount() > 0, "candidates shown")  # type: ignore[attr-defined]
     assert intake.model.rowCount() > 0, "the typed name found no candidates"  # type: ignore[attr-defined]
     window.show_page(INTAKE)
-    settle()
+    settle(lambda: window.pages.currentIndex() == INTAKE and intake.isVisible(), "the intake page shown")
     shots.append(screenshot(window, f"{prefix}intake"))
     window.show_page(DELIVERIES)
-    settle(lambda: window.deliveries.model.rowCount() == 3)
+    settle(lambda: window.deliveries.model.rowCount() == 3, "three deliveries listed")
     shots.append(screenshot(window, f"{prefix}deliveries"))
     window.show_page(DIRECTORY)
-    settle(lambda: window.directory.current is not None)
+    settle(lambda: window.directory.current is not None, "a directory entry shown")
     shots.append(screenshot(window, f"{prefix}directory"))
     dialog = window.open_outbox()
-    settle(lambda: dialog.model.rowCount() == 3)
+    settle(lambda: dialog.model.rowCount() == 3, "three outbox entries")
     shots.append(screenshot(dialog, f"{prefix}outbox"))
     dialog.close()
     window.close()

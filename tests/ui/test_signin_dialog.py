@@ -25,7 +25,7 @@ from tests.ui.desk_fixtures import screenshot
 class MemoryKeyring(KeyringBackend):
     """A real keyring backend that keeps secrets in memory (the test's stand-in for the OS keyring)."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()

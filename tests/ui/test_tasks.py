@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QCoreApplication, QThread
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -42,7 +42,8 @@ def test_stale_results_are_dropped(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: results == ["new"])
     gate.set()
     assert runner.wait_for_done()
-    qtbot.wait(50)  # let any queued (stale) delivery be processed
+    QCoreApplication.sendPostedEvents()  # deliver whatever the finished jobs queued (a stale result included)
+    QCoreApplication.processEvents()
     assert results == ["new"]
 
 

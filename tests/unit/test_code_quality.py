@@ -1,4 +1,4 @@
-"""The layering in DESIGN.md, ruff and mypy are part of the test run."""
+"""Layering (docs/architecture.md), ruff, mypy (app and tests) and the test conventions are part of the test run."""
 
 from __future__ import annotations
 
@@ -73,3 +73,26 @@ def test_no_import_cycles() -> None:
             if chain and not all(m.startswith(KNOWN_CYCLE_PACKAGES) for m in chain):
                 cycles.add(" -> ".join((module, *chain)))
     assert not cycles, "\n".join(sorted(cycles))
+
+
+@pytest.mark.slow
+def test_mypy_tests_is_clean() -> None:
+    """The tests are type-checked too, with the project's settings (pyproject.toml, [tool.mypy])."""
+    r = _run(sys.executable, "-m", "mypy", "tests")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+SLEEP_CALLS = tuple(name + "(" for name in ("time.sleep", "qtbot.wait", "QTest.qWait"))
+
+
+def test_tests_wait_on_conditions_not_sleeps() -> None:
+    """No test sleeps for a guessed time: they wait on a condition (qtbot.waitUntil / waitSignal, or
+    tests/support/waiting.py, the one place that pauses between polls). Benchmarks may pace themselves."""
+    allowed = {ROOT / "tests" / "support" / "waiting.py"}
+    sleepers = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if path not in allowed and (ROOT / "tests" / "bench") not in path.parents
+        and any(call in path.read_text(encoding="utf-8") for call in SLEEP_CALLS)
+    ]
+    assert sleepers == []

@@ -15,13 +15,16 @@ import pytest
 
 from app.matching import MatchIndex
 from tests.bench.matching_dev import DEFAULT_DEV, score
+from tests.support.dev_set import need_dev_set
 from tests.support.fixture_records import records_from_fixture
 from tests.support.label_families import generate_labels
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not (DEFAULT_DEV / "labels.jsonl").exists(), reason="matching-dev set not present"),
-]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _dev_set_present() -> None:
+    need_dev_set(DEFAULT_DEV / "labels.jsonl")  # skipped without it, failed when PIGEONHOLE_REQUIRE_MATCHING_DEV is set
 
 
 @pytest.fixture(scope="module")

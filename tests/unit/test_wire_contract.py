@@ -64,7 +64,8 @@ def test_the_older_envelope_names_page_number_and_size() -> None:
 def test_a_typed_page_reads_every_record_from_the_json_bytes(resource: Resource) -> None:
     model = store.MAPPINGS[resource].model
     body = (WIRE / PAGES[resource]).read_bytes()
-    page = TypeAdapter(schemas.TypedPage[model]).validate_json(body)  # type: ignore[valid-type]
+    page: schemas.TypedPage[schemas.NexudusRecord] = TypeAdapter(
+        schemas.TypedPage[model]).validate_json(body)  # type: ignore[valid-type]
     assert [r.id for r in page.records] == [r["Id"] for r in records_of(resource)]
 
 

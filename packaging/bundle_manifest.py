@@ -4,10 +4,10 @@ Plain Python (no PyInstaller import), so the test suite can check the manifest w
 
 Rules:
 - name and version come from pyproject.toml ([project] name / version), never from a second copy here;
-- every file the app opens at run time is data: `resources/` (icons, style sheet, .desktop entry) and every
-  non-Python file inside the `app` package (Alembic's script template, the matcher's nickname tables, the
-  sandbox's country and name lists, ...), kept at the same relative path so `Path(__file__).parent / ...` and
-  `sys._MEIPASS / "resources"` find them in the bundle exactly as in a source tree;
+- every file the app opens at run time is data: every non-Python file inside the `app` package (`app/resources/`:
+  icons, style sheet, .desktop entry; Alembic's script template, the matcher's nickname tables, the sandbox's
+  country and name lists, ...), kept at the same relative path so `Path(__file__).parent / ...` and
+  `importlib.resources.files("app")` find them in the bundle exactly as in a source tree or an installed wheel;
 - Alembic loads migration scripts by file path, not by import, so `app/store/migrations/**.py` are data too.
 """
 
@@ -76,9 +76,6 @@ def _shipped(path: Path) -> bool:
 def runtime_data_files(root: Path = ROOT) -> list[tuple[str, str]]:
     """(source file, destination folder inside the bundle) for every data file, sorted, one entry per file."""
     found: list[Path] = []
-    resources = root / "resources"
-    if resources.is_dir():
-        found += [p for p in resources.rglob("*") if _shipped(p)]
     package = root / APP_PACKAGE
     found += [p for p in package.rglob("*") if _shipped(p) and p.suffix != ".py"]
     migrations = root / MIGRATIONS

@@ -13,7 +13,7 @@ needs_build() {
   [ "${REBUILD:-0}" = "1" ] && return 0
   [ -x "$BIN" ] || return 0
   # Anything that goes into the bundle changed since it was built?
-  [ -n "$(find "$ROOT/app" "$ROOT/resources" "$ROOT/pyproject.toml" "$ROOT/packaging/pigeonhole.spec" \
+  [ -n "$(find "$ROOT/app" "$ROOT/pyproject.toml" "$ROOT/packaging/pigeonhole.spec" \
             "$ROOT/packaging/bundle_manifest.py" "$ROOT/packaging/entry.py" "$ROOT/packaging/make_icons.py" \
             -newer "$BIN" -type f ! -path '*/__pycache__/*' -print -quit)" ]
 }

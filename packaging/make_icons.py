@@ -1,4 +1,4 @@
-"""Build the Windows .ico and the macOS .icns from the PNG sizes in resources/icons (standard library only).
+"""Build the Windows .ico and the macOS .icns from the PNG sizes in app/resources/icons (standard library only).
 
 Both formats are containers of PNG images: an .ico holds PNG-compressed entries (supported since Windows Vista),
 an .icns holds PNG entries under their OSType codes. No Pillow needed.
@@ -12,7 +12,7 @@ import struct
 import sys
 from pathlib import Path
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICONS = Path(__file__).resolve().parent.parent / "app" / "resources" / "icons"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # OSType -> pixel size of the PNG stored under it (the @2x variants reuse the larger PNGs).

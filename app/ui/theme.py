@@ -6,8 +6,8 @@ scaling. Colours used for meaning (waiting, failed, ok) come from `tone_color` s
 
 from __future__ import annotations
 
+import importlib.resources
 import logging
-import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -44,11 +44,9 @@ _TONES: dict[Tone, tuple[str, str]] = {  # (light palette, dark palette)
 
 
 def resources_dir() -> Path:
-    """`resources/` next to the package in a source tree, or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    """`app/resources/` (icons, style sheet, .desktop entry): package data, found through importlib.resources the
+    same way in a source tree, an installed wheel and a PyInstaller bundle (which collects it as data under app/)."""
+    return Path(str(importlib.resources.files("app") / "resources"))
 
 
 def app_icon() -> QIcon:

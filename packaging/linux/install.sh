@@ -41,9 +41,9 @@ if [ ! -x "$SRC/pigeonhole" ]; then
   exit 2
 fi
 SRC=$(cd "$SRC" && pwd)
-# The bundle's own copy of resources/ (PyInstaller puts data under _internal/); fall back to the source tree.
-RES="$SRC/_internal/resources"
-[ -d "$RES" ] || RES="$HERE/../../resources"
+# The bundle's own copy of app/resources/ (PyInstaller puts data under _internal/); fall back to the source tree.
+RES="$SRC/_internal/app/resources"
+[ -d "$RES" ] || RES="$HERE/../../app/resources"
 [ -f "$RES/pigeonhole.desktop" ] || { echo "install.sh: pigeonhole.desktop not found under $RES" >&2; exit 2; }
 
 # Copy next to the old install, then swap, so a failed copy never leaves a half-installed desk.

@@ -4,7 +4,7 @@
 #   CODESIGN_IDENTITY="Developer ID Application: ..." bash packaging/macos/build.sh   # signed (see README.md here)
 #
 # The spec's BUNDLE step is active on darwin: bundle identifier, Info.plist (NSHighResolutionCapable, dark mode,
-# version from pyproject.toml) and the .icns made from resources/icons by packaging/make_icons.py.
+# version from pyproject.toml) and the .icns made from app/resources/icons by packaging/make_icons.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)

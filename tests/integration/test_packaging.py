@@ -147,14 +147,14 @@ def test_spec_takes_name_and_version_from_pyproject(run_spec: Any) -> None:
 def _runtime_files_by_walk() -> set[tuple[str, str]]:
     """Independently of the manifest: what a source tree needs next to the code at run time."""
     needed: set[tuple[str, str]] = set()
-    for top in ("resources", "app"):
+    for top in ("app",):
         for dirpath, dirnames, filenames in os.walk(ROOT / top):
             dirnames[:] = [d for d in dirnames if d != "__pycache__" and not d.startswith(".")]
             rel = Path(dirpath).relative_to(ROOT)
             for name in filenames:
                 suffix = Path(name).suffix
                 migration_script = rel.parts[:3] == ("app", "store", "migrations") and suffix == ".py"
-                data = top == "resources" or migration_script or suffix not in {".py", ".pyc", ".pyi"}
+                data = migration_script or suffix not in {".py", ".pyc", ".pyi"}
                 if data and name != "py.typed":
                     needed.add((str(ROOT / rel / name), str(rel)))
     return needed
@@ -168,8 +168,9 @@ def test_every_runtime_data_file_is_listed(run_spec: Any) -> None:
 
     missing = _runtime_files_by_walk() - listed
     assert not missing, f"not in the bundle: {sorted(missing)}"
-    for must in ("resources/style.qss", "resources/pigeonhole.desktop", "resources/icons/pigeonhole-256.png",
-                 "app/store/migrations/env.py", "app/store/migrations/script.py.mako"):
+    for must in ("app/resources/style.qss", "app/resources/pigeonhole.desktop",
+                 "app/resources/icons/pigeonhole-256.png", "app/store/migrations/env.py",
+                 "app/store/migrations/script.py.mako"):
         assert (str(ROOT / must), str(Path(must).parent)) in listed, must
     assert any("/migrations/versions/" in src and src.endswith(".py") for src, _ in listed)
 
@@ -194,11 +195,14 @@ def test_every_runtime_data_file_is_listed(run_spec: Any) -> None:
 def test_wheel_package_data_covers_the_same_files() -> None:
     """A pip/wheel install must carry the same data files as the bundle (pyproject package-data patterns)."""
     with (ROOT / "pyproject.toml").open("rb") as fh:
-        patterns = tomllib.load(fh)["tool"]["setuptools"]["package-data"]["*"]
+        package_data = tomllib.load(fh)["tool"]["setuptools"]["package-data"]
+    patterns, app_patterns = package_data["*"], package_data.get("app", [])
     for src, _dest in manifest.runtime_data_files():
         path = Path(src)
         if path.is_relative_to(ROOT / "app") and path.suffix != ".py":
-            assert any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns), (
+            in_app = path.relative_to(ROOT / "app").as_posix()
+            assert any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns) or any(
+                fnmatch.fnmatch(in_app, pattern) for pattern in app_patterns), (
                 f"{path.relative_to(ROOT)} is not covered by [tool.setuptools.package-data] in pyproject.toml"
             )
 
@@ -242,7 +246,7 @@ def test_ico_and_icns_hold_every_png_size(tmp_path: Path) -> None:
         real = make_icons.png_size(png)
         assert real == (w or 256, h or 256)
         sizes.append(real[0])
-    expected = [s for s in make_icons.ICO_SIZES if (ROOT / f"resources/icons/pigeonhole-{s}.png").exists()]
+    expected = [s for s in make_icons.ICO_SIZES if (ROOT / f"app/resources/icons/pigeonhole-{s}.png").exists()]
     assert sizes == expected and 256 in sizes and 16 in sizes
 
     icns = icns_path.read_bytes()
@@ -268,7 +272,7 @@ def test_inno_setup_script_matches_the_bundle() -> None:
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_linux_install_script_installs_and_uninstalls(tmp_path: Path) -> None:
     bundle = tmp_path / "dist" / "pigeonhole"
-    shutil.copytree(ROOT / "resources", bundle / "_internal" / "resources")
+    shutil.copytree(ROOT / "app" / "resources", bundle / "_internal" / "app" / "resources")
     exe = bundle / "pigeonhole"
     exe.write_text("#!/bin/sh\necho pigeonhole-bundle \"$@\"\n")
     exe.chmod(0o755)

@@ -58,7 +58,8 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
         assert_eventually(ready, f"{prefix}: {what}", timeout=10, interval=0.025)
 
     window.start(first_sync=False)
-    settle(lambda: (st := window.status.status()) is not None and st.pending == 3, "three parcels waiting")
+    # (the dark tour runs on the light tour's demo: its three parcels are there too)
+    settle(lambda: (st := window.status.status()) is not None and st.pending >= 3, "the parcels waiting")
     shots = []
     intake = window.intake
     intake.addressee.setPlainText(contact_names(demo.server, 1)[0])  # type: ignore[attr-defined]
@@ -68,13 +69,13 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
     settle(lambda: window.pages.currentIndex() == INTAKE and intake.isVisible(), "the intake page shown")
     shots.append(screenshot(window, f"{prefix}intake"))
     window.show_page(DELIVERIES)
-    settle(lambda: window.deliveries.model.rowCount() == 3, "three deliveries listed")
+    settle(lambda: window.deliveries.model.rowCount() >= 3, "the deliveries listed")
     shots.append(screenshot(window, f"{prefix}deliveries"))
     window.show_page(DIRECTORY)
     settle(lambda: window.directory.current is not None, "a directory entry shown")
     shots.append(screenshot(window, f"{prefix}directory"))
     dialog = window.open_outbox()
-    settle(lambda: dialog.model.rowCount() == 3, "three outbox entries")
+    settle(lambda: dialog.model.rowCount() >= 3, "the outbox entries")
     shots.append(screenshot(dialog, f"{prefix}outbox"))
     dialog.close()
     window.close()

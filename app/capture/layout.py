@@ -20,6 +20,8 @@ from rapidfuzz import fuzz
 
 from app.capture.ocr import Word
 
+JOIN_GAP = 5.0  # pieces of one row closer than this many letter heights are one line (a faded streak cut it)
+KEPT_SIGNS = {"/", "&", "+"}  # signs that join names ("Chahal / Jane Doe", "Verhaar & Maas")
 MIN_WORD_CONFIDENCE = 0.30  # words below this that are not letters are noise (barcode bars, speckle, edges)
 
 POSTAGE = re.compile(
@@ -94,10 +96,14 @@ class Line:
 
 
 def _is_noise(word: Word) -> bool:
+    if word.text in KEPT_SIGNS:
+        return False
     alnum = sum(c.isalnum() for c in word.text)
     if alnum == 0:
         return True
-    if word.confidence < MIN_WORD_CONFIDENCE and (alnum < 3 or alnum < len(word.text) * 0.6):
+    if word.confidence < MIN_WORD_CONFIDENCE and alnum < len(word.text) * 0.6:
+        return True
+    if word.confidence < 0.1 and alnum < 3:
         return True
     return word.box[3] > 4 * max(word.box[2], 1) and alnum <= 2  # a bar, an edge
 
@@ -130,7 +136,7 @@ def build_lines(words: Sequence[Word]) -> list[Line]:
             small = min(line.height, other.height)
             overlap = min(line.bottom, other.bottom) - max(line.y, other.y)
             gap = line.x - other.right
-            if (overlap >= 0.6 * small and -0.5 * small <= gap <= 3.0 * small
+            if (overlap >= 0.6 * small and -0.5 * small <= gap <= JOIN_GAP * small
                     and 0.7 <= line.height / max(other.height, 1.0) <= 1.4):
                 other.words.extend(line.words)
                 other.text = " ".join(w.text for w in other.words)
@@ -207,13 +213,17 @@ def is_centre_line(text: str, centre: Sequence[str]) -> bool:
     return False
 
 
-def looks_like_address(text: str) -> bool:
-    """A street address line: a number with a street word, a postcode, or 'Suite/Floor/Unit ...'."""
+def looks_like_address(text: str, strict: bool = False) -> bool:
+    """A street address line: a number with a street word, a postcode, or 'Suite/Floor/Unit ...'. `strict` (for a
+    block's first line, where a company name like '3M UK' may stand): only a postcode or a street word with a
+    number."""
     if PO_BOX.search(text):
         return False
     has_digit = any(c.isdigit() for c in text)
     if POSTCODE.search(text) and has_digit:
         return True
+    if strict:
+        return bool(STREET.search(text)) and has_digit and not LEGAL.search(text)
     if LEGAL.search(text):
         return False
     if STREET.search(text) and has_digit:

@@ -107,18 +107,35 @@ def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> 
     names: list[Line] = []
     in_address = False
     for index, line in enumerate(block):
-        if is_centre_line(line.text, centre):
-            line.role = "centre"
-            in_address = in_address or bool(names)
-            continue
-        if names and (in_address or looks_like_address(line.text) or (index > 0 and looks_like_town(line.text)
-                                                                      and block[index - 1].role == "centre")):
+        if is_centre_line(line.text, centre) or looks_like_address(line.text, strict=not names) or (
+                in_address and names) or (index > 0 and block[index - 1].role == "centre"
+                                          and looks_like_town(line.text)):
             line.role = "centre"
             in_address = True
             continue
         line.role = "addressee"
         names.append(line)
+    if not names:
+        above = _line_above(block[0], lines)
+        if above is not None:
+            above.role = "addressee"
+            names.append(above)
     return names
+
+
+def _line_above(first: Line, lines: list[Line]) -> Line | None:
+    """The name line over an address block that was read apart from it (a faded or damaged name)."""
+    best: Line | None = None
+    for line in lines:
+        if line.role not in {"other"} or line.bottom > first.y + 0.3 * first.height:
+            continue
+        if first.y - line.bottom > 2.5 * first.height:
+            continue
+        if min(line.right, first.right) - max(line.x, first.x) <= 0:
+            continue
+        if best is None or line.bottom > best.bottom:
+            best = line
+    return best
 
 
 def statistics_median(values: list[float]) -> float:

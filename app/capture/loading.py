@@ -7,6 +7,7 @@ on; nothing here lets a decoder's traceback through.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -80,12 +81,19 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def _no_pages(data: bytes) -> bool:
+    """A PDF whose page tree counts no pages and that has no page object."""
+    return bool(re.search(rb"/Count\s*0(?![0-9])", data)) and not re.search(rb"/Type\s*/Page(?![s0-9A-Za-z])", data)
+
+
 def _load_pdf(data: bytes) -> Image.Image:
     import pypdfium2
 
     try:
         pdf = pypdfium2.PdfDocument(data)
     except Exception:  # pypdfium2 raises its own PdfiumError (and others) for a broken file
+        if _no_pages(data):  # PDFium refuses to open a document whose page tree is empty
+            raise CaptureError("This PDF has no pages: there is nothing to read.") from None
         raise CaptureError("This PDF is damaged and cannot be opened. Scan the item again.") from None
     try:
         if len(pdf) == 0:

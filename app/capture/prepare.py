@@ -20,6 +20,8 @@ from PIL import Image, ImageFilter
 DISPLAY_LONG_SIDE = 1600
 OCR_MIN_LONG_SIDE = 1600  # smaller images are enlarged to this before OCR (small text reads better enlarged)
 MAX_SKEW = 15.0
+RULE_H = 120  # a horizontal ink run this long (OCR pixels) is a rule or border, not a letter
+RULE_V = 80  # a vertical one this long is a bar or border (capital letters here are under 60 px)
 SPECKLE_LEVEL = 0.0004  # share of pixels that are isolated dots; clean scans measure ~0, speckled photos more
 
 
@@ -100,6 +102,35 @@ def estimate_skew(arr: np.ndarray) -> float:
     return -angle
 
 
+def _runs(dark: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels that belong to a straight run of at least `length` dark pixels along `axis`."""
+    moved = np.moveaxis(dark, axis, -1)
+    n = moved.shape[-1]
+    if n < length:
+        return np.zeros_like(dark)
+    cs = np.concatenate([np.zeros((*moved.shape[:-1], 1), np.int32), np.cumsum(moved, axis=-1, dtype=np.int32)],
+                        axis=-1)
+    full = (cs[..., length:] - cs[..., :-length]) == length  # window [i, i+length) all dark
+    mark = np.zeros((*moved.shape[:-1], n + 1), np.int32)
+    mark[..., :n - length + 1] += full
+    mark[..., length:n + 1] -= full
+    covered = np.cumsum(mark, axis=-1)[..., :n] > 0
+    return np.moveaxis(covered, -1, axis)
+
+
+def remove_rules(image: Image.Image) -> Image.Image:
+    """Erase ruled lines and bars: box borders, the envelope's edge, barcode bars (ink runs far longer than any
+    letter: RULE_H pixels across, RULE_V down). Letters touching a box border then read on their own."""
+    arr = np.asarray(image)
+    dark = arr < 140
+    rules = _runs(dark, RULE_H, axis=1) | _runs(dark, RULE_V, axis=0)
+    if not rules.any():
+        return image
+    out = arr.copy()
+    out[rules] = 255
+    return Image.fromarray(out)
+
+
 def prepare(image: Image.Image) -> Prepared:
     display = _fit(image, DISPLAY_LONG_SIDE, enlarge=False)
     grey = display.convert("L")
@@ -116,5 +147,6 @@ def prepare(image: Image.Image) -> Prepared:
         fill = (255, 255, 255) if display.mode == "RGB" else 255
         display = display.rotate(skew, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
         display = _fit(display, DISPLAY_LONG_SIDE, enlarge=False)
+    ocr = remove_rules(ocr)
     scale = ocr.size[0] / display.size[0]
     return Prepared(display=display, ocr=ocr, scale=scale, skew=skew, speckled=speckled)

@@ -47,6 +47,7 @@ STREET = re.compile(
     r"drive|dr|estate|level|office|offices|business|apartment|apt|flat|block)\b",
     re.IGNORECASE,
 )
+ROADS = {"street", "road", "lane", "avenue", "st", "rd", "strasse", "straße"}  # a line ending so is a street
 POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b|\b\d{5}(-\d{4})?\b", re.IGNORECASE)
 LEGAL = re.compile(r"\b(ltd|limited|llp|plc|inc|llc|gmbh|sarl|s\.?a\.?|s\.?r\.?l|b\.?v|n\.?v|a\.?s|ab|oy|co)\b\.?",
                    re.IGNORECASE)
@@ -223,7 +224,10 @@ def looks_like_address(text: str, strict: bool = False) -> bool:
     if POSTCODE.search(text) and has_digit:
         return True
     if strict:
-        return bool(STREET.search(text)) and has_digit and not LEGAL.search(text)
+        words = fold(text).split()
+        if LEGAL.search(text) or not words:
+            return False
+        return (bool(STREET.search(text)) and has_digit) or (len(words) <= 3 and words[-1] in ROADS)
     if LEGAL.search(text):
         return False
     if STREET.search(text) and has_digit:

@@ -16,7 +16,7 @@ from app.capture.errors import CaptureError
 
 MAX_PIXELS = 40_000_000  # a 40 MP photo is the largest we read; a 50 MP file is refused before it is decoded
 MAX_BYTES = 80 * 1024 * 1024
-WORK_LONG_SIDE = 2400  # JPEGs are decoded straight to about this size (DCT scaling): 12 MP costs what 3 MP does
+WORK_LONG_SIDE = 1600  # JPEGs are decoded straight to at least this long side (DCT scaling): 12 MP costs ~3 MP
 PDF_LONG_SIDE = 2000  # a PDF page is rendered to this many pixels on its long side
 FORMATS = {"JPEG", "PNG", "TIFF", "BMP", "WEBP", "MPO"}
 
@@ -48,7 +48,9 @@ def load_image(data: bytes, filename: str = "") -> Image.Image:
                                    "Use a JPEG, PNG, TIFF, BMP or WebP picture, or a PDF.")
             _refuse_size(*image.size)
             if opened.format in {"JPEG", "MPO"}:
-                opened.draft("L" if image.mode == "L" else "RGB", (WORK_LONG_SIDE, WORK_LONG_SIDE))
+                width, height = opened.size
+                factor = min(1.0, WORK_LONG_SIDE / max(width, height))
+                opened.draft("L" if image.mode == "L" else "RGB", (int(width * factor), int(height * factor)))
             image.load()
             image = ImageOps.exif_transpose(image) or image
     except CaptureError:

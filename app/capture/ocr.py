@@ -35,6 +35,8 @@ def _engine():  # type: ignore[no-untyped-def]
             raise CaptureError(f"The text reader (OCR) is not installed: {exc}.") from None
         api = PyTessBaseAPI(path=tessdata.data_path(), lang="eng", psm=PSM.SPARSE_TEXT)
         api.SetVariable("debug_file", "/dev/null")
+        api.SetVariable("tessedit_do_invert", "0")  # no second, inverted reading of every unsure line (white on
+        # black text is not found on post; it cost a third of the time)
         _local.api = api
     return api
 

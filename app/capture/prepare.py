@@ -1,13 +1,14 @@
 """Make a label photo readable: grey, even light, stretched contrast, no speckle, upright lines, text big enough.
 
-All of it is Pillow + numpy on an image of at most DISPLAY_LONG_SIDE pixels, so a 12 MP photo costs about what a
-2 MP one does. The steps, in order:
-1. grey and scaled so the long side is DISPLAY_LONG_SIDE (the display image; smaller scans are enlarged for OCR);
+All of it is Pillow + numpy on an image of about OCR_LONG_SIDE pixels (JPEGs are decoded reduced), so a 12 MP photo
+costs about what a 2 MP one does. The steps, in order:
+1. grey and scaled so the long side is OCR_LONG_SIDE (smaller scans are enlarged after steps 2-4);
 2. light: the paper's brightness is estimated with a max filter on a 1/8 image (text is thinner than the window)
    and divided out, which removes shadows, gradients and a faded streak's background;
 3. contrast: the darkest ink is stretched to black, the paper to white;
 4. speckle: a 3x3 median when isolated dots are many (measured, not assumed);
-5. skew: the angle whose horizontal projection of ink is sharpest (text lines are then rows), -15..15 degrees.
+5. skew: the angle whose horizontal projection of ink is sharpest (text lines are then rows), -15..15 degrees;
+The display image (colour, long side DISPLAY_LONG_SIDE) is turned by the same angle.
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
-DISPLAY_LONG_SIDE = 1600
-OCR_MIN_LONG_SIDE = 1600  # smaller images are enlarged to this before OCR (small text reads better enlarged)
+DISPLAY_LONG_SIDE = 1200  # the image shown and kept (the API allows up to 1600)
+OCR_LONG_SIDE = 1600  # the OCR image: photos are reduced to this, small scans enlarged (small text reads better)
 MAX_SKEW = 15.0
-RULE_H = 120  # a horizontal ink run this long (OCR pixels) is a rule or border, not a letter
-RULE_V = 80  # a vertical one this long is a bar or border (capital letters here are under 60 px)
 SPECKLE_LEVEL = 0.0004  # share of pixels that are isolated dots; clean scans measure ~0, speckled photos more
 
 
@@ -102,51 +101,19 @@ def estimate_skew(arr: np.ndarray) -> float:
     return -angle
 
 
-def _runs(dark: np.ndarray, length: int, axis: int) -> np.ndarray:
-    """Pixels that belong to a straight run of at least `length` dark pixels along `axis`."""
-    moved = np.moveaxis(dark, axis, -1)
-    n = moved.shape[-1]
-    if n < length:
-        return np.zeros_like(dark)
-    cs = np.concatenate([np.zeros((*moved.shape[:-1], 1), np.int32), np.cumsum(moved, axis=-1, dtype=np.int32)],
-                        axis=-1)
-    full = (cs[..., length:] - cs[..., :-length]) == length  # window [i, i+length) all dark
-    mark = np.zeros((*moved.shape[:-1], n + 1), np.int32)
-    mark[..., :n - length + 1] += full
-    mark[..., length:n + 1] -= full
-    covered = np.cumsum(mark, axis=-1)[..., :n] > 0
-    return np.moveaxis(covered, -1, axis)
-
-
-def remove_rules(image: Image.Image) -> Image.Image:
-    """Erase ruled lines and bars: box borders, the envelope's edge, barcode bars (ink runs far longer than any
-    letter: RULE_H pixels across, RULE_V down). Letters touching a box border then read on their own."""
-    arr = np.asarray(image)
-    dark = arr < 140
-    rules = _runs(dark, RULE_H, axis=1) | _runs(dark, RULE_V, axis=0)
-    if not rules.any():
-        return image
-    out = arr.copy()
-    out[rules] = 255
-    return Image.fromarray(out)
-
-
 def prepare(image: Image.Image) -> Prepared:
-    display = _fit(image, DISPLAY_LONG_SIDE, enlarge=False)
-    grey = display.convert("L")
+    grey = _fit(image.convert("L") if image.mode != "L" else image, OCR_LONG_SIDE, enlarge=False)
     arr = even_light(grey)
-    level = speckle_level(arr)
-    speckled = level > SPECKLE_LEVEL
+    speckled = speckle_level(arr) > SPECKLE_LEVEL  # measured before enlarging: dots are then still dots
     cleaned = Image.fromarray(arr.astype(np.uint8))
     if speckled:
         cleaned = cleaned.filter(ImageFilter.MedianFilter(3))
+    cleaned = _fit(cleaned, OCR_LONG_SIDE, enlarge=True)
     skew = estimate_skew(np.asarray(cleaned))
-    ocr = _fit(cleaned, OCR_MIN_LONG_SIDE, enlarge=True)
+    display = _fit(image, DISPLAY_LONG_SIDE, enlarge=False)
     if abs(skew) >= 0.3:
-        ocr = ocr.rotate(skew, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+        cleaned = cleaned.rotate(skew, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
         fill = (255, 255, 255) if display.mode == "RGB" else 255
         display = display.rotate(skew, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=fill)
-        display = _fit(display, DISPLAY_LONG_SIDE, enlarge=False)
-    ocr = remove_rules(ocr)
-    scale = ocr.size[0] / display.size[0]
-    return Prepared(display=display, ocr=ocr, scale=scale, skew=skew, speckled=speckled)
+    scale = cleaned.size[0] / display.size[0]
+    return Prepared(display=display, ocr=cleaned, scale=scale, skew=skew, speckled=speckled)

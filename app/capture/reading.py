@@ -59,6 +59,7 @@ class LabelReading:
 def clean_text(text: str) -> str:
     """Light clean-up of an OCR line before matching: stray symbols out, spaces single, an 'To:' cue dropped."""
     text = ADDRESSEE_CUE.sub("", text)
+    text = re.sub(r"(?:(?<=\s)|^)0(?=\s+[A-Z])", "O", text)  # "0 Morain": an O (Ó) read as a zero
     text = re.sub(r"[|_~*#«»“”\"‘’`^<>{}\[\]=+]+", " ", text)
     text = re.sub(r"(?<=\s)[—–-]+(?=\s|$)|^[—–\-.,:;]+|[—–\-,:;]+$", " ", text)
     return " ".join(text.split()).strip(" .,;:")

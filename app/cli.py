@@ -8,7 +8,7 @@ The contract (tests, benchmarks and scripts rely on it) is in DESIGN.md:
   pigeonhole sync [--full]     pull the directory, flush the outbox
   pigeonhole status [--json]
   pigeonhole outbox [list | retry ID | discard ID]
-  pigeonhole match TEXT [--json] [--limit N] | --batch FILE.jsonl --json
+  pigeonhole match TEXT [--json] [--limit N] | --image FILE [--json] | --batch FILE.jsonl --json
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("match", help="who is this label for?")
     m.add_argument("text", nargs="?", help="addressee text (a name, a company, a whole label)")
-    m.add_argument("--batch", metavar="FILE", help='JSON lines {"id", "text"} -> {"id", "decision", "candidates"}')
+    m.add_argument("--batch", metavar="FILE", help='JSON lines {"id", "text"} or {"id", "image"} -> '
+                   '{"id", "decision", "candidates"} (+ "read_text" for images; relative image paths are read from '
+                   "the batch file's folder)")
+    m.add_argument("--image", metavar="FILE", help="a photo, scan or PDF of the label: read it, then match")
     m.add_argument("--json", action="store_true")
     m.add_argument("--limit", type=int, default=5)
     return p

@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from enum import Enum
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import pydantic
 import requests
@@ -69,6 +70,18 @@ RUNCOMMAND_ACTION = ACTION_EDIT
 
 class InsecureConnectionError(errors.NexudusError, ValueError):
     """The API address is plain http:// to another computer."""
+
+
+class RedirectRefusedError(InsecureConnectionError):
+    """Nexudus answered with a redirect Pigeonhole will not follow (another scheme or host, plain http, a loop).
+
+    The request was not applied (a redirect is an answer), so a refused write is not an unknown outcome.
+    """
+
+    default_user_message = (
+        "The Nexudus address in the settings sends Pigeonhole on to another address, which it does not follow "
+        "for safety. Check the Nexudus address (it should be https://spaces.nexudus.com)."
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -408,6 +421,8 @@ class NexudusClient:
             send_headers["Content-Type"] = "application/json; charset=utf-8"
         failures = 0
         throttles = 0
+        redirects = 0
+        url, send_params = call.url, params
         refresh_tried = refreshed = False
         while True:
             token = ""
@@ -416,8 +431,15 @@ class NexudusClient:
                 send_headers["Authorization"] = f"Bearer {token}"
             started = time.monotonic()
             try:
+                # Redirects are never followed by requests: each target goes through `redirect_target` first.
                 resp = self._session.request(
-                    call.method, call.url, params=params, data=data, headers=send_headers, timeout=self._timeout
+                    call.method,
+                    url,
+                    params=send_params,
+                    data=data,
+                    headers=send_headers,
+                    timeout=self._timeout,
+                    allow_redirects=False,
                 )
                 body = resp.content  # already read (no streaming); a drop mid-body raised above
             except requests.RequestException as exc:
@@ -425,7 +447,12 @@ class NexudusClient:
                 self._on_transport_error(call, exc, failures)
                 continue
             status = resp.status_code
-            log.debug("%s %s -> %d in %.0f ms", call.method, _path_of(call.url), status, _ms_since(started))
+            log.debug("%s %s -> %d in %.0f ms", call.method, _path_of(url), status, _ms_since(started))
+            if status in REDIRECT_STATUSES:
+                redirects += 1
+                url = redirect_target(call, url, resp, redirects)
+                send_params = None  # the Location carries its own query
+                continue
             if status == 401 and call.auth:
                 if not refresh_tried:
                     refresh_tried = True
@@ -511,6 +538,39 @@ class NexudusClient:
 
 
 # ---------------------------------------------------------------------- helpers (pure functions)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+
+
+def redirect_target(call: _Call, current_url: str, resp: requests.Response, redirects: int) -> str:
+    """The URL a redirect answer points to, if Pigeonhole may follow it; else RedirectRefusedError.
+
+    Followed only to the same scheme and host (and port), never to plain http (not even on this computer: a
+    loopback sandbox has no reason to redirect), and through `check_url_is_safe` like every request. A write is
+    followed only by 307/308, which keep the method and body; a 301/302/303 would turn it into a GET.
+    """
+    location = resp.headers.get("Location") or ""
+    target = urljoin(current_url, location)
+    where = f"{call.method} {_path_of(current_url)}"
+    try:
+        check_url_is_safe(target)
+        here, there = urlsplit(current_url), urlsplit(target)
+        same_place = (here.scheme, here.hostname, here.port) == (there.scheme, there.hostname, there.port)
+    except ValueError:
+        same_place = False
+    if not location or not same_place or urlsplit(target).scheme != "https":
+        detail = f"{where}: HTTP {resp.status_code} redirect to {target!r} refused"
+        raise RedirectRefusedError(detail, status=resp.status_code)
+    if call.method != "GET" and resp.status_code not in (307, 308):
+        raise RedirectRefusedError(
+            f"{where}: HTTP {resp.status_code} redirect of a {call.method} refused", status=resp.status_code
+        )
+    if redirects > MAX_REDIRECTS:
+        raise RedirectRefusedError(f"{where}: more than {MAX_REDIRECTS} redirects", status=resp.status_code)
+    log.info("%s: following HTTP %d to %s", where, resp.status_code, _path_of(target))
+    return target
+
 
 
 def encode_filter_value(value: object) -> str:

@@ -31,11 +31,19 @@ class Response:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON (one shared encoder: json.dumps with options builds a new one per call)."""
-    return _ENCODER.encode(value).encode()
+    """Compact UTF-8 JSON (one shared encoder: json.dumps with options builds a new one per call).
+
+    Text that cannot be UTF-8 (a lone surrogate, only ever loaded from a --data file or put in by a test) goes out
+    as a `\ud800` escape, as a .NET server writes it: every other record of the page still arrives."""
+    text = _ENCODER.encode(value)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _ASCII_ENCODER.encode(value).encode()
 
 
 def json_response(status: int, value: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:

@@ -300,7 +300,8 @@ class SandboxServer:
         injector = self._faults
         token = is_token_path(req.path)
         fault = None
-        if injector is not None and (not token or injector.applies_to_token_endpoint()):
+        if injector is not None and (not token or injector.applies_to_token_endpoint()) and \
+                injector.spec.applies_to(req.method):
             fault = injector.draw(is_write=req.method in WRITE_METHODS and not token)
         if fault is None:
             handler.send_answer(self.api.handle(req))

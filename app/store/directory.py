@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from app.nexudus import schemas
 from app.nexudus.resources import Resource
+from app.nexudus.text import MAX_INCOMING_LENGTH, clean_incoming, in_int64_range
 from app.store.audit import utcnow
 from app.store.records import contact_public_id
 from app.store.tables import (
@@ -56,6 +57,14 @@ class _Codec:
     def __init__(self, dialect: str, *, strict: bool = False) -> None:
         self.sqlite = dialect == "sqlite"
         self.fast = not strict  # strict: every date-time goes through the parser (a PostgreSQL page retried)
+        self.cleaned = False  # set when `text` had to change a value of the record being built
+
+    def text(self, value: object) -> str:
+        """Incoming text made storable (app.nexudus.text.clean_incoming); _build_rows logs the record cleaned."""
+        text, changed = clean_incoming(value)
+        if changed:
+            self.cleaned = True
+        return text
 
     def dt(self, value: object) -> str | None:
         if value is None or value == "":
@@ -90,44 +99,47 @@ class _Codec:
 def _opt_int(value: object) -> int | None:
     if value is None or value == "":
         return None
-    return int(value)  # type: ignore[call-overload]
+    return _int64(int(value))  # type: ignore[call-overload]
 
 
 def _int(value: object, default: int = 0) -> int:
     if value is None or value == "":
         return default
-    return int(value)  # type: ignore[call-overload]
+    return _int64(int(value))  # type: ignore[call-overload]
 
 
-def _str(value: object) -> str:
-    return "" if value is None else str(value)
+def _int64(value: int) -> int:
+    """Ids and numbers are 64-bit on both engines: anything larger makes the record unreadable (skipped)."""
+    if not in_int64_range(value):
+        raise ValueError("integer out of the 64-bit range")
+    return value
 
 
 # Each builder maps a raw API record to the table's columns (in _COLUMNS order). Missing fields are tolerated;
 # a record that cannot be read at all raises and is skipped (logged) by upsert_page.
 
 def _business_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (int(r["Id"]), _str(r.get("Name")), _opt_int(r.get("RootLocationId")), c.dt(r.get("UpdatedOn")))
+    return (_int64(int(r["Id"])), c.text(r.get("Name")), _opt_int(r.get("RootLocationId")), c.dt(r.get("UpdatedOn")))
 
 
 def _country_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (int(r["Id"]), _str(r.get("Name")), _str(r.get("TwoDigitsCode")), _str(r.get("Culture")),
+    return (_int64(int(r["Id"])), c.text(r.get("Name")), c.text(r.get("TwoDigitsCode")), c.text(r.get("Culture")),
             c.dt(r.get("UpdatedOn")))
 
 
 def _coworker_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
-    return (int(r["Id"]), _str(r.get("FullName")), _str(r.get("Email")), _str(r.get("CompanyName")),
-            _str(r.get("BillingName")), _str(r.get("NickName")), _opt_int(r.get("CoworkerType")),
+    return (_int64(int(r["Id"])), c.text(r.get("FullName")), c.text(r.get("Email")), c.text(r.get("CompanyName")),
+            c.text(r.get("BillingName")), c.text(r.get("NickName")), _opt_int(r.get("CoworkerType")),
             c.flag(r.get("Active"), True), c.dt(r.get("UpdatedOn")))
 
 
 def _contract_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
     return (
-        int(r["Id"]), _opt_int(r.get("CoworkerId")), _str(r.get("CoworkerFullName")),
-        _str(r.get("CoworkerCompanyName")), _str(r.get("CoworkerBillingName")), _str(r.get("CoworkerEmail")),
-        _opt_int(r.get("IssuedById")), _opt_int(r.get("TariffId")), _str(r.get("TariffName")),
+        _int64(int(r["Id"])), _opt_int(r.get("CoworkerId")), c.text(r.get("CoworkerFullName")),
+        c.text(r.get("CoworkerCompanyName")), c.text(r.get("CoworkerBillingName")), c.text(r.get("CoworkerEmail")),
+        _opt_int(r.get("IssuedById")), _opt_int(r.get("TariffId")), c.text(r.get("TariffName")),
         c.flag(r.get("Active"), True), c.flag(r.get("Cancelled")), c.dt(r.get("CancellationDate")),
-        c.dt(r.get("StartDate")), _str(r.get("PoBoxNumber")), _str(r.get("DeliveryInstructions")),
+        c.dt(r.get("StartDate")), c.text(r.get("PoBoxNumber")), c.text(r.get("DeliveryInstructions")),
         _int(r.get("DeliveryHandlingPreferenceMail")), _int(r.get("DeliveryHandlingPreferenceParcels")),
         _int(r.get("DeliveryHandlingPreferenceChecks")), _int(r.get("DeliveryHandlingPreferencePublicity")),
         c.flag(False), c.dt(r.get("UpdatedOn")),
@@ -136,14 +148,14 @@ def _contract_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
 
 def _contact_values(r: dict[str, Any], c: _Codec) -> tuple[Any, ...]:
     return (
-        int(r["Id"]), _int(r.get("CoworkerContractId")), _opt_int(r.get("CoworkerId")),
-        _int(r.get("ContractContactType"), 1), _str(r.get("FullName")), _str(r.get("Email")),
-        c.day(r.get("DateOfBirth")), _str(r.get("Address")), _str(r.get("PostCode")), _str(r.get("CityName")),
-        _str(r.get("State")), _opt_int(r.get("CountryId")), _str(r.get("PhoneNumber")), _str(r.get("Notes")),
-        _str(r.get("CoworkerFullName")), _int(r.get("AmlCheckStatus")), c.dt(r.get("AmlCheckDate")),
-        _str(r.get("AmlNotes")), _str(r.get("AmlClearedBy")), c.dt(r.get("AmlClearedOn")),
-        _str(r.get("UniqueId")), _str(r.get("SystemId")), c.dt(r.get("CreatedOn")), c.dt(r.get("UpdatedOn")),
-        _str(r.get("UpdatedBy")), LocalState.SYNCED, c.flag(False),
+        _int64(int(r["Id"])), _int(r.get("CoworkerContractId")), _opt_int(r.get("CoworkerId")),
+        _int(r.get("ContractContactType"), 1), c.text(r.get("FullName")), c.text(r.get("Email")),
+        c.day(r.get("DateOfBirth")), c.text(r.get("Address")), c.text(r.get("PostCode")), c.text(r.get("CityName")),
+        c.text(r.get("State")), _opt_int(r.get("CountryId")), c.text(r.get("PhoneNumber")), c.text(r.get("Notes")),
+        c.text(r.get("CoworkerFullName")), _int(r.get("AmlCheckStatus")), c.dt(r.get("AmlCheckDate")),
+        c.text(r.get("AmlNotes")), c.text(r.get("AmlClearedBy")), c.dt(r.get("AmlClearedOn")),
+        c.text(r.get("UniqueId")), c.text(r.get("SystemId")), c.dt(r.get("CreatedOn")), c.dt(r.get("UpdatedOn")),
+        c.text(r.get("UpdatedBy")), LocalState.SYNCED, c.flag(False),
     )
 
 
@@ -193,6 +205,7 @@ class PageResult:
     adopted: dict[int, int] = field(default_factory=dict)  # local contact row id -> Nexudus Id (found by SystemId)
     max_updated_on: datetime | None = None
     skipped: int = 0  # records that could not be read at all (logged)
+    cleaned: int = 0  # records kept after their text was made storable (logged)
     fresh: bool = True  # False when a page written with `fresh=True` found rows that were already here
 
 
@@ -289,15 +302,27 @@ def _build_rows(resource: Resource, records: Sequence[dict[str, Any]], codec: _C
     mapping = MAPPINGS[resource]
     rows: dict[int, tuple[Any, ...]] = {}
     result.skipped = 0
+    result.cleaned = 0
     for raw in records:
+        codec.cleaned = False
         try:
             row = mapping.build(raw, codec)
-        except (KeyError, TypeError, ValueError):
-            log.warning("%s %r: unreadable record skipped", resource.value.entity, raw.get("Id"))
+        except (KeyError, TypeError, ValueError, OverflowError):
+            log.warning("%s %r: unreadable record skipped", resource.value.entity, _shown_id(raw))
             result.skipped += 1
             continue
+        if codec.cleaned:  # the Id only: the text itself may be personal data
+            log.warning("%s %s: text with control characters, broken symbols or over %d characters was cleaned",
+                        resource.value.entity, row[0], MAX_INCOMING_LENGTH)
+            result.cleaned += 1
         rows[row[0]] = row  # a record listed twice on a page: the last wins
     return rows
+
+
+def _shown_id(raw: object) -> str:
+    """A record's Id for a log line, whatever the server sent in its place."""
+    value = raw.get("Id") if isinstance(raw, dict) else None
+    return clean_incoming(value, 40)[0]
 
 
 @dataclass

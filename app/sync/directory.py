@@ -87,6 +87,8 @@ class SyncReport:
     pulled: dict[str, int]  # records received per resource (entity name)
     reconciled: tuple[str, ...]  # resources whose Id sets were compared
     requests: int
+    skipped: dict[str, int] = field(default_factory=dict)  # unreadable records left out, per resource (logged)
+    cleaned: dict[str, int] = field(default_factory=dict)  # records kept after their text was cleaned (logged)
 
     @property
     def changed(self) -> bool:
@@ -98,9 +100,18 @@ class SyncReport:
         kind = "full" if self.full else "incremental"
         state = " (cancelled)" if self.cancelled else ""
         seconds = (self.finished_at - self.started_at).total_seconds()
-        return (f"{kind} sync{state}: {total} records received; contracts {len(self.changed_contract_ids)} changed, "
+        text = (f"{kind} sync{state}: {total} records received; contracts {len(self.changed_contract_ids)} changed, "
                 f"{len(self.removed_contract_ids)} removed; contacts {len(self.changed_contact_ids)} changed, "
                 f"{len(self.removed_contact_ids)} removed; {seconds:.1f} s")
+        if self.skipped:
+            text += "; " + _counts(self.skipped, "unreadable record(s) left out (see the log)")
+        if self.cleaned:
+            text += "; " + _counts(self.cleaned, "record(s) with unusable characters cleaned")
+        return text
+
+
+def _counts(per_entity: dict[str, int], what: str) -> str:
+    return f"{sum(per_entity.values())} {what}: " + ", ".join(f"{k} {v}" for k, v in sorted(per_entity.items()))
 
 
 @dataclass
@@ -120,6 +131,8 @@ class _Run:
     removed_contacts: set[int] = field(default_factory=set)
     changed_coworkers: set[int] = field(default_factory=set)
     pulled: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    cleaned: dict[str, int] = field(default_factory=dict)
     reconciled: list[str] = field(default_factory=list)
     full_passes: set[Resource] = field(default_factory=set)
 
@@ -171,7 +184,8 @@ def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False,
         removed_contract_ids=frozenset(run.removed_contracts),
         changed_contact_ids=frozenset(run.changed_contacts - run.removed_contacts),
         removed_contact_ids=frozenset(run.removed_contacts), pulled=dict(run.pulled),
-        reconciled=tuple(run.reconciled), requests=run.requests,
+        reconciled=tuple(run.reconciled), requests=run.requests, skipped=dict(run.skipped),
+        cleaned=dict(run.cleaned),
     )
     log.info("%s", report.summary())
     return report
@@ -311,6 +325,10 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
                 high_water = result.max_updated_on
             _note_changes(run, resource, result)
             run.pulled[entity] = run.pulled.get(entity, 0) + len(page.records)
+            if result.skipped:
+                run.skipped[entity] = run.skipped.get(entity, 0) + result.skipped
+            if result.cleaned:
+                run.cleaned[entity] = run.cleaned.get(entity, 0) + result.cleaned
             run.done += len(page.records)
             log.debug("%s page %d: %d records, %d changed, %.0f ms", entity, page.current_page, len(page.records),
                       len(result.changed), (time.monotonic() - started) * 1000)

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
+from app.config import PASSWORD_ON_COMMAND_LINE, url_has_password
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command
+    if getattr(args, "db", None) and url_has_password(args.db):
+        print(PASSWORD_ON_COMMAND_LINE, file=sys.stderr)
     if command == "sandbox":
         from app.sandbox.cli import run as run_sandbox
 

@@ -110,6 +110,20 @@ class Connection:
     client_id: str
 
 
+def url_has_password(url: str) -> bool:
+    """Whether a database address carries a password (`postgresql+psycopg://user:secret@host/db`)."""
+    try:
+        return bool(urlparse(url).password)
+    except ValueError:
+        return False
+
+
+PASSWORD_ON_COMMAND_LINE = (
+    "Warning: the database password is on the command line (--db), where every user of this computer can read "
+    "it. Put it in PostgreSQL's password file (~/.pgpass) or in PIGEONHOLE_DB instead; see the README."
+)
+
+
 def resolve_db_url(paths: Paths, settings: Settings, cli_value: str | None = None) -> str:
     return cli_value or os.environ.get("PIGEONHOLE_DB") or settings.db_url or paths.default_db_url
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.nexudus.enums import DELIVERY_COLLECT
 from app.nexudus.resources import Resource
+from app.nexudus.text import NOT_STORABLE, is_storable
 from app.nexudus.validation_rules import FILLED_FROM_LINKED_COWORKER, REQUIRED, FieldError, validate_record
 from app.sandbox.answers import (
     Response,
@@ -65,7 +66,26 @@ def _drop_zero_references(rec: Record) -> None:
 
 
 def _check(state: SandboxState, res: Resource, rec: Record) -> list[FieldError]:
-    return validate_record(res.entity, rec, exists=state.exists)
+    errors = validate_record(res.entity, rec, exists=state.exists)
+    named = {e.property_name for e in errors}
+    # Fields without a rule of their own: text that cannot be encoded is refused like any other (a 400).
+    errors += [FieldError(name, NOT_STORABLE, None) for name, value in rec.items()
+               if name not in named and isinstance(value, str) and not is_storable(value)]
+    return errors
+
+
+def _persist_or_undo(state: SandboxState, res: Resource, record_id: int, before: Record | None) -> None:
+    """Write the state file; if that fails, undo the change first, so a write answered with an error (500) is
+    never kept, in memory or on disk."""
+    try:
+        state.persist()
+    except BaseException:
+        with state.lock:
+            if before is None:
+                state.remove(res, record_id)
+            else:
+                state.put(res, before)
+        raise
 
 
 def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Response:
@@ -92,7 +112,7 @@ def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
         if rec.get("Collected") is True and rec.get("CollectedOn") is None:
             rec["CollectedOn"] = now
         state.put(res, rec)
-    state.persist()
+    _persist_or_undo(state, res, record_id, None)
     envelope = command_envelope(
         f"{res.entity} was successfully created.", {"Id": record_id}, updated_on=now, updated_by=editor
     )
@@ -123,7 +143,7 @@ def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
         if rec.get("Collected") is True and rec.get("CollectedOn") is None:
             rec["CollectedOn"] = base.get("CollectedOn") or now
         state.put(res, rec)
-    state.persist()
+    _persist_or_undo(state, res, record_id, base)
     envelope = command_envelope(
         f"{res.entity} was successfully updated.", {"Id": record_id}, updated_on=now, updated_by=editor
     )
@@ -132,9 +152,15 @@ def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
 
 def delete(state: SandboxState, res: Resource, record_id: int, editor: str) -> Response:
     with state.lock:
-        if state.remove(res, record_id) is None:
+        removed = state.remove(res, record_id)
+        if removed is None:
             return not_found()
-    state.persist()
+    try:
+        state.persist()
+    except BaseException:
+        with state.lock:
+            state.put(res, removed)  # answered with an error: not deleted
+        raise
     now = utc_now_text()
     envelope = command_envelope(
         f"{res.entity} was successfully deleted.", {"Id": record_id}, updated_on=now, updated_by=editor

@@ -411,8 +411,12 @@ def _outbox_rows(session: Session, where: ColumnElement[bool], order: Any, limit
             contact_id=(contact_public_id(r.contact_row_id, r.contact_nexudus_id) if r.contact_row_id is not None
                         else None),
             delivery_id=r.delivery_row_id, created_at=r.created_at, updated_at=r.updated_at, created_by=r.created_by,
+            outcome_unknown=bool(payload.get(OUTCOME_UNKNOWN)),
         ))
     return out
+
+
+OUTCOME_UNKNOWN = "outcome_unknown"  # payload flag: set when a send got no clear answer, cleared by a refusal
 
 
 def list_outbox(session: Session, *, include_done: bool = False, limit: int = 500) -> list[OutboxRow]:

@@ -21,9 +21,10 @@ from sqlmodel import Session
 
 from app.nexudus.text import UnstorableValue, require_storable
 from app.store.audit import add_audit, utcnow
-from app.store.errors import InvalidOperation, RecordNotFound
+from app.store.errors import InvalidOperation, OutcomeUnknown, RecordNotFound
 from app.store.queries import (
     OUTBOX_STATE,
+    OUTCOME_UNKNOWN,
     contact_row,
     delivery_rows,
     list_aliases,
@@ -149,7 +150,8 @@ def resubmit_contact(session: Session, outbox_id: int, draft: ContactDraft, acto
     entry.last_error = ""
     entry.next_attempt_at = None
     entry.updated_at = utcnow()
-    entry.payload = json.dumps({"summary": f"New recipient {contact.full_name} for {_company(contract)}"})
+    kept = {k: v for k, v in json.loads(entry.payload or "{}").items() if k == OUTCOME_UNKNOWN}  # still unknown
+    entry.payload = json.dumps({"summary": f"New recipient {contact.full_name} for {_company(contract)}", **kept})
     add_audit(session, actor, "contact.resubmit", f"contact:{contact.id}", outbox_id=outbox_id,
               name=contact.full_name)
     session.flush()
@@ -303,15 +305,30 @@ def learn_alias(session: Session, text: str, contract_id: int, contact_id: int |
     return next(a for a in list_aliases(session) if a.alias_id == existing)
 
 
-def discard_outbox_entry(session: Session, outbox_id: int, actor: str) -> None:
+def may_be_on_server(kind: str, state: str, outcome_unknown: bool) -> bool:
+    """A create whose send got no clear answer (`outcome_unknown`, set by the sender), or that was being sent when
+    the process died: Nexudus may have the record, so "discard: Nexudus will never receive it" would not be true."""
+    if kind not in (OutboxKind.CREATE_CONTACT, OutboxKind.CREATE_DELIVERY):
+        return False
+    return state == OutboxState.SENDING or (outcome_unknown and state != OutboxState.FAILED)
+
+
+def discard_outbox_entry(session: Session, outbox_id: int, actor: str, *, absent_on_server: bool = False) -> None:
     """Staff gave up on an entry (failed, pending or paused): it is kept, marked discarded, never sent.
 
+    A create whose outcome is unknown (`may_be_on_server`) is refused with OutcomeUnknown unless the caller has
+    just asked Nexudus and it does not have the record (`absent_on_server`, e.g. after deleting it there).
     A discarded new recipient stays in the local log marked gone (deliveries may point at it); deliveries queued
     for it are then sent to the contract's holder instead (see app.sync.outbox).
     """
     entry = _open_entry(session, outbox_id)
     if entry.state not in (OutboxState.FAILED, OutboxState.PENDING, OutboxState.PAUSED):
         raise InvalidOperation("That entry is being sent or is finished; it cannot be discarded.")
+    unknown = bool(json.loads(entry.payload or "{}").get(OUTCOME_UNKNOWN))
+    if not absent_on_server and may_be_on_server(entry.kind, entry.state, unknown):
+        raise OutcomeUnknown("Nexudus may already have this: the last attempt to send it got no clear answer. "
+                             "Pigeonhole has to ask Nexudus first; then you can keep Nexudus's copy or delete it "
+                             "there.")
     entry.state = OutboxState.DISCARDED
     entry.updated_at = utcnow()
     if entry.kind == OutboxKind.CREATE_CONTACT and entry.contact_row_id is not None:

@@ -297,6 +297,17 @@ class NexudusClient:
         for page in self._paged(resource, params, _typed_page_parser(resource, model)):
             yield from page.records
 
+    def list_page(self, resource: Resource, page: int, *, size: int = MAX_PAGE_SIZE) -> ListPage:
+        """One page of the unfiltered list (records raw), e.g. to compare one range of Ids with the local copy."""
+        params = _list_params(resource, None, None, size)
+        params["page"] = str(max(1, int(page)))
+        call = _Call("GET", self._url(resource.path), write=False, action=ACTION_LIST, resource=resource)
+        _, result = self._send(call, params=params, parse=lambda body: _list_page(json.loads(body), resource))
+        if result is None:
+            raise errors.ResponseFormatError(f"list {resource.path}: empty answer")
+        assert isinstance(result, ListPage)
+        return result
+
     def _paged(self, resource: Resource, params: dict[str, str], parse: Callable[[bytes], P]) -> Iterator[P]:
         call = _Call("GET", self._url(resource.path), write=False, action=ACTION_LIST, resource=resource)
         page_number = 1

@@ -474,6 +474,16 @@ def local_server_ids(conn: Connection, resource: Resource, *, seen_before: datet
     return {int(r[0]) for r in conn.execute(q)}
 
 
+def local_server_ids_between(conn: Connection, resource: Resource, low: int, high: int) -> set[int]:
+    """Nexudus Ids held locally (not gone) from `low` to `high` inclusive."""
+    mapping = MAPPINGS[resource]
+    key = mapping.table.c[mapping.key]
+    q = select(key).where(key >= low, key <= high)
+    if mapping.gone:
+        q = q.where(mapping.table.c.gone.is_(False))
+    return {int(r[0]) for r in conn.execute(q)}
+
+
 def has_server_rows(conn: Connection, resource: Resource) -> bool:
     """Whether any row of `resource` has a Nexudus Id here (gone ones included)."""
     mapping = MAPPINGS[resource]

@@ -16,7 +16,14 @@ from typing import Any
 from app.nexudus.enums import DELIVERY_COLLECT
 from app.nexudus.resources import Resource
 from app.nexudus.text import NOT_STORABLE, is_storable
-from app.nexudus.validation_rules import FILLED_FROM_LINKED_COWORKER, REQUIRED, FieldError, validate_record
+from app.nexudus.validation_rules import (
+    FILLED_FROM_LINKED_COWORKER,
+    REQUIRED,
+    RULES,
+    FieldError,
+    Kind,
+    validate_record,
+)
 from app.sandbox.answers import (
     Response,
     bad_request,
@@ -29,6 +36,7 @@ from app.sandbox.answers import (
 from app.sandbox.render import Record
 from app.sandbox.shapes import COMMANDS, SETTABLE_ON_CREATE, WRITABLE
 from app.sandbox.state import SandboxState, utc_now_text
+from app.sandbox.variants import Variants
 
 NOT_AN_OBJECT = "The request is invalid: the body must be a JSON object."
 
@@ -65,8 +73,12 @@ def _drop_zero_references(rec: Record) -> None:
             rec[name] = None
 
 
-def _check(state: SandboxState, res: Resource, rec: Record) -> list[FieldError]:
+def _check(state: SandboxState, res: Resource, rec: Record, variants: Variants | None = None) -> list[FieldError]:
     errors = validate_record(res.entity, rec, exists=state.exists)
+    if variants is not None and variants.refs == "relation":  # live answers name the relation, not its Id field
+        errors = [FieldError(e.property_name[:-2], e.message, e.attempted_value)
+                  if e.property_name.endswith("Id") and e.property_name in _REFERENCES.get(res.entity, ()) else e
+                  for e in errors]
     named = {e.property_name for e in errors}
     # Fields without a rule of their own: text that cannot be encoded is refused like any other (a 400).
     errors += [FieldError(name, NOT_STORABLE, None) for name, value in rec.items()
@@ -88,7 +100,10 @@ def _persist_or_undo(state: SandboxState, res: Resource, record_id: int, before:
         raise
 
 
-def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Response:
+_REFERENCES = {entity: frozenset(r.name for r in table if r.kind is Kind.REFERENCE) for entity, table in RULES.items()}
+
+
+def create(state: SandboxState, res: Resource, payload: Any, editor: str, variants: Variants | None = None) -> Response:
     body = _bind(payload)
     if body is None:
         return bad_request(NOT_AN_OBJECT)
@@ -98,7 +113,7 @@ def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
             if body.get(name.lower()) is not None:
                 rec[name] = body[name.lower()]
         _link_coworker(state, res, rec)
-        errors = _check(state, res, rec)
+        errors = _check(state, res, rec, variants)
         if errors:
             return validation_failed(errors)
         _drop_zero_references(rec)
@@ -119,7 +134,7 @@ def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
     return json_response(200, envelope)
 
 
-def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Response:
+def update(state: SandboxState, res: Resource, payload: Any, editor: str, variants: Variants | None = None) -> Response:
     body = _bind(payload)
     if body is None:
         return bad_request(NOT_AN_OBJECT)
@@ -133,7 +148,7 @@ def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
         rec = _writable_fields(res, body)
         rec["SystemId"] = body["systemid"] if "systemid" in body else base.get("SystemId")
         _link_coworker(state, res, rec)
-        errors = _check(state, res, rec)
+        errors = _check(state, res, rec, variants)
         if errors:
             return validation_failed(errors)
         _drop_zero_references(rec)

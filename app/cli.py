@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
+from app.config import PASSWORD_ON_COMMAND_LINE, url_has_password
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--realistic-limits", action="store_true", help="throttle like Nexudus (409 + Retry-After)")
     s.add_argument("--state", metavar="FILE", help="keep the sandbox's data in this file across restarts")
     s.add_argument("--users", metavar="FILE", help="JSON list of users replacing the built-in ones")
+    s.add_argument("--variant", metavar="KEY=VALUE", action="append", default=[],
+                   help="answer a documented variant way, e.g. throttle=429-body, batch=404, paging=no-has-next, "
+                   "refs=relation, two-factor=plain (see app/sandbox/variants.py); repeatable")
 
     y = sub.add_parser("sync", help="pull the directory from Nexudus and send what is waiting")
     y.add_argument("--full", action="store_true", help="pull everything, not only what changed")
@@ -72,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command
+    if getattr(args, "db", None) and url_has_password(args.db):
+        print(PASSWORD_ON_COMMAND_LINE, file=sys.stderr)
     if command == "sandbox":
         from app.sandbox.cli import run as run_sandbox
 

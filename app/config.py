@@ -7,6 +7,7 @@ OS keyring by the desk layer, and a password only ever comes from the environmen
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import logging.handlers
@@ -123,6 +124,20 @@ class Connection:
     client_id: str
 
 
+def url_has_password(url: str) -> bool:
+    """Whether a database address carries a password (`postgresql+psycopg://user:secret@host/db`)."""
+    try:
+        return bool(urlparse(url).password)
+    except ValueError:
+        return False
+
+
+PASSWORD_ON_COMMAND_LINE = (
+    "Warning: the database password is on the command line (--db), where every user of this computer can read "
+    "it. Put it in PostgreSQL's password file (~/.pgpass) or in PIGEONHOLE_DB instead; see the README."
+)
+
+
 def resolve_db_url(paths: Paths, settings: Settings, cli_value: str | None = None) -> str:
     return cli_value or os.environ.get("PIGEONHOLE_DB") or settings.db_url or paths.default_db_url
 
@@ -138,8 +153,20 @@ def resolve_connection(settings: Settings) -> Connection:
 
 
 def is_loopback_url(url: str) -> bool:
-    host = (urlparse(url).hostname or "").lower()
-    return host in {"localhost", "::1"} or host.startswith("127.")
+    """True only for `localhost` and literal loopback addresses (127.0.0.0/8, ::1), read from the parsed address.
+
+    A name that merely starts with "127." (`127.evil.example`, `127.0.0.1.nip.io`) is another computer.
+    """
+    try:
+        host = (urlparse(url).hostname or "").lower()
+    except ValueError:  # e.g. an unbalanced "[" in the address
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def check_url_is_safe(url: str) -> None:

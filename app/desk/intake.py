@@ -16,8 +16,10 @@ from sqlalchemy.engine import Engine
 from app.desk.carriers import TrackingInfo, recognise
 from app.desk.matching_service import MatchingService
 from app.matching import Candidate, ContactKind, Decision
+from app.matching.label import MAX_LABEL_CHARS
 from app.nexudus.enums import AmlCheckStatus, HandlingPreference
 from app.nexudus.enums import DeliveryType as DeliveryType  # re-exported for the UI
+from app.nexudus.text import clean_incoming
 from app.store import (
     ContractDetail,
     DeliveryDraft,
@@ -139,6 +141,7 @@ class MatchView:
     text: str
     decision: str  # Decision value: auto / review / none
     candidates: tuple[CandidateView, ...]
+    note: str = ""  # e.g. that a very long label was cut before it was read
 
     @property
     def is_auto(self) -> bool:
@@ -233,7 +236,7 @@ class IntakeService:
             self._view(rank, cand, details.get(cand.contract_id), delivery_type)
             for rank, cand in enumerate(result.candidates)
         )
-        return MatchView(text, str(result.decision), views)
+        return MatchView(text, str(result.decision), views, result.note)
 
     @staticmethod
     def _view(rank: int, cand: Candidate, detail: ContractDetail | None, delivery_type: DeliveryType) -> CandidateView:
@@ -297,7 +300,7 @@ class IntakeService:
             delivery_type=draft.delivery_type,
             tracking_number=tracking.tracking_number if tracking else "",
             carrier=(tracking.carrier.value if tracking and tracking.carrier else ""),
-            label_text=draft.label_text,
+            label_text=clean_incoming(draft.label_text, MAX_LABEL_CHARS)[0],  # as read: cut, no control characters
             match_decision=draft.decision,
             match_confidence=cand.confidence,
             match_reasons=tuple(cand.why),

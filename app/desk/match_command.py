@@ -31,6 +31,7 @@ from app.desk.capture import CaptureMatch, read_and_match
 from app.desk.matching_service import MatchingService
 from app.matching import Decision, MatchResult
 from app.store import DatabaseError, open_database
+from app.store.engine import DatabaseUrlError
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
         engine = open_database(url)
     except DatabaseError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, DatabaseUrlError) else 1  # an unreadable address is a settings problem
     try:
         service = MatchingService(engine)
         started = time.perf_counter()

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from app.matching import AliasEntry, ContactEntry, ContactKind, ContractEntry, MatchIndex, MatchResult
+from app.matching.label import MAX_LABEL_CHARS, MAX_LABEL_LINES, MAX_WORD_CHARS, bound_label_text
 from app.store import (
     AliasInfo,
     ContactInfo,
@@ -31,6 +32,11 @@ from app.store import (
 )
 
 log = logging.getLogger(__name__)
+
+LABEL_CUT_NOTE = (
+    f"The label text was very long: only its first part was read (up to {MAX_LABEL_CHARS:,} characters, "
+    f"{MAX_LABEL_LINES} lines and {MAX_WORD_CHARS} letters a word)."
+)
 
 BATCH = 2000  # records per index update while readers wait
 
@@ -135,7 +141,13 @@ class MatchingService:
     # -- reading ----------------------------------------------------------------------------------------------
 
     def match(self, text: str, limit: int = 5) -> MatchResult:
-        return self._loaded().match(text, limit)
+        """The matches for a label. The text is bounded first (app.matching.label.bound_label_text), so the index
+        lock is held for a bounded time whatever was pasted; a cut label says so in `note`."""
+        bounded, cut = bound_label_text(text)
+        result = self._loaded().match(bounded, limit)
+        if cut:
+            result.note = LABEL_CUT_NOTE
+        return result
 
     # -- writing ----------------------------------------------------------------------------------------------
 

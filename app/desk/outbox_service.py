@@ -6,13 +6,22 @@ Editing a refused new recipient is done in the intake's register dialog (it resu
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import app.store as store
+from app.store import outbox as store_outbox
+from app.store.errors import RecordNotFound
+from app.store.locks import database_lock
 from app.store.records import OutboxRow
+from app.store.writes import may_be_on_server
+from app.sync.outbox import LOCK_NAME, delete_server_copy, find_server_copy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from app.nexudus.client import NexudusClient
 
 STATE_LABELS = {
     "pending": "Waiting to send",
@@ -54,10 +63,72 @@ def can_retry(row: OutboxRow) -> bool:
     return row.state in ("failed", "paused", "pending")
 
 
+def needs_server_check(row: OutboxRow) -> bool:
+    """Nexudus may already have what this entry creates (a send without a clear answer): before it can be
+    discarded, Nexudus is asked (OutboxService.check_server), and staff choose between the true options."""
+    return may_be_on_server(row.kind, row.state, row.outcome_unknown)
+
+
+@dataclass(frozen=True)
+class ServerCheck:
+    outbox_id: int
+    server_id: int | None  # the record Nexudus has, found by the entry's marker; None: Nexudus does not have it
+
+
 class OutboxService:
-    def __init__(self, engine: Engine, actor: str) -> None:
+    def __init__(self, engine: Engine, actor: str,
+                 client_factory: Callable[[], NexudusClient] | None = None) -> None:
         self._engine = engine
         self.actor = actor
+        self._client_factory = client_factory
+
+    # -- an entry whose outcome is unknown: ask Nexudus, then keep its copy or delete it there ----------------
+
+    def check_server(self, outbox_id: int) -> ServerCheck:
+        """Ask Nexudus whether it has the record this entry creates (by its SystemId marker). NexudusError when
+        Nexudus cannot be asked."""
+        entry = self._entry(outbox_id)
+        with self._client() as client:
+            return ServerCheck(outbox_id, find_server_copy(client, entry))
+
+    def keep_server_copy(self, outbox_id: int) -> ServerCheck:
+        """Nexudus has it: the entry is done (sent), and the local record takes the server's Id. If Nexudus turns
+        out not to have it after all, the entry is discarded: it was never received."""
+        with database_lock(self._engine, LOCK_NAME, wait=10.0), self._client() as client:
+            entry = self._entry(outbox_id)
+            server_id = find_server_copy(client, entry)
+            if server_id is None:
+                self._discard(outbox_id, absent_on_server=True)
+            else:
+                with self._engine.begin() as conn:
+                    store_outbox.mark_sent(conn, entry, server_id)
+        return ServerCheck(outbox_id, server_id)
+
+    def delete_server_copy(self, outbox_id: int) -> ServerCheck:
+        """Delete the record in Nexudus (if it has it), then discard the entry: now it truly never arrived."""
+        with database_lock(self._engine, LOCK_NAME, wait=10.0), self._client() as client:
+            entry = self._entry(outbox_id)
+            server_id = find_server_copy(client, entry)
+            if server_id is not None:
+                delete_server_copy(client, entry, server_id)
+            self._discard(outbox_id, absent_on_server=True)
+        return ServerCheck(outbox_id, server_id)
+
+    def _entry(self, outbox_id: int) -> store_outbox.QueuedEntry:
+        with self._engine.connect() as conn:
+            entry = store_outbox.entry_by_id(conn, outbox_id)
+        if entry is None:
+            raise RecordNotFound(f"Outbox entry {outbox_id} does not exist.")
+        return entry
+
+    def _client(self) -> NexudusClient:
+        if self._client_factory is None:
+            raise RuntimeError("this OutboxService was built without a Nexudus client")
+        return self._client_factory()
+
+    def _discard(self, outbox_id: int, *, absent_on_server: bool) -> None:
+        with store.session_scope(self._engine) as session:
+            store.discard_outbox_entry(session, outbox_id, self.actor, absent_on_server=absent_on_server)
 
     def list(self) -> list[OutboxRow]:
         with store.session_scope(self._engine, readonly=True) as session:

@@ -129,6 +129,8 @@ def plain_message(property_name: str, message: str) -> str:
     m = re.fullmatch(r"refers to an? (\w+) that does not exist", text)
     if m:
         return f"Nexudus does not know this {label.lower()} (any more): choose another one."
+    if text == rules.NOT_STORABLE:
+        return f"{label} has a character that cannot be stored (a control character or a broken symbol): retype it."
     if text in (rules.NOT_ALLOWED, rules.NOT_VALID):
         return f"{label}: that value is not allowed."
     return text[:1].upper() + text[1:] if text else f"{label} was refused."
@@ -198,6 +200,18 @@ def _tidy(name: str) -> str:
     if name.isupper() or name.islower():
         return name.title()
     return name
+
+
+class RecipientRefused(StoreError):
+    """The draft breaks a field rule (`field_errors`: API property -> message for the desk); nothing was stored."""
+
+    def __init__(self, field_errors: dict[str, str]) -> None:
+        first = next(iter(field_errors.items()))
+        label = FIELD_LABELS.get(first[0], first[0])
+        labels = ", ".join(FIELD_LABELS.get(k, k) for k in field_errors)
+        super().__init__(f"{label}: {first[1]}" if len(field_errors) == 1
+                         else f"Check the highlighted fields ({labels}).")
+        self.field_errors = field_errors
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,8 +295,9 @@ class RegisterService:
     # -- writes ------------------------------------------------------------------------------------------------
 
     def register_recipient(self, draft: ContactDraft) -> RegisteredRecipient:
-        """Store as pending + queue it; matchable at once. Raises StoreError (user_message) if it cannot."""
-        draft = _trimmed(draft)
+        """Store as pending + queue it; matchable at once. Raises RecipientRefused (the field rules, checked here
+        too, whoever calls) or StoreError (user_message) if it cannot."""
+        draft = _checked(draft)
         with session_scope(self._engine) as session:
             row = register_contact(session, draft, self.actor)
         self._index(row)
@@ -295,7 +310,7 @@ class RegisterService:
 
     def resubmit(self, outbox_id: int, draft: ContactDraft) -> RegisteredRecipient:
         """Staff fixed what the server refused: update the pending recipient and queue it again."""
-        draft = _trimmed(draft)
+        draft = _checked(draft)
         with session_scope(self._engine) as session:
             row = resubmit_contact(session, outbox_id, draft, self.actor)
         self._index(row)
@@ -349,6 +364,15 @@ def _registered(row: ContactRow) -> RegisteredRecipient:
         full_name=row.display_name or row.full_name,
         contact_type=row.contact_type,
     )
+
+
+def _checked(draft: ContactDraft) -> ContactDraft:
+    """The trimmed draft, or RecipientRefused when it breaks a field rule."""
+    draft = _trimmed(draft)
+    problems = RegisterService.validate(draft)
+    if problems:
+        raise RecipientRefused(problems)
+    return draft
 
 
 def _trimmed(draft: ContactDraft) -> ContactDraft:

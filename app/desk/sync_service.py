@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 import app.store as store
-from app.nexudus.errors import NetworkError, NexudusError
+from app.nexudus.errors import AuthenticationError, NetworkError, NexudusError
+from app.store.locks import LockBusyError
 from app.sync.directory import SyncReport, pull_directory
 from app.sync.outbox import FlushReport, OutboxSender
 
@@ -136,8 +137,16 @@ class SyncService:
         cannot be reached or refuses the pull, LockBusyError when another sync holds this database."""
         try:
             with self._client_factory() as client:
-                report = pull_directory(self._engine, client, full=full, progress=context.report,
-                                        cancel=context.cancel)
+                try:
+                    report = pull_directory(self._engine, client, full=full, progress=context.report,
+                                            cancel=context.cancel)
+                except (LockBusyError, AuthenticationError):
+                    raise  # the outbox would meet the same refusal (or another sync is sending it)
+                except Exception as exc:
+                    # What the desk recorded never waits on the directory: send it, then report the pull's failure.
+                    log.warning("Directory pull failed (%s); sending the outbox anyway", type(exc).__name__)
+                    self._flush_after_failed_pull(client, user_asked, context)
+                    raise
                 if report.cancelled or context.cancel.is_set():
                     self._remember(True, "")
                     return SyncOutcome(report, None, cancelled=True)
@@ -150,6 +159,12 @@ class SyncService:
             raise
         self._remember_flush(flush)
         return SyncOutcome(report, flush, cancelled=context.cancel.is_set())
+
+    def _flush_after_failed_pull(self, client: NexudusClient, user_asked: bool, context: JobContext) -> None:
+        try:
+            self._sender(client, user_asked).flush(cancel=context.cancel)
+        except Exception:  # the pull's error is the one reported; this one is only logged
+            log.warning("Sending the outbox after a failed pull failed too", exc_info=True)
 
     def send_waiting(self, context: JobContext) -> SyncOutcome:
         """Only send what is waiting (right after something was recorded), without pulling the directory."""

@@ -124,9 +124,75 @@ def _strip_codes(folded: str) -> str:
     return _WITH_DIGITS.sub(lambda m: " " if is_code(m.group(0)) else m.group(0), folded)
 
 
+MAX_LABEL_CHARS = 4_000  # a label longer than this is cut (the desk says so)
+MAX_LABEL_LINES = 64
+MAX_LABEL_WORDS = 256  # words read from one label; a real address block has about 30
+MAX_LINE_WORDS = 24  # words read from one line; a name line has fewer than 15
+MAX_WORD_REPEATS = 2  # times one word is read in one label
+MAX_WORD_CHARS = 48  # the longest names are about 30 letters; longer "words" are cut
+MAX_NAME_WORDS = 12  # words of name parts (after address and tracking lines are dropped) scored per label
+MAX_PIECE_WORDS = 12  # words of one name part (the longest real ones have about 10)
+MAX_NAME_PIECES = 6  # name parts scored per label (a person, a company, a c/o name: a real label has 2 or 3)
+_WORD_OR_SPACE = re.compile(r"\S+|\s+")
+_TOKEN_RUN = re.compile(r"[^\W_]+")
+_LABEL_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+
+
+def bound_label_text(text: str) -> tuple[str, bool]:
+    """The label text the matcher reads, and whether it had to be cut: at most MAX_LABEL_CHARS characters,
+    MAX_LABEL_LINES lines, MAX_LINE_WORDS words a line, MAX_LABEL_WORDS words and MAX_WORD_CHARS characters a word;
+    control characters become spaces. Every step after this one is then bounded by these numbers, whatever was
+    pasted, scanned or sent (e.g. one 50,000-character word, or "Smith " 3,333 times)."""
+    cut = False
+    if len(text) > MAX_LABEL_CHARS:
+        text, cut = text[:MAX_LABEL_CHARS], True
+    if _LABEL_CONTROLS.search(text):
+        text = _LABEL_CONTROLS.sub(" ", text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > MAX_LABEL_LINES:
+        lines, cut = lines[:MAX_LABEL_LINES], True
+    budget = MAX_LABEL_WORDS
+    kept: list[str] = []
+    seen: dict[str, int] = {}
+    for line in lines:
+        if budget <= 0:
+            cut = cut or bool(line.strip())
+            continue
+        parts: list[str] = []
+        words = 0
+        for m in _WORD_OR_SPACE.finditer(line):
+            part = m.group(0)
+            if part[0].isspace():
+                parts.append(part)
+                continue
+            if len(part) > MAX_WORD_CHARS:
+                part, cut = part[:MAX_WORD_CHARS], True
+            # Counted as the matcher reads it: "Al-Qasimi-Al-Qasimi" is four words, two of them repeated.
+            pieces = _TOKEN_RUN.findall(part.casefold()) or [part]
+            count = sum(len(p) > 1 for p in pieces) + any(len(p) == 1 for p in pieces)  # "S.A.R.L." is one
+            if words + count > MAX_LINE_WORDS or budget < count:
+                cut = True
+                break
+            repeated = False
+            for key in pieces:
+                if len(key) > 2 and not key.isdigit():  # names; numbers and initials may repeat
+                    seen[key] = seen.get(key, 0) + 1
+                    repeated = repeated or seen[key] > MAX_WORD_REPEATS
+            if repeated:  # "Willow Willow Media" is a name; "Smith Smith Smith Smith" is not
+                cut = True
+                continue
+            parts.append(part)
+            words += count
+            budget -= count
+        kept.append("".join(parts))
+    return "\n".join(kept), cut
+
+
 def parse_label(text: str) -> Label:
+    text = bound_label_text(text)[0]
     label = Label()
     piece = 0
+    name_words = 0
     for raw_line in _LINE_SPLIT.split(text):
         line = fold(raw_line).strip()
         if not line:
@@ -152,8 +218,14 @@ def parse_label(text: str) -> Label:
             piece_text = piece_text.strip(" ,.:-")
             if not piece_text:
                 continue
+            piece_words = piece_text.split()
+            if len(piece_words) > MAX_PIECE_WORDS:
+                piece_text = " ".join(piece_words[:MAX_PIECE_WORDS])
             _add_piece(label, piece_text, piece)
             piece += 1
+            name_words += len(split_tokens(piece_text))
+            if name_words >= MAX_NAME_WORDS or piece >= MAX_NAME_PIECES:  # the scoring work stays bounded
+                return label
     return label
 
 

@@ -43,9 +43,13 @@ class Candidate:
 class MatchResult:
     decision: Decision
     candidates: list[Candidate] = field(default_factory=list)
+    note: str = ""  # for staff, e.g. that a very long label was cut before it was read
 
     def to_json(self) -> dict[str, Any]:
-        return {"decision": str(self.decision), "candidates": [c.to_json() for c in self.candidates]}
+        value: dict[str, Any] = {"decision": str(self.decision), "candidates": [c.to_json() for c in self.candidates]}
+        if self.note:
+            value["note"] = self.note
+        return value
 
     @property
     def best(self) -> Candidate | None:

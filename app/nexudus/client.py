@@ -21,6 +21,7 @@ import functools
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,6 +31,7 @@ from email.utils import parsedate_to_datetime
 from enum import Enum
 from types import TracebackType
 from typing import Any, NamedTuple, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import pydantic
 import requests
@@ -48,6 +50,18 @@ P = TypeVar("P", bound=PageInfo)
 
 REFRESH_MARGIN_SECONDS = 120.0  # refresh this long before the access token expires
 BATCH_GET_CHUNK = 100  # ids per `?id=[...]` request (keeps the URL short)
+# The tolerant reader: documented (or seen) ways real Nexudus may answer, each behind one constant or function
+# (nexudus-api.md; the sandbox answers each way with --variant, see app/sandbox/variants.py).
+BATCH_404_MEANS_NONE = True  # a batch get answering 404 "Not found": none of these ids exist (the old form)
+THROTTLE_BODY_WAIT = re.compile(r"\bwait\s+(\d+(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b", re.IGNORECASE)
+# A missing or unknown reference is named by the relation without Id in live answers: the field it belongs to.
+RELATION_FIELDS = {
+    "CoworkerContract": "CoworkerContractId",
+    "Business": "BusinessId",
+    "Coworker": "CoworkerId",
+    "Country": "CountryId",
+    "ContractContact": "ContractContactId",
+}
 SYSTEM_ID_PAGE_SIZE = 50  # a SystemId look-up expects 0 or 1 records...
 SYSTEM_ID_MAX_PAGES = 4  # ...and gives up rather than page through a collection whose filter was ignored
 DEFAULT_MAX_THROTTLE_RETRIES = 5
@@ -69,6 +83,18 @@ RUNCOMMAND_ACTION = ACTION_EDIT
 
 class InsecureConnectionError(errors.NexudusError, ValueError):
     """The API address is plain http:// to another computer."""
+
+
+class RedirectRefusedError(InsecureConnectionError):
+    """Nexudus answered with a redirect Pigeonhole will not follow (another scheme or host, plain http, a loop).
+
+    The request was not applied (a redirect is an answer), so a refused write is not an unknown outcome.
+    """
+
+    default_user_message = (
+        "The Nexudus address in the settings sends Pigeonhole on to another address, which it does not follow "
+        "for safety. Check the Nexudus address (it should be https://spaces.nexudus.com)."
+    )
 
 
 @dataclass(frozen=True, repr=False)
@@ -284,6 +310,17 @@ class NexudusClient:
         for page in self._paged(resource, params, _typed_page_parser(resource, model)):
             yield from page.records
 
+    def list_page(self, resource: Resource, page: int, *, size: int = MAX_PAGE_SIZE) -> ListPage:
+        """One page of the unfiltered list (records raw), e.g. to compare one range of Ids with the local copy."""
+        params = _list_params(resource, None, None, size)
+        params["page"] = str(max(1, int(page)))
+        call = _Call("GET", self._url(resource.path), write=False, action=ACTION_LIST, resource=resource)
+        _, result = self._send(call, params=params, parse=lambda body: _list_page(json.loads(body), resource))
+        if result is None:
+            raise errors.ResponseFormatError(f"list {resource.path}: empty answer")
+        assert isinstance(result, ListPage)
+        return result
+
     def _paged(self, resource: Resource, params: dict[str, str], parse: Callable[[bytes], P]) -> Iterator[P]:
         call = _Call("GET", self._url(resource.path), write=False, action=ACTION_LIST, resource=resource)
         page_number = 1
@@ -293,7 +330,7 @@ class NexudusClient:
             if page is None:
                 raise errors.ResponseFormatError(f"list {resource.path}: empty answer")
             yield page
-            if not page.has_next_page:
+            if not has_next_page(page):
                 return
             if not page.records:
                 log.warning("%s page %d is empty but claims a next page; stopping", resource.entity, page_number)
@@ -315,7 +352,12 @@ class NexudusClient:
         found: list[dict[str, Any]] = []
         for start in range(0, len(unique), BATCH_GET_CHUNK):
             chunk = unique[start : start + BATCH_GET_CHUNK]
-            _, payload = self._send(call, params={"id": "[" + ",".join(map(str, chunk)) + "]"})
+            try:
+                _, payload = self._send(call, params={"id": "[" + ",".join(map(str, chunk)) + "]"})
+            except errors.NotFoundError:
+                if not BATCH_404_MEANS_NONE:
+                    raise
+                payload = []  # the older list-by-ids form answers 404 when none of the ids exist
             if isinstance(payload, dict) and isinstance(payload.get("Records"), list):
                 payload = payload["Records"]
             if not isinstance(payload, list):
@@ -334,7 +376,7 @@ class NexudusClient:
         pages = self.iter_pages(resource, filters=filters, size=SYSTEM_ID_PAGE_SIZE)
         for number, page in enumerate(pages, start=1):
             matches.extend(r for r in page.records if r.get("SystemId") == system_id)
-            if page.has_next_page and number >= SYSTEM_ID_MAX_PAGES:
+            if has_next_page(page) and number >= SYSTEM_ID_MAX_PAGES:
                 raise errors.ResponseFormatError(
                     f"{resource.entity} SystemId filter seems to be ignored: more than "
                     f"{SYSTEM_ID_PAGE_SIZE * SYSTEM_ID_MAX_PAGES} records matched"
@@ -408,6 +450,8 @@ class NexudusClient:
             send_headers["Content-Type"] = "application/json; charset=utf-8"
         failures = 0
         throttles = 0
+        redirects = 0
+        url, send_params = call.url, params
         refresh_tried = refreshed = False
         while True:
             token = ""
@@ -416,8 +460,15 @@ class NexudusClient:
                 send_headers["Authorization"] = f"Bearer {token}"
             started = time.monotonic()
             try:
+                # Redirects are never followed by requests: each target goes through `redirect_target` first.
                 resp = self._session.request(
-                    call.method, call.url, params=params, data=data, headers=send_headers, timeout=self._timeout
+                    call.method,
+                    url,
+                    params=send_params,
+                    data=data,
+                    headers=send_headers,
+                    timeout=self._timeout,
+                    allow_redirects=False,
                 )
                 body = resp.content  # already read (no streaming); a drop mid-body raised above
             except requests.RequestException as exc:
@@ -425,7 +476,12 @@ class NexudusClient:
                 self._on_transport_error(call, exc, failures)
                 continue
             status = resp.status_code
-            log.debug("%s %s -> %d in %.0f ms", call.method, _path_of(call.url), status, _ms_since(started))
+            log.debug("%s %s -> %d in %.0f ms", call.method, _path_of(url), status, _ms_since(started))
+            if status in REDIRECT_STATUSES:
+                redirects += 1
+                url = redirect_target(call, url, resp, redirects)
+                send_params = None  # the Location carries its own query
+                continue
             if status == 401 and call.auth:
                 if not refresh_tried:
                     refresh_tried = True
@@ -499,6 +555,8 @@ class NexudusClient:
     def _wait_throttled(self, call: _Call, resp: requests.Response, throttles: int) -> None:
         where = f"{call.method} {_path_of(call.url)}"
         retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+        if retry_after is None:
+            retry_after = wait_from_body(resp.content)
         wait = retry_after if retry_after is not None else min(self._backoff_max, self._backoff_base * 2**throttles)
         if throttles > self._max_throttle_retries or wait > self._max_retry_after:
             raise errors.ThrottledError(
@@ -511,6 +569,39 @@ class NexudusClient:
 
 
 # ---------------------------------------------------------------------- helpers (pure functions)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+
+
+def redirect_target(call: _Call, current_url: str, resp: requests.Response, redirects: int) -> str:
+    """The URL a redirect answer points to, if Pigeonhole may follow it; else RedirectRefusedError.
+
+    Followed only to the same scheme and host (and port), never to plain http (not even on this computer: a
+    loopback sandbox has no reason to redirect), and through `check_url_is_safe` like every request. A write is
+    followed only by 307/308, which keep the method and body; a 301/302/303 would turn it into a GET.
+    """
+    location = resp.headers.get("Location") or ""
+    target = urljoin(current_url, location)
+    where = f"{call.method} {_path_of(current_url)}"
+    try:
+        check_url_is_safe(target)
+        here, there = urlsplit(current_url), urlsplit(target)
+        same_place = (here.scheme, here.hostname, here.port) == (there.scheme, there.hostname, there.port)
+    except ValueError:
+        same_place = False
+    if not location or not same_place or urlsplit(target).scheme != "https":
+        detail = f"{where}: HTTP {resp.status_code} redirect to {target!r} refused"
+        raise RedirectRefusedError(detail, status=resp.status_code)
+    if call.method != "GET" and resp.status_code not in (307, 308):
+        raise RedirectRefusedError(
+            f"{where}: HTTP {resp.status_code} redirect of a {call.method} refused", status=resp.status_code
+        )
+    if redirects > MAX_REDIRECTS:
+        raise RedirectRefusedError(f"{where}: more than {MAX_REDIRECTS} redirects", status=resp.status_code)
+    log.info("%s: following HTTP %d to %s", where, resp.status_code, _path_of(target))
+    return target
+
 
 
 def encode_filter_value(value: object) -> str:
@@ -543,6 +634,28 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def wait_from_body(body: bytes) -> float | None:
+    """The wait a throttled answer states in its body ("... Wait 12 seconds ..."), when it sends no Retry-After."""
+    match = THROTTLE_BODY_WAIT.search(body[:2000].decode("utf-8", "replace"))
+    return float(match.group(1)) if match else None
+
+
+def has_next_page(page: PageInfo) -> bool:
+    """Whether a list has more pages: HasNextPage when the answer has it; else CurrentPage < TotalPages; else
+    whether this page had records (the caller stops at the first empty page)."""
+    if page.has_next_page is not None:
+        return page.has_next_page
+    if page.total_pages is not None:
+        return page.current_page < page.total_pages
+    return bool(getattr(page, "records", None))
+
+
+def api_field(property_name: str) -> str:
+    """The field a validation error belongs to: `CoworkerContract` (a relation, as live answers name a missing
+    reference) -> `CoworkerContractId`; anything else as it is."""
+    return RELATION_FIELDS.get(property_name, property_name)
 
 
 def _failed_before_sending(exc: BaseException) -> bool:
@@ -669,7 +782,7 @@ def _validation_error(payload: Any, status: int) -> errors.ValidationError:
             if isinstance(item, dict):
                 field_errors.append(
                     errors.FieldError(
-                        property_name=str(item.get("PropertyName") or ""),
+                        property_name=api_field(str(item.get("PropertyName") or "")),
                         message=str(item.get("Message") or ""),
                         attempted_value=item.get("AttemptedValue"),
                     )
@@ -741,7 +854,13 @@ def _doing(call: _Call) -> str:
     return f"{verb} {thing} records"
 
 
-_TWO_FACTOR_HINTS = ("two-factor", "two factor", "2fa", "totp", "verification code", "authenticator", "two-step")
+# INFERRED: how Nexudus words "a two-factor code is needed" is not documented; any of these words in the error or
+# its description is taken as that (not only the sandbox's own wording).
+TWO_FACTOR_WORDS = re.compile(
+    r"two[- ]?factor|two[- ]?step|\b2fa\b|\bmfa\b|\b(?:t)?otp\b|one[- ]time|verification|authenticator|"
+    r"security code|\bcode\b",
+    re.IGNORECASE,
+)
 
 
 def _token_error(status: int, payload: Any, *, two_factor_sent: bool, refreshing: bool) -> errors.NexudusError:
@@ -761,7 +880,7 @@ def _token_error(status: int, payload: Any, *, two_factor_sent: bool, refreshing
             status=status,
             user_message="Your Nexudus sign-in has expired or was replaced by a newer one. Please sign in again.",
         )
-    if any(hint in text for hint in _TWO_FACTOR_HINTS):
+    if TWO_FACTOR_WORDS.search(text):
         return errors.TwoFactorRequired(
             detail,
             status=status,

@@ -261,7 +261,7 @@ class PageInfo(WireModel):
     )
     total_items: int | None = None
     total_pages: int | None = None
-    has_next_page: bool = False
+    has_next_page: bool | None = None  # missing in some answers: see app.nexudus.client.has_next_page
     has_previous_page: bool = False
     first_item: int | None = None
     last_item: int | None = None

@@ -24,6 +24,7 @@ from typing import Any
 from app.errors import FieldError
 from app.nexudus.enums import AmlCheckStatus, ContractContactType, DeliveryType, HandlingPreference
 from app.nexudus.schemas import parse_api_datetime
+from app.nexudus.text import NOT_STORABLE, in_int64_range, is_storable
 
 # How the 400 body's `Message` joins its `PropertyName: message` entries. The documented example has one entry,
 # so the separator is INFERRED.
@@ -165,6 +166,8 @@ def check_value(rule: FieldRule, value: Any, *, today: date | None = None) -> st
         return NOT_VALID
     if kind is Kind.BOOL and not isinstance(value, bool):
         return NOT_VALID
+    if isinstance(value, str) and not is_storable(value):
+        return NOT_STORABLE  # app.nexudus.text: NUL, control characters, lone surrogates
     if rule.max_length is not None and len(value) > rule.max_length:
         return TOO_LONG.format(max_length=rule.max_length)
     if kind is Kind.EMAIL and not _EMAIL.match(value):
@@ -177,7 +180,7 @@ def check_value(rule: FieldRule, value: Any, *, today: date | None = None) -> st
             return IN_THE_FUTURE
     if kind is Kind.ENUM and rule.enum is not None and value not in {m.value for m in rule.enum}:
         return NOT_ALLOWED
-    if kind is Kind.REFERENCE and value < 0:
+    if kind is Kind.REFERENCE and (value < 0 or not in_int64_range(value)):
         return NOT_VALID
     if kind is Kind.GUID:
         try:

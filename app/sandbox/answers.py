@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.nexudus.validation_rules import FieldError, join_messages
+from app.sandbox.variants import THROTTLE_BODY, Variants
 
 JSON_TYPE = "application/json; charset=utf-8"
 SERVER_ERROR_BODY = {"Message": "An error has occurred."}
@@ -31,11 +32,19 @@ class Response:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_ASCII_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON (one shared encoder: json.dumps with options builds a new one per call)."""
-    return _ENCODER.encode(value).encode()
+    """Compact UTF-8 JSON (one shared encoder: json.dumps with options builds a new one per call).
+
+    Text that cannot be UTF-8 (a lone surrogate, only ever loaded from a --data file or put in by a test) goes out
+    as a `\ud800` escape, as a .NET server writes it: every other record of the page still arrives."""
+    text = _ENCODER.encode(value)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return _ASCII_ENCODER.encode(value).encode()
 
 
 def json_response(status: int, value: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:
@@ -58,7 +67,11 @@ def bad_request(message: str) -> Response:
     return json_response(400, {"Message": message})
 
 
-def throttled(retry_after: str) -> Response:
+def throttled(retry_after: str, variants: Variants | None = None) -> Response:
+    """409 + Retry-After and an empty body (documented), or with `throttle=429-body` a 429 whose body says how long
+    to wait and no header (app.sandbox.variants)."""
+    if variants is not None and variants.throttle == "429-body":
+        return json_response(429, {"Message": THROTTLE_BODY.format(seconds=retry_after)})
     return Response(409, b"", (("Retry-After", retry_after),), content_type=None)
 
 

@@ -34,6 +34,7 @@ from app.sandbox.auth import Auth, Denied, User, denied_body
 from app.sandbox.shapes import COMMANDS, WRITABLE_RESOURCES
 from app.sandbox.state import SandboxState
 from app.sandbox.throttle import Throttle, retry_after_header
+from app.sandbox.variants import Variants
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,12 @@ def _no_method(method: str) -> Response:
 
 
 class SandboxApi:
-    def __init__(self, state: SandboxState, auth: Auth, throttle: Throttle | None = None) -> None:
+    def __init__(self, state: SandboxState, auth: Auth, throttle: Throttle | None = None,
+                 variants: Variants | None = None) -> None:
         self.state = state
         self.auth = auth
         self.throttle = throttle
+        self.variants = variants or Variants()
 
     def handle(self, req: Request) -> Response:
         try:
@@ -85,7 +88,7 @@ class SandboxApi:
         if self.throttle is not None:
             wait = self.throttle.check(user.email.lower(), req.method in WRITE_METHODS)
             if wait is not None:
-                return throttled(retry_after_header(wait))
+                return throttled(retry_after_header(wait), self.variants)
         return operation(user)
 
     @staticmethod
@@ -107,9 +110,9 @@ class SandboxApi:
             if method == "GET":
                 return res, "List", lambda user: self._list(res, req)
             if method == "POST" and writable:
-                return res, "Create", lambda user: writes.create(state, res, self._json(req), user.email)
+                return res, "Create", lambda user: writes.create(state, res, self._json(req), user.email, self.variants)
             if method == "PUT" and writable:
-                return res, "Edit", lambda user: writes.update(state, res, self._json(req), user.email)
+                return res, "Edit", lambda user: writes.update(state, res, self._json(req), user.email, self.variants)
             return _no_method(method)
         item = rest[0]
         if item.lower() == "runcommand":
@@ -138,9 +141,15 @@ class SandboxApi:
             ids = listing.parse_batch_ids(",".join(batch))
             if ids is None:
                 return bad_request("The request is invalid: id must be a list of record ids like [1,2,3].")
-            return raw_json(200, listing.batch_json(self.state, res, ids))
+            body = listing.batch_json(self.state, res, ids)
+            if body == b"[]" and self.variants.batch == "404":
+                return not_found()  # the older list-by-ids form: nothing matched
+            return raw_json(200, body)
         query = listing.parse_list_query(res, req.query)
-        return raw_json(200, listing.list_page_json(self.state, res, query))
+        body = listing.list_page_json(self.state, res, query)
+        if self.variants.paging == "no-has-next":
+            body = body.replace(b',"HasNextPage":true', b"").replace(b',"HasNextPage":false', b"")
+        return raw_json(200, body)
 
     def _get(self, res: Resource, record_id: int) -> Response:
         with self.state.lock:

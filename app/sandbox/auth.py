@@ -36,6 +36,7 @@ from urllib.parse import parse_qsl
 
 from app.nexudus.resources import Resource
 from app.sandbox.totp import verify_totp
+from app.sandbox.variants import PLAIN_TWO_FACTOR, Variants
 
 DEFAULT_PASSWORD = "sandbox"
 ADMIN_EMAIL = "admin@sandbox.test"
@@ -133,6 +134,7 @@ class Auth:
     def __post_init__(self) -> None:
         self._by_email = {u.email.lower(): u for u in self.users}
         self._lock = threading.Lock()
+        self.variants = Variants()  # the server sets its own (app.sandbox.variants)
         self._access: dict[str, _Grant] = {}
         self._refresh: dict[str, _Grant] = {}  # client_id -> the one valid refresh token
 
@@ -156,7 +158,7 @@ class Auth:
         if user.totp_secret:
             code = form.get("totp", "").strip()
             if not code:
-                return _invalid_grant(TOTP_REQUIRED)
+                return _invalid_grant(PLAIN_TWO_FACTOR if self.variants.two_factor == "plain" else TOTP_REQUIRED)
             if not verify_totp(user.totp_secret, code):
                 return _invalid_grant(TOTP_WRONG)
         client_id = form.get("client_id") or headers.get("client_id") or user.email

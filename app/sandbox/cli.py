@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             users=users,
             host=args.host,
             port=args.port,
+            variants=getattr(args, "variant", None) or None,
         )
     except (OSError, ValueError) as exc:
         print(f"pigeonhole sandbox: {exc}", file=sys.stderr)
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Data: {counts}{'; state kept in ' + args.state if args.state else ''}")
         if args.faults:
             print(f"Faults: {args.faults}")
+        if srv.variants.describe():
+            print(f"Variants: {srv.variants.describe()}")
         if args.realistic_limits:
             print("Throttling like Nexudus (409 + Retry-After)")
         print("Press Ctrl+C to stop.", flush=True)

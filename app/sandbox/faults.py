@@ -17,6 +17,7 @@ Comma-separated key=value items (spaces ignored):
                   record up (by SystemId) before sending it again. A slow write that was not applied answers 503
                   after the delay. Writes hit by 500, 503 or throttle are never applied.
   auth=1          also inject faults into the token endpoint (default 0: sign-in is never faulted)
+  methods=GET     only requests with these methods are faulted, joined by "+" (e.g. methods=POST+PUT; default all)
 The probabilities must add up to at most 1. Each request draws its fault in this order: 500, 503, throttle, slow,
 drop, truncate.
 """
@@ -40,6 +41,10 @@ class FaultSpec:
     retry_after: int = 1
     applied: float = 0.5
     auth: bool = False
+    methods: frozenset[str] = frozenset()  # empty: every method
+
+    def applies_to(self, method: str) -> bool:
+        return not self.methods or method.upper() in self.methods
 
     @classmethod
     def parse(cls, spec: str) -> FaultSpec:
@@ -66,6 +71,7 @@ class FaultSpec:
                 retry_after=int(values.pop("retry_after", "1")),
                 applied=_probability("applied", values.pop("applied", "0.5")),
                 auth=values.pop("auth", "0").lower() in ("1", "true", "yes", "on"),
+                methods=frozenset(m.upper() for m in values.pop("methods", "").split("+") if m),
             )
         except ValueError as exc:
             raise ValueError(f"fault spec: {exc}") from None

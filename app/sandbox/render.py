@@ -3,9 +3,9 @@
 Echo fields are read-only and come from the links at read time, so a change to a coworker shows on its contacts
 at once. Where a link does not resolve, whatever the record itself carries (e.g. from a fixture) is kept.
 
-INFERRED: a contact's `Coworker*` echo fields describe the contract's holder (the customer), which is what the
-desk shows next to a contact; a contact linked to a coworker (`CoworkerId`) takes its own `FullName` and `Email`
-from that coworker (documented).
+A contact's `Coworker*` echo fields follow the naming convention: they describe the contact's own `CoworkerId`
+(and a linked contact takes its `FullName` and `Email` from that coworker, documented). INFERRED: a contact with no
+coworker of its own shows the contract holder's, which is what the desk shows next to a contact.
 """
 
 from __future__ import annotations
@@ -53,15 +53,14 @@ def _fill_contract(lookup: Lookup, out: Record) -> None:
 
 
 def _fill_contact(lookup: Lookup, out: Record) -> None:
-    if out["CoworkerId"] is not None:
-        linked = lookup(Resource.COWORKERS, out["CoworkerId"])
-        if linked is not None:
-            out["FullName"] = linked.get("FullName")
-            out["Email"] = linked.get("Email")
+    linked = lookup(Resource.COWORKERS, out["CoworkerId"]) if out["CoworkerId"] is not None else None
+    if linked is not None:
+        out["FullName"] = linked.get("FullName")
+        out["Email"] = linked.get("Email")
     contract = lookup(Resource.COWORKER_CONTRACTS, out["CoworkerContractId"])
     if contract is not None:
         out["CoworkerContractTariffName"] = contract.get("TariffName")
-        holder = lookup(Resource.COWORKERS, contract.get("CoworkerId"))
+        holder = linked or lookup(Resource.COWORKERS, contract.get("CoworkerId"))
         if holder is not None:
             for echo, name in _HOLDER_ECHO:
                 out[echo] = holder.get(name)

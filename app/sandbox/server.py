@@ -35,6 +35,7 @@ from app.sandbox.auth import Auth, User, users_from_json
 from app.sandbox.faults import Fault, FaultInjector, FaultSpec
 from app.sandbox.state import SandboxState
 from app.sandbox.throttle import Throttle
+from app.sandbox.variants import Variants
 from app.sandbox.writes import unapplied_write_body
 
 log = logging.getLogger(__name__)
@@ -175,14 +176,17 @@ class SandboxServer:
         realistic_limits: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
+        variants: str | list[str] | None = None,
     ) -> None:
         self.state = state
+        self.variants = Variants.parse(variants)
         self.auth = auth or Auth()
+        self.auth.variants = self.variants
         self.host = host
         self._requested_port = port
         self._faults: FaultInjector | None = None
         self.set_faults(faults)
-        self.api = SandboxApi(state, self.auth, Throttle() if realistic_limits else None)
+        self.api = SandboxApi(state, self.auth, Throttle() if realistic_limits else None, self.variants)
         self._counts: Counter[tuple[str, str]] = Counter()
         self._counts_lock = threading.Lock()
         self._in_flight = 0  # requests being answered (tests wait for 0 instead of sleeping)
@@ -203,6 +207,7 @@ class SandboxServer:
         faults: str | None = None,
         realistic_limits: bool = False,
         state_file: str | Path | None = None,
+        variants: str | list[str] | None = None,
         users: list[dict[str, Any]] | list[User] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -216,7 +221,8 @@ class SandboxServer:
             state.state_file = Path(state_file)
             state.persist()
         auth = Auth(users=_users(users)) if users is not None else Auth()
-        srv = cls(state, auth=auth, faults=faults, realistic_limits=realistic_limits, host=host, port=port)
+        srv = cls(state, auth=auth, faults=faults, realistic_limits=realistic_limits, host=host, port=port,
+                  variants=variants)
         srv.restart()
         return srv
 
@@ -307,7 +313,8 @@ class SandboxServer:
         injector = self._faults
         token = is_token_path(req.path)
         fault = None
-        if injector is not None and (not token or injector.applies_to_token_endpoint()):
+        if injector is not None and (not token or injector.applies_to_token_endpoint()) and \
+                injector.spec.applies_to(req.method):
             fault = injector.draw(is_write=req.method in WRITE_METHODS and not token)
         if fault is None:
             handler.send_answer(self.api.handle(req))
@@ -323,7 +330,7 @@ class SandboxServer:
             handler.send_answer(json_response(503, {"Message": "The service is unavailable."}))
             return
         if fault.kind == "throttle":
-            handler.send_answer(throttled(str(spec.retry_after)))
+            handler.send_answer(throttled(str(spec.retry_after), self.variants))
             return
         if fault.applied:
             resp = self.api.handle(req)

@@ -303,8 +303,8 @@ def _write_json_atomic(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(dumps(data))  # UTF-8; a lone surrogate loaded from --data goes out escaped
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -15,7 +15,15 @@ from typing import Any
 
 from app.nexudus.enums import DELIVERY_COLLECT
 from app.nexudus.resources import Resource
-from app.nexudus.validation_rules import FILLED_FROM_LINKED_COWORKER, REQUIRED, FieldError, validate_record
+from app.nexudus.text import NOT_STORABLE, is_storable
+from app.nexudus.validation_rules import (
+    FILLED_FROM_LINKED_COWORKER,
+    REQUIRED,
+    RULES,
+    FieldError,
+    Kind,
+    validate_record,
+)
 from app.sandbox.answers import (
     Response,
     bad_request,
@@ -28,6 +36,7 @@ from app.sandbox.answers import (
 from app.sandbox.render import Record
 from app.sandbox.shapes import COMMANDS, SETTABLE_ON_CREATE, WRITABLE
 from app.sandbox.state import SandboxState, utc_now_text
+from app.sandbox.variants import Variants
 
 NOT_AN_OBJECT = "The request is invalid: the body must be a JSON object."
 
@@ -64,11 +73,37 @@ def _drop_zero_references(rec: Record) -> None:
             rec[name] = None
 
 
-def _check(state: SandboxState, res: Resource, rec: Record) -> list[FieldError]:
-    return validate_record(res.entity, rec, exists=state.exists)
+def _check(state: SandboxState, res: Resource, rec: Record, variants: Variants | None = None) -> list[FieldError]:
+    errors = validate_record(res.entity, rec, exists=state.exists)
+    if variants is not None and variants.refs == "relation":  # live answers name the relation, not its Id field
+        errors = [FieldError(e.property_name[:-2], e.message, e.attempted_value)
+                  if e.property_name.endswith("Id") and e.property_name in _REFERENCES.get(res.entity, ()) else e
+                  for e in errors]
+    named = {e.property_name for e in errors}
+    # Fields without a rule of their own: text that cannot be encoded is refused like any other (a 400).
+    errors += [FieldError(name, NOT_STORABLE, None) for name, value in rec.items()
+               if name not in named and isinstance(value, str) and not is_storable(value)]
+    return errors
 
 
-def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Response:
+def _persist_or_undo(state: SandboxState, res: Resource, record_id: int, before: Record | None) -> None:
+    """Write the state file; if that fails, undo the change first, so a write answered with an error (500) is
+    never kept, in memory or on disk."""
+    try:
+        state.persist()
+    except BaseException:
+        with state.lock:
+            if before is None:
+                state.remove(res, record_id)
+            else:
+                state.put(res, before)
+        raise
+
+
+_REFERENCES = {entity: frozenset(r.name for r in table if r.kind is Kind.REFERENCE) for entity, table in RULES.items()}
+
+
+def create(state: SandboxState, res: Resource, payload: Any, editor: str, variants: Variants | None = None) -> Response:
     body = _bind(payload)
     if body is None:
         return bad_request(NOT_AN_OBJECT)
@@ -78,7 +113,7 @@ def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
             if body.get(name.lower()) is not None:
                 rec[name] = body[name.lower()]
         _link_coworker(state, res, rec)
-        errors = _check(state, res, rec)
+        errors = _check(state, res, rec, variants)
         if errors:
             return validation_failed(errors)
         _drop_zero_references(rec)
@@ -92,14 +127,14 @@ def create(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
         if rec.get("Collected") is True and rec.get("CollectedOn") is None:
             rec["CollectedOn"] = now
         state.put(res, rec)
-    state.persist()
+    _persist_or_undo(state, res, record_id, None)
     envelope = command_envelope(
         f"{res.entity} was successfully created.", {"Id": record_id}, updated_on=now, updated_by=editor
     )
     return json_response(200, envelope)
 
 
-def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Response:
+def update(state: SandboxState, res: Resource, payload: Any, editor: str, variants: Variants | None = None) -> Response:
     body = _bind(payload)
     if body is None:
         return bad_request(NOT_AN_OBJECT)
@@ -113,7 +148,7 @@ def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
         rec = _writable_fields(res, body)
         rec["SystemId"] = body["systemid"] if "systemid" in body else base.get("SystemId")
         _link_coworker(state, res, rec)
-        errors = _check(state, res, rec)
+        errors = _check(state, res, rec, variants)
         if errors:
             return validation_failed(errors)
         _drop_zero_references(rec)
@@ -123,7 +158,7 @@ def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
         if rec.get("Collected") is True and rec.get("CollectedOn") is None:
             rec["CollectedOn"] = base.get("CollectedOn") or now
         state.put(res, rec)
-    state.persist()
+    _persist_or_undo(state, res, record_id, base)
     envelope = command_envelope(
         f"{res.entity} was successfully updated.", {"Id": record_id}, updated_on=now, updated_by=editor
     )
@@ -132,9 +167,15 @@ def update(state: SandboxState, res: Resource, payload: Any, editor: str) -> Res
 
 def delete(state: SandboxState, res: Resource, record_id: int, editor: str) -> Response:
     with state.lock:
-        if state.remove(res, record_id) is None:
+        removed = state.remove(res, record_id)
+        if removed is None:
             return not_found()
-    state.persist()
+    try:
+        state.persist()
+    except BaseException:
+        with state.lock:
+            state.put(res, removed)  # answered with an error: not deleted
+        raise
     now = utc_now_text()
     envelope = command_envelope(
         f"{res.entity} was successfully deleted.", {"Id": record_id}, updated_on=now, updated_by=editor

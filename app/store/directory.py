@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from app.nexudus import schemas
 from app.nexudus.resources import Resource
+from app.nexudus.text import MAX_INCOMING_LENGTH, clean_incoming, in_int64_range
 from app.store.audit import utcnow
 from app.store.records import contact_public_id
 from app.store.tables import (
@@ -61,11 +62,14 @@ class _Codec:
         # strict: no text fast path, every date-time through the full parser (a PostgreSQL page retried)
         self.dt: Callable[[object], str | None] = (
             functools.partial(schemas.api_datetime_text, fast=False) if strict else schemas.api_datetime_text)
+        self.cleaned = False  # set when `text` had to change a value of the record being built
 
-    @staticmethod
-    def text(value: object) -> str:
-        """Incoming text as stored: "" when missing."""
-        return "" if value is None else str(value)
+    def text(self, value: object) -> str:
+        """Incoming text made storable (app.nexudus.text.clean_incoming); _build_rows logs the record cleaned."""
+        text, changed = clean_incoming(value)
+        if changed:
+            self.cleaned = True
+        return text
 
     @staticmethod
     def day(value: object) -> str | None:
@@ -88,13 +92,20 @@ class _Codec:
 def _opt_int(value: object) -> int | None:
     if value is None or value == "":
         return None
-    return int(value)  # type: ignore[call-overload]
+    return _int64(int(value))  # type: ignore[call-overload]
 
 
 def _int(value: object, default: int = 0) -> int:
     if value is None or value == "":
         return default
-    return int(value)  # type: ignore[call-overload]
+    return _int64(int(value))  # type: ignore[call-overload]
+
+
+def _int64(value: int) -> int:
+    """Ids and numbers are 64-bit on both engines: anything larger makes the record unreadable (skipped)."""
+    if not in_int64_range(value):
+        raise ValueError("integer out of the 64-bit range")
+    return value
 
 
 # ---- table rows from wire records ------------------------------------------------------------------------------
@@ -130,7 +141,7 @@ Column = tuple[str, Wire | Const]
 
 def _fast_builder(model: type[schemas.WireModel], spec: Sequence[Column]) -> Callable[[dict[str, Any], _Codec],
                                                                                          tuple[Any, ...]]:
-    names: dict[str, Any] = {"_int": _int, "_opt_int": _opt_int}
+    names: dict[str, Any] = {"_int": _int, "_opt_int": _opt_int, "_int64": _int64}
     parts: list[str] = []
     for i, (_column, source) in enumerate(spec):
         if isinstance(source, Const):
@@ -142,7 +153,7 @@ def _fast_builder(model: type[schemas.WireModel], spec: Sequence[Column]) -> Cal
         default = repr(source.default) if type(source.default) in (int, bool) else f"d{i}"  # literals inline
         get = f"g({wire.key!r})"
         if wire.name == "id":
-            parts.append(f"int(r[{wire.key!r}])")
+            parts.append(f"_int64(int(r[{wire.key!r}]))")
         elif wire.kind in ("int", "enum"):
             parts.append(f"_opt_int({get})" if source.default is None else f"_int({get}, {default})")
         elif wire.kind == "str":
@@ -162,7 +173,7 @@ def _fast_builder(model: type[schemas.WireModel], spec: Sequence[Column]) -> Cal
 
 def _typed_value(kind: str, value: Any, default: Any, codec: _Codec) -> Any:
     if kind in ("int", "enum"):
-        return (None if default is None else default) if value is None else int(value)
+        return (None if default is None else default) if value is None else _int64(int(value))
     if kind == "str":
         return codec.text(value)
     if kind == "bool":
@@ -266,6 +277,7 @@ class PageResult:
     adopted: dict[int, int] = field(default_factory=dict)  # local contact row id -> Nexudus Id (found by SystemId)
     max_updated_on: datetime | None = None
     skipped: int = 0  # records that could not be read at all (logged)
+    cleaned: int = 0  # records kept after their text was made storable (logged)
     fresh: bool = True  # False when a page written with `fresh=True` found rows that were already here
 
 
@@ -362,15 +374,27 @@ def _build_rows(resource: Resource, records: Sequence[dict[str, Any]], codec: _C
     mapping = MAPPINGS[resource]
     rows: dict[int, tuple[Any, ...]] = {}
     result.skipped = 0
+    result.cleaned = 0
     for raw in records:
+        codec.cleaned = False
         try:
             row = mapping.build(raw, codec)
-        except (KeyError, TypeError, ValueError):
-            log.warning("%s %r: unreadable record skipped", resource.value.entity, raw.get("Id"))
+        except (KeyError, TypeError, ValueError, OverflowError):
+            log.warning("%s %r: unreadable record skipped", resource.value.entity, _shown_id(raw))
             result.skipped += 1
             continue
+        if codec.cleaned:  # the Id only: the text itself may be personal data
+            log.warning("%s %s: text with control characters, broken symbols or over %d characters was cleaned",
+                        resource.value.entity, row[0], MAX_INCOMING_LENGTH)
+            result.cleaned += 1
         rows[row[0]] = row  # a record listed twice on a page: the last wins
     return rows
+
+
+def _shown_id(raw: object) -> str:
+    """A record's Id for a log line, whatever the server sent in its place."""
+    value = raw.get("Id") if isinstance(raw, dict) else None
+    return clean_incoming(value, 40)[0]
 
 
 @dataclass
@@ -513,6 +537,16 @@ def local_server_ids(conn: Connection, resource: Resource, *, seen_before: datet
         q = q.where(table.c.gone.is_(False))
     if seen_before is not None and mapping.synced_at:
         q = q.where(or_(table.c.synced_at.is_(None), table.c.synced_at < seen_before))
+    return {int(r[0]) for r in conn.execute(q)}
+
+
+def local_server_ids_between(conn: Connection, resource: Resource, low: int, high: int) -> set[int]:
+    """Nexudus Ids held locally (not gone) from `low` to `high` inclusive."""
+    mapping = MAPPINGS[resource]
+    key = mapping.table.c[mapping.key]
+    q = select(key).where(key >= low, key <= high)
+    if mapping.gone:
+        q = q.where(mapping.table.c.gone.is_(False))
     return {int(r[0]) for r in conn.execute(q)}
 
 

@@ -23,7 +23,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlmodel import Session
 
 from app.errors import UserFacingError
@@ -41,6 +41,28 @@ class DatabaseError(UserFacingError, RuntimeError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, user_message=message)
+
+
+class DatabaseUrlError(DatabaseError):
+    """The database address cannot be read (a settings problem, not an outage). The message never repeats the
+    address: it may hold a password."""
+
+
+def parse_database_url(url: str) -> URL:
+    """The parsed address, or DatabaseUrlError with a plain message."""
+    try:
+        parsed = make_url(url)
+        backend = parsed.get_backend_name()
+        _ = parsed.port  # a port that is not a number fails here, not at connect time
+    except Exception as exc:  # ArgumentError, ValueError: whatever SQLAlchemy makes of it
+        log.warning("Unreadable database address (%s)", type(exc).__name__)
+        raise DatabaseUrlError(
+            "The database address (--db or PIGEONHOLE_DB) could not be read. It should look like "
+            "sqlite:////path/to/pigeonhole.sqlite3 or postgresql+psycopg://user@host/database."
+        ) from None
+    if backend not in ("sqlite", "postgresql"):
+        raise DatabaseUrlError(f"Unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://")
+    return parsed
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -98,7 +120,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
 def create_database_engine(url: str) -> Engine:
     """An engine with Pigeonhole's connection settings, without migrating (tests use this to build old schemas)."""
-    parsed = make_url(url)
+    parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         db_file = sqlite_file(engine)
@@ -108,7 +130,7 @@ def create_database_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    raise DatabaseError(f"Unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql+psycopg://")
+    raise DatabaseUrlError(f"Unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql+psycopg://")
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -119,13 +141,13 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 def open_database(url: str) -> Engine:
     """Open (creating if needed) and migrate the database at `url` to the newest schema."""
+    safe = parse_database_url(url).render_as_string(hide_password=True)
     try:
         engine = create_database_engine(url)
         migrate(engine)
     except DatabaseError:
         raise
     except Exception as exc:
-        safe = make_url(url).render_as_string(hide_password=True)
         log.exception("Could not open database %s", safe)
         raise DatabaseError(f"Could not open the database {safe}: {exc}") from exc
     return engine

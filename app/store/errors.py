@@ -14,5 +14,10 @@ class RecordNotFound(StoreError):
     """The contract, contact, delivery or outbox entry does not exist (any more)."""
 
 
+class OutcomeUnknown(StoreError):
+    """A create whose last send got no clear answer: Nexudus may have the record. It cannot be discarded as
+    "never sent" until Nexudus was asked (app.desk.outbox_service.OutboxService.settle_unknown)."""
+
+
 class InvalidOperation(StoreError):
     """The action does not apply to the record in its current state (e.g. collecting a voided delivery)."""

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from app.store.audit import utcnow
 from app.store.directory import attach_contact_server_id, write_sync_state
-from app.store.queries import OUTBOX_STATE
+from app.store.queries import OUTBOX_STATE, OUTCOME_UNKNOWN
 from app.store.tables import (
     LocalState,
     OutboxKind,
@@ -40,6 +40,14 @@ class QueuedEntry:
     contact_row_id: int | None
     delivery_row_id: int | None
     next_attempt_at: datetime | None
+
+
+def entry_by_id(conn: Connection, entry_id: int) -> QueuedEntry | None:
+    r = conn.execute(select(outbox_table).where(outbox_table.c.id == entry_id)).first()
+    if r is None:
+        return None
+    return QueuedEntry(r.id, r.kind, r.state, r.system_id, r.attempts, json.loads(r.payload or "{}"),
+                       r.contact_row_id, r.delivery_row_id, r.next_attempt_at)
 
 
 def queue(conn: Connection) -> list[QueuedEntry]:
@@ -97,9 +105,10 @@ def _mark_deliveries_synced(conn: Connection, delivery_ids: list[int], sent_entr
 def mark_failed(conn: Connection, entry: QueuedEntry, message: str, field_errors: dict[str, list[str]]) -> None:
     """The server refused the entry (400): kept for staff to fix and resubmit, never retried unchanged."""
     o = outbox_table.c
+    payload = {k: v for k, v in _payload(conn, entry.id).items() if k != OUTCOME_UNKNOWN}  # refused: not there
     conn.execute(update(outbox_table).where(o.id == entry.id).values(
         state=OutboxState.FAILED, last_error=message, field_errors=json.dumps(field_errors), next_attempt_at=None,
-        updated_at=utcnow()))
+        updated_at=utcnow(), payload=json.dumps(payload)))
     if entry.kind == OutboxKind.CREATE_CONTACT and entry.contact_row_id is not None:
         conn.execute(update(contacts_table).where(contacts_table.c.id == entry.contact_row_id)
                      .values(local_state=LocalState.FAILED))
@@ -108,11 +117,23 @@ def mark_failed(conn: Connection, entry: QueuedEntry, message: str, field_errors
                      .values(local_state=LocalState.FAILED))
 
 
-def mark_retry(conn: Connection, entry_id: int, message: str, next_attempt_at: datetime | None) -> None:
-    """Not sent yet (network, throttling, server trouble, or an outcome still to be confirmed): stays first in line."""
+def mark_retry(conn: Connection, entry_id: int, message: str, next_attempt_at: datetime | None,
+               *, outcome_unknown: bool = False) -> None:
+    """Not sent yet (network, throttling, server trouble, or an outcome still to be confirmed): stays first in line.
+    `outcome_unknown`: the request may have been applied; the entry keeps saying so (OUTCOME_UNKNOWN in its payload)
+    until a refusal or a look-up settles it, so it cannot be discarded as "never sent"."""
     o = outbox_table.c
-    conn.execute(update(outbox_table).where(o.id == entry_id).values(
-        state=OutboxState.PENDING, last_error=message, next_attempt_at=next_attempt_at, updated_at=utcnow()))
+    values: dict[str, Any] = {"state": OutboxState.PENDING, "last_error": message,
+                              "next_attempt_at": next_attempt_at, "updated_at": utcnow()}
+    if outcome_unknown:
+        values["payload"] = json.dumps({**_payload(conn, entry_id), OUTCOME_UNKNOWN: True})
+    conn.execute(update(outbox_table).where(o.id == entry_id).values(**values))
+
+
+def _payload(conn: Connection, entry_id: int) -> dict[str, Any]:
+    raw = conn.execute(select(outbox_table.c.payload).where(outbox_table.c.id == entry_id)).scalar()
+    value = json.loads(raw or "{}")
+    return value if isinstance(value, dict) else {}
 
 
 def pause(conn: Connection, entry_id: int | None, message: str) -> None:

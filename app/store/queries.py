@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from app.nexudus.enums import AmlCheckStatus, ContractContactType, DeliveryType, HandlingPreference
+from app.nexudus.text import clean_incoming
 from app.store.audit import utcnow
 from app.store.errors import RecordNotFound
 from app.store.records import (
@@ -219,9 +220,24 @@ def _summary_select() -> Any:
             .select_from(contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id)))
 
 
+MAX_SEARCH_CHARS = 200  # a search term longer than any name or label line is cut (LIKE patterns stay small)
+
+
+def search_needle(text: str) -> str | None:
+    """The search term as it is looked for: control characters and NUL removed (a NUL would end the pattern early
+    and find everything), lone surrogates replaced, spaces trimmed, at most MAX_SEARCH_CHARS. None: the term held
+    nothing searchable (only control characters), so nothing matches; "" means no filter."""
+    cleaned = clean_incoming(text, MAX_SEARCH_CHARS * 4)[0].strip()[:MAX_SEARCH_CHARS].strip()
+    if not cleaned and text.strip():
+        return None
+    return cleaned
+
+
 def search_contracts(session: Session, text: str, limit: int = 50) -> list[ContractSummary]:
     """Contracts whose company, billing or holder name, PO box or any contact's name contains `text`."""
-    needle = text.strip()
+    needle = search_needle(text)
+    if needle is None:
+        return []
     q = _summary_select()
     if needle:
         linked = aliased(coworkers_table)
@@ -270,7 +286,9 @@ def list_businesses(session: Session) -> list[BusinessInfo]:
 
 
 def search_coworkers(session: Session, text: str, limit: int = 20) -> list[CoworkerInfo]:
-    needle = text.strip()
+    needle = search_needle(text)
+    if needle is None:
+        return []
     q = select(_cw.id, _cw.full_name, _cw.email, _cw.company_name, _cw.active)
     if needle:
         q = q.where(or_(_cw.full_name.icontains(needle, autoescape=True), _cw.email.icontains(needle, autoescape=True),
@@ -343,7 +361,9 @@ def list_deliveries(session: Session, view: DeliveryView = "today", text: str = 
         raise ValueError(f"unknown deliveries view {view!r}")
     if business_id is not None:
         q = q.where(_dl.business_id == business_id)
-    needle = text.strip()
+    needle = search_needle(text)
+    if needle is None:
+        return []
     if needle:
         q = q.where(or_(*(col.icontains(needle, autoescape=True) for col in (
             _dl.name, _dl.label_text, _dl.tracking_number, _dl.notes, _cc.full_name, _ct.company_name,
@@ -391,8 +411,12 @@ def _outbox_rows(session: Session, where: ColumnElement[bool], order: Any, limit
             contact_id=(contact_public_id(r.contact_row_id, r.contact_nexudus_id) if r.contact_row_id is not None
                         else None),
             delivery_id=r.delivery_row_id, created_at=r.created_at, updated_at=r.updated_at, created_by=r.created_by,
+            outcome_unknown=bool(payload.get(OUTCOME_UNKNOWN)),
         ))
     return out
+
+
+OUTCOME_UNKNOWN = "outcome_unknown"  # payload flag: set when a send got no clear answer, cleared by a refusal
 
 
 def list_outbox(session: Session, *, include_done: bool = False, limit: int = 500) -> list[OutboxRow]:

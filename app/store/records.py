@@ -242,6 +242,7 @@ class OutboxRow:
     created_at: datetime
     updated_at: datetime
     created_by: str
+    outcome_unknown: bool = False  # a send got no clear answer: Nexudus may have what this entry creates
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,17 @@ import json
 import unicodedata
 import uuid
 from collections.abc import Sequence
+from dataclasses import fields as dataclass_fields
 
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from app.nexudus.text import UnstorableValue, require_storable
 from app.store.audit import add_audit, utcnow
-from app.store.errors import InvalidOperation, RecordNotFound
+from app.store.errors import InvalidOperation, OutcomeUnknown, RecordNotFound
 from app.store.queries import (
     OUTBOX_STATE,
+    OUTCOME_UNKNOWN,
     contact_row,
     delivery_rows,
     list_aliases,
@@ -43,6 +46,18 @@ from app.store.tables import (
     deliveries_table,
     outbox_table,
 )
+
+
+def _require_storable(value: ContactDraft | DeliveryDraft | dict[str, str]) -> None:
+    """Refuse (InvalidOperation) text or numbers that cannot be stored or sent: the guard of every write staff make,
+    applied to a draft dataclass or a {field: value} mapping (the rule: app.nexudus.text). The desk's forms check
+    the same rule at the field first, so this only fires when a caller skipped them."""
+    fields = value if isinstance(value, dict) else {f.name: getattr(value, f.name) for f in dataclass_fields(value)}
+    try:
+        require_storable(fields)
+    except UnstorableValue as exc:
+        label = exc.field.replace("_", " ")
+        raise InvalidOperation(f"The {label} {exc.message}. Retype it and try again.") from None
 
 
 def new_marker() -> str:
@@ -90,6 +105,7 @@ def _company(contract: Contract) -> str:
 
 def register_contact(session: Session, draft: ContactDraft, actor: str) -> ContactRow:
     """A new recipient on a contract: stored as pending and queued for Nexudus."""
+    _require_storable(draft)
     if not draft.full_name.strip():
         raise InvalidOperation("Type the recipient's full name.")
     contract = _contract(session, draft.contract_id)
@@ -115,6 +131,7 @@ def _open_entry(session: Session, outbox_id: int) -> OutboxEntry:
 
 def resubmit_contact(session: Session, outbox_id: int, draft: ContactDraft, actor: str) -> ContactRow:
     """Staff corrected a recipient the server refused (400): update it and queue the same entry again."""
+    _require_storable(draft)
     entry = _open_entry(session, outbox_id)
     if entry.kind != OutboxKind.CREATE_CONTACT or entry.contact_row_id is None:
         raise InvalidOperation("That outbox entry is not a new recipient.")
@@ -133,7 +150,8 @@ def resubmit_contact(session: Session, outbox_id: int, draft: ContactDraft, acto
     entry.last_error = ""
     entry.next_attempt_at = None
     entry.updated_at = utcnow()
-    entry.payload = json.dumps({"summary": f"New recipient {contact.full_name} for {_company(contract)}"})
+    kept = {k: v for k, v in json.loads(entry.payload or "{}").items() if k == OUTCOME_UNKNOWN}  # still unknown
+    entry.payload = json.dumps({"summary": f"New recipient {contact.full_name} for {_company(contract)}", **kept})
     add_audit(session, actor, "contact.resubmit", f"contact:{contact.id}", outbox_id=outbox_id,
               name=contact.full_name)
     session.flush()
@@ -142,6 +160,7 @@ def resubmit_contact(session: Session, outbox_id: int, draft: ContactDraft, acto
 
 def record_delivery(session: Session, draft: DeliveryDraft, actor: str) -> DeliveryRow:
     """Log a delivery locally and queue it for Nexudus (which then tells the customer)."""
+    _require_storable(draft)
     if not draft.name.strip():
         raise InvalidOperation("Give the delivery a short name (what it is).")
     if not draft.location.strip():
@@ -194,6 +213,7 @@ def _delivery(session: Session, delivery_id: int) -> Delivery:
 def collect_deliveries(session: Session, delivery_ids: Sequence[int], collected_by: str, for_whom: str,
                        actor: str) -> list[DeliveryRow]:
     """Hand deliveries over: marked collected locally, one DELIVERY_COLLECT queued for all of them."""
+    _require_storable({"name of who collected": collected_by, "name of who it was for": for_whom})
     ids = sorted(set(delivery_ids))
     if not ids:
         raise InvalidOperation("Choose the deliveries being collected.")
@@ -221,6 +241,7 @@ def collect_deliveries(session: Session, delivery_ids: Sequence[int], collected_
 
 def void_delivery(session: Session, delivery_id: int, reason: str, actor: str) -> DeliveryRow:
     """Void a delivery logged in error: kept locally with the reason, removed from Nexudus (see module doc)."""
+    _require_storable({"reason": reason})
     if not reason.strip():
         raise InvalidOperation("Say why the delivery is being voided.")
     delivery = _delivery(session, delivery_id)
@@ -261,6 +282,7 @@ def normalize_alias(text: str) -> str:
 
 def learn_alias(session: Session, text: str, contract_id: int, contact_id: int | None, actor: str) -> AliasInfo:
     """Remember that this label text means this contract (and contact). Local only; returns the alias."""
+    _require_storable({"alias": text})
     normalized = normalize_alias(text)
     if not normalized:
         raise InvalidOperation("The alias is empty.")
@@ -283,15 +305,30 @@ def learn_alias(session: Session, text: str, contract_id: int, contact_id: int |
     return next(a for a in list_aliases(session) if a.alias_id == existing)
 
 
-def discard_outbox_entry(session: Session, outbox_id: int, actor: str) -> None:
+def may_be_on_server(kind: str, state: str, outcome_unknown: bool) -> bool:
+    """A create whose send got no clear answer (`outcome_unknown`, set by the sender), or that was being sent when
+    the process died: Nexudus may have the record, so "discard: Nexudus will never receive it" would not be true."""
+    if kind not in (OutboxKind.CREATE_CONTACT, OutboxKind.CREATE_DELIVERY):
+        return False
+    return state == OutboxState.SENDING or (outcome_unknown and state != OutboxState.FAILED)
+
+
+def discard_outbox_entry(session: Session, outbox_id: int, actor: str, *, absent_on_server: bool = False) -> None:
     """Staff gave up on an entry (failed, pending or paused): it is kept, marked discarded, never sent.
 
+    A create whose outcome is unknown (`may_be_on_server`) is refused with OutcomeUnknown unless the caller has
+    just asked Nexudus and it does not have the record (`absent_on_server`, e.g. after deleting it there).
     A discarded new recipient stays in the local log marked gone (deliveries may point at it); deliveries queued
     for it are then sent to the contract's holder instead (see app.sync.outbox).
     """
     entry = _open_entry(session, outbox_id)
     if entry.state not in (OutboxState.FAILED, OutboxState.PENDING, OutboxState.PAUSED):
         raise InvalidOperation("That entry is being sent or is finished; it cannot be discarded.")
+    unknown = bool(json.loads(entry.payload or "{}").get(OUTCOME_UNKNOWN))
+    if not absent_on_server and may_be_on_server(entry.kind, entry.state, unknown):
+        raise OutcomeUnknown("Nexudus may already have this: the last attempt to send it got no clear answer. "
+                             "Pigeonhole has to ask Nexudus first; then you can keep Nexudus's copy or delete it "
+                             "there.")
     entry.state = OutboxState.DISCARDED
     entry.updated_at = utcnow()
     if entry.kind == OutboxKind.CREATE_CONTACT and entry.contact_row_id is not None:

@@ -3,9 +3,15 @@
 Connection settings come from app.config (settings file, then PIGEONHOLE_API_URL / _USERNAME / _PASSWORD / _TOTP);
 the database from `--db`, PIGEONHOLE_DB or the settings. `sync` signs in with the password grant on every run.
 
-Exit codes: 0 done; 1 unexpected error (logged with its traceback); 2 bad usage or settings; 3 cannot reach
-Nexudus (network, server trouble, throttled); 4 sign-in refused; 5 another sync is running; 6 the outbox has
-entries refused by the server (needs attention); 7 database cannot be opened.
+Exit codes: 0 done; 1 a data problem: Nexudus sent records or answers Pigeonhole could not read (the readable
+rest was synced and the outbox sent; details in the log), or an unexpected error (logged with its traceback, a
+one-line message here); 2 bad usage or settings (a plain http:// address to another computer, a redirect to
+another address, an unreadable --db address, missing credentials); 3 cannot reach Nexudus (network, server
+trouble, throttled: try again later); 4 sign-in refused; 5 another sync is running; 6 the outbox has entries
+refused by the server (needs attention); 7 the database cannot be opened. Never a traceback on the terminal.
+
+`sync` sends the outbox even when the directory pull failed (a bad answer, an outage mid-pull): what the desk
+recorded never waits on the directory.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 from app.config import Paths, Settings, resolve_connection, resolve_db_url, setup_logging
 from app.nexudus import errors
-from app.nexudus.client import NexudusClient
+from app.nexudus.client import InsecureConnectionError, NexudusClient
 from app.store import engine as store_engine
 from app.store import queries, writes
 from app.store.errors import StoreError
@@ -32,6 +38,7 @@ from app.sync.outbox import OutboxSender
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_OFFLINE, EXIT_AUTH, EXIT_BUSY, EXIT_NEEDS_ATTENTION, EXIT_DATABASE = range(8)
+EXIT_DATA = EXIT_BUG  # a data problem: something from Nexudus could not be read (see the docstring)
 
 
 def _out(text: str, stream: TextIO | None = None) -> None:
@@ -70,29 +77,61 @@ class _Progress:
             _out(f"  {done}/{total} records", sys.stderr)
 
 
-def sync_command(args: argparse.Namespace) -> int:
+def _open_or_exit(args: argparse.Namespace) -> tuple[Settings, Engine] | int:
+    """(settings, engine), or the exit code after a one-line message."""
     try:
         _, settings, engine = _open(args)
+    except store_engine.DatabaseUrlError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_USAGE
     except store_engine.DatabaseError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_DATABASE
+    return settings, engine
+
+
+def sync_command(args: argparse.Namespace) -> int:
+    try:
+        return _sync(args)
+    except Exception as exc:  # a bug: the traceback goes to the log, a message to the terminal
+        log.exception("sync failed")
+        _out(f"Error: the sync stopped on an unexpected problem ({type(exc).__name__}); details are in the log "
+             f"file {Paths.default().log_file}.", sys.stderr)
+        return EXIT_BUG
+
+
+def _sync(args: argparse.Namespace) -> int:
+    opened = _open_or_exit(args)
+    if isinstance(opened, int):
+        return opened
+    settings, engine = opened
     conn = resolve_connection(settings)
     if not conn.username or not conn.password:
         _out("Error: set PIGEONHOLE_USERNAME and PIGEONHOLE_PASSWORD (and PIGEONHOLE_API_URL) to sync from the "
              "command line.", sys.stderr)
         return EXIT_USAGE
     cancel = threading.Event()
+    report = None
     try:
         with NexudusClient(conn.api_url, client_id=conn.client_id) as client:
             client.login(conn.username, conn.password, conn.totp or None)
             _out(f"Signed in to {client.base_url} as {conn.username}; pulling the directory"
                  f"{' (full)' if args.full else ''}...")
-            report = pull_directory(engine, client, full=bool(args.full), progress=_Progress(), cancel=cancel)
-            _out(report.summary())
+            pull_error: Exception | None = None
+            try:
+                report = pull_directory(engine, client, full=bool(args.full), progress=_Progress(), cancel=cancel)
+                _out(report.summary())
+            except (LockBusyError, errors.AuthenticationError, InsecureConnectionError):
+                raise  # the outbox would meet the same refusal (or another sync is sending it)
+            except Exception as exc:  # the pull failed: what the desk recorded is still sent, then this is raised
+                log.warning("Directory pull failed (%s); sending the outbox anyway", type(exc).__name__)
+                pull_error = exc
             sender = OutboxSender(engine, client, respect_backoff=False)
             sender.resume()  # we just signed in: credentials work again
             flush = sender.flush(cancel=cancel)
             _out(flush.summary())
+            if pull_error is not None:
+                raise pull_error
     except KeyboardInterrupt:
         cancel.set()
         _out("Cancelled.", sys.stderr)
@@ -100,15 +139,21 @@ def sync_command(args: argparse.Namespace) -> int:
     except LockBusyError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_BUSY
+    except InsecureConnectionError as exc:  # plain http to another computer, or a redirect elsewhere: settings
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_USAGE
     except errors.AuthenticationError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_AUTH
+    except errors.ResponseFormatError as exc:  # a data problem: retrying will not help
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_DATA
     except errors.NexudusError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_OFFLINE
-    except ValueError as exc:  # e.g. an http:// address that is not this computer
-        _out(f"Error: {exc}", sys.stderr)
-        return EXIT_USAGE
+    except StoreError as exc:
+        _out(f"Error: {exc.user_message}", sys.stderr)
+        return EXIT_DATA
     with store_engine.session_scope(engine, readonly=True) as session:
         summary = queries.status_summary(session)
     _out(f"Directory: {summary.contracts} contracts, {summary.contacts} contacts. Outbox: "
@@ -117,15 +162,20 @@ def sync_command(args: argparse.Namespace) -> int:
         return EXIT_AUTH
     if flush.stopped in ("network", "server", "throttled"):
         return EXIT_OFFLINE
-    return EXIT_NEEDS_ATTENTION if summary.outbox_failed else EXIT_OK
+    if summary.outbox_failed:
+        return EXIT_NEEDS_ATTENTION
+    if report is not None and report.skipped:
+        _out(f"Error: {sum(report.skipped.values())} record(s) from Nexudus could not be read and were left out; "
+             "the log names them. Correct them in Nexudus.", sys.stderr)
+        return EXIT_DATA
+    return EXIT_OK
 
 
 def status_command(args: argparse.Namespace) -> int:
-    try:
-        _, _, engine = _open(args)
-    except store_engine.DatabaseError as exc:
-        _out(f"Error: {exc.user_message}", sys.stderr)
-        return EXIT_DATABASE
+    opened = _open_or_exit(args)
+    if isinstance(opened, int):
+        return opened
+    _, engine = opened
     with store_engine.session_scope(engine, readonly=True) as session:
         summary = queries.status_summary(session)
     if getattr(args, "json", False):
@@ -141,11 +191,10 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def outbox_command(args: argparse.Namespace) -> int:
-    try:
-        _, _, engine = _open(args)
-    except store_engine.DatabaseError as exc:
-        _out(f"Error: {exc.user_message}", sys.stderr)
-        return EXIT_DATABASE
+    opened = _open_or_exit(args)
+    if isinstance(opened, int):
+        return opened
+    _, engine = opened
     action = args.action or "list"
     if action == "list":
         with store_engine.session_scope(engine, readonly=True) as session:

@@ -7,11 +7,19 @@
   minus OVERLAP (the server's own clock, so its time zone does not matter; the filter is rounded down to the
   minute by the client, and the two-minute overlap covers writes in flight and records changed while we were
   paging). Upsert by Id; rows whose UpdatedOn did not change are not rewritten.
-- Deletions are invisible to an UpdatedOn filter. After an incremental pass the server's count (one `size=1`
-  request) is compared with the local count; when they differ, or every RECONCILE_EVERY_N_RUNS incremental runs,
-  the resource gets a full pass with reconciliation. Countries and businesses (a page or two, no useful
-  UpdatedOn) are pulled in full on a full sync and otherwise when their last full pull is older than
-  REFERENCE_MAX_AGE (a day); in between, incremental syncs skip them.
+- Deletions are invisible to an UpdatedOn filter. After an incremental pass one page of the unfiltered list (a
+  different page range each run, PROBE_PAGE_SIZE records) gives the server's count, compared with the local count,
+  and, when the server lists by Id, the Ids of that range, compared with the local Ids of the same range (counts
+  can agree while the sets do not: one record deleted and another added). When either differs, or every
+  RECONCILE_EVERY_N_RUNS incremental runs, the resource gets a full pass with reconciliation.
+- A full pass cannot miss a record: offset paging is not stable (nexudus-api.md documents no stable key to page
+  by, and the client must not depend on order), so a record deleted or added while paging shifts the rest by one.
+  A pass is trusted only when every page reported the same TotalItems, as many records arrived, and no record was
+  created since the pass began (one `from_{Entity}_CreatedOn` request: an insertion can hide a deletion from the
+  count); otherwise the list is read again (at most RELIST_MAX times), and the Ids of the last reading are the
+  ones reconciled.
+- Countries and businesses (a page or two, no useful UpdatedOn) are pulled in full on a full sync and otherwise
+  when their last full pull is older than REFERENCE_MAX_AGE (a day); in between, incremental syncs skip them.
 - Never removed: contacts the desk created that the server does not know yet (they have no Nexudus Id), and
   contacts/contracts that deliveries, aliases or outbox entries point at: those are kept and flagged `gone`.
 - Pages are fetched and turned into rows one or two ahead on a helper thread (_Prefetch) while the current page
@@ -49,6 +57,8 @@ log = logging.getLogger(__name__)
 OVERLAP = timedelta(minutes=2)
 RECONCILE_EVERY_N_RUNS = 24
 REFERENCE_MAX_AGE = timedelta(days=1)  # countries and businesses: pulled in full when older than this
+RELIST_MAX = 3  # extra readings of a list that changed while it was paged
+PROBE_PAGE_SIZE = 1000  # records of the page range compared with the local Ids on an incremental run
 ORDER: tuple[Resource, ...] = (
     Resource.BUSINESSES,
     Resource.COUNTRIES,
@@ -87,6 +97,8 @@ class SyncReport:
     pulled: dict[str, int]  # records received per resource (entity name)
     reconciled: tuple[str, ...]  # resources whose Id sets were compared
     requests: int
+    skipped: dict[str, int] = field(default_factory=dict)  # unreadable records left out, per resource (logged)
+    cleaned: dict[str, int] = field(default_factory=dict)  # records kept after their text was cleaned (logged)
 
     @property
     def changed(self) -> bool:
@@ -98,9 +110,18 @@ class SyncReport:
         kind = "full" if self.full else "incremental"
         state = " (cancelled)" if self.cancelled else ""
         seconds = (self.finished_at - self.started_at).total_seconds()
-        return (f"{kind} sync{state}: {total} records received; contracts {len(self.changed_contract_ids)} changed, "
+        text = (f"{kind} sync{state}: {total} records received; contracts {len(self.changed_contract_ids)} changed, "
                 f"{len(self.removed_contract_ids)} removed; contacts {len(self.changed_contact_ids)} changed, "
                 f"{len(self.removed_contact_ids)} removed; {seconds:.1f} s")
+        if self.skipped:
+            text += "; " + _counts(self.skipped, "unreadable record(s) left out (see the log)")
+        if self.cleaned:
+            text += "; " + _counts(self.cleaned, "record(s) with unusable characters cleaned")
+        return text
+
+
+def _counts(per_entity: dict[str, int], what: str) -> str:
+    return f"{sum(per_entity.values())} {what}: " + ", ".join(f"{k} {v}" for k, v in sorted(per_entity.items()))
 
 
 @dataclass
@@ -120,6 +141,8 @@ class _Run:
     removed_contacts: set[int] = field(default_factory=set)
     changed_coworkers: set[int] = field(default_factory=set)
     pulled: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    cleaned: dict[str, int] = field(default_factory=dict)
     reconciled: list[str] = field(default_factory=list)
     full_passes: set[Resource] = field(default_factory=set)
 
@@ -171,7 +194,8 @@ def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False,
         removed_contract_ids=frozenset(run.removed_contracts),
         changed_contact_ids=frozenset(run.changed_contacts - run.removed_contacts),
         removed_contact_ids=frozenset(run.removed_contacts), pulled=dict(run.pulled),
-        reconciled=tuple(run.reconciled), requests=run.requests,
+        reconciled=tuple(run.reconciled), requests=run.requests, skipped=dict(run.skipped),
+        cleaned=dict(run.cleaned),
     )
     log.info("%s", report.summary())
     return report
@@ -193,18 +217,25 @@ def _pull_resource(run: _Run, resource: Resource, *, force_full: bool) -> None:
         full = True
     since = state.high_water - OVERLAP if not full and state.high_water is not None else None
     pass_start = utcnow()
-    seen, high_water = _pull_pages(run, resource, since)
-    if not full:
-        with run.engine.connect() as conn:
-            local = store.count_server_rows(conn, resource)
-        server = _server_count(run, resource)
-        if server is not None and server != local:
-            log.info("%s: %d on the server, %d here: full pass to reconcile", resource.value.entity, server, local)
-            full = True
-            pass_start = utcnow()
-            seen, full_high = _pull_pages(run, resource, None)
-            high_water = max((h for h in (high_water, full_high) if h is not None), default=None)
+    seen, high_water, listing = _pull_pages(run, resource, since)
+    if not full and _probe_differs(run, resource, state.runs_since_full):
+        full = True
+        pass_start = utcnow()
+        seen, full_high, listing = _pull_pages(run, resource, None)
+        high_water = max((h for h in (high_water, full_high) if h is not None), default=None)
     if full:
+        relists = 0
+        # The list changed while it was paged: read it again.
+        while (not listing.stable or _created_since(run, resource, pass_start - OVERLAP)) and relists < RELIST_MAX:
+            relists += 1
+            log.info("%s: the list changed while it was read (%s); reading it again (%d of %d)",
+                     resource.value.entity, listing, relists, RELIST_MAX)
+            pass_start = utcnow()
+            seen, again_high, listing = _pull_pages(run, resource, None)
+            high_water = max((h for h in (high_water, again_high) if h is not None), default=None)
+        if not listing.stable:
+            log.warning("%s: the list kept changing while it was read; deletions are checked one by one",
+                        resource.value.entity)
         run.full_passes.add(resource)
         _reconcile(run, resource, seen, pass_start)
     with run.engine.begin() as conn:
@@ -223,12 +254,60 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _server_count(run: _Run, resource: Resource) -> int | None:
+def _probe_differs(run: _Run, resource: Resource, runs_since_full: int) -> bool:
+    """One page of the unfiltered list against the local copy (see the module docstring): True when the server's
+    count differs from the local count, or when the server lists by ascending Id and the Ids of this page's range
+    differ from the local Ids of the same range. The range moves one page further each run."""
+    run.check_cancel()
+    with run.engine.connect() as conn:
+        local = store.count_server_rows(conn, resource)
+    pages = max(1, -(-local // PROBE_PAGE_SIZE))
+    number = runs_since_full % pages + 1
+    run.requests += 1
+    page = run.client.list_page(resource, number, size=PROBE_PAGE_SIZE)
+    entity = resource.value.entity
+    if page.total_items is not None and page.total_items != local:
+        log.info("%s: %d on the server, %d here: full pass to reconcile", entity, page.total_items, local)
+        return True
+    ids = [int(r["Id"]) for r in page.records if isinstance(r, dict) and isinstance(r.get("Id"), int)]
+    if len(ids) < 2 or ids != sorted(ids):
+        return False  # not listed by Id (or too little to tell): the periodic full pass covers the rest
+    with run.engine.connect() as conn:
+        here = store.local_server_ids_between(conn, resource, ids[0], ids[-1])
+    if here != set(ids):
+        log.info("%s: page %d (Ids %d..%d) differs from the local copy (%d missing here, %d extra here): full pass "
+                 "to reconcile", entity, number, ids[0], ids[-1], len(set(ids) - here), len(here - set(ids)))
+        return True
+    return False
+
+
+def _created_since(run: _Run, resource: Resource, since: datetime) -> bool:
+    """Whether a record was added since `since` (one `size=1` request on CreatedOn): an insertion during paging can
+    hide a deletion from the TotalItems check, and either one shifts offset paging."""
     run.check_cancel()
     run.requests += 1
-    for page in run.client.iter_pages(resource, size=1):
-        return page.total_items
-    return None
+    filters = {resource.range_keys("CreatedOn")[0]: since}
+    for page in run.client.iter_pages(resource, filters=filters, size=1):
+        return bool(page.records or page.total_items)
+    return False
+
+
+@dataclass
+class _Listing:
+    """What a pass saw of the list itself, to tell whether paging was stable."""
+
+    totals: set[int] = field(default_factory=set)  # TotalItems as each page reported it
+    received: int = 0  # records on the pages, as listed
+    filtered: bool = False
+
+    @property
+    def stable(self) -> bool:
+        if self.filtered or not self.totals:
+            return True
+        return len(self.totals) == 1 and self.received == next(iter(self.totals))
+
+    def __str__(self) -> str:
+        return f"TotalItems {sorted(self.totals)}, {self.received} records listed"
 
 
 class _Prefetch:
@@ -281,17 +360,18 @@ class _Prefetch:
         self._thread.join()
 
 
-def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[set[int], datetime | None]:
+def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[set[int], datetime | None, _Listing]:
     seen: set[int] = set()
     high_water: datetime | None = None
+    listing = _Listing(filtered=since is not None)
     entity = resource.value.entity
     first = True
     run.check_cancel()
     with run.engine.connect() as conn:
         fresh = since is None and not store.has_server_rows(conn, resource)  # a first pull: COPY straight in
-    listing = run.client.iter_pages(resource, updated_since=since, size=run.page_size)
+    fetched = run.client.iter_pages(resource, updated_since=since, size=run.page_size)
     dialect = run.engine.dialect.name
-    pages = _Prefetch(listing, resource, dialect)
+    pages = _Prefetch(fetched, resource, dialect)
     try:
         while True:
             started = time.monotonic()
@@ -300,6 +380,9 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
                 break
             page, prepared = item
             run.requests += 1
+            listing.received += len(page.records)
+            if page.total_items is not None:
+                listing.totals.add(page.total_items)
             if first:
                 run.totals[resource] = run.totals.get(resource, 0) + (page.total_items or len(page.records))
                 first = False
@@ -311,6 +394,10 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
                 high_water = result.max_updated_on
             _note_changes(run, resource, result)
             run.pulled[entity] = run.pulled.get(entity, 0) + len(page.records)
+            if result.skipped:
+                run.skipped[entity] = run.skipped.get(entity, 0) + result.skipped
+            if result.cleaned:
+                run.cleaned[entity] = run.cleaned.get(entity, 0) + result.cleaned
             run.done += len(page.records)
             log.debug("%s page %d: %d records, %d changed, %.0f ms", entity, page.current_page, len(page.records),
                       len(result.changed), (time.monotonic() - started) * 1000)
@@ -318,7 +405,7 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
             run.check_cancel()
     finally:
         pages.close()
-    return seen, high_water
+    return seen, high_water, listing
 
 
 def _note_changes(run: _Run, resource: Resource, result: store.PageResult) -> None:

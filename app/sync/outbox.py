@@ -179,12 +179,14 @@ class OutboxSender:
                 delay = self._delay(entry.attempts + attempt, exc)
                 log.info("Outbox %d (%s): %s; %s", entry.id, entry.kind, type(exc).__name__,
                          "retrying" if attempt <= self.inline_retries else "will try again later")
+                unknown = exc.outcome_unknown
                 if attempt > self.inline_retries:
                     with self.engine.begin() as conn:
-                        store.mark_retry(conn, entry.id, exc.user_message, utcnow() + timedelta(seconds=delay))
+                        store.mark_retry(conn, entry.id, exc.user_message, utcnow() + timedelta(seconds=delay),
+                                         outcome_unknown=unknown)
                     raise _Stop(reason, exc.user_message) from exc
                 with self.engine.begin() as conn:
-                    store.mark_retry(conn, entry.id, exc.user_message, None)
+                    store.mark_retry(conn, entry.id, exc.user_message, None, outcome_unknown=unknown)
                 waiter = cancel or threading.Event()
                 if waiter.wait(min(delay, self.backoff_base * 2 ** attempt)):
                     raise _Stop("cancelled", "Stopped on request.") from exc
@@ -306,6 +308,22 @@ class OutboxSender:
         if delivery["nexudus_id"] is None:
             if entry.delivery_row_id in blocked_deliveries or create_state in OPEN_CREATE:
                 raise _Blocked
+            # The create was discarded or never got an Id back, yet it may have reached Nexudus: ask by its marker,
+            # and delete what is there. A look-up that cannot be answered is said, never reported as "sent".
+            try:
+                found = self.client.find_by_system_id(Resource.COWORKER_DELIVERIES, delivery["system_id"])
+            except errors.ResponseFormatError as exc:
+                raise errors.ValidationError(
+                    f"void {entry.id}: marker look-up failed: {exc}",
+                    user_message="Pigeonhole could not check whether Nexudus has this delivery, so it could not "
+                    "delete it there. Look for it in Nexudus and delete it by hand if it is there.") from exc
+            if found is not None:
+                self._claim(entry)
+                try:
+                    self.client.delete(Resource.COWORKER_DELIVERIES, int(found["Id"]))
+                except errors.NotFoundError:
+                    log.info("Outbox %d: delivery %s was already deleted", entry.id, found["Id"])
+                log.info("Outbox %d: deleted delivery %s found by its marker", entry.id, found["Id"])
         else:
             self._claim(entry)
             try:
@@ -315,6 +333,29 @@ class OutboxSender:
         with self.engine.begin() as conn:
             store.mark_sent(conn, entry)
         report.sent += 1
+
+
+def resource_of(entry: store.QueuedEntry) -> Resource:
+    """Where a create entry's record lives on the server."""
+    if entry.kind == OutboxKind.CREATE_CONTACT:
+        return Resource.CONTRACT_CONTACTS
+    if entry.kind == OutboxKind.CREATE_DELIVERY:
+        return Resource.COWORKER_DELIVERIES
+    raise ValueError(f"outbox entry {entry.id} ({entry.kind}) creates nothing")
+
+
+def find_server_copy(client: NexudusClient, entry: store.QueuedEntry) -> int | None:
+    """The server Id of the record a create entry may have made (found by its SystemId marker), or None."""
+    found = client.find_by_system_id(resource_of(entry), entry.system_id)
+    return int(found["Id"]) if found is not None else None
+
+
+def delete_server_copy(client: NexudusClient, entry: store.QueuedEntry, server_id: int) -> None:
+    """Delete the record a create entry made; already gone counts as done."""
+    try:
+        client.delete(resource_of(entry), server_id)
+    except errors.NotFoundError:
+        log.info("Outbox %d: %s %s was already deleted", entry.id, resource_of(entry).entity, server_id)
 
 
 def _with_attempts(entry: store.QueuedEntry, attempts: int) -> store.QueuedEntry:

@@ -558,6 +558,9 @@ class IntakeView(QWidget):
         else:
             self.hint.setText(HINTS["review"])
             _toned(self.hint, Tone.WAITING)
+        if view.note:
+            self.hint.setText(f"{self.hint.text()} {view.note}")
+            _toned(self.hint, Tone.WAITING)
 
     @Slot(int)
     def move_selection(self, delta: int) -> None:

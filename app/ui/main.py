@@ -125,7 +125,7 @@ def build_main_window(
     register = RegisterService(engine, matching, actor)
     sync = SyncService(engine, session.new_client, online=True if demo else None)  # the demo has just synced
     deliveries = DeliveriesService(engine, actor, session.business_id)
-    outbox = OutboxService(engine, actor)
+    outbox = OutboxService(engine, actor, session.new_client)
     intake_view = IntakeView(intake, register, runner)
     holder: dict[str, MainWindow] = {}
 

@@ -2,6 +2,8 @@
 
 Retry puts an entry back in the queue (the next send picks it up), Edit opens the intake's register dialog for a
 refused new recipient, Discard (after a confirmation that defaults to "No") drops it — the audit trail keeps it.
+An entry whose last send got no clear answer is not simply discarded: Nexudus is asked first (in the background),
+then staff choose what is true: keep Nexudus's copy, or delete it there.
 """
 
 from __future__ import annotations
@@ -23,7 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.desk.deliveries import desk_time
-from app.desk.outbox_service import OutboxRow, OutboxService, can_edit, can_retry, kind_label, problem_text, state_label
+from app.desk.outbox_service import (
+    OutboxRow,
+    OutboxService,
+    ServerCheck,
+    can_edit,
+    can_retry,
+    kind_label,
+    needs_server_check,
+    problem_text,
+    state_label,
+)
 from app.ui.crash import user_message_of
 from app.ui.models import Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
@@ -66,6 +78,7 @@ class OutboxDialog(QDialog):
         self._edit_contact = edit_contact
         self._report_bug = report_bug
         self.confirm_discard: Callable[[OutboxRow], bool] = self._ask_discard
+        self.choose_server_copy: Callable[[OutboxRow, ServerCheck], str] = self._ask_server_copy  # keep/delete/""
         self.setWindowTitle("Waiting to send to Nexudus")
         self.setAccessibleName("Waiting to send")
 
@@ -158,11 +171,33 @@ class OutboxDialog(QDialog):
         if row is None:
             self._say("Choose the item to discard.", Tone.WAITING)
             return
+        if needs_server_check(row):
+            self._say("Asking Nexudus whether it already has this…", Tone.WAITING)
+            self._runner.submit("outbox-write", self._service.check_server, row.outbox_id,
+                                on_result=lambda check: self._on_server_checked(row, check), on_error=self._failed)
+            return
         if not self.confirm_discard(row):
             return
         self._runner.submit("outbox-write", self._service.discard, row.outbox_id,
                             on_result=lambda _r: self._written("Discarded. It will not be sent to Nexudus."),
                             on_error=self._failed)
+
+    def _on_server_checked(self, row: OutboxRow, check: ServerCheck) -> None:
+        choice = self.choose_server_copy(row, check)
+        if choice == "keep":
+            self._runner.submit("outbox-write", self._service.keep_server_copy, row.outbox_id,
+                                on_result=lambda c: self._written(
+                                    "Kept: Nexudus has it, so it is marked as sent." if c.server_id is not None
+                                    else "Nexudus does not have it: discarded, it will not be sent."),
+                                on_error=self._failed)
+        elif choice == "delete":
+            self._runner.submit("outbox-write", self._service.delete_server_copy, row.outbox_id,
+                                on_result=lambda c: self._written(
+                                    "Deleted in Nexudus and discarded here." if c.server_id is not None
+                                    else "Nexudus does not have it: discarded, it will not be sent."),
+                                on_error=self._failed)
+        else:
+            self._say("Nothing changed.", Tone.MUTED)
 
     # -- internals ------------------------------------------------------------------------------------------
 
@@ -172,6 +207,30 @@ class OutboxDialog(QDialog):
             f"{kind_label(row)}: {row.summary}\n\nNexudus will never receive it. This cannot be undone. Discard it?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
+
+    def _ask_server_copy(self, row: OutboxRow, check: ServerCheck) -> str:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        if check.server_id is None:
+            box.setWindowTitle("Discard this item?")
+            box.setText(f"{row.summary}\n\nPigeonhole just checked: Nexudus does not have it. "
+                        "Discard it? It will not be sent. This cannot be undone.")
+            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole))
+            box.exec()
+            return "delete" if box.clickedButton() is discard else ""
+        box.setWindowTitle("Nexudus already has this")
+        box.setText(f"{row.summary}\n\nThe last attempt to send it got no clear answer, and "
+                    "Pigeonhole just found it in Nexudus. What should happen?")
+        box.setInformativeText("Keep: Nexudus keeps it, and it is marked as sent here.\n"
+                               "Delete: it is deleted in Nexudus and discarded here.")
+        keep = box.addButton("&Keep Nexudus's copy", QMessageBox.ButtonRole.AcceptRole)
+        delete = box.addButton("De&lete it in Nexudus", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "keep" if clicked is keep else "delete" if clicked is delete else ""
 
     def _show_rows(self, rows: list[OutboxRow]) -> None:
         keep = self.selected()

@@ -358,3 +358,15 @@ def test_the_qt_binding_keeps_reference_counts(qtbot: QtBot, view: IntakeView) -
         QTest.keyClick(view.addressee, Qt.Key.Key_A)
     lost = before - sys.getrefcount(None)
     assert lost < 100, f"{lost} references to None lost in 200 key presses: a broken Qt binding (PySide6 6.12.0?)"
+
+
+def test_a_very_long_pasted_label_is_cut_and_says_so(qtbot: QtBot, view: IntakeView) -> None:
+    """Issue 15 point 8: a huge paste is matched on its first part, quickly, and the hint says it was cut."""
+    pasted = "Jane Doe\n" + "Smith " * 3_333
+    view.addressee.setPlainText(pasted)
+    wait_matches(qtbot, view, pasted)
+    assert view.match_view is not None and view.match_view.note
+    assert "only its first part was read" in view.hint.text()
+    for width, height in ((1366, 768), (1920, 1080)):
+        view.resize(width, height)
+        shot(view, f"long-label-cut-{width}")

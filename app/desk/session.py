@@ -156,22 +156,25 @@ class DeskSession:
     def location_name(self) -> str:
         return next((loc.name for loc in self.locations if loc.id == self.business_id), "")
 
-    def new_client(self) -> NexudusClient:
+    def new_client(self, on_answer: Callable[[bool, str], None] | None = None) -> NexudusClient:
+        """`on_answer`: told after every HTTP attempt whether Nexudus answered (app.desk.connection)."""
         from app.nexudus.client import NexudusClient
 
         # Few, short retries: the desk retries on its own timer and must not sit on a dead connection.
         return NexudusClient(self.api_url, client_id=self.client_id, tokens=self.tokens.current(),
                              on_tokens=self.tokens.update, timeout=self.timeout, max_read_retries=2,
-                             backoff_max=2.0)
+                             backoff_max=2.0, on_answer=on_answer)
 
 
 class SignInService:
     def __init__(self, paths: Paths, settings: Settings, vault: TokenVault | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, remember: bool = True) -> None:
+        """`remember`: save the address, user and location in the settings file (not for the demo)."""
         self.paths = paths
         self.settings = settings
         self.vault = vault or TokenVault()
         self.timeout = timeout
+        self.remember = remember
 
     def sign_in(self, api_url: str, email: str, password: str, totp: str | None = None) -> DeskSession:
         """Log in and check access. Raises AuthenticationError / TwoFactorRequired / PermissionDenied /
@@ -219,7 +222,7 @@ class SignInService:
     def choose_location(self, session: DeskSession, business_id: int | None) -> DeskSession:
         """Remember where this desk works and who signs in (never the password)."""
         chosen = replace(session, business_id=business_id)
-        if not session.demo:
+        if not session.demo and self.remember:
             self.settings.api_url = session.api_url
             self.settings.username = session.email
             self.settings.business_id = business_id

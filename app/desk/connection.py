@@ -5,8 +5,9 @@ and what the desk learnt from refusals:
 
 - ONLINE only while a call got an answer within the last `fresh_seconds` (60 s) and no call failed since.
 - OFFLINE as soon as a call gets no answer (network trouble, timeout) or a 5xx; it stays OFFLINE until a call is
-  answered again. While offline, a reachability check is due after a backoff that doubles from `backoff_base` and
-  is capped at `backoff_cap` (30 s).
+  answered again. While offline, a reachability check is due after a backoff that doubles from `backoff_base` with
+  each failed check or send (`failed()`; the client's own attempts within one of them do not count) and is capped
+  at `backoff_cap` (30 s).
 - SIGNED_OUT when Nexudus answered but refused the sign-in (an expired or revoked refresh token, a wrong password)
   or refused sending for a missing role; it lasts until someone signs in again (`signed_in()`).
 - UNKNOWN before any call, and when the last answer is older than `fresh_seconds` (the desk then checks again).
@@ -94,11 +95,12 @@ class ConnectionWatch:
     # -- evidence -------------------------------------------------------------------------------------------
 
     def observe(self, ok: bool, detail: str = "") -> None:
-        """The HTTP client's report of one attempt (`NexudusClient(on_answer=watch.observe)`)."""
+        """The HTTP client's report of one attempt (`NexudusClient(on_answer=watch.observe)`): Offline at once,
+        but only a whole failed check or send (`failed()`) lengthens the backoff."""
         if ok:
             self.answered()
         else:
-            self.failed(detail=detail)
+            self.failed(detail=detail, count=False)
 
     def answered(self) -> None:
         with self._lock:
@@ -112,14 +114,16 @@ class ConnectionWatch:
             self._offline_since = None
             self._problem = ""
 
-    def failed(self, problem: str = "", detail: str = "") -> None:
-        """A call got no answer (or a 5xx). `problem`: plain words for staff; `detail`: for the log."""
+    def failed(self, problem: str = "", detail: str = "", count: bool = True) -> None:
+        """A call got no answer (or a 5xx). `problem`: plain words for staff; `detail`: for the log; `count`: a
+        whole check or send failed (the backoff doubles)."""
         with self._lock:
             if self._offline_since is None:
                 self._offline_since = self.wall()
                 log.info("Nexudus not reachable%s", f" ({detail})" if detail else "")
             self._last_failure = self.clock()
-            self._failures += 1
+            if count:
+                self._failures += 1
             if problem:
                 self._problem = problem
 

@@ -100,7 +100,9 @@ class ConnectionWatch:
         if ok:
             self.answered()
         else:
-            self.failed(detail=detail, count=False)
+            from app.nexudus.errors import NetworkError
+
+            self.failed(NetworkError.default_user_message, detail=detail, count=False)
 
     def answered(self) -> None:
         with self._lock:
@@ -130,9 +132,9 @@ class ConnectionWatch:
     def refused(self, problem: str) -> None:
         """Nexudus answered but refused the sign-in (or sending, for a missing role): sign in again."""
         with self._lock:
-            if not self._refused:
+            if not self._refused:  # the first refusal explains best ("...lacks the CoworkerDelivery-Create role")
                 self._refused_since = self.wall()
-            self._refused = problem or "Nexudus refused the sign-in. Please sign in again."
+                self._refused = problem or "Nexudus refused the sign-in. Please sign in again."
 
     def signed_in(self) -> None:
         """Someone signed in successfully (the call that proved it was also answered)."""

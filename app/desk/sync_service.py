@@ -139,6 +139,7 @@ class SyncService:
             self.watch.answered()
         self._lock = threading.Lock()
         self._problem = ""
+        self._resumed_for = self.watch.sign_ins
 
     @property
     def online(self) -> bool | None:
@@ -158,7 +159,7 @@ class SyncService:
                 if report.cancelled or context.cancel.is_set():
                     return SyncOutcome(report, None, cancelled=True)
                 sender = self._sender(client, user_asked)
-                if user_asked:
+                if user_asked or self._signed_in_since_last_send():
                     sender.resume()
                 flush = sender.flush(cancel=context.cancel)
         except NexudusError as exc:
@@ -173,7 +174,7 @@ class SyncService:
         try:
             with self._client_factory() as client:
                 sender = self._sender(client, now)
-                if resume:
+                if resume or self._signed_in_since_last_send():
                     sender.resume()
                 flush = sender.flush(cancel=context.cancel)
         except NexudusError as exc:
@@ -221,6 +222,14 @@ class SyncService:
         # "Sync now" and a connection that just came back ignore the retry delays.
         return OutboxSender(self._engine, client, inline_retries=0, backoff_max=SEND_BACKOFF_MAX,
                             respect_backoff=not now)
+
+    def _signed_in_since_last_send(self) -> bool:
+        """Someone signed in since the last send: credentials work again, so a pause is lifted (whichever send
+        comes first after the sign-in)."""
+        sign_ins = self.watch.sign_ins
+        with self._lock:
+            changed, self._resumed_for = sign_ins != self._resumed_for, sign_ins
+        return changed
 
     def _answered(self) -> None:
         self.watch.answered()

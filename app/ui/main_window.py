@@ -221,7 +221,8 @@ class MainWindow(QMainWindow):
         desk.addAction(self.sign_in_again_action)
         desk.addAction(self.switch_user_action)
         desk.addSeparator()
-        self.quit_action = self._action("&Quit", self.quit_desk, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q everywhere: the platform's "Quit" key is empty on Windows (and offscreen).
+        self.quit_action = self._action("&Quit", self.quit_desk, "Ctrl+Q")
         desk.addAction(self.quit_action)
 
         view = bar.addMenu("&Go")

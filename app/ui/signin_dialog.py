@@ -51,6 +51,7 @@ class SignInDialog(QDialog):
         email: str | None = None,
         reason: str = "",
         switch_user: bool = False,
+        location_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
@@ -58,6 +59,7 @@ class SignInDialog(QDialog):
         self._start_demo = start_demo
         self._report_bug = report_bug
         self._api_url_editable = api_url is None
+        self._keep_location = location_id  # signing in again: stay at the desk's location when the user may
         self.session: DeskSession | None = None
         self.demo: Any = None  # the DemoWorkspace when the demo was chosen
         again = api_url is not None
@@ -195,6 +197,10 @@ class SignInDialog(QDialog):
         self.password.clear()
         if len(session.locations) <= 1:
             self._finish()
+            return
+        if self._keep_location is not None and any(loc.id == self._keep_location for loc in session.locations):
+            self.session = self._service.choose_location(session, self._keep_location)
+            self.accept()
             return
         self.location.clear()
         for loc in session.locations:

@@ -56,6 +56,19 @@ class Paths:
         return f"sqlite:///{self.data_dir / 'pigeonhole.sqlite3'}"
 
     @property
+    def demo_dir(self) -> Path:
+        """The demo workspace: its sandbox's data and its own SQLite database (`pigeonhole --demo ...`)."""
+        return self.data_dir / "demo"
+
+    @property
+    def demo_db_file(self) -> Path:
+        return self.demo_dir / "demo.sqlite3"
+
+    @property
+    def demo_db_url(self) -> str:
+        return f"sqlite:///{self.demo_db_file}"
+
+    @property
     def log_file(self) -> Path:
         return self.log_dir / "pigeonhole.log"
 
@@ -77,7 +90,9 @@ class Settings:
     sync_interval_minutes: int = 10
 
     @classmethod
-    def load(cls, paths: Paths) -> Settings:
+    def load(cls, paths: Paths, save_new: bool = True) -> Settings:
+        """The settings file, else defaults (saved at once with a new client id, unless `save_new` is False: a
+        command that only reads leaves nothing behind)."""
         data: dict[str, object] = {}
         try:
             data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
@@ -87,7 +102,7 @@ class Settings:
             log.warning("Settings file %s unreadable (%s); using defaults", paths.settings_file, exc)
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         settings = cls(**known)  # type: ignore[arg-type]
-        if "client_id" not in data:
+        if "client_id" not in data and save_new:
             settings.save(paths)
         return settings
 

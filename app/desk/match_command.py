@@ -4,8 +4,8 @@
     pigeonhole match --batch FILE.jsonl --json        lines {"id", "text"} -> lines {"id", "decision", "candidates"}
 
 The index is built once per run, so a batch of thousands of labels costs one build plus about a millisecond each.
-`--batch -` reads standard input. Exit codes: 0 done, 1 a problem with the data or database (explained on stderr),
-2 wrong usage.
+`--batch -` reads standard input. Exit codes: 0 done, 1 a problem with the data or database (explained on stderr;
+a missing database is not created), 2 wrong usage. `pigeonhole --demo match ...` reads the demo workspace.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from app.config import Paths, Settings, resolve_db_url
 from app.desk.matching_service import MatchingService
 from app.matching import Decision, MatchResult
-from app.store import DatabaseError, open_database
+from app.store import DatabaseError, open_existing_database
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
         print("Give either a label text or --batch FILE.jsonl (not both).", file=sys.stderr)
         return 2
     paths = Paths.default()
-    url = resolve_db_url(paths, Settings.load(paths), getattr(args, "db", None))
+    url = resolve_db_url(paths, Settings.load(paths, save_new=False), getattr(args, "db", None))
     try:
-        engine = open_database(url)
+        engine = open_existing_database(url)
     except DatabaseError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -280,20 +280,27 @@ class DemoWorkspace:
 
 
 def demo_folder(paths: Paths) -> Path:
-    return paths.data_dir / "demo"
+    return paths.demo_dir
+
+
+def start_demo_sandbox(paths: Paths, *, contracts: int = DEMO_CONTRACTS, seed: int = DEMO_SEED) -> Any:
+    """The demo's sandbox on loopback, with the data it kept in `<data>/demo/` (generated the first time)."""
+    from app.sandbox.server import SandboxServer
+
+    folder = demo_folder(paths)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return SandboxServer.start(seed=seed, contracts=contracts, state_file=folder / "sandbox-state.json")
 
 
 def start_demo_workspace(paths: Paths, *, contracts: int = DEMO_CONTRACTS, seed: int = DEMO_SEED) -> DemoWorkspace:
     """An embedded sandbox on loopback with a generated directory, a database of its own, signed in, synced."""
     from app.desk.sync_service import PlainContext, SyncService
-    from app.sandbox.server import SandboxServer
     from app.store.engine import open_database
 
     folder = demo_folder(paths)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    server = SandboxServer.start(seed=seed, contracts=contracts, state_file=folder / "sandbox-state.json")
+    server = start_demo_sandbox(paths, contracts=contracts, seed=seed)
     try:
-        db_url = f"sqlite:///{folder / 'demo.sqlite3'}"
+        db_url = paths.demo_db_url
         engine = open_database(db_url)
         service = SignInService(paths, Settings(), vault=TokenVault(enabled=False))
         session = service.sign_in(server.url, *DEMO_ADMIN)

@@ -5,7 +5,11 @@ the database from `--db`, PIGEONHOLE_DB or the settings. `sync` signs in with th
 
 Exit codes: 0 done; 1 unexpected error (logged with its traceback); 2 bad usage or settings; 3 cannot reach
 Nexudus (network, server trouble, throttled); 4 sign-in refused; 5 another sync is running; 6 the outbox has
-entries refused by the server (needs attention); 7 database cannot be opened.
+entries refused by the server (needs attention); 7 database cannot be opened, or (status, outbox) there is no
+database yet: the commands that only read never create one (nor the settings file).
+
+`pigeonhole --demo status|outbox|sync` work on the demo workspace (app.cli passes its database and, for sync, the
+demo sandbox's address and administrator as `connection`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import Engine
 
-from app.config import Paths, Settings, resolve_connection, resolve_db_url, setup_logging
+from app.config import Connection, Paths, Settings, resolve_connection, resolve_db_url, setup_logging
 from app.nexudus import errors
 from app.nexudus.client import NexudusClient
 from app.store import engine as store_engine
@@ -38,13 +42,20 @@ def _out(text: str, stream: TextIO | None = None) -> None:
     print(text, file=stream or sys.stdout, flush=True)
 
 
-def _open(args: argparse.Namespace) -> tuple[Paths, Settings, Engine]:
+def _open(args: argparse.Namespace, *, existing: bool = False) -> tuple[Paths, Settings, Engine]:
+    """`existing`: the command only reads, so a missing database is an error (DatabaseMissing), not created."""
     paths = Paths.default()
-    paths.ensure()
-    setup_logging(paths)
-    settings = Settings.load(paths)
+    if existing:
+        settings = Settings.load(paths, save_new=False)
+        if paths.log_dir.is_dir():
+            setup_logging(paths)
+    else:
+        paths.ensure()
+        setup_logging(paths)
+        settings = Settings.load(paths)
     url = resolve_db_url(paths, settings, getattr(args, "db", None))
-    return paths, settings, store_engine.open_database(url)
+    opener = store_engine.open_existing_database if existing else store_engine.open_database
+    return paths, settings, opener(url)
 
 
 def _actor() -> str:
@@ -69,13 +80,14 @@ class _Progress:
             _out(f"  {done}/{total} records", sys.stderr)
 
 
-def sync_command(args: argparse.Namespace) -> int:
+def sync_command(args: argparse.Namespace, connection: Connection | None = None) -> int:
+    """`connection`: where and as whom (the demo workspace's sandbox); else from the settings and environment."""
     try:
         _, settings, engine = _open(args)
     except store_engine.DatabaseError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_DATABASE
-    conn = resolve_connection(settings)
+    conn = connection or resolve_connection(settings)
     if not conn.username or not conn.password:
         _out("Error: set PIGEONHOLE_USERNAME and PIGEONHOLE_PASSWORD (and PIGEONHOLE_API_URL) to sync from the "
              "command line.", sys.stderr)
@@ -121,7 +133,7 @@ def sync_command(args: argparse.Namespace) -> int:
 
 def status_command(args: argparse.Namespace) -> int:
     try:
-        _, _, engine = _open(args)
+        _, _, engine = _open(args, existing=True)
     except store_engine.DatabaseError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_DATABASE
@@ -141,7 +153,7 @@ def status_command(args: argparse.Namespace) -> int:
 
 def outbox_command(args: argparse.Namespace) -> int:
     try:
-        _, _, engine = _open(args)
+        _, _, engine = _open(args, existing=True)
     except store_engine.DatabaseError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_DATABASE

@@ -7,7 +7,8 @@ and what the desk learnt from refusals:
 - OFFLINE as soon as a call gets no answer (network trouble, timeout) or a 5xx; it stays OFFLINE until a call is
   answered again. While offline, a reachability check is due after a backoff that doubles from `backoff_base` with
   each failed check or send (`failed()`; the client's own attempts within one of them do not count) and is capped
-  at `backoff_cap` (30 s).
+  at `backoff_cap`: 25 s, so that the next check (one attempt, at most a 5 s connect timeout) and the send that
+  follows it fit in the 30 s promised between the connection coming back and the waiting work going out.
 - SIGNED_OUT when Nexudus answered but refused the sign-in (an expired or revoked refresh token, a wrong password)
   or refused sending for a missing role; it lasts until someone signs in again (`signed_in()`).
 - UNKNOWN before any call, and when the last answer is older than `fresh_seconds` (the desk then checks again).
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 
 FRESH_SECONDS = 60.0
 BACKOFF_BASE = 1.0
-BACKOFF_CAP = 30.0
+BACKOFF_CAP = 25.0  # the issue asks for at most 30 s; 25 leaves room for the check and the send themselves
 CHECK_WHEN_IDLE_SECONDS = 40.0  # while online with no other call, check this often (before the evidence goes stale)
 
 
@@ -227,5 +228,6 @@ class DeskConnection:
             self._session = session
         self.watch.signed_in()
 
-    def new_client(self) -> NexudusClient:
-        return self.session.new_client(on_answer=self.watch.observe)
+    def new_client(self, quick: bool = False) -> NexudusClient:
+        """`quick`: the reachability check's client (one attempt, short timeouts)."""
+        return self.session.new_client(on_answer=self.watch.observe, quick=quick)

@@ -156,13 +156,16 @@ class DeskSession:
     def location_name(self) -> str:
         return next((loc.name for loc in self.locations if loc.id == self.business_id), "")
 
-    def new_client(self, on_answer: Callable[[bool, str], None] | None = None) -> NexudusClient:
-        """`on_answer`: told after every HTTP attempt whether Nexudus answered (app.desk.connection)."""
+    def new_client(self, on_answer: Callable[[bool, str], None] | None = None,
+                   quick: bool = False) -> NexudusClient:
+        """`on_answer`: told after every HTTP attempt whether Nexudus answered (app.desk.connection). `quick`: for
+        the reachability check: one attempt with short timeouts (the check's own backoff does the retrying)."""
         from app.nexudus.client import NexudusClient
 
         # Few, short retries: the desk retries on its own timer and must not sit on a dead connection.
+        timeout = (min(self.timeout[0], 5.0), min(self.timeout[1], 10.0)) if quick else self.timeout
         return NexudusClient(self.api_url, client_id=self.client_id, tokens=self.tokens.current(),
-                             on_tokens=self.tokens.update, timeout=self.timeout, max_read_retries=2,
+                             on_tokens=self.tokens.update, timeout=timeout, max_read_retries=0 if quick else 2,
                              backoff_max=2.0, on_answer=on_answer)
 
 

@@ -15,6 +15,7 @@ The desk's sender caps an entry's retry delay at `SEND_BACKOFF_MAX` (30 s), so w
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -127,7 +128,7 @@ def describe_last_sync(last: datetime | None, now: datetime | None = None) -> st
 
 class SyncService:
     def __init__(
-        self, engine: Engine, client_factory: Callable[[], NexudusClient], *, online: bool | None = None,
+        self, engine: Engine, client_factory: Callable[..., NexudusClient], *, online: bool | None = None,
         watch: ConnectionWatch | None = None,
     ) -> None:
         """`online`: what is already known (True right after a sync that the caller ran itself). `watch`: the
@@ -187,7 +188,7 @@ class SyncService:
         """The reachability check: one small read (the first location). True when Nexudus answered; False when it
         could not be reached. Raises AuthenticationError when the sign-in no longer works (shown to staff)."""
         try:
-            with self._client_factory() as client:
+            with self._quick_client() as client:
                 next(iter(client.iter_pages(Resource.BUSINESSES, size=1)), None)
         except AuthenticationError as exc:
             self._failed(exc)
@@ -222,6 +223,14 @@ class SyncService:
         # "Sync now" and a connection that just came back ignore the retry delays.
         return OutboxSender(self._engine, client, inline_retries=0, backoff_max=SEND_BACKOFF_MAX,
                             respect_backoff=not now)
+
+    def _quick_client(self) -> NexudusClient:
+        """One attempt, short timeouts, when the factory offers it (DeskSession/DeskConnection.new_client)."""
+        try:
+            quick = "quick" in inspect.signature(self._client_factory).parameters
+        except (TypeError, ValueError):  # a callable without a readable signature
+            quick = False
+        return self._client_factory(quick=True) if quick else self._client_factory()
 
     def _signed_in_since_last_send(self) -> bool:
         """Someone signed in since the last send: credentials work again, so a pause is lifted (whichever send

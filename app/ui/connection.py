@@ -5,7 +5,7 @@
 
 - it shows the connection in the status bar at once (Online / Offline / Sign-in needed / Checking);
 - while offline (or when no call was answered for a while), it runs the reachability check
-  (`SyncService.check`, task channel "check") when the watch's backoff (capped at 30 s) says so;
+  (`SyncService.check`, task channel "check") when the watch's backoff (capped at 25 s) says so;
 - when Nexudus answers again after a failure, or someone signs in again, it sends what waits at once, ignoring the
   entries' retry delays (and lifting a pause after a sign-in); while work waits and Nexudus answers, it tries
   again at most every `SEND_RETRY_CAP` seconds, so nothing waits more than 30 s after the connection is back;

@@ -137,13 +137,15 @@ class ConnectionWatch:
                 self._refused_since = self.wall()
                 self._refused = problem or "Nexudus refused the sign-in. Please sign in again."
 
-    def signed_in(self) -> None:
-        """Someone signed in successfully (the call that proved it was also answered)."""
+    def signed_in(self, answered: bool = True) -> None:
+        """Someone signed in successfully (the call that proved it was also answered; `answered=False` for a
+        sign-in remembered from the keyring while Nexudus could not be reached)."""
         with self._lock:
             self._refused = ""
             self._refused_since = None
             self._sign_ins += 1
-        self.answered()
+        if answered:
+            self.answered()
 
     # -- reading --------------------------------------------------------------------------------------------
 

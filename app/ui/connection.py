@@ -66,7 +66,7 @@ class ConnectionController(QObject):
         self._pending = 0
         self._paused = False
         self._seen_recoveries = self.watch.recoveries
-        self._seen_sign_ins = self.watch.sign_ins
+        self._seen_sign_ins = 0  # the sign-in this desk was opened with counts too: its first send lifts a pause
         self._asked_for = ""  # the refusal the sign-in dialog was last opened for
         self._send_failures = 0
         self._last_auto_send: float | None = None

@@ -120,6 +120,9 @@ def build_main_window(
     connection = DeskConnection(session, watch)
     # The demo has just synced (a call answered seconds ago).
     sync = SyncService(engine, connection.new_client, online=True if demo else None, watch=connection.watch)
+    # Someone has just signed in (this desk is built for a signed-in session): sending paused by an earlier
+    # refusal (a missing role, an expired sign-in) is tried again once, at the first send.
+    connection.watch.signed_in(answered=False)
     deliveries = DeliveriesService(engine, actor, session.business_id)
     outbox = OutboxService(engine, actor)
     intake_view = IntakeView(intake, register, runner)

@@ -293,10 +293,10 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self._status_timer.start()
         self._sync_timer.start()
-        self.connection.start()
         self._focus_page(self.pages.currentIndex())
         if first_sync:
             QTimer.singleShot(0, lambda: self.sync_now(quiet=True))
+        QTimer.singleShot(0, self.connection.start)  # after the first sync has taken the "sync" channel
 
     def sync_now(self, full: bool = False, quiet: bool = False) -> bool:
         """Pull the directory and send what waits, in the background. False if a sync is already running."""

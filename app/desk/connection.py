@@ -137,6 +137,14 @@ class ConnectionWatch:
                 self._refused_since = self.wall()
                 self._refused = problem or "Nexudus refused the sign-in. Please sign in again."
 
+    def accepted(self) -> None:
+        """Nexudus accepted work that needs the sign-in (a send went through): a refusal no longer holds (an
+        administrator granted the role meanwhile, and someone pressed F5)."""
+        with self._lock:
+            self._refused = ""
+            self._refused_since = None
+        self.answered()
+
     def signed_in(self, answered: bool = True) -> None:
         """Someone signed in successfully (the call that proved it was also answered; `answered=False` for a
         sign-in remembered from the keyring while Nexudus could not be reached)."""

@@ -259,7 +259,9 @@ class SyncService:
             self.watch.refused(flush.message)
         elif flush.stopped in ("network", "server"):
             self.watch.failed(flush.message)
-        elif flush.sent or flush.failed:
+        elif flush.sent:
+            self.watch.accepted()
+        elif flush.failed:
             self.watch.answered()
         with self._lock:
             self._problem = flush.message if flush.stopped not in ("", "waiting", "cancelled") else ""

@@ -19,8 +19,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from app.config import APP_NAME
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self._state_file = state_file
         self._send_again: tuple[bool, bool] | None = None
         self._quit_asked = False  # the Quit action (Ctrl+Q) is closing the window
+        self._first_size: QSize | None = None  # set when no window state was remembered: maximise when shown
         self.outbox_dialog: OutboxDialog | None = None
         self.last_outcome: SyncOutcome | None = None
 
@@ -408,10 +409,10 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:  # the first time: the whole screen (a normal size to come back to when un-maximised)
+        else:  # the first time: the whole screen when shown (a normal size to come back to when un-maximised)
             em = self.fontMetrics().horizontalAdvance("M")
             self.resize(em * 90, em * 50)
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            self._first_size = self.size()
         state = s.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -427,6 +428,13 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("window/page", self.pages.currentIndex())
         s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Opened for the first time (nothing remembered) and not given a size by the caller: maximised.
+        if self._first_size is not None and self.size() == self._first_size:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self._first_size = None
+        super().showEvent(event)
 
     def unsent_work(self) -> tuple[int, int]:
         """(waiting, refused) items Nexudus has not received, read now (a small count), else the last shown."""

@@ -161,7 +161,7 @@ class Day:
             _press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, collect)
-        with qtbot.waitSignal(window.deliveries.changed, timeout=5000):
+        with qtbot.waitSignal(window.deliveries.changed, timeout=15_000):
             _press(qtbot, window, Qt.Key.Key_H, CTRL)
         return row.delivery_id
 
@@ -174,7 +174,7 @@ class Day:
             _press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, give_reason)
-        with qtbot.waitSignal(window.deliveries.changed, timeout=5000):
+        with qtbot.waitSignal(window.deliveries.changed, timeout=15_000):
             _press(qtbot, window, Qt.Key.Key_Delete, CTRL)
         return row.delivery_id
 
@@ -244,14 +244,15 @@ def test_keyboard_day_with_an_outage(qtbot: QtBot, demo: DemoWorkspace, pigeonho
     # Every item in Nexudus exactly once (by our SystemId marker); the voided one deleted there.
     rows = {r.delivery_id: r for r in built.deliveries.list(DeliveryView.ALL)}
     ours = [rows[i] for i in day.recorded]
-    assert all(r.nexudus_id is not None for r in ours)
+    # The voided one may never have been sent (voided before it left: nothing to send, nothing to delete).
+    assert all(r.nexudus_id is not None for r in ours if r.delivery_id != voided)
     server_rows = {r["Id"]: r for r in server.state.records("CoworkerDelivery")}
     new = [r for i, r in server_rows.items() if i not in before_ids]
     markers = [r.get("SystemId") for r in new]
     assert len(markers) == len(set(markers)) == 9 and all(markers), markers
     kept = {r.nexudus_id for r in ours if r.delivery_id != voided}
     assert kept == {r["Id"] for r in new}
-    assert rows[voided].nexudus_id not in server_rows, "the voided delivery is gone from Nexudus"
+    assert rows[voided].nexudus_id is None or rows[voided].nexudus_id not in server_rows, "voided: not in Nexudus"
     for delivery_id in handed:
         assert server_rows[rows[delivery_id].nexudus_id].get("Collected") is True
     contacts = [c for c in server.state.records("ContractContact") if c.get("FullName") == NEW_RECIPIENT]

@@ -9,6 +9,8 @@ The contract (tests, benchmarks and scripts rely on it) is in DESIGN.md:
   pigeonhole status [--json]
   pigeonhole outbox [list | retry ID | discard ID]
   pigeonhole match TEXT [--json] [--limit N] | --image FILE [--json] | --batch FILE.jsonl --json
+  pigeonhole --demo status|outbox|match|sync   the same on the demo workspace (app.desk.demo_commands)
+The commands that only read (status, outbox, match) never create a database or a settings file.
 """
 
 from __future__ import annotations
@@ -82,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.sandbox.cli import run as run_sandbox
 
         return run_sandbox(args)
+    if getattr(args, "demo", False) and command in ("sync", "status", "outbox", "match"):
+        from app.desk import demo_commands
+
+        return demo_commands.run(args)
     if command in ("sync", "status", "outbox"):
         from app.sync import cli as sync_cli
 

@@ -57,6 +57,19 @@ class Paths:
         return f"sqlite:///{self.data_dir / 'pigeonhole.sqlite3'}"
 
     @property
+    def demo_dir(self) -> Path:
+        """The demo workspace: its sandbox's data and its own SQLite database (`pigeonhole --demo ...`)."""
+        return self.data_dir / "demo"
+
+    @property
+    def demo_db_file(self) -> Path:
+        return self.demo_dir / "demo.sqlite3"
+
+    @property
+    def demo_db_url(self) -> str:
+        return f"sqlite:///{self.demo_db_file}"
+
+    @property
     def log_file(self) -> Path:
         return self.log_dir / "pigeonhole.log"
 

@@ -9,8 +9,8 @@ A batch line may carry "image" (a file path; relative paths are read from the ba
 be read gets {"error": ...} with decision "none", and the batch goes on. Images are read two at a time.
 
 The index is built once per run, so a batch of thousands of labels costs one build plus about a millisecond each.
-`--batch -` reads standard input. Exit codes: 0 done, 1 a problem with the data or database (explained on stderr),
-2 wrong usage.
+`--batch -` reads standard input. Exit codes: 0 done, 1 a problem with the data or database (explained on stderr;
+a missing database is not created), 2 wrong usage. `pigeonhole --demo match ...` reads the demo workspace.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from app.config import Paths, Settings, resolve_db_url
 from app.desk.capture import CaptureMatch, read_and_match
 from app.desk.matching_service import MatchingService
 from app.matching import Decision, MatchResult
-from app.store import DatabaseError, open_database
+from app.store import DatabaseError, open_existing_database
 from app.store.engine import DatabaseUrlError
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
     paths = Paths.default()
     url = resolve_db_url(paths, Settings.load(paths), getattr(args, "db", None))
     try:
-        engine = open_database(url)
+        engine = open_existing_database(url)
     except DatabaseError as exc:
         print(str(exc), file=sys.stderr)
         return 2 if isinstance(exc, DatabaseUrlError) else 1  # an unreadable address is a settings problem

@@ -27,7 +27,8 @@ import keyring
 import keyring.errors
 
 from app.config import Paths, Settings, check_url_is_safe
-from app.nexudus.errors import AuthenticationError, NetworkError
+from app.nexudus.errors import AuthenticationError as AuthenticationError  # re-exported for the UI
+from app.nexudus.errors import NetworkError
 from app.nexudus.errors import NexudusError as NexudusError  # re-exported for the UI
 from app.nexudus.errors import TwoFactorRequired as TwoFactorRequired  # re-exported for the UI
 from app.nexudus.resources import Resource
@@ -158,22 +159,28 @@ class DeskSession:
     def location_name(self) -> str:
         return next((loc.name for loc in self.locations if loc.id == self.business_id), "")
 
-    def new_client(self) -> NexudusClient:
+    def new_client(self, on_answer: Callable[[bool, str], None] | None = None,
+                   quick: bool = False) -> NexudusClient:
+        """`on_answer`: told after every HTTP attempt whether Nexudus answered (app.desk.connection). `quick`: for
+        the reachability check: one attempt with short timeouts (the check's own backoff does the retrying)."""
         from app.nexudus.client import NexudusClient
 
         # Few, short retries: the desk retries on its own timer and must not sit on a dead connection.
+        timeout = (min(self.timeout[0], 5.0), min(self.timeout[1], 10.0)) if quick else self.timeout
         return NexudusClient(self.api_url, client_id=self.client_id, tokens=self.tokens.current(),
-                             on_tokens=self.tokens.update, timeout=self.timeout, max_read_retries=2,
-                             backoff_max=2.0)
+                             on_tokens=self.tokens.update, timeout=timeout, max_read_retries=0 if quick else 2,
+                             backoff_max=2.0, on_answer=on_answer)
 
 
 class SignInService:
     def __init__(self, paths: Paths, settings: Settings, vault: TokenVault | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> None:
+                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, remember: bool = True) -> None:
+        """`remember`: save the address, user and location in the settings file (not for the demo)."""
         self.paths = paths
         self.settings = settings
         self.vault = vault or TokenVault()
         self.timeout = timeout
+        self.remember = remember
 
     def sign_in(self, api_url: str, email: str, password: str, totp: str | None = None) -> DeskSession:
         """Log in and check access. Raises AuthenticationError / TwoFactorRequired / PermissionDenied /
@@ -221,7 +228,7 @@ class SignInService:
     def choose_location(self, session: DeskSession, business_id: int | None) -> DeskSession:
         """Remember where this desk works and who signs in (never the password)."""
         chosen = replace(session, business_id=business_id)
-        if not session.demo:
+        if not session.demo and self.remember:
             self.settings.api_url = session.api_url
             self.settings.username = session.email
             self.settings.business_id = business_id
@@ -279,20 +286,27 @@ class DemoWorkspace:
 
 
 def demo_folder(paths: Paths) -> Path:
-    return paths.data_dir / "demo"
+    return paths.demo_dir
+
+
+def start_demo_sandbox(paths: Paths, *, contracts: int = DEMO_CONTRACTS, seed: int = DEMO_SEED) -> Any:
+    """The demo's sandbox on loopback, with the data it kept in `<data>/demo/` (generated the first time)."""
+    from app.sandbox.server import SandboxServer
+
+    folder = demo_folder(paths)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return SandboxServer.start(seed=seed, contracts=contracts, state_file=folder / "sandbox-state.json")
 
 
 def start_demo_workspace(paths: Paths, *, contracts: int = DEMO_CONTRACTS, seed: int = DEMO_SEED) -> DemoWorkspace:
     """An embedded sandbox on loopback with a generated directory, a database of its own, signed in, synced."""
     from app.desk.sync_service import PlainContext, SyncService
-    from app.sandbox.server import SandboxServer
     from app.store.engine import open_database
 
     folder = demo_folder(paths)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    server = SandboxServer.start(seed=seed, contracts=contracts, state_file=folder / "sandbox-state.json")
+    server = start_demo_sandbox(paths, contracts=contracts, seed=seed)
     try:
-        db_url = f"sqlite:///{folder / 'demo.sqlite3'}"
+        db_url = paths.demo_db_url
         engine = open_database(db_url)
         service = SignInService(paths, Settings(), vault=TokenVault(enabled=False))
         session = service.sign_in(server.url, *DEMO_ADMIN)

@@ -3,14 +3,19 @@
 `SyncService.run(context, full=False)` runs on a background thread (the UI's TaskRunner, channel "sync"): it pulls
 the directory (progress reported through `context.report(done, total)`, cancelled through `context.cancel`) and
 then flushes the outbox. It returns a `SyncOutcome` with the pull's `SyncReport` (the desk hands it to the intake's
-matching index) and the flush report. Being offline is not a bug: a `NetworkError` is remembered (the status bar
-says "Offline") and re-raised for the caller to show in plain words.
+matching index) and the flush report. Being offline is not a bug: a `NetworkError` is recorded in the connection
+watch (app.desk.connection: the status bar says "Offline") and re-raised for the caller to show in plain words.
+
+`send_waiting(context, now=False)` only sends; `now=True` (the connection or a sign-in just came back) ignores the
+entries' retry delays. `check(context)` is the reachability check the desk runs while offline (one small read).
+The desk's sender caps an entry's retry delay at `SEND_BACKOFF_MAX` (30 s), so waiting work goes out within 30 s.
 
 `status()` is cheap (one store query) and safe from any thread.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -19,7 +24,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 import app.store as store
-from app.nexudus.errors import AuthenticationError, NetworkError, NexudusError
+from app.desk.connection import ConnectionView, ConnectionWatch, Link
+from app.nexudus.errors import AuthenticationError, NetworkError, NexudusError, ServerError
+from app.nexudus.resources import Resource
 from app.store.locks import LockBusyError
 from app.sync.directory import SyncReport, pull_directory
 from app.sync.outbox import FlushReport, OutboxSender
@@ -30,6 +37,8 @@ if TYPE_CHECKING:
     from app.nexudus.client import NexudusClient
 
 log = logging.getLogger(__name__)
+
+SEND_BACKOFF_MAX = 30.0  # seconds: the longest an entry waits between tries at the desk
 
 
 class JobContext(Protocol):
@@ -61,6 +70,8 @@ class DeskStatus:
     problem: str = ""  # plain words: why the last sync or send did not work
     contracts: int = 0
     contacts: int = 0
+    connection: ConnectionView | None = None  # from evidence (app.desk.connection); None: use `online`
+    sign_in_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,23 +129,30 @@ def describe_last_sync(last: datetime | None, now: datetime | None = None) -> st
 
 class SyncService:
     def __init__(
-        self, engine: Engine, client_factory: Callable[[], NexudusClient], *, online: bool | None = None
+        self, engine: Engine, client_factory: Callable[..., NexudusClient], *, online: bool | None = None,
+        watch: ConnectionWatch | None = None,
     ) -> None:
-        """`online`: what is already known (True right after a sync that the caller ran itself)."""
+        """`online`: what is already known (True right after a sync that the caller ran itself). `watch`: the
+        connection evidence shared with the client factory (DeskConnection); a private one when not given."""
         self._engine = engine
         self._client_factory = client_factory
+        self.watch = watch or ConnectionWatch()
+        if online:
+            self.watch.answered()
         self._lock = threading.Lock()
-        self._online: bool | None = online
         self._problem = ""
+        self._resumed_for = self.watch.sign_ins
 
     @property
     def online(self) -> bool | None:
-        return self._online
+        link = self.watch.link()
+        return True if link is Link.ONLINE else False if link in (Link.OFFLINE, Link.SIGNED_OUT) else None
 
     def run(self, context: JobContext, full: bool = False, user_asked: bool = False) -> SyncOutcome:
         """Pull the directory, then send what is waiting (`user_asked`: someone pressed "Sync now", so entries
-        waiting out a retry delay are tried at once). Raises NexudusError (user_message) when Nexudus
-        cannot be reached or refuses the pull, LockBusyError when another sync holds this database."""
+        waiting out a retry delay are tried at once, and sending paused by a refusal is tried once more). Raises
+        NexudusError (user_message) when Nexudus cannot be reached or refuses the pull, LockBusyError when another
+        sync holds this database."""
         try:
             with self._client_factory() as client:
                 try:
@@ -147,15 +165,15 @@ class SyncService:
                     log.warning("Directory pull failed (%s); sending the outbox anyway", type(exc).__name__)
                     self._flush_after_failed_pull(client, user_asked, context)
                     raise
+                self._answered()
                 if report.cancelled or context.cancel.is_set():
-                    self._remember(True, "")
                     return SyncOutcome(report, None, cancelled=True)
-                flush = self._sender(client, user_asked).flush(cancel=context.cancel)
-        except NetworkError as exc:
-            self._remember(False, exc.user_message)
-            raise
+                sender = self._sender(client, user_asked)
+                if user_asked or self._signed_in_since_last_send():
+                    sender.resume()
+                flush = sender.flush(cancel=context.cancel)
         except NexudusError as exc:
-            self._remember(True, exc.user_message)
+            self._failed(exc)
             raise
         self._remember_flush(flush)
         return SyncOutcome(report, flush, cancelled=context.cancel.is_set())
@@ -166,46 +184,99 @@ class SyncService:
         except Exception:  # the pull's error is the one reported; this one is only logged
             log.warning("Sending the outbox after a failed pull failed too", exc_info=True)
 
-    def send_waiting(self, context: JobContext) -> SyncOutcome:
-        """Only send what is waiting (right after something was recorded), without pulling the directory."""
+    def send_waiting(self, context: JobContext, now: bool = False, resume: bool = False) -> SyncOutcome:
+        """Only send what is waiting, without pulling the directory. `now`: ignore the entries' retry delays (the
+        connection just came back); `resume`: lift a pause first (someone just signed in)."""
         try:
             with self._client_factory() as client:
-                flush = self._sender(client, False).flush(cancel=context.cancel)
-        except NetworkError as exc:
-            self._remember(False, exc.user_message)
+                sender = self._sender(client, now)
+                if resume or self._signed_in_since_last_send():
+                    sender.resume()
+                flush = sender.flush(cancel=context.cancel)
+        except NexudusError as exc:
+            self._failed(exc)
             raise
         self._remember_flush(flush)
         return SyncOutcome(None, flush, cancelled=context.cancel.is_set())
+
+    def check(self, context: JobContext | None = None) -> bool:
+        """The reachability check: one small read (the first location). True when Nexudus answered; False when it
+        could not be reached. Raises AuthenticationError when the sign-in no longer works (shown to staff)."""
+        try:
+            with self._quick_client() as client:
+                next(iter(client.iter_pages(Resource.BUSINESSES, size=1)), None)
+        except AuthenticationError as exc:
+            self._failed(exc)
+            raise
+        except NexudusError as exc:  # no answer, a 5xx, or an answer that cannot be read: not reachable yet
+            self._failed(exc)
+            return False
+        self._answered()
+        return True
 
     def status(self) -> DeskStatus:
         with store.session_scope(self._engine, readonly=True) as session:
             s = store.status_summary(session)
         with self._lock:
-            online, problem = self._online, self._problem
+            problem = self._problem
+        view = self.watch.view()
         return DeskStatus(
-            online=online,
+            online=self.online,
             last_sync=s.last_sync,
             pending=s.outbox_pending,
             failed=s.outbox_failed,
             paused=s.outbox_paused,
-            problem=problem,
+            problem=view.problem or problem,
             contracts=s.contracts,
             contacts=s.contacts,
+            connection=view,
+            sign_in_refused=view.link is Link.SIGNED_OUT,
         )
 
-    def _sender(self, client: NexudusClient, user_asked: bool) -> OutboxSender:
-        # No waiting inside a desk flush (the timer tries again later); "Sync now" ignores the retry delays.
-        return OutboxSender(self._engine, client, inline_retries=0, respect_backoff=not user_asked)
+    def _sender(self, client: NexudusClient, now: bool) -> OutboxSender:
+        # No waiting inside a desk flush (the desk tries again on its own timer, at most SEND_BACKOFF_MAX later);
+        # "Sync now" and a connection that just came back ignore the retry delays.
+        return OutboxSender(self._engine, client, inline_retries=0, backoff_max=SEND_BACKOFF_MAX,
+                            respect_backoff=not now)
+
+    def _quick_client(self) -> NexudusClient:
+        """One attempt, short timeouts, when the factory offers it (DeskSession/DeskConnection.new_client)."""
+        try:
+            quick = "quick" in inspect.signature(self._client_factory).parameters
+        except (TypeError, ValueError):  # a callable without a readable signature
+            quick = False
+        return self._client_factory(quick=True) if quick else self._client_factory()
+
+    def _signed_in_since_last_send(self) -> bool:
+        """Someone signed in since the last send: credentials work again, so a pause is lifted (whichever send
+        comes first after the sign-in)."""
+        sign_ins = self.watch.sign_ins
+        with self._lock:
+            changed, self._resumed_for = sign_ins != self._resumed_for, sign_ins
+        return changed
+
+    def _answered(self) -> None:
+        self.watch.answered()
+        with self._lock:
+            self._problem = ""
+
+    def _failed(self, exc: NexudusError) -> None:
+        if isinstance(exc, AuthenticationError):
+            self.watch.refused(exc.user_message)
+        elif isinstance(exc, NetworkError | ServerError):
+            self.watch.failed(exc.user_message, exc.detail)
+        with self._lock:
+            self._problem = exc.user_message
 
     def _remember_flush(self, flush: FlushReport) -> None:
-        if flush.stopped == "network":
-            self._remember(False, flush.message)
-        elif flush.paused or flush.stopped in ("throttled", "server"):
-            self._remember(True, flush.message)
-        else:
-            self._remember(True, "")
-
-    def _remember(self, online: bool, problem: str) -> None:
+        if flush.paused:
+            # Refused: a sign-in that no longer works, or a missing role. Only signing in again helps.
+            self.watch.refused(flush.message)
+        elif flush.stopped in ("network", "server"):
+            self.watch.failed(flush.message)
+        elif flush.sent:
+            self.watch.accepted()
+        elif flush.failed:
+            self.watch.answered()
         with self._lock:
-            self._online = online
-            self._problem = problem
+            self._problem = flush.message if flush.stopped not in ("", "waiting", "cancelled") else ""

@@ -5,6 +5,9 @@ Behaviour in one place:
   with the `client_id` header. Tokens are refreshed shortly before they expire; on a 401 the client refreshes once
   and retries once, then raises AuthenticationError/PermissionDenied naming the likely causes (never loops).
   `on_tokens` is called whenever the tokens change (the desk keeps the refresh token in the keyring).
+- Evidence of the connection: `on_answer(ok, detail)` (optional) is called after every HTTP attempt: ok=True when
+  Nexudus answered (any status below 500), ok=False for no answer (network trouble, timeout) or a 5xx. The desk
+  shows "Online" only from this evidence.
 - Throttling: 409 with Retry-After, and 429, are waited out and retried (bounded count, bounded wait); a throttled
   call was not applied, so this holds for writes too. 409 without Retry-After is a real conflict (ConflictError).
 - Reads retry with exponential backoff and jitter on 5xx, connection failures, timeouts and truncated or garbled
@@ -140,6 +143,7 @@ class NexudusClient:
         max_throttle_retries: int = DEFAULT_MAX_THROTTLE_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         refresh_margin: float = REFRESH_MARGIN_SECONDS,
+        on_answer: Callable[[bool, str], None] | None = None,
     ) -> None:
         try:
             check_url_is_safe(base_url)
@@ -156,6 +160,7 @@ class NexudusClient:
         self.client_id = client_id
         self._tokens = tokens
         self._on_tokens = on_tokens
+        self._on_answer = on_answer
         self._timeout = timeout
         self._max_read_retries = max(0, max_read_retries)
         self._backoff_base = backoff_base
@@ -473,10 +478,12 @@ class NexudusClient:
                 body = resp.content  # already read (no streaming); a drop mid-body raised above
             except requests.RequestException as exc:
                 failures += 1
+                self._answered(False, f"{call.method} {_path_of(call.url)}: {type(exc).__name__}")
                 self._on_transport_error(call, exc, failures)
                 continue
             status = resp.status_code
             log.debug("%s %s -> %d in %.0f ms", call.method, _path_of(url), status, _ms_since(started))
+            self._answered(status < 500, f"{call.method} {_path_of(url)}: HTTP {status}")
             if status in REDIRECT_STATUSES:
                 redirects += 1
                 url = redirect_target(call, url, resp, redirects)
@@ -508,6 +515,13 @@ class NexudusClient:
             except ValueError as exc:  # cut off or garbled (a parse that finds bad records raises other errors)
                 failures += 1
                 self._on_garbled_answer(call, status, exc, failures)
+
+    def _answered(self, ok: bool, detail: str) -> None:
+        if self._on_answer is not None:
+            try:
+                self._on_answer(ok, detail)
+            except Exception:  # an observer must never break a call
+                log.exception("Connection observer failed")
 
     def _backoff(self, attempt: int) -> None:
         delay = min(self._backoff_max, self._backoff_base * (2 ** (attempt - 1)))

@@ -19,13 +19,22 @@ Failures: a JSON body or an unknown grant -> 400 `{"error": "unsupported_grant_t
 code is incorrect."; a bad refresh token -> 400 `invalid_grant`. A missing, unknown or expired bearer token, API
 access off, or a missing role -> 401 with `{"Message": "Authorization has been denied for this request.",
 "Reason": "..."}` (Nexudus does not document the 401 body; clients must not depend on it).
+
+Tokens survive a restart: with `tokens_file` set (the server sets it next to its `--state` file, as
+`<state>.tokens.json`, readable by its owner only), every issued token is written there and read back at start,
+so a sandbox stopped and started again ("Nexudus was down") keeps everyone signed in, like the real service.
+`revoke(email=None)` signs users out (every token, or one user's), for tests of an expired sign-in.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import math
+import os
 import secrets
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -37,6 +46,8 @@ from urllib.parse import parse_qsl
 from app.nexudus.resources import Resource
 from app.sandbox.totp import verify_totp
 from app.sandbox.variants import PLAIN_TWO_FACTOR, Variants
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PASSWORD = "sandbox"
 ADMIN_EMAIL = "admin@sandbox.test"
@@ -131,12 +142,60 @@ class Auth:
     access_token_seconds: float = ACCESS_TOKEN_SECONDS
     refresh_token_seconds: float = REFRESH_TOKEN_SECONDS
 
+    tokens_file: Path | None = None
+
     def __post_init__(self) -> None:
         self._by_email = {u.email.lower(): u for u in self.users}
         self._lock = threading.Lock()
         self.variants = Variants()  # the server sets its own (app.sandbox.variants)
         self._access: dict[str, _Grant] = {}
         self._refresh: dict[str, _Grant] = {}  # client_id -> the one valid refresh token
+        if self.tokens_file is not None:
+            self.load_tokens(self.tokens_file)
+
+    # --- tokens kept across restarts ------------------------------------------------------------------------------
+    def load_tokens(self, path: str | Path) -> None:
+        """Read the tokens issued before a restart (a missing or unreadable file: nobody is signed in)."""
+        self.tokens_file = Path(path)
+        try:
+            data = json.loads(self.tokens_file.read_text(encoding="utf-8"))
+            access = {g["token"]: _Grant(**g) for g in data.get("access", [])}
+            refresh = {g["client_id"]: _Grant(**g) for g in data.get("refresh", [])}
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            log.warning("Sandbox tokens file %s unreadable (%s); everyone signs in again", path, exc)
+            return
+        now = time.time()
+        with self._lock:
+            self._access = {t: g for t, g in access.items() if g.expires_at > now}
+            self._refresh = {c: g for c, g in refresh.items() if g.expires_at > now}
+
+    def save_tokens(self) -> None:
+        if self.tokens_file is None:
+            return
+        with self._lock:
+            data = {"access": [vars(g) for g in self._access.values()],
+                    "refresh": [vars(g) for g in self._refresh.values()]}
+        path = self.tokens_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def revoke(self, email: str | None = None) -> None:
+        """Sign out every user (or one): their access and refresh tokens stop working at once."""
+        gone = email.lower() if email is not None else None
+        with self._lock:
+            self._access = {t: g for t, g in self._access.items() if gone is not None and g.email.lower() != gone}
+            self._refresh = {c: g for c, g in self._refresh.items() if gone is not None and g.email.lower() != gone}
+        self.save_tokens()
 
     # --- the token endpoint ---------------------------------------------------------------------------------------
     def token_endpoint(self, headers: Mapping[str, str], body: bytes) -> TokenResult:
@@ -184,6 +243,7 @@ class Auth:
             self._access = {t: g for t, g in self._access.items() if g.expires_at > now}
             self._access[access.token] = access
             self._refresh[client_id] = refresh
+        self.save_tokens()
         body = {
             "access_token": access.token,
             "token_type": "bearer",

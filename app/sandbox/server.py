@@ -7,6 +7,7 @@
         srv.set_faults("seed=1,500=0.1")
         srv.token_expires_in = 2     # seconds, for expiry tests
         srv.stop(); srv.restart()    # "network down, then back": same port, same data, same tokens
+    A sandbox started with a `state_file` also keeps its tokens across processes (`<state>.tokens.json`).
 
 Built on the standard library's `http.server` so that faults are written straight to the socket: a dropped
 connection sends the status line and headers with the full Content-Length, part of the body, then closes.
@@ -221,6 +222,8 @@ class SandboxServer:
             state.state_file = Path(state_file)
             state.persist()
         auth = Auth(users=_users(users)) if users is not None else Auth()
+        if state_file is not None:  # a restarted sandbox keeps the tokens it issued
+            auth.load_tokens(tokens_file_for(state_file))
         srv = cls(state, auth=auth, faults=faults, realistic_limits=realistic_limits, host=host, port=port,
                   variants=variants)
         srv.restart()
@@ -350,6 +353,12 @@ class SandboxServer:
             return
         handler.send_answer(resp, body=resp.body[:cut], content_length=len(resp.body))  # drop
         handler.drop_connection()
+
+
+def tokens_file_for(state_file: str | Path) -> Path:
+    """Where a sandbox with `--state FILE` keeps its issued tokens: FILE's name with `.tokens.json`."""
+    path = Path(state_file)
+    return path.with_name(f"{path.stem}.tokens.json")
 
 
 def _users(users: list[dict[str, Any]] | list[User]) -> list[User]:

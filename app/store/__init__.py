@@ -6,7 +6,7 @@ desk's reads and writes. Only this package builds SQL.
         row = record_delivery(session, draft, actor="jo")
 """
 
-from app.store.engine import DatabaseError, open_database, session_scope
+from app.store.engine import DatabaseError, DatabaseMissing, open_database, open_existing_database, session_scope
 from app.store.errors import InvalidOperation, RecordNotFound, StoreError
 from app.store.queries import (
     contact_row,
@@ -66,6 +66,7 @@ __all__ = [
     "CountryInfo",
     "CoworkerInfo",
     "DatabaseError",
+    "DatabaseMissing",
     "DeliveryDraft",
     "DeliveryRow",
     "InvalidOperation",
@@ -91,6 +92,7 @@ __all__ = [
     "match_directory",
     "match_directory_subset",
     "open_database",
+    "open_existing_database",
     "outbox_entry",
     "record_delivery",
     "register_contact",

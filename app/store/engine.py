@@ -153,6 +153,34 @@ def open_database(url: str) -> Engine:
     return engine
 
 
+class DatabaseMissing(DatabaseError):
+    """A command that only reads was pointed at a database that does not exist (or holds no Pigeonhole data)."""
+
+
+def open_existing_database(url: str) -> Engine:
+    """Like `open_database`, but never creates one: a missing SQLite file, or a PostgreSQL database without
+    Pigeonhole's tables, raises DatabaseMissing (for commands that only read: status, outbox, match)."""
+    parsed = make_url(url)
+    safe = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if not database or database == ":memory:" or not Path(database).is_file():
+            raise DatabaseMissing(f"There is no Pigeonhole database at {database or safe} yet. Run `pigeonhole "
+                                  "sync` (or open the desk) first.")
+        return open_database(url)
+    engine = create_database_engine(url)
+    try:
+        revision = current_revision(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise DatabaseError(f"Could not open the database {safe}: {exc}") from exc
+    if revision is None:
+        engine.dispose()
+        raise DatabaseMissing(f"The database {safe} holds no Pigeonhole data yet. Run `pigeonhole sync` first.")
+    engine.dispose()
+    return open_database(url)
+
+
 @contextmanager
 def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
     """A session that commits when the block ends normally and rolls back on an exception.

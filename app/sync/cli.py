@@ -8,10 +8,15 @@ rest was synced and the outbox sent; details in the log), or an unexpected error
 one-line message here); 2 bad usage or settings (a plain http:// address to another computer, a redirect to
 another address, an unreadable --db address, missing credentials); 3 cannot reach Nexudus (network, server
 trouble, throttled: try again later); 4 sign-in refused; 5 another sync is running; 6 the outbox has entries
-refused by the server (needs attention); 7 the database cannot be opened. Never a traceback on the terminal.
+refused by the server (needs attention); 7 the database cannot be opened, or (status, outbox) there is no
+database yet: the commands that only read never create one (nor the settings file). Never a traceback on the
+terminal.
 
 `sync` sends the outbox even when the directory pull failed (a bad answer, an outage mid-pull): what the desk
 recorded never waits on the directory.
+
+`pigeonhole --demo status|outbox|sync` work on the demo workspace (app.cli passes its database and, for sync, the
+demo sandbox's address and administrator as `connection`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.engine import Engine
 
-from app.config import Paths, Settings, resolve_connection, resolve_db_url, setup_logging
+from app.config import Connection, Paths, Settings, resolve_connection, resolve_db_url, setup_logging
 from app.nexudus import errors
 from app.nexudus.client import InsecureConnectionError, NexudusClient
 from app.store import engine as store_engine
@@ -45,14 +50,21 @@ def _out(text: str, stream: TextIO | None = None) -> None:
     print(text, file=stream or sys.stdout, flush=True)
 
 
-def _open(args: argparse.Namespace) -> tuple[Paths, Settings, Engine]:
+def _open(args: argparse.Namespace, *, existing: bool = False) -> tuple[Paths, Settings, Engine]:
+    """`existing`: the command only reads, so a missing database is an error (DatabaseMissing), not created."""
     paths = Paths.default()
-    paths.ensure()
-    setup_logging(paths)
-    settings = Settings.load(paths)
-    settings.keep_client_id(paths)
+    if existing:
+        settings = Settings.load(paths)
+        if paths.log_dir.is_dir():
+            setup_logging(paths)
+    else:
+        paths.ensure()
+        setup_logging(paths)
+        settings = Settings.load(paths)
+        settings.keep_client_id(paths)
     url = resolve_db_url(paths, settings, getattr(args, "db", None))
-    return paths, settings, store_engine.open_database(url)
+    opener = store_engine.open_existing_database if existing else store_engine.open_database
+    return paths, settings, opener(url)
 
 
 def _actor() -> str:
@@ -77,10 +89,10 @@ class _Progress:
             _out(f"  {done}/{total} records", sys.stderr)
 
 
-def _open_or_exit(args: argparse.Namespace) -> tuple[Settings, Engine] | int:
+def _open_or_exit(args: argparse.Namespace, *, existing: bool = False) -> tuple[Settings, Engine] | int:
     """(settings, engine), or the exit code after a one-line message."""
     try:
-        _, settings, engine = _open(args)
+        _, settings, engine = _open(args, existing=existing)
     except store_engine.DatabaseUrlError as exc:
         _out(f"Error: {exc.user_message}", sys.stderr)
         return EXIT_USAGE
@@ -90,9 +102,10 @@ def _open_or_exit(args: argparse.Namespace) -> tuple[Settings, Engine] | int:
     return settings, engine
 
 
-def sync_command(args: argparse.Namespace) -> int:
+def sync_command(args: argparse.Namespace, connection: Connection | None = None) -> int:
+    """`connection`: where and as whom (the demo workspace's sandbox); else from the settings and environment."""
     try:
-        return _sync(args)
+        return _sync(args, connection)
     except Exception as exc:  # a bug: the traceback goes to the log, a message to the terminal
         log.exception("sync failed")
         _out(f"Error: the sync stopped on an unexpected problem ({type(exc).__name__}); details are in the log "
@@ -100,12 +113,12 @@ def sync_command(args: argparse.Namespace) -> int:
         return EXIT_BUG
 
 
-def _sync(args: argparse.Namespace) -> int:
+def _sync(args: argparse.Namespace, connection: Connection | None) -> int:
     opened = _open_or_exit(args)
     if isinstance(opened, int):
         return opened
     settings, engine = opened
-    conn = resolve_connection(settings)
+    conn = connection or resolve_connection(settings)
     if not conn.username or not conn.password:
         _out("Error: set PIGEONHOLE_USERNAME and PIGEONHOLE_PASSWORD (and PIGEONHOLE_API_URL) to sync from the "
              "command line.", sys.stderr)
@@ -172,7 +185,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def status_command(args: argparse.Namespace) -> int:
-    opened = _open_or_exit(args)
+    opened = _open_or_exit(args, existing=True)
     if isinstance(opened, int):
         return opened
     _, engine = opened
@@ -191,7 +204,7 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def outbox_command(args: argparse.Namespace) -> int:
-    opened = _open_or_exit(args)
+    opened = _open_or_exit(args, existing=True)
     if isinstance(opened, int):
         return opened
     _, engine = opened

@@ -7,7 +7,9 @@
       The database (`--db` / PIGEONHOLE_DB / settings / SQLite in the data folder) is opened and migrated, the desk
       services are built with explicit arguments, and the main window is shown.
 
-`build_main_window(...)` is the same wiring without the sign-in part, for the self-test and the UI tests.
+`build_main_window(...)` is the same wiring without the sign-in part, for the self-test and the UI tests. The desk
+works through a `DeskConnection` (app.desk.connection): Desk ▸ Sign in again / Switch user and a refused sign-in
+open the sign-in dialog in place (app.ui.connection.SignInAgain) and swap the session without losing anything.
 Environment hook for start-up tests: PIGEONHOLE_EXIT_AFTER_SHOWN=1 prints "PIGEONHOLE_MAIN_WINDOW_SHOWN demo=<0|1>"
 once the main window is shown and its first status is displayed, then quits with status 0.
 """
@@ -28,6 +30,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.config import APP_NAME, Paths, Settings, resolve_db_url, setup_logging
+from app.desk.connection import ConnectionWatch, DeskConnection
 from app.desk.database import open_desk_database
 from app.desk.deliveries import DeliveriesService
 from app.desk.directory import DirectoryService
@@ -35,8 +38,9 @@ from app.desk.intake import IntakeService
 from app.desk.matching_service import MatchingService
 from app.desk.outbox_service import OutboxRow, OutboxService
 from app.desk.register import RegisterService
-from app.desk.session import DemoWorkspace, DeskSession, SignInService, start_demo_workspace
+from app.desk.session import DemoWorkspace, DeskSession, SignInService, TokenVault, start_demo_workspace
 from app.desk.sync_service import SyncService
+from app.ui.connection import TICK_MS, SignInAgain
 from app.ui.crash import CrashReporter, error_dialog, user_message_of
 from app.ui.intake_view import IntakeView
 from app.ui.main_window import MainWindow
@@ -62,6 +66,8 @@ class Desk:
     deliveries: DeliveriesService
     outbox: OutboxService
     matching: MatchingService
+    connection: DeskConnection
+    sign_in_again: SignInAgain
 
 
 def window_state_file(paths: Paths) -> Path:
@@ -108,8 +114,12 @@ def build_main_window(
     settings: Settings,
     crash: CrashReporter | None = None,
     demo: bool = False,
+    watch: ConnectionWatch | None = None,
+    connection_tick_ms: int = TICK_MS,
+    sign_in_service: SignInService | None = None,
 ) -> Desk:
-    """Build the desk services for a signed-in session and the main window around them (not shown yet)."""
+    """Build the desk services for a signed-in session and the main window around them (not shown yet).
+    `watch` (tests: a fast clock) and `connection_tick_ms` tune the connection loop."""
     report_bug = crash.report if crash is not None else None
     actor = session.email
     matching = MatchingService(engine, on_built=keep_large_index_out_of_gc)
@@ -123,7 +133,12 @@ def build_main_window(
     intake = IntakeService(engine, matching, actor, session.business_id, shelf=settings.shelf,
                            on_shelf_changed=save_shelf)
     register = RegisterService(engine, matching, actor)
-    sync = SyncService(engine, session.new_client, online=True if demo else None)  # the demo has just synced
+    connection = DeskConnection(session, watch)
+    # The demo has just synced (a call answered seconds ago).
+    sync = SyncService(engine, connection.new_client, online=True if demo else None, watch=connection.watch)
+    # Someone has just signed in (this desk is built for a signed-in session): sending paused by an earlier
+    # refusal (a missing role, an expired sign-in) is tried again once, at the first send.
+    connection.watch.signed_in(answered=False)
     deliveries = DeliveriesService(engine, actor, session.business_id)
     outbox = OutboxService(engine, actor, session.new_client)
     intake_view = IntakeView(intake, register, runner)
@@ -141,11 +156,19 @@ def build_main_window(
         runner=runner, sync=sync, deliveries=deliveries, directory=DirectoryService(engine), outbox=outbox,
         intake=intake_view, title_detail=title, demo=demo, state_file=window_state_file(paths),
         sync_interval_minutes=settings.sync_interval_minutes, report_bug=report_bug,
-        edit_failed_contact=edit_failed_contact,
+        edit_failed_contact=edit_failed_contact, connection_tick_ms=connection_tick_ms,
     )
     holder["window"] = window
+    if sign_in_service is None:
+        sign_in_service = (SignInService(paths, Settings(), vault=TokenVault(enabled=False), remember=False) if demo
+                           else SignInService(paths, settings))
+    again = SignInAgain(service=sign_in_service, connection=connection, runner=runner,
+                        actors=[intake, register, deliveries, outbox], parent_widget=window, report_bug=report_bug,
+                        demo=demo)
+    window.sign_in_requested.connect(lambda switch: again.open(switch_user=bool(switch)))
+    window.connection.sign_in_needed.connect(lambda reason: again.open(reason=reason))
     return Desk(window=window, sync=sync, intake=intake, register=register, deliveries=deliveries, outbox=outbox,
-                matching=matching)
+                matching=matching, connection=connection, sign_in_again=again)
 
 
 def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashReporter

@@ -2,7 +2,10 @@
 background sync (on a timer and on demand, with progress and a Stop button).
 
 Shortcuts (shown in the menus): Ctrl+1/2/3 pages, Ctrl+N register a new recipient, F5 sync now, Shift+F5 full sync,
-Ctrl+F find, Ctrl+Shift+W "Waiting to send", F1 keyboard help, Ctrl+Q quit. The intake page keeps its own keys
+Ctrl+F find, Ctrl+Shift+W "Waiting to send", F1 keyboard help, Ctrl+Q quit (with unsent work it says how much waits
+and asks first). Desk ▸ Sign in again / Switch user emit `sign_in_requested`; the connection loop (checks, sends
+when Nexudus is back, the sign-in dialog when refused) lives in app.ui.connection. The window opens maximised the
+first time, then as it was left. The intake page keeps its own keys
 (F2 scan field, F3 addressee, Enter, Ctrl+Enter, Esc, Ctrl+N) — the window never claims those while it is shown.
 
 The window calls only desk services, through the task runner (channels "sync", "status").
@@ -12,17 +15,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from app.config import APP_NAME
 from app.desk.deliveries import DeliveriesService
 from app.desk.directory import DirectoryService
 from app.desk.outbox_service import OutboxRow, OutboxService
 from app.desk.sync_service import DeskStatus, SyncOutcome, SyncService
+from app.ui.connection import TICK_MS, ConnectionController
 from app.ui.crash import user_message_of
 from app.ui.deliveries_view import DeliveriesView
 from app.ui.directory_view import DirectoryView
@@ -38,6 +44,22 @@ SEND_DELAY_MS = 1500
 STATUS_INTERVAL_MS = 20_000
 
 INTAKE, DELIVERIES, DIRECTORY = 0, 1, 2
+
+
+def window_title(detail: str = "") -> str:
+    """'Demo workspace — Pigeonhole'. The app name goes last and only once: Qt adds the application display name
+    after a title that does not already end with it (on Linux), which showed 'Pigeonhole — ... — Pigeonhole'."""
+    return f"{detail} — {APP_NAME}" if detail else APP_NAME
+
+
+def unsent_work_text(pending: int, failed: int) -> str:
+    """What the quit question says about work Nexudus has not received."""
+    waiting = (f"{pending} item{'s' if pending != 1 else ''} {'are' if pending != 1 else 'is'} waiting to be sent "
+               f"to Nexudus. {'They are' if pending != 1 else 'It is'} kept on this computer and will be sent the "
+               "next time Pigeonhole starts.")
+    refused = (f"{failed} item{'s' if failed != 1 else ''} that Nexudus refused {'need' if failed != 1 else 'needs'} "
+               "attention (Sync ▸ Waiting to send).")
+    return " ".join(t for t, n in ((waiting, pending), (refused, failed)) if n)
 
 
 class PlaceholderIntake(QWidget):
@@ -63,6 +85,7 @@ class PlaceholderIntake(QWidget):
 class MainWindow(QMainWindow):
     sync_finished = Signal(object)  # SyncOutcome, or the exception
     status_shown = Signal(object)  # DeskStatus
+    sign_in_requested = Signal(bool)  # True: switch user
 
     def __init__(
         self,
@@ -79,6 +102,7 @@ class MainWindow(QMainWindow):
         sync_interval_minutes: int = 10,
         report_bug: Callable[[BaseException], None] | None = None,
         edit_failed_contact: Callable[[OutboxRow], None] | None = None,
+        connection_tick_ms: int = TICK_MS,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,10 +112,12 @@ class MainWindow(QMainWindow):
         self._report_bug = report_bug
         self._edit_failed_contact = edit_failed_contact
         self._state_file = state_file
-        self._send_again = False
+        self._send_again: tuple[bool, bool] | None = None
+        self._quit_asked = False  # the Quit action (Ctrl+Q) is closing the window
+        self._first_size: QSize | None = None  # set when no window state was remembered: maximise when shown
         self.outbox_dialog: OutboxDialog | None = None
 
-        self.setWindowTitle(f"Pigeonhole — {title_detail}" if title_detail else "Pigeonhole")
+        self.setWindowTitle(window_title(title_detail))
         self.setWindowIcon(app_icon())
         self.setAccessibleName("Pigeonhole")
 
@@ -142,6 +168,12 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_INTERVAL_MS)
         self._status_timer.timeout.connect(self.refresh_status)
+        self.connection = ConnectionController(
+            runner=runner, sync=sync, show=self.status.set_connection, send=self.send_waiting,
+            is_sending=lambda: self._runner.is_busy("sync"), tick_ms=connection_tick_ms, parent=self)
+        self.status_shown.connect(self.connection.on_status)
+        self.sync_finished.connect(self.connection.on_send_finished)
+        self.status.sign_in_requested.connect(lambda: self.sign_in_requested.emit(False))
 
         self._restore_state()
 
@@ -172,7 +204,16 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export deliveries as CSV…", self._export)
         desk.addAction(self.export_action)
         desk.addSeparator()
-        desk.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        self.sign_in_again_action = self._action("Sign &in again…", lambda: self.sign_in_requested.emit(False),
+                                                 tip="Sign in to Nexudus again; everything recorded is kept")
+        self.switch_user_action = self._action("S&witch user…", lambda: self.sign_in_requested.emit(True),
+                                               tip="Sign in as another Nexudus user; everything recorded is kept")
+        desk.addAction(self.sign_in_again_action)
+        desk.addAction(self.switch_user_action)
+        desk.addSeparator()
+        # Ctrl+Q everywhere: the platform's "Quit" key is empty on Windows (and offscreen).
+        self.quit_action = self._action("&Quit", self.quit_desk, "Ctrl+Q")
+        desk.addAction(self.quit_action)
 
         view = bar.addMenu("&Go")
         self.page_actions = [
@@ -245,6 +286,7 @@ class MainWindow(QMainWindow):
         self._focus_page(self.pages.currentIndex())
         if first_sync:
             QTimer.singleShot(0, lambda: self.sync_now(quiet=True))
+        QTimer.singleShot(0, self.connection.start)  # after the first sync has taken the "sync" channel
 
     def sync_now(self, full: bool = False, quiet: bool = False) -> bool:
         """Pull the directory and send what waits, in the background. False if a sync is already running."""
@@ -258,13 +300,15 @@ class MainWindow(QMainWindow):
                             on_result=self._sync_done, on_error=self._sync_failed)
         return True
 
-    def send_waiting(self) -> None:
-        """Send what was just recorded (no directory pull)."""
+    def send_waiting(self, now: bool = False, resume: bool = False) -> None:
+        """Send what was just recorded (no directory pull). `now`: ignore retry delays (the connection is back);
+        `resume`: lift a pause first (someone just signed in)."""
         if self._runner.is_busy("sync"):
-            self._send_again = True
+            again = self._send_again or (False, False)
+            self._send_again = (again[0] or now, again[1] or resume)
             return
-        self._runner.submit("sync", self._sync.send_waiting, with_context=True, on_result=self._sync_done,
-                            on_error=self._sync_failed)
+        self._runner.submit("sync", self._sync.send_waiting, now, resume, with_context=True,
+                            on_result=self._sync_done, on_error=self._sync_failed)
 
     def changes_recorded(self) -> None:
         """Something was recorded locally: show it in the counts now, send it shortly."""
@@ -276,7 +320,8 @@ class MainWindow(QMainWindow):
                             on_error=self._status_failed)
 
     def _show_status(self, status: DeskStatus) -> None:
-        self.status.set_status(status)
+        # The counts come from the job; the connection is read now (evidence may have arrived meanwhile).
+        self.status.set_status(replace(status, connection=self._sync.watch.view()))
         if self.outbox_dialog is not None and self.outbox_dialog.isVisible():
             self.outbox_dialog.refresh()
         self.status_shown.emit(status)
@@ -314,9 +359,13 @@ class MainWindow(QMainWindow):
             self.deliveries.refresh()
         elif page == DIRECTORY:
             self.directory.refresh()
-        if self._send_again:
-            self._send_again = False
-            self._send_timer.start()
+        if self._send_again is not None:
+            now, resume = self._send_again
+            self._send_again = None
+            if now or resume:
+                QTimer.singleShot(0, lambda: self.send_waiting(now, resume))
+            else:
+                self._send_timer.start()
         self.sync_finished.emit(outcome)
 
     # -- outbox ---------------------------------------------------------------------------------------------
@@ -348,9 +397,10 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
+        else:  # the first time: the whole screen when shown (a normal size to come back to when un-maximised)
             em = self.fontMetrics().horizontalAdvance("M")
             self.resize(em * 90, em * 50)
+            self._first_size = self.size()
         state = s.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -367,7 +417,52 @@ class MainWindow(QMainWindow):
         s.setValue("window/page", self.pages.currentIndex())
         s.sync()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        # Opened for the first time (nothing remembered) and not given a size by the caller: maximised.
+        if self._first_size is not None and self.size() == self._first_size:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self._first_size = None
+        super().showEvent(event)
+
+    def unsent_work(self) -> tuple[int, int]:
+        """(waiting, refused) items Nexudus has not received, read now (a small count), else the last shown."""
+        try:
+            status = self._sync.status()
+        except Exception as exc:  # the database went away: say what was last known
+            log.warning("Could not count unsent work at quit: %s", exc)
+            status = self.status.status() or DeskStatus(online=None, last_sync=None, pending=0, failed=0)
+        return status.pending, status.failed
+
+    def confirm_quit(self) -> bool:
+        """With unsent work, say how much waits and that it goes out at the next start; True: quit."""
+        pending, failed = self.unsent_work()
+        if not (pending or failed):
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit Pigeonhole?", unsent_work_text(pending, failed),
+                          parent=self)
+        box.setObjectName("quitWithUnsentWork")
+        quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton("&Stay open", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(quit_button)
+        box.setEscapeButton(stay)
+        box.exec()
+        return box.clickedButton() is quit_button
+
+    def quit_desk(self) -> bool:
+        """Desk ▸ Quit (Ctrl+Q): asks first when work has not reached Nexudus. True when the window closed."""
+        self._quit_asked = True
+        try:
+            return self.close()
+        finally:
+            self._quit_asked = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Staff closing the window (Ctrl+Q, the window's close button) are told about unsent work; a close by the
+        # program itself (tests, the self-test, the start-up hook) is not asked about.
+        if (self._quit_asked or event.spontaneous()) and not self.confirm_quit():
+            event.ignore()
+            return
+        self.connection.stop()
         self.save_state()
         for timer in (self._sync_timer, self._status_timer, self._send_timer):
             timer.stop()

@@ -3,6 +3,9 @@
 Signing in runs on the task runner (channel "signin"), so the window never freezes on a slow network. Every refusal
 is shown inside the dialog in plain words (wrong password, API access off, a missing role by name, no connection).
 "Try the demo workspace" starts the embedded sandbox instead (no account needed).
+
+Opened from a running desk (Desk ▸ Sign in again / Switch user, or when Nexudus refuses the sign-in), it says why
+(`reason`), keeps the Nexudus address of the desk, and offers no demo: the desk keeps everything while it is open.
 """
 
 from __future__ import annotations
@@ -49,26 +52,36 @@ class SignInDialog(QDialog):
         start_demo: Callable[[], Any] | None = None,
         report_bug: Callable[[BaseException], None] | None = None,
         parent: QWidget | None = None,
+        *,
+        api_url: str | None = None,
+        email: str | None = None,
+        reason: str = "",
+        switch_user: bool = False,
+        location_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
         self._start_demo = start_demo
         self._report_bug = report_bug
+        self._api_url_editable = api_url is None
+        self._keep_location = location_id  # signing in again: stay at the desk's location when the user may
         self.session: DeskSession | None = None
         self.demo: Any = None  # the DemoWorkspace when the demo was chosen
-        self.setWindowTitle("Pigeonhole — sign in")
+        again = api_url is not None
+        self.setWindowTitle("Switch user — Pigeonhole" if switch_user else "Sign in again — Pigeonhole" if again
+                            else "Sign in — Pigeonhole")
         self.setWindowIcon(app_icon())
         self.setAccessibleName("Sign in")
 
-        heading = QLabel("Sign in with your Nexudus account")
+        heading = QLabel("Sign in as another Nexudus user" if switch_user else "Sign in with your Nexudus account")
         heading.setFont(emphasised(heading.font(), 1.3))
         heading.setAccessibleName("Sign in with your Nexudus account")
 
-        self.api_url = QLineEdit(service.settings.api_url)
+        self.api_url = QLineEdit(api_url if api_url is not None else service.settings.api_url)
         self.api_url.setAccessibleName("Nexudus address")
         self.api_url.setToolTip("Usually https://spaces.nexudus.com")
-        self.email = QLineEdit(service.settings.username)
+        self.email = QLineEdit(email if email is not None else service.settings.username)
         self.email.setAccessibleName("E-mail")
         self.email.setPlaceholderText("you@example.com")
         self.password = QLineEdit()
@@ -97,6 +110,12 @@ class SignInDialog(QDialog):
         self.message.setAccessibleName("Sign-in message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
+        self.reason = QLabel(reason + ("\n\nEverything recorded at this desk is kept and will be sent once you are "
+                                       "signed in." if reason else ""))
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleName("Why sign in again")
+        self.reason.setStyleSheet(f"color: {tone_color(Tone.WAITING).name()};")
+        self.reason.setVisible(bool(reason))
 
         self.buttons = QDialogButtonBox()
         self.sign_in_button = QPushButton("&Sign in")
@@ -120,6 +139,7 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows with a long message
         layout.addWidget(heading)
+        layout.addWidget(self.reason)
         layout.addLayout(self.form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -132,6 +152,8 @@ class SignInDialog(QDialog):
         QWidget.setTabOrder(self.location, self.sign_in_button)
         QWidget.setTabOrder(self.sign_in_button, self.demo_button)
         QWidget.setTabOrder(self.demo_button, self.cancel_button)
+        if again:
+            self.api_url.setEnabled(False)  # the desk's own Nexudus: its work belongs there
         (self.password if self.email.text() else self.email).setFocus()
 
     # -- state helpers --------------------------------------------------------------------------------------
@@ -140,9 +162,9 @@ class SignInDialog(QDialog):
         self.form.setRowVisible(field, visible)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
-        for w in (self.api_url, self.email, self.password, self.code, self.location, self.sign_in_button,
-                  self.demo_button):
+        for w in (self.email, self.password, self.code, self.location, self.sign_in_button, self.demo_button):
             w.setEnabled(not busy)
+        self.api_url.setEnabled(not busy and self._api_url_editable)
         if not busy:
             self.sign_in_button.setDefault(True)
         if busy:
@@ -181,6 +203,10 @@ class SignInDialog(QDialog):
         self.password.clear()
         if len(session.locations) <= 1:
             self._finish()
+            return
+        if self._keep_location is not None and any(loc.id == self._keep_location for loc in session.locations):
+            self.session = self._service.choose_location(session, self._keep_location)
+            self.accept()
             return
         self.location.clear()
         for loc in session.locations:

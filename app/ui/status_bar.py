@@ -1,6 +1,8 @@
 """The status bar: online/offline, last sync, what is waiting to be sent, what needs attention, sync progress.
 
-It shows plain values handed to it (`DeskStatus`); it never queries anything itself. Clicking (or focusing and
+It shows plain values handed to it (`DeskStatus`, and `ConnectionView` from the connection loop at every tick); it
+never queries anything itself. The connection says only what the evidence shows (app.desk.connection): Online,
+Offline since a time, Signed out (with a "Sign in…" button), or Checking. Clicking (or focusing and
 pressing Space on) "Waiting to send" or "Needs attention" asks the window to open the outbox.
 """
 
@@ -11,6 +13,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from app.desk.connection import ConnectionView, Link
 from app.desk.sync_service import DeskStatus, describe_last_sync
 from app.ui.theme import Tone, tone_color
 
@@ -22,6 +25,7 @@ def _tone_style(tone: Tone) -> str:
 class DeskStatusBar(QStatusBar):
     outbox_requested = Signal()
     cancel_sync_requested = Signal()
+    sign_in_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,6 +34,12 @@ class DeskStatusBar(QStatusBar):
 
         self.connection = QLabel("Connection not checked yet")
         self.connection.setAccessibleName("Connection")
+        self.sign_in_button = QPushButton("Sign in…")
+        self.sign_in_button.setAccessibleName("Sign in again")
+        self.sign_in_button.setToolTip("Sign in to Nexudus again; everything recorded here is kept")
+        self.sign_in_button.clicked.connect(self.sign_in_requested)
+        self.sign_in_button.hide()
+        self._view: ConnectionView | None = None
         self.last_sync = QLabel("Not synced yet")
         self.last_sync.setAccessibleName("Last sync")
 
@@ -55,6 +65,7 @@ class DeskStatusBar(QStatusBar):
         self.attention.clicked.connect(self.outbox_requested)
 
         self.addWidget(self.connection)
+        self.addWidget(self.sign_in_button)
         self.addWidget(self.last_sync)
         self.addPermanentWidget(self.progress)
         self.addPermanentWidget(self.cancel_button)
@@ -71,7 +82,9 @@ class DeskStatusBar(QStatusBar):
 
     def set_status(self, status: DeskStatus) -> None:
         self._status = status
-        if status.online is None:
+        if status.connection is not None:
+            self.set_connection(status.connection)
+        elif status.online is None:
             self.connection.setText("Connection not checked yet")
             self.connection.setStyleSheet(_tone_style(Tone.MUTED))
         elif status.online:
@@ -80,7 +93,8 @@ class DeskStatusBar(QStatusBar):
         else:
             self.connection.setText("● Offline — work is kept and sent later")
             self.connection.setStyleSheet(_tone_style(Tone.PROBLEM))
-        self.connection.setToolTip(status.problem)
+        if status.connection is None:
+            self.connection.setToolTip(status.problem)
         self._refresh_last_sync()
 
         self.waiting.setText(f"Waiting to send: {status.pending}")
@@ -91,6 +105,35 @@ class DeskStatusBar(QStatusBar):
         self.attention.setText(failed_text)
         self.attention.setStyleSheet(_tone_style(Tone.PROBLEM) if status.failed or status.paused else "")
         self.attention.setVisible(bool(status.failed or status.paused))
+
+    def set_connection(self, view: ConnectionView) -> None:
+        """The connection from evidence (called at every tick of the connection loop and with each status)."""
+        if view == self._view:
+            return
+        self._view = view
+        since = view.since.astimezone().strftime("%H:%M") if view.since is not None else ""
+        tip = view.problem
+        if view.link is Link.ONLINE:
+            text, tone = "● Online", Tone.OK
+            tip = "Nexudus answered in the last minute."
+        elif view.link is Link.OFFLINE:
+            text = f"● Offline{' since ' + since if since else ''} — work is kept and sent when Nexudus answers"
+            tone = Tone.PROBLEM
+            if view.next_check_in is not None:
+                tip = f"{tip}\nPigeonhole checks again in {max(1, round(view.next_check_in))} s.".strip()
+        elif view.link is Link.SIGNED_OUT:
+            text = "● Signed out — sign in again to send your work"
+            tone = Tone.PROBLEM
+        else:
+            text, tone = "○ Checking the connection…", Tone.MUTED
+        self.connection.setText(text)
+        self.connection.setAccessibleDescription(tip)
+        self.connection.setStyleSheet(_tone_style(tone))
+        self.connection.setToolTip(tip)
+        self.sign_in_button.setVisible(view.link is Link.SIGNED_OUT)
+
+    def connection_view(self) -> ConnectionView | None:
+        return self._view
 
     def status(self) -> DeskStatus | None:
         return self._status

@@ -7,6 +7,10 @@ Jobs are submitted on a *channel*. With ``latest_only=True`` (e.g. the matches f
 newest job of the channel delivers its result; results of older jobs are dropped as stale.
 
 ``SyncTaskRunner`` has the same interface and runs jobs at once on the calling thread, for widget unit tests.
+
+The pool has at least `MIN_THREADS` threads: jobs mostly wait on the network or the database, and with the default
+(one per core, two on a small desk PC) a hand-over waited seconds behind a send and a check retrying a dead
+connection.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 ResultCallback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
 ProgressCallback = Callable[[int, int], None]
+MIN_THREADS = 8
 
 
 @dataclass
@@ -85,6 +90,8 @@ class TaskRunner(QObject):
     def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool.globalInstance()
+        if self._pool.maxThreadCount() < MIN_THREADS:
+            self._pool.setMaxThreadCount(MIN_THREADS)
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_done)
         self._relay.progress.connect(self._on_progress)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.config import Paths, Settings
+from app.config import APP_NAME, Paths, Settings
 from app.desk.session import DemoWorkspace, start_demo_workspace
 from app.desk.sync_service import DeskStatus, SyncOutcome
 from app.ui.main import Desk, build_main_window
@@ -56,7 +56,9 @@ def test_opens_on_demo_workspace(qtbot: QtBot, demo: DemoWorkspace, runner: Task
     assert status.contacts == demo.server.state.count("ContractContact")
     assert status.last_sync is not None
     assert window.banner.isVisible() and window.banner.text() == DEMO_BANNER
-    assert window.windowTitle() == "Pigeonhole — Demo workspace"
+    assert window.windowTitle() == "Demo workspace — Pigeonhole"
+    shown = _title_as_shown(window.windowTitle())  # what the window manager shows (issue 11: the name twice)
+    assert shown == "Demo workspace — Pigeonhole" and shown.count("Pigeonhole") == 1
     assert window.pages.currentIndex() == INTAKE
     assert window.status.last_sync.text() == "Synced just now"
 
@@ -104,15 +106,28 @@ def test_sync_now_sends_what_waits_and_updates_the_status(qtbot: QtBot, demo: De
     assert progress, "the progress bar never moved"
 
 
+def _title_as_shown(title: str) -> str:
+    """Qt's rule (QPlatformWindow::formatWindowTitle): the application display name is appended after " — "
+    unless the title already ends with it. The desk sets the display name to APP_NAME (app.ui.main)."""
+    return title if title.endswith(APP_NAME) else f"{title} — {APP_NAME}"
+
+
 def test_window_state_is_remembered(qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner,
                                     pigeonhole_home: Paths) -> None:
     desk = _open(qtbot, demo, runner, pigeonhole_home)
+    assert desk.window.isMaximized(), "the first start uses the whole screen"
+    desk.window.showNormal()
     desk.window.resize(700, 500)
     desk.window.show_page(DIRECTORY)
     desk.window.close()
     again = _open(qtbot, demo, runner, pigeonhole_home)
     assert again.window.pages.currentIndex() == DIRECTORY
+    assert not again.window.isMaximized()
     assert (again.window.width(), again.window.height()) == (700, 500)
+    again.window.showMaximized()
+    again.window.close()
+    third = _open(qtbot, demo, runner, pigeonhole_home)
+    assert third.window.isMaximized(), "left maximised, opens maximised"
 
 
 def test_demo_remembers_across_restarts(pigeonhole_home: Paths, demo: DemoWorkspace) -> None:

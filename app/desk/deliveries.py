@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import app.store as store
+from app.desk.vocabulary import DELIVERY_TYPE_WORDS, delivery_type_word
 from app.nexudus.enums import DeliveryType
 from app.store.records import DeliveryRow
 
@@ -37,14 +38,7 @@ VIEW_LABELS: dict[DeliveryView, str] = {
     DeliveryView.ALL: "All",
 }
 
-TYPE_LABELS: dict[DeliveryType, str] = {
-    DeliveryType.NONE: "Item",
-    DeliveryType.MAIL: "Letter",
-    DeliveryType.PARCEL: "Parcel",
-    DeliveryType.CHECK: "Cheque",
-    DeliveryType.PUBLICITY: "Publicity",
-    DeliveryType.OTHER: "Other",
-}
+TYPE_LABELS: dict[DeliveryType, str] = DELIVERY_TYPE_WORDS  # the words live in app.desk.vocabulary
 
 CSV_HEADER = (
     "Received", "Recipient", "Company", "Type", "Shelf", "Tracking number", "Carrier", "Received by", "Status",
@@ -61,10 +55,7 @@ class DeskInputError(ValueError):
 
 
 def type_label(delivery_type: DeliveryType | int) -> str:
-    try:
-        return TYPE_LABELS[DeliveryType(delivery_type)]
-    except ValueError:
-        return "Item"
+    return delivery_type_word(delivery_type)
 
 
 def describe_age(age: timedelta) -> str:

@@ -18,6 +18,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from app.desk.matching_service import MatchingService
+from app.desk.vocabulary import REGISTRABLE_TYPES, contact_type_word
 from app.matching import ContactKind, Decision
 from app.matching.normalize import LEGAL_FORMS, fold, split_tokens
 from app.nexudus import validation_rules as rules
@@ -45,11 +46,7 @@ log = logging.getLogger(__name__)
 
 RecipientDraft = ContactDraft  # the desk's name for it; the UI imports it from here
 
-KIND_CHOICES: list[tuple[ContractContactType, str]] = [
-    (ContractContactType.DIRECTOR, "Director"),
-    (ContractContactType.COMPANY_ALIAS, "Trading name"),
-    (ContractContactType.NOMINATED_RECIPIENT, "Nominated recipient"),
-]
+KIND_CHOICES: list[tuple[ContractContactType, str]] = [(k, contact_type_word(k)) for k in REGISTRABLE_TYPES]
 
 # API property -> the label on the form
 FIELD_LABELS: dict[str, str] = {

@@ -146,9 +146,11 @@ def test_escape_clears_and_ctrl_enter_keeps_type(qtbot: QtBot, view: IntakeView)
     wait_matches(qtbot, view, "Mary Craig")
     cand = view.current_candidate()
     assert cand is not None and cand.cancelled
-    assert view.model.data(view.model.index(0, 3)) == "Cancelled on 1 Mar 2025: return to sender?"
-    with qtbot.waitSignal(view.delivery_recorded, timeout=5000):
+    assert view.model.data(view.model.index(0, 3)) == "Cancelled on 1 Mar 2025"
+    with qtbot.assertNotEmitted(view.delivery_recorded):  # a cancelled contract: Ctrl+Enter only asks
         key(view.addressee, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(view.delivery_recorded, timeout=5000):
+        key(view.addressee, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)  # yes, record anyway
     assert view.type_combo.currentText() == "Letter"  # save and next keeps the type
     assert view.confirmation.text().startswith("✓ Letter for Mary Craig (Beacon Labs Ltd)")
     type_into(qtbot, view.scan_field, "TBA123456789012")
@@ -298,7 +300,7 @@ def test_missing_shelf_and_a_barcode_in_the_addressee_field(qtbot: QtBot, view: 
     type_into(qtbot, view.shelf_field, "C4")
     with qtbot.waitSignal(view.delivery_recorded, timeout=5000):
         key(view.shelf_field, Qt.Key.Key_Return)  # Enter in the shelf field records too
-    assert view.shelf_field.text() == "C4"  # remembered for the next parcel
+    assert view.shelf_field.text() == ""  # Enter clears everything (Ctrl+Enter keeps the shelf)
 
     view.addressee.setFocus()
     type_into(qtbot, view.addressee, "1Z999AA10123456784")  # the scanner fired into the wrong field

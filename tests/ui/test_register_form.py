@@ -6,18 +6,45 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import Engine
 
+from app.desk.intake import IntakeService
+from app.desk.matching_service import MatchingService
+from app.desk.register import RegisterService
 from app.nexudus.enums import ContractContactType
 from app.ui.intake_view import IntakeView
 from app.ui.register_dialog import RegisterDialog
+from app.ui.tasks import SyncTaskRunner
 from tests.ui.desk_fixtures import screenshot, when_modal
-from tests.ui.test_intake_view import engine, srv, view  # noqa: F401 - the intake tests' fixtures
+from tests.unit.test_desk_intake_directory import BUSINESS_ID, directory, synced_engine
+
+ACTOR = "desk@centre.test"
+
+
+@pytest.fixture
+def engine(sandbox_factory: Any, sqlite_url: str) -> Iterator[Engine]:
+    eng = synced_engine(sqlite_url, sandbox_factory(data=directory()))
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def view(qtbot: QtBot, engine: Engine) -> IntakeView:
+    matching = MatchingService(engine)
+    v = IntakeView(IntakeService(engine, matching, ACTOR, BUSINESS_ID, shelf="B2"),
+                   RegisterService(engine, matching, ACTOR), SyncTaskRunner())
+    qtbot.addWidget(v)
+    v.resize(1100, 620)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
 
 
 @pytest.fixture(autouse=True)

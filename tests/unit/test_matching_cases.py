@@ -193,7 +193,7 @@ def test_unknown_person_is_none(index: MatchIndex) -> None:
 def test_cancelled_and_gone_still_match_flagged(index: MatchIndex) -> None:
     best = index.match("Padraig O Clochartaigh").candidates[0]
     assert best.cancelled
-    assert any("contract cancelled on 1 Mar 2025" == w for w in best.why)
+    assert "contract cancelled on 1 Mar 2025" in best.why
     gone = index.match("Deirdre Fennelly").candidates[0]
     assert (gone.contact_id, gone.gone) == (602, True)
 

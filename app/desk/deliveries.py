@@ -150,7 +150,8 @@ def delivery_story(row: DeliveryRow, now: datetime | None = None) -> list[str]:
         collected = f"Collected {desk_time(row.collected_at, now)} by {row.collected_by or 'someone'}"
         lines.append(collected + (f" for {row.collected_for}" if row.collected_for else ""))
     elif row.voided_at is None:
-        lines.append(f"Not collected yet — waiting {describe_age(row.age)}")
+        waited = "just arrived" if row.age < timedelta(minutes=1) else f"here for {describe_age(row.age)}"
+        lines.append(f"Not collected yet — {waited}")
     if row.voided_at is not None:
         voided = f"Voided {desk_time(row.voided_at, now)}" + (f" by {row.voided_by}" if row.voided_by else "")
         lines.append(voided + (f": {row.void_reason}" if row.void_reason else ""))

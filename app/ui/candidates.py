@@ -38,7 +38,8 @@ def _aml_tone(c: CandidateView) -> Tone | None:
 
 
 def _confidence_text(c: CandidateView) -> str:
-    return f"{round(c.confidence * 100)}%"
+    percent = round(c.confidence * 100)
+    return f"{percent}%" if percent >= 1 else "<1%"
 
 
 def _confidence_tone(c: CandidateView) -> Tone | None:

@@ -56,6 +56,7 @@ HINTS = {
     "auto": "Best match selected — press Enter to record it.",
     "review": "Not sure who this is — pick the recipient with ↑/↓, then press Enter.",
     "none": "Nobody on the directory matches — register a new recipient? (Ctrl+N)",
+    "weak": "No sure match — if one below is right, pick it with ↑/↓ and press Enter; else register (Ctrl+N).",
 }
 
 
@@ -601,7 +602,10 @@ class IntakeView(QWidget):
             self.hint.setText("Type or paste who it is for; the best matches appear below.")
             _toned(self.hint, Tone.MUTED)
             return
-        if view.nobody:
+        if view.nobody and view.candidates:
+            self.hint.setText(HINTS["weak"])
+            _toned(self.hint, Tone.WAITING)
+        elif view.nobody:
             self.hint.setText(HINTS["none"])
             _toned(self.hint, Tone.WAITING)
         elif view.is_auto:

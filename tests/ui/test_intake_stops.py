@@ -187,3 +187,17 @@ def test_shelf_carried_over_is_shown_and_enter_differs_from_ctrl_enter(
     assert not view.shelf_note.isVisible()
     rows = recorded(engine)
     assert [(r.shelf, int(r.delivery_type)) for r in rows] == [("C7", 1), ("C7", 1)]
+
+
+def test_nothing_jumps_while_typing(qtbot: QtBot, view: IntakeView) -> None:
+    """The rows under the candidates stay put whether the selected one has a warning, reasons or nothing."""
+    def places() -> tuple[int, int, int]:
+        return (view.type_combo.mapTo(view, view.type_combo.rect().topLeft()).y(),
+                view.table.height(), view.details.height())
+
+    start = places()
+    for text in ("J", "Jan Smith", "Jane Doe", "Mary Craig", "Xavier Quillfeather"):
+        view.addressee.clear()
+        addressee(qtbot, view, text)
+        view.table.select_row(0)
+        assert places() == start, text

@@ -16,6 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import app.store as store
+from app.desk.vocabulary import (
+    DELIVERY_TYPE_WORDS,
+    delivery_type_word,
+    id_check_advice,
+    id_check_stops,
+    isolate,
+    plural,
+)
 from app.errors import UserFacingError
 from app.nexudus.enums import DeliveryType
 from app.store.records import DeliveryRow
@@ -38,14 +46,7 @@ VIEW_LABELS: dict[DeliveryView, str] = {
     DeliveryView.ALL: "All",
 }
 
-TYPE_LABELS: dict[DeliveryType, str] = {
-    DeliveryType.NONE: "Item",
-    DeliveryType.MAIL: "Letter",
-    DeliveryType.PARCEL: "Parcel",
-    DeliveryType.CHECK: "Cheque",
-    DeliveryType.PUBLICITY: "Publicity",
-    DeliveryType.OTHER: "Other",
-}
+TYPE_LABELS: dict[DeliveryType, str] = DELIVERY_TYPE_WORDS  # the words live in app.desk.vocabulary
 
 CSV_HEADER = (
     "Received", "Recipient", "Company", "Type", "Shelf", "Tracking number", "Carrier", "Received by", "Status",
@@ -61,10 +62,7 @@ class DeskInputError(UserFacingError, ValueError):
 
 
 def type_label(delivery_type: DeliveryType | int) -> str:
-    try:
-        return TYPE_LABELS[DeliveryType(delivery_type)]
-    except ValueError:
-        return "Item"
+    return delivery_type_word(delivery_type)
 
 
 def describe_age(age: timedelta) -> str:
@@ -126,6 +124,54 @@ def desk_time(dt: datetime | None, now: datetime | None = None) -> str:
     return when.strftime("%Y-%m-%d %H:%M")
 
 
+def delivery_story(row: DeliveryRow, now: datetime | None = None) -> list[str]:
+    """The item's whole life, one line each, for the details pane: received (when, by whom, where), the label,
+    Nexudus, collected (by and for whom) or waiting, voided (by whom, why), notes, an ID-check warning."""
+    who = isolate(recipient_label(row)) + (f" ({isolate(row.company_name)})" if row.company_name else "")
+    lines = [f"{type_label(row.delivery_type)} for {who}"]
+    received = f"Received {desk_time(row.created_at, now)}"
+    if row.received_by:
+        received += f" by {row.received_by}"
+    lines.append(received + (f" · shelf {row.shelf or row.location}" if row.shelf or row.location else ""))
+    tracking = f"{row.carrier} {row.tracking_number}".strip()
+    if tracking:
+        lines.append(f"Tracking: {tracking}")
+    if row.label_text.strip():
+        lines.append("Label: " + " / ".join(x.strip() for x in row.label_text.splitlines() if x.strip()))
+    sent = f"Sent to Nexudus (delivery {row.nexudus_id})" if row.nexudus_id is not None else ""
+    if row.local_state == "failed":
+        lines.append((f"{sent}; the latest change" if sent else "Not sent:")
+                     + " refused by Nexudus — see Sync ▸ Waiting to send")
+    elif row.local_state == "synced":
+        lines.append(f"{sent or 'Sent to Nexudus'}: the customer was told")
+    else:
+        lines.append(f"{sent}; the latest change is waiting to send" if sent else "Waiting to send to Nexudus")
+    if row.collected_at is not None:
+        collected = f"Collected {desk_time(row.collected_at, now)} by {row.collected_by or 'someone'}"
+        lines.append(collected + (f" for {row.collected_for}" if row.collected_for else ""))
+    elif row.voided_at is None:
+        waited = "just arrived" if row.age < timedelta(minutes=1) else f"here for {describe_age(row.age)}"
+        lines.append(f"Not collected yet — {waited}")
+    if row.voided_at is not None:
+        voided = f"Voided {desk_time(row.voided_at, now)}" + (f" by {row.voided_by}" if row.voided_by else "")
+        lines.append(voided + (f": {row.void_reason}" if row.void_reason else ""))
+    if row.notes.strip():
+        lines.append(f"Notes: {row.notes.strip()}")
+    advice = id_check_advice(row.contact_aml_status)
+    if advice and row.collected_at is None and row.voided_at is None:
+        lines.append(f"⚠ {advice[:1].upper()}{advice[1:]}.")
+    return lines
+
+
+def handover_warnings(rows: Sequence[DeliveryRow]) -> list[str]:
+    """What must be checked before handing these over (a pending or failed ID check...), one line a recipient."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        if id_check_stops(row.contact_aml_status):
+            seen.setdefault(recipient_label(row), id_check_advice(row.contact_aml_status))
+    return [f"{isolate(name)}: {advice}." for name, advice in seen.items()]
+
+
 def csv_row(row: DeliveryRow) -> list[str]:
     return [
         _local(row.created_at), recipient_label(row), row.company_name, type_label(row.delivery_type),
@@ -143,7 +189,7 @@ def write_csv(rows: Sequence[DeliveryRow], path: Path) -> int:
         writer.writerow(CSV_HEADER)
         for row in rows:
             writer.writerow(csv_row(row))
-    log.info("Exported %d deliveries to %s", len(rows), path)
+    log.info("Exported %s to %s", plural(len(rows), "delivery"), path)
     return len(rows)
 
 

@@ -9,68 +9,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import app.store as store
-from app.nexudus.enums import AmlCheckStatus, ContractContactType, HandlingPreference
+from app.desk.vocabulary import CONTACT_TYPE_WORDS as KIND_LABELS  # the words live in one module
+from app.desk.vocabulary import HANDLING_WORDS as HANDLING_LABELS
+from app.desk.vocabulary import ID_CHECK_OK as AML_OK
+from app.desk.vocabulary import contact_type_word as kind_label
+from app.desk.vocabulary import handling_word as handling_label
+from app.desk.vocabulary import id_check_word
+from app.nexudus.enums import AmlCheckStatus
 from app.store.records import ContactRow, ContractDetail, ContractSummary
 
-__all__ = ["ContactRow", "ContractDetail", "ContractSummary", "DirectoryService"]
+__all__ = [
+    "AML_OK", "HANDLING_LABELS", "KIND_LABELS", "ContactRow", "ContractDetail", "ContractSummary", "DirectoryService",
+    "handling_label", "kind_label",
+]
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-KIND_LABELS: dict[ContractContactType, str] = {
-    ContractContactType.NONE: "Contact",
-    ContractContactType.DIRECTOR: "Director",
-    ContractContactType.COMPANY_ALIAS: "Trading name",
-    ContractContactType.NOMINATED_RECIPIENT: "Nominated recipient",
-}
-
-HANDLING_LABELS: dict[HandlingPreference, str] = {
-    HandlingPreference.NONE: "No preference",
-    HandlingPreference.STORE_FOR_COLLECTION: "Keep for collection",
-    HandlingPreference.FORWARD: "Forward",
-    HandlingPreference.OPEN_SCAN_FORWARD: "Open, scan and forward",
-    HandlingPreference.OPEN_SCAN_RECYCLE: "Open, scan and recycle",
-    HandlingPreference.OPEN_SCAN_SHRED: "Open, scan and shred",
-    HandlingPreference.OPEN_SCAN_STORE_FOR_COLLECTION: "Open, scan and keep for collection",
-    HandlingPreference.RECYCLE: "Recycle",
-    HandlingPreference.RETURN_TO_SENDER: "Return to sender",
-    HandlingPreference.SHRED: "Shred",
-    HandlingPreference.DEPOSIT_CHECK: "Deposit cheque",
-    HandlingPreference.UNKNOWN: "Unknown",
-}
-
-AML_LABELS: dict[AmlCheckStatus, str] = {
-    AmlCheckStatus.NOT_STARTED: "ID check not started",
-    AmlCheckStatus.PENDING: "ID check pending",
-    AmlCheckStatus.CLEAR: "ID check clear",
-    AmlCheckStatus.POTENTIAL_MATCH: "ID check: possible match — ask a manager",
-    AmlCheckStatus.CONFIRMED_MATCH: "ID check: confirmed match — do not hand over",
-    AmlCheckStatus.ERROR: "ID check failed to run",
-    AmlCheckStatus.MANUALLY_CLEARED: "ID check cleared by staff",
-}
-
-AML_OK = (AmlCheckStatus.CLEAR, AmlCheckStatus.MANUALLY_CLEARED)
-
-
-def kind_label(kind: ContractContactType | int) -> str:
-    try:
-        return KIND_LABELS[ContractContactType(kind)]
-    except ValueError:
-        return "Contact"
-
-
-def handling_label(pref: HandlingPreference | int) -> str:
-    try:
-        return HANDLING_LABELS[HandlingPreference(pref)]
-    except ValueError:
-        return "Unknown"
-
-
 def aml_label(status: AmlCheckStatus | int) -> str:
-    try:
-        return AML_LABELS[AmlCheckStatus(status)]
-    except ValueError:
-        return "ID check status unknown"
+    """The ID check in a table cell ("Pending", "Possible match"...)."""
+    return id_check_word(status)
 
 
 def contact_badge(contact: ContactRow) -> str:

@@ -15,10 +15,22 @@ from sqlalchemy.engine import Engine
 
 from app.desk.carriers import TrackingInfo, recognise
 from app.desk.matching_service import MatchingService
+from app.desk.vocabulary import (
+    INTAKE_TYPES,
+    MATCH_KIND_WORDS,
+    delivery_type_word,
+    handling_wish,
+    id_check_advice,
+    id_check_serious,
+    id_check_stops,
+    id_check_word,
+    isolate,
+    match_kind_word,
+)
 from app.matching import Candidate, ContactKind, Decision
 from app.matching.label import MAX_LABEL_CHARS
-from app.nexudus.enums import AmlCheckStatus, HandlingPreference
 from app.nexudus.enums import DeliveryType as DeliveryType  # re-exported for the UI
+from app.nexudus.enums import HandlingPreference
 from app.nexudus.text import clean_incoming
 from app.store import (
     ContractDetail,
@@ -34,57 +46,10 @@ from app.store.errors import RecordNotFound
 
 log = logging.getLogger(__name__)
 
-KIND_LABELS: dict[str, str] = {
-    ContactKind.DIRECTOR: "Director",
-    ContactKind.TRADING_NAME: "Trading name",
-    ContactKind.NOMINATED_RECIPIENT: "Nominated recipient",
-    ContactKind.COMPANY: "Company",
-    ContactKind.HOLDER: "Account holder",
-}
+KIND_LABELS: dict[str, str] = MATCH_KIND_WORDS  # the words live in app.desk.vocabulary
 
-DELIVERY_TYPE_LABELS: dict[DeliveryType, str] = {
-    DeliveryType.PARCEL: "Parcel",
-    DeliveryType.MAIL: "Letter",
-    DeliveryType.CHECK: "Cheque",
-    DeliveryType.PUBLICITY: "Advertising mail",
-    DeliveryType.OTHER: "Other",
-}
-
-HANDLING_LABELS: dict[int, str] = {
-    HandlingPreference.NONE: "",
-    HandlingPreference.STORE_FOR_COLLECTION: "Keep for collection",
-    HandlingPreference.FORWARD: "Forward",
-    HandlingPreference.OPEN_SCAN_FORWARD: "Open, scan, forward",
-    HandlingPreference.OPEN_SCAN_RECYCLE: "Open, scan, recycle",
-    HandlingPreference.OPEN_SCAN_SHRED: "Open, scan, shred",
-    HandlingPreference.OPEN_SCAN_STORE_FOR_COLLECTION: "Open, scan, keep for collection",
-    HandlingPreference.RECYCLE: "Recycle",
-    HandlingPreference.RETURN_TO_SENDER: "Return to sender",
-    HandlingPreference.SHRED: "Shred",
-    HandlingPreference.DEPOSIT_CHECK: "Deposit the cheque",
-    HandlingPreference.UNKNOWN: "",
-}
-
-AML_WARNINGS: dict[int, str] = {
-    AmlCheckStatus.NOT_STARTED: "ID check not done",
-    AmlCheckStatus.PENDING: "ID check pending",
-    AmlCheckStatus.CLEAR: "",
-    AmlCheckStatus.POTENTIAL_MATCH: "ID check: possible match — ask a manager before handing over",
-    AmlCheckStatus.CONFIRMED_MATCH: "ID check: confirmed match — do not hand over, ask a manager",
-    AmlCheckStatus.ERROR: "ID check could not run",
-    AmlCheckStatus.MANUALLY_CLEARED: "",
-}
-
-
-AML_SHORT: dict[int, str] = {
-    AmlCheckStatus.NOT_STARTED: "Not done",
-    AmlCheckStatus.PENDING: "Pending",
-    AmlCheckStatus.CLEAR: "OK",
-    AmlCheckStatus.POTENTIAL_MATCH: "Possible match!",
-    AmlCheckStatus.CONFIRMED_MATCH: "Confirmed match!",
-    AmlCheckStatus.ERROR: "Could not run",
-    AmlCheckStatus.MANUALLY_CLEARED: "OK",
-}
+# the intake's Type list, in order
+DELIVERY_TYPE_LABELS: dict[DeliveryType, str] = {t: delivery_type_word(t) for t in INTAKE_TYPES}
 
 
 def format_day(d: date | datetime | None) -> str:
@@ -108,14 +73,16 @@ class CandidateView:
     gone: bool = False
     handling: str = ""  # the customer's wish for this kind of item, e.g. "Forward"
     aml_warning: str = ""  # empty when the ID check is clear
-    aml_short: str = ""  # "OK", "Not done", "Possible match!"... ("" for a company: no ID check)
+    aml_short: str = ""  # "Clear", "Not done", "Possible match"... ("" for a company: no ID check)
+    aml_status: int | None = None  # AmlCheckStatus of a person; None for a company, a trading name, a holder
+    handling_pref: int = 0  # HandlingPreference for this type of item
     delivery_instructions: str = ""
     pending: bool = False  # registered here, not yet confirmed by Nexudus
     location_id: int | None = None  # the contract's location (business)
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+        return match_kind_word(self.kind)
 
     @property
     def contract_state(self) -> str:
@@ -133,7 +100,25 @@ class CandidateView:
 
     @property
     def reasons(self) -> str:
-        return "; ".join(self.why)
+        return " · ".join(self.why)
+
+    @property
+    def id_check_serious(self) -> bool:
+        return id_check_serious(self.aml_status)
+
+    def stop_reasons(self) -> list[str]:
+        """Why recording this one needs a second, deliberate key (empty: Enter records at once)."""
+        reasons: list[str] = []
+        if self.gone:
+            reasons.append("this recipient was removed in Nexudus")
+        if self.cancelled:
+            day = format_day(self.cancelled_on)
+            reasons.append(f"the contract was cancelled on {day}" if day else "the contract was cancelled")
+        if id_check_stops(self.aml_status):
+            reasons.append(id_check_advice(self.aml_status))
+        if self.handling_pref == HandlingPreference.RETURN_TO_SENDER:
+            reasons.append("the customer asks for this type of item to be returned to sender")
+        return reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +152,21 @@ class IntakeDraft:
 
 
 def confirmation_text(draft: IntakeDraft) -> str:
-    kind = DELIVERY_TYPE_LABELS.get(draft.delivery_type, "Item")
-    shelf = f" — shelf {draft.shelf}" if draft.shelf else ""
-    return f"{kind} for {draft.candidate.recipient_label}{shelf}. Waiting to send"
+    """"Parcel for Jane Doe (Acme Ltd) — shelf B2. Waiting to send"; a right-to-left name keeps its own order."""
+    kind = delivery_type_word(draft.delivery_type)
+    cand = draft.candidate
+    if cand.company and cand.name and cand.name != cand.company:
+        who = f"{isolate(cand.name)} ({isolate(cand.company)})"
+    else:
+        who = isolate(cand.name or cand.company)
+    shelf = f" — shelf {isolate(draft.shelf)}" if draft.shelf else ""
+    return f"{kind} for {who}{shelf}. Waiting to send"
+
+
+def intake_stop_reasons(candidate: CandidateView, already_scanned: str = "") -> list[str]:
+    """Everything that must be read before this item is recorded: a duplicate scan, then the candidate's own."""
+    reasons = [f"barcode {already_scanned} was already scanned today"] if already_scanned else []
+    return reasons + candidate.stop_reasons()
 
 
 class IntakeService:
@@ -243,9 +240,12 @@ class IntakeService:
         handling = aml = aml_short = instructions = ""
         cancelled_on: date | None = None
         location_id: int | None = None
+        aml_status: int | None = None
+        handling_pref = 0
         pending = False
         if detail is not None:
-            handling = HANDLING_LABELS.get(_handling_for(detail, delivery_type), "")
+            handling_pref = _handling_for(detail, delivery_type)
+            handling = handling_wish(handling_pref)
             instructions = detail.delivery_instructions
             cancelled_on = _as_date(detail.cancellation_date)
             location_id = detail.location_id
@@ -253,8 +253,9 @@ class IntakeService:
                 for contact in detail.contacts:
                     if contact.contact_id == cand.contact_id:
                         if ContactKind(cand.kind).is_person:
-                            aml = AML_WARNINGS.get(contact.aml_check_status, "")
-                            aml_short = AML_SHORT.get(contact.aml_check_status, "")
+                            aml_status = int(contact.aml_check_status)
+                            aml = id_check_advice(aml_status)
+                            aml_short = id_check_word(aml_status)
                         pending = contact.local_state != "synced"
                         break
         return CandidateView(
@@ -272,6 +273,8 @@ class IntakeService:
             handling=handling,
             aml_warning=aml,
             aml_short=aml_short,
+            aml_status=aml_status,
+            handling_pref=handling_pref,
             delivery_instructions=instructions,
             pending=pending,
             location_id=location_id,
@@ -344,7 +347,7 @@ def _as_date(value: date | datetime | None) -> date | None:
 
 def _delivery_name(draft: IntakeDraft) -> str:
     """The short label Nexudus shows the customer, e.g. "Parcel (UPS)"."""
-    kind = DELIVERY_TYPE_LABELS.get(draft.delivery_type, "Item")
+    kind = delivery_type_word(draft.delivery_type)
     if draft.tracking and draft.tracking.carrier:
         return f"{kind} ({draft.tracking.carrier.value})"
     return kind

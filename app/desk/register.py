@@ -18,6 +18,8 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from app.desk.matching_service import MatchingService
+from app.desk.phone import phone_problem
+from app.desk.vocabulary import REGISTRABLE_TYPES, contact_type_word, is_person_type
 from app.matching import ContactKind, Decision
 from app.matching.normalize import LEGAL_FORMS, fold, split_tokens
 from app.nexudus import validation_rules as rules
@@ -43,11 +45,9 @@ from app.store.errors import StoreError as StoreError  # re-exported for the UI
 
 log = logging.getLogger(__name__)
 
-KIND_CHOICES: list[tuple[ContractContactType, str]] = [
-    (ContractContactType.DIRECTOR, "Director"),
-    (ContractContactType.COMPANY_ALIAS, "Trading name"),
-    (ContractContactType.NOMINATED_RECIPIENT, "Nominated recipient"),
-]
+RecipientDraft = ContactDraft  # the desk's name for it; the UI imports it from here
+
+KIND_CHOICES: list[tuple[ContractContactType, str]] = [(k, contact_type_word(k)) for k in REGISTRABLE_TYPES]
 
 # API property -> the label on the form
 FIELD_LABELS: dict[str, str] = {
@@ -232,9 +232,26 @@ class RegisterService:
     # -- checks ------------------------------------------------------------------------------------------------
 
     @staticmethod
-    def validate(draft: ContactDraft, *, today: date | None = None) -> dict[str, str]:
-        """Field -> message (API property names), with the server's rules; empty when the draft is fine."""
+    def validate(draft: ContactDraft, *, today: date | None = None, phone_region: str = "") -> dict[str, str]:
+        """Field -> message (API property names), with the server's rules and the desk's own (a phone number that
+        is one; a trading name is not a person); empty when the draft is fine. `phone_region`: the ISO code of the
+        chosen country, for numbers typed without +."""
         found: dict[str, str] = {}
+        if not is_person_type(draft.contact_type):
+            for name, typed in (
+                ("Email", draft.email.strip()),
+                ("DateOfBirth", draft.date_of_birth),
+                ("PhoneNumber", draft.phone_number.strip()),
+                ("CoworkerId", draft.coworker_id),
+            ):
+                if typed:
+                    found[name] = (
+                        f"A trading name is a name, not a person: it has no {FIELD_LABELS[name].lower()}. "
+                        "Clear this, or choose Director or Nominated recipient as the type."
+                    )
+        phone = phone_problem(draft.phone_number, phone_region)
+        if phone:
+            found.setdefault("PhoneNumber", phone)
         for err in rules.validate_record("ContractContact", api_record(draft), today=today):
             found.setdefault(err.property_name, plain_message(err.property_name, err.message))
         return found

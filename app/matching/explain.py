@@ -47,7 +47,11 @@ def describe_tokens(scored: Scored) -> list[str]:
     out: list[str] = []
     exact = bool(a.pairs) and all(kind == _EXACT for _q, _t, _s, kind in a.pairs)
     if not person and exact and not a.unmatched_entry and not a.unmatched_label:
-        out.append(f"{'alias' if entry.alias else 'company'} {entry.name} = {scored.segment.text.upper()}")
+        if entry.alias:
+            out.append(f"the label is the same as one remembered for this recipient (“{entry.name}”)")
+        else:
+            what = "trading name" if entry.kind == ContactKind.TRADING_NAME else "company name"
+            out.append(f"{what} {entry.name} matches exactly")
         return out
     for q, t, _s, kind in a.pairs:
         role = _role(entry.tokens, t, person)
@@ -75,8 +79,8 @@ def describe_tokens(scored: Scored) -> list[str]:
         if missing and not a.conflict:
             out.append(f"middle name {' '.join(m.capitalize() for m in missing)} not on the label")
         if a.conflict and a.unmatched_label:
-            out.append(f"{' '.join(a.unmatched_label).title()} does not match "
-                       f"{' '.join(a.unmatched_entry).title()}: a different person?")
+            out.append(f"{' '.join(a.unmatched_label).title()} on the label but "
+                       f"{' '.join(a.unmatched_entry).title()} in the directory: may be a different person")
         elif a.unmatched_label:
             out.append(f"{' '.join(a.unmatched_label).title()} is not in the directory name")
         if a.given_missing:
@@ -84,7 +88,7 @@ def describe_tokens(scored: Scored) -> list[str]:
     elif a.unmatched_entry and a.unmatched_label:
         out.append(f"{' '.join(a.unmatched_label).title()} differs from {' '.join(a.unmatched_entry).title()}")
     if not entry.name.isascii() and all(kind == _EXACT for *_x, kind in a.pairs):
-        out.append("accents ignored")
+        out.append("same name apart from accents")
     return out
 
 
@@ -107,10 +111,11 @@ def explain(ev: ContractEvidence, label: Label, contract: ContractEntry | None, 
             if others:
                 why.append(f"{others[0].title()} is not on this contract's list: the parcel is for the company")
         if entry.gone:
-            why.append("contact deleted on Nexudus: check before handing over")
+            why.append("removed in Nexudus: check before handing over")
     if ev.po_box:
         why.append("PO Box number is this contract's")
     if contract is not None and contract.cancelled:
-        when = f" on {contract.cancelled_on.isoformat()}" if contract.cancelled_on else ""
-        why.append(f"contract cancelled{when}: return to sender?")
+        d = contract.cancelled_on
+        when = f" on {d.day} {d:%b %Y}" if d else ""
+        why.append(f"contract cancelled{when}")
     return why

@@ -313,7 +313,7 @@ def _delivery_select() -> Any:
     recipient = func.coalesce(_contact_name_expr(linked.c), _nonempty(direct.c.full_name), "")
     company = func.coalesce(_nonempty(_ct.company_name), _nonempty(_ct.billing_name), "")
     return (select(deliveries_table, recipient.label("recipient"), company.label("company"),
-                   _cc.nexudus_id.label("contact_nexudus_id"))
+                   _cc.nexudus_id.label("contact_nexudus_id"), _cc.aml_check_status.label("contact_aml_status"))
             .select_from(deliveries_table
                          .outerjoin(contacts_table, _cc.id == _dl.contact_row_id)
                          .outerjoin(linked, linked.c.id == _cc.coworker_id)
@@ -338,7 +338,7 @@ def _delivery_row(r: Any, now: datetime) -> DeliveryRow:
         match_reasons=tuple(json.loads(r.match_reasons or "[]")), notes=r.notes, created_at=created,
         created_by=r.created_by, collected_at=r.collected_at, collected_by=r.collected_by,
         collected_for=r.collected_for, voided_at=r.voided_at, voided_by=r.voided_by, void_reason=r.void_reason,
-        local_state=r.local_state, age=max(now - created, now - now),
+        local_state=r.local_state, age=max(now - created, now - now), contact_aml_status=r.contact_aml_status,
     )
 
 

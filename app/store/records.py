@@ -226,6 +226,7 @@ class DeliveryRow:
     void_reason: str
     local_state: str
     age: timedelta
+    contact_aml_status: int | None = None  # the recipient's ID check (AmlCheckStatus); None: no contact
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.desk.intake import CandidateView
+from app.desk.vocabulary import isolate
 from app.ui.models import Column, RowTableModel
 from app.ui.theme import Tone
+
+MIN_ROWS = 5  # candidates always in view without scrolling
 
 
 def _name(c: CandidateView) -> str:
@@ -25,17 +28,18 @@ def _state_tone(c: CandidateView) -> Tone | None:
 
 
 def _state_text(c: CandidateView) -> str:
-    return f"{c.contract_state}: return to sender?" if c.cancelled else c.contract_state
+    return c.contract_state  # what to do about it is said under the table, for the selected one
 
 
 def _aml_tone(c: CandidateView) -> Tone | None:
     if not c.aml_warning:
         return None
-    return Tone.PROBLEM if "manager" in c.aml_warning else Tone.WAITING
+    return Tone.PROBLEM if c.id_check_serious else Tone.WAITING
 
 
 def _confidence_text(c: CandidateView) -> str:
-    return f"{round(c.confidence * 100)}%"
+    percent = round(c.confidence * 100)
+    return f"{percent}%" if percent >= 1 else "<1%"
 
 
 def _confidence_tone(c: CandidateView) -> Tone | None:
@@ -58,6 +62,19 @@ def _tooltip(c: CandidateView) -> str:
     return "\n".join(lines)
 
 
+def candidate_summary(c: CandidateView) -> str:
+    """The detail line under the table for the selected candidate: who and what (line 1), why it matched (2)."""
+    state = c.contract_state
+    parts = [f"{isolate(c.recipient_label)} — {c.kind_label}", f"contract {state[:1].lower()}{state[1:]}"]
+    if c.handling:
+        parts.append(f"customer wants: {c.handling}")
+    if c.delivery_instructions:
+        parts.append(f"instructions: {c.delivery_instructions}")
+    reasons = " · ".join(w for w in c.why if not w.startswith("contract cancelled"))  # said on line 1
+    why = f"Why this one: {reasons}" if reasons else ""
+    return " · ".join(parts) + (f"\n{why}" if why else "")
+
+
 CANDIDATE_COLUMNS: list[Column[CandidateView]] = [
     Column("Recipient", _name, tooltip=_tooltip),
     Column("Type", lambda c: c.kind_label, tooltip=_tooltip),
@@ -75,8 +92,10 @@ CANDIDATE_COLUMNS: list[Column[CandidateView]] = [
         align_right=True,
         tooltip=_tooltip,
     ),
-    Column("Why", lambda c: c.reasons, tooltip=_tooltip),
-]
+]  # the reasons ("Why") are in the detail line under the table, for the selected candidate
+
+NAME_COLUMN = 0
+COMPANY_COLUMN = 2
 
 
 class CandidateModel(RowTableModel[CandidateView]):
@@ -95,15 +114,27 @@ class CandidateTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
-        self.setWordWrap(True)
+        self.setWordWrap(False)  # one line a row: five candidates fit a 1280x720 screen
         self.setTabKeyNavigation(False)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.row_height())
         header = self.horizontalHeader()
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(CANDIDATE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # the name and the company share what is left: never pushed out of view by a long cell elsewhere
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COMPANY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # Match never hides off-screen
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setMinimumHeight(self.height_for_rows(MIN_ROWS))
+
+    def row_height(self) -> int:
+        return int(self.fontMetrics().height() * 1.5)
+
+    def height_for_rows(self, rows: int) -> int:
+        return self.horizontalHeader().sizeHint().height() + rows * self.row_height() + 2 * self.frameWidth() + 2
 
     def selected_row(self) -> int:
         rows = self.selectionModel().selectedRows()

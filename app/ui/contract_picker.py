@@ -122,7 +122,7 @@ class ContractPicker(QWidget):
             if row.contract_id == keep:
                 self.table.selectRow(i)
                 return
-        if rows and self.search_field.text().strip():
+        if rows and (self.search_field.text().strip() or len(rows) == 1):  # a lone row is the one meant
             self.table.selectRow(0)
         else:
             self.table.clearSelection()

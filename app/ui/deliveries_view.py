@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -34,11 +35,15 @@ from app.desk.deliveries import (
     DeliveryView,
     describe_age,
     desk_time,
+    handover_warnings,
     recipient_label,
     status_label,
     type_label,
 )
+from app.desk.vocabulary import plural
 from app.ui.crash import user_message_of
+from app.ui.delivery_details import DeliveryDetails
+from app.ui.list_keys import connect_filter_to_list, select_first_if_none
 from app.ui.models import SORT_ROLE, Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color
@@ -93,14 +98,25 @@ class CollectDialog(QDialog):
         self.setWindowTitle("Hand over")
         self.setAccessibleName("Hand over deliveries")
         names = sorted({recipient_label(r) for r in rows})
-        summary = QLabel(f"Handing over {len(rows)} item{'s' if len(rows) != 1 else ''} for {', '.join(names)}.")
+        summary = QLabel(f"Handing over {plural(len(rows), 'item')} for {', '.join(names)}.")
         summary.setWordWrap(True)
+        warnings = handover_warnings(rows)
+        self.id_warning = QLabel("⚠ Check their identity before handing over:\n" + "\n".join(warnings))
+        self.id_warning.setWordWrap(True)
+        self.id_warning.setAccessibleName("ID check warning")
+        self.id_warning.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
+        self.id_warning.setVisible(bool(warnings))
+        self.id_checked = QCheckBox("I have &checked their identity (Alt+C)")
+        self.id_checked.setAccessibleName("I have checked their identity")
+        self.id_checked.setVisible(bool(warnings))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 44)
         self.collected_by = QLineEdit()
         self.collected_by.setAccessibleName("Collected by")
         self.collected_by.setPlaceholderText("Name of the person taking it")
         self.for_whom = QLineEdit(", ".join(names))
         self.for_whom.setAccessibleName("Collected for")
         self.error = QLabel()
+        self.error.setWordWrap(True)
         self.error.setObjectName("errorMessage")
         self.error.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
         self.error.hide()
@@ -115,10 +131,12 @@ class CollectDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
+        layout.addWidget(self.id_warning)
         layout.addLayout(form)
+        layout.addWidget(self.id_checked)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+        self.setMinimumWidth(max(self.minimumWidth(), self.fontMetrics().horizontalAdvance("M") * 36))
         self.collected_by.setFocus()
 
     def _check(self) -> None:
@@ -126,6 +144,11 @@ class CollectDialog(QDialog):
             self.error.setText("Write the name of the person collecting.")
             self.error.show()
             self.collected_by.setFocus()
+            return
+        if self.id_checked.isVisible() and not self.id_checked.isChecked():
+            self.error.setText("The ID check is not clear: check their identity, then tick the box (Alt+C).")
+            self.error.show()
+            self.id_checked.setFocus()
             return
         self.accept()
 
@@ -145,6 +168,7 @@ class VoidDialog(QDialog):
         self.reason.setAccessibleName("Reason")
         self.reason.setPlaceholderText("e.g. logged twice, wrong recipient")
         self.error = QLabel()
+        self.error.setWordWrap(True)
         self.error.setObjectName("errorMessage")
         self.error.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
         self.error.hide()
@@ -230,9 +254,13 @@ class DeliveriesView(QWidget):
         bottom.addWidget(self.collect_button)
         bottom.addWidget(self.void_button)
         bottom.addWidget(self.export_button)
+        self.details = DeliveryDetails()
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 3)
+        middle.addWidget(self.details, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addLayout(middle, 1)
         layout.addLayout(bottom)
 
         QWidget.setTabOrder(self.view_choice, self.filter)
@@ -248,6 +276,7 @@ class DeliveriesView(QWidget):
         self.view_choice.currentIndexChanged.connect(lambda _i: self.refresh())
         self.filter.textChanged.connect(lambda _t: self._debounce.start())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        connect_filter_to_list(self.filter, self.table)
         self.table.activated.connect(lambda _i: self.collect_selected())  # Enter or double-click
         self.collect_button.clicked.connect(self.collect_selected)
         self.void_button.clicked.connect(self.void_selected)
@@ -299,7 +328,8 @@ class DeliveriesView(QWidget):
     def collect(self, rows: list[DeliveryRow], collected_by: str, for_whom: str) -> None:
         ids = [r.delivery_id for r in rows]
         self._runner.submit("deliveries-write", self._service.collect, ids, collected_by, for_whom,
-                            on_result=lambda _r: self._written(f"Handed over {len(ids)} item(s) to {collected_by}."),
+                            on_result=lambda _r: self._written(
+                                f"Handed over {plural(len(ids), 'item')} to {collected_by}."),
                             on_error=self._failed)
 
     def void_selected(self) -> None:
@@ -331,7 +361,7 @@ class DeliveriesView(QWidget):
         except OSError as exc:
             self._say(f"Could not write {path}: {exc.strerror or exc}")
             return
-        self._say(f"Exported {count} deliveries to {path}.", Tone.OK)
+        self._say(f"Exported {plural(count, 'delivery')} to {path}.", Tone.OK)
 
     # -- internals ------------------------------------------------------------------------------------------
 
@@ -341,6 +371,8 @@ class DeliveriesView(QWidget):
         self.count_label.setText(f"{len(rows)} shown")
         if selected:
             self.select_rows(selected)
+        if len(rows) == 1:
+            select_first_if_none(self.table)  # a lone row is the one meant
         self._update_buttons()
         self.table.resizeColumnsToContents()
         self.loaded.emit(len(rows))
@@ -367,5 +399,6 @@ class DeliveriesView(QWidget):
 
     def _update_buttons(self) -> None:
         rows = self.selected_rows()
+        self.details.show_rows(rows)
         self.collect_button.setEnabled(any(r.collected_at is None and r.voided_at is None for r in rows))
         self.void_button.setEnabled(len(rows) == 1 and rows[0].voided_at is None)

@@ -34,6 +34,9 @@ from app.desk.directory import (
     kind_label,
     po_box_label,
 )
+from app.desk.intake import DeliveryType
+from app.desk.vocabulary import delivery_type_word
+from app.ui.list_keys import connect_filter_to_list
 from app.ui.models import Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color
@@ -135,6 +138,7 @@ class DirectoryView(QWidget):
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self.contract_table.setFocus)
+        connect_filter_to_list(self.search, self.contract_table)
         self.contract_table.selectionModel().currentRowChanged.connect(self._current_changed)
 
     # -- API ------------------------------------------------------------------------------------------------
@@ -184,7 +188,8 @@ class DirectoryView(QWidget):
             f"<b>{e(detail.company_name or detail.billing_name or detail.holder_name)}</b> — {state_html}",
             f"Holder: {e(detail.holder_name)}" + (f" · {e(po_box_label(detail.po_box))}" if detail.po_box else ""),
             f"Mail: {e(handling_label(detail.handling_mail))} · Parcels: {e(handling_label(detail.handling_parcels))}"
-            f" · Cheques: {e(handling_label(detail.handling_checks))}",
+            f" · Cheques: {e(handling_label(detail.handling_checks))}"
+            f" · {e(delivery_type_word(DeliveryType.PUBLICITY))}: {e(handling_label(detail.handling_publicity))}",
         ]
         if detail.delivery_instructions:
             parts.append(f"Instructions: {e(detail.delivery_instructions)}")

@@ -2,8 +2,10 @@
 
 Keyboard: F2 scan field, F3 addressee, Enter in the scan field moves on to the addressee; the candidates follow
 the addressee as it is typed (background job on channel "match", latest result only); ↑/↓ move through them;
-Enter records the delivery for the selected one; Ctrl+Enter records and keeps type and shelf for the next parcel
-of a pile; Esc clears; Ctrl+N registers a new recipient. Shift+Enter adds a line to a pasted label.
+Enter records the delivery for the selected one and clears everything; Ctrl+Enter records and keeps type and
+shelf for the next parcel of a pile; Esc clears; Ctrl+N registers a new recipient. Shift+Enter adds a line to a
+pasted label. A reason to stop (duplicate scan, cancelled contract, ID check, "return to sender") turns Enter into
+a question answered with Alt+Y (yes, record anyway) or Esc (go back): see `intake_warning`.
 """
 
 from __future__ import annotations
@@ -36,10 +38,13 @@ from app.desk.intake import (
     IntakeService,
     MatchView,
     confirmation_text,
+    intake_stop_reasons,
 )
 from app.desk.register import RegisteredRecipient, RegisterService
+from app.desk.vocabulary import delivery_type_word, isolate
 from app.errors import user_message_of
-from app.ui.candidates import CandidateModel, CandidateTable
+from app.ui.candidates import CandidateModel, CandidateTable, candidate_summary
+from app.ui.intake_warning import RECORD_ANYWAY_KEY, StopBar
 from app.ui.register_dialog import RegisterDialog
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, emphasised, tone_color
@@ -52,6 +57,7 @@ HINTS = {
     "auto": "Best match selected — press Enter to record it.",
     "review": "Not sure who this is — pick the recipient with ↑/↓, then press Enter.",
     "none": "Nobody on the directory matches — register a new recipient? (Ctrl+N)",
+    "weak": "No sure match — if one below is right, pick it with ↑/↓ and press Enter; else register (Ctrl+N).",
 }
 
 
@@ -144,7 +150,8 @@ class AliasPrompt(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Remember this label?")
         self.text = QLabel()
-        self.text.setWordWrap(True)
+        self.text.setWordWrap(False)  # one line: the prompt never pushes the candidate table into a sliver
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.yes = QPushButton("Yes, remember it (Ctrl+R)")
         self.yes.setAccessibleName("Yes, remember this label")
         self.no = QPushButton("No (Ctrl+Shift+R)")
@@ -168,7 +175,10 @@ class AliasPrompt(QFrame):
         self.contract_id = contract_id
         self.contact_id = contact_id
         shown = " / ".join(line.strip() for line in label_text.splitlines() if line.strip())
-        self.text.setText(f"Remember “{shown}” as {candidate_label} for next time?")
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        self.text.setText(f"Remember “{isolate(shown)}” as {isolate(candidate_label)} for next time?")
+        self.text.setToolTip(label_text)
         self.show()
 
     def answer(self, yes: bool) -> None:
@@ -194,6 +204,10 @@ class IntakeView(QWidget):
         self._tracking: TrackingInfo | None = None
         self._accept_pending: bool | None = None  # None: no Enter waiting; else save_and_next
         self._awaiting_match = False  # the newest match job has not answered yet
+        self._scan_pending = False  # the "already scanned today?" look-up has not answered yet
+        self._scanned_before = ""  # the tracking number when it was already scanned today
+        self._armed: tuple[int, int | None, str] | None = None  # the stop the bar asks about: contract, contact, text
+        self._armed_next = False  # the key that raised it was Ctrl+Enter
         self.register_dialog: RegisterDialog | None = None
         self.last_confirmation = ""
 
@@ -232,16 +246,23 @@ class IntakeView(QWidget):
         self.hint = QLabel("")
         self.hint.setAccessibleName("Matching status")
         self.hint.setWordWrap(True)
+        # the selected candidate in words, under the table: who, contract, wish (line 1), why it matched (line 2)
         self.details = QLabel("")
         self.details.setAccessibleName("Selected recipient")
         self.details.setWordWrap(True)
         self.details.setTextFormat(Qt.TextFormat.PlainText)
-        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 2 + 4)  # room to wrap
+        self.details.setFixedHeight(self.details.fontMetrics().lineSpacing() * 2 + 4)  # nothing moves while typing
+        self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.details_warning = QLabel("")
         self.details_warning.setAccessibleName("Warning about the selected recipient")
-        self.details_warning.setWordWrap(True)
+        self.details_warning.setWordWrap(False)
+        self.details_warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.details_warning.setFont(emphasised(self.font()))
+        keep_place = self.details_warning.sizePolicy()
+        keep_place.setRetainSizeWhenHidden(True)  # shown or not, the rows below stay where they are
+        self.details_warning.setSizePolicy(keep_place)
         self.details_warning.hide()
+        self.stop_bar = StopBar(self)
         self.register_button = QPushButton("Register new recipient… (Ctrl+N)")
         self.register_button.setAccessibleName("Register a new recipient")
         self.register_button.setAutoDefault(False)
@@ -253,6 +274,12 @@ class IntakeView(QWidget):
         self.shelf_field = QLineEdit(self._intake.shelf)
         self.shelf_field.setAccessibleName("Shelf or location")
         self.shelf_field.setPlaceholderText("e.g. B2")
+        self.shelf_note = QLabel("kept from the last parcel")
+        self.shelf_note.setAccessibleName("The shelf is carried over")
+        keep = self.shelf_note.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.shelf_note.setSizePolicy(keep)
+        self.shelf_note.setVisible(bool(self._intake.shelf))
         self.notes_field = QLineEdit()
         self.notes_field.setAccessibleName("Notes")
         self.notes_field.setPlaceholderText("Optional, e.g. needs a signature")
@@ -302,6 +329,7 @@ class IntakeView(QWidget):
         details.addSpacing(12)
         details.addWidget(shelf_label)
         details.addWidget(self.shelf_field)
+        details.addWidget(self.shelf_note)
         details.addSpacing(12)
         details.addWidget(notes_label)
         details.addWidget(self.notes_field, 1)
@@ -323,6 +351,7 @@ class IntakeView(QWidget):
         root.addWidget(self.table, 1)
         root.addWidget(self.details)
         root.addWidget(self.details_warning)
+        root.addWidget(self.stop_bar)
         root.addLayout(details)
         root.addWidget(self.alias_prompt)
         root.addLayout(buttons)
@@ -337,6 +366,7 @@ class IntakeView(QWidget):
         QWidget.setTabOrder(self.record_button, self.next_button)
         QWidget.setTabOrder(self.next_button, self.clear_button)
         QWidget.setTabOrder(self.clear_button, self.register_button)
+        _toned(self.shelf_note, Tone.MUTED)
         self._show_hint(None)
 
     def _connect(self) -> None:
@@ -345,8 +375,13 @@ class IntakeView(QWidget):
         self.addressee.textChanged.connect(self._on_addressee_changed)
         self.addressee.accept_requested.connect(self.accept_selected)
         self.addressee.move_requested.connect(self.move_selection)
-        self.addressee.clear_requested.connect(self.clear)
+        self.addressee.clear_requested.connect(self.escape)
+        self.addressee.textChanged.connect(self._dismiss_stop)
+        self.type_combo.currentIndexChanged.connect(lambda _i: self._dismiss_stop())
         self.type_combo.currentIndexChanged.connect(lambda _i: self._schedule_match(immediate=True))
+        self.shelf_field.textEdited.connect(lambda _t: self.shelf_note.hide())
+        self.stop_bar.record_anyway.connect(self.record_anyway)
+        self.stop_bar.go_back.connect(self.escape)
         enter = _EnterFilter(self)
         for w in (self.shelf_field, self.notes_field, self.type_combo):
             w.installEventFilter(enter)
@@ -370,7 +405,8 @@ class IntakeView(QWidget):
             shortcut("F2", self.focus_scan_field),
             shortcut("F3", self.addressee.setFocus),
             shortcut("Ctrl+N", lambda: self.open_register_dialog()),
-            shortcut("Esc", self.clear),
+            shortcut("Esc", self.escape),
+            shortcut(RECORD_ANYWAY_KEY, self.record_anyway),
             shortcut("Ctrl+R", lambda: self.alias_prompt.answer(True)),
             shortcut("Ctrl+Shift+R", lambda: self.alias_prompt.answer(False)),
         ]
@@ -414,8 +450,20 @@ class IntakeView(QWidget):
         return self._view
 
     @Slot()
+    def escape(self) -> None:
+        """Esc: answers "go back" to a stop first; otherwise clears the form."""
+        if self.stop_bar.isVisible():
+            self._dismiss_stop()
+            self.hint.setText("Not recorded. Choose another recipient with ↑/↓, or press Esc to start again.")
+            _toned(self.hint, Tone.WAITING)
+            self.addressee.setFocus()
+            return
+        self.clear()
+
+    @Slot()
     def clear(self) -> None:
         self._debounce.stop()
+        self._dismiss_stop()
         self._accept_pending = None
         self.scan_field.clear()
         self._clear_scan_info()
@@ -427,6 +475,8 @@ class IntakeView(QWidget):
 
     def _clear_scan_info(self) -> None:
         self._tracking = None
+        self._scan_pending = False
+        self._scanned_before = ""
         self.carrier_label.setText("")
         self.scan_warning.hide()
 
@@ -442,6 +492,7 @@ class IntakeView(QWidget):
             self.scan_warning.hide()
             if info.tracking_number:
                 number = info.tracking_number
+                self._scan_pending = True
                 self._runner.submit(
                     "scan",
                     self._intake.already_scanned_today,
@@ -456,10 +507,16 @@ class IntakeView(QWidget):
     def _on_scanned_today(self, number: str, seen: bool) -> None:
         if self._tracking is None or self._tracking.tracking_number != number:
             return
+        self._scan_pending = False
+        self._scanned_before = number if seen else ""
         if seen:
             self.scan_warning.setText(f"⚠ {number} was already scanned today — is this the same parcel again?")
             _toned(self.scan_warning, Tone.PROBLEM)
             self.scan_warning.show()
+        pending = self._accept_pending
+        if pending is not None and not self._awaiting_match and not self._debounce.isActive():
+            self._accept_pending = None
+            self.accept_selected(pending)
 
     # -- matching -----------------------------------------------------------------------------------------------
 
@@ -523,25 +580,22 @@ class IntakeView(QWidget):
 
     def _update_details(self) -> None:
         c = self.current_candidate()
+        if self._armed is not None and (c is None or (c.contract_id, c.contact_id) != self._armed[:2]):
+            self._dismiss_stop()
         if c is None:
             self.details.setText("")
             self.details_warning.hide()
             return
-        parts = [f"{c.recipient_label} — {c.kind_label}", f"contract {c.contract_state.lower()}"]
-        if c.handling:
-            parts.append(f"customer wants: {c.handling}")
-        if c.delivery_instructions:
-            parts.append(f"instructions: {c.delivery_instructions}")
-        self.details.setText(" · ".join(parts))
-        warnings = []
-        if c.cancelled:
-            warnings.append(f"Contract {c.contract_state.lower()}: return to sender?")
-        if c.gone:
-            warnings.append("This recipient was removed in Nexudus.")
-        if c.aml_warning and "manager" in c.aml_warning:
-            warnings.append(c.aml_warning[:1].upper() + c.aml_warning[1:] + ".")
-        self.details_warning.setText("⚠ " + " ".join(warnings) if warnings else "")
-        _toned(self.details_warning, Tone.PROBLEM)
+        self.details.setText(candidate_summary(c))
+        self.details.setToolTip(self.details.text())
+        warnings = intake_stop_reasons(c, self._scanned_before)
+        if c.aml_warning and not warnings:
+            warnings = [c.aml_warning]
+        said = "; ".join(warnings)
+        self.details_warning.setText(f"⚠ {said[:1].upper()}{said[1:]}." if warnings else "")
+        self.details_warning.setToolTip(self.details_warning.text())
+        _toned(self.details_warning, Tone.PROBLEM if warnings and (c.cancelled or c.gone or c.id_check_serious
+                                                                     or self._scanned_before) else Tone.WAITING)
         self.details_warning.setVisible(bool(warnings))
 
     def _show_hint(self, view: MatchView | None) -> None:
@@ -549,7 +603,10 @@ class IntakeView(QWidget):
             self.hint.setText("Type or paste who it is for; the best matches appear below.")
             _toned(self.hint, Tone.MUTED)
             return
-        if view.nobody:
+        if view.nobody and view.candidates:
+            self.hint.setText(HINTS["weak"])
+            _toned(self.hint, Tone.WAITING)
+        elif view.nobody:
             self.hint.setText(HINTS["none"])
             _toned(self.hint, Tone.WAITING)
         elif view.is_auto:
@@ -573,9 +630,24 @@ class IntakeView(QWidget):
 
     # -- accepting ---------------------------------------------------------------------------------------------
 
+    @Slot()
+    def record_anyway(self) -> None:
+        """Alt+Y: the deliberate second key after a stop (does nothing when no stop is shown)."""
+        if self.stop_bar.isVisible() and self._armed is not None:
+            self.accept_selected(self._armed_next, confirmed=True)
+
+    def _dismiss_stop(self) -> None:
+        if self._armed is None:
+            return
+        self._armed = None
+        self.stop_bar.dismiss()
+        self.details_warning.setVisible(bool(self.details_warning.text()))
+
     @Slot(bool)
-    def accept_selected(self, save_and_next: bool = False) -> None:
-        """Enter: record the delivery for the selected candidate (waits for the matches of the current text)."""
+    def accept_selected(self, save_and_next: bool = False, confirmed: bool = False) -> None:
+        """Enter: record the delivery for the selected candidate (waits for the matches of the current text).
+
+        A reason to stop shows the stop bar instead; `confirmed` (Alt+Y) records the candidate it asked about."""
         text = self.addressee.toPlainText()
         if not text.strip():
             self.hint.setText("Type who the item is for first.")
@@ -589,7 +661,7 @@ class IntakeView(QWidget):
             _toned(self.hint, Tone.WAITING)
             self.shelf_field.setFocus()
             return
-        if not self._results_current():
+        if not self._results_current() or self._scan_pending:
             self._accept_pending = save_and_next
             if self._debounce.isActive() or self._view is None or self._view.text != text:
                 self._schedule_match(immediate=True)
@@ -605,6 +677,18 @@ class IntakeView(QWidget):
             self.addressee.setFocus()
             return
         assert self._view is not None
+        key = (candidate.contract_id, candidate.contact_id, text)
+        reasons = intake_stop_reasons(candidate, self._scanned_before)
+        if reasons and not (confirmed and self._armed == key):
+            self._armed = key
+            self._armed_next = save_and_next
+            what = f"{delivery_type_word(self._delivery_type()).lower()} for {isolate(candidate.recipient_label)}"
+            self.stop_bar.ask(reasons, what)
+            self.details_warning.hide()  # the stop says it all (its place is kept)
+            self.hint.setText(f"Check the warning: {RECORD_ANYWAY_KEY} records anyway, Esc goes back.")
+            _toned(self.hint, Tone.PROBLEM)
+            return
+        self._dismiss_stop()
         draft = IntakeDraft(
             candidate=candidate,
             label_text=text,
@@ -643,7 +727,7 @@ class IntakeView(QWidget):
         if message is None:
             report_bug(exc)
             return
-        self.confirmation.setText(f"✗ Not recorded: {draft.candidate.recipient_label} — {message}")
+        self.confirmation.setText(f"✗ Not recorded: {isolate(draft.candidate.recipient_label)} — {message}")
         _toned(self.confirmation, Tone.PROBLEM)
         if not self.addressee.toPlainText().strip():
             self.addressee.setPlainText(draft.label_text)
@@ -654,10 +738,15 @@ class IntakeView(QWidget):
         self.scan_field.clear()
         self._clear_scan_info()
         self.notes_field.clear()
-        if not keep_type:
+        if keep_type:  # Ctrl+Enter: the next parcel of a pile goes to the same shelf, and says so
+            self.shelf_note.setText("kept from the last parcel")
+            self.shelf_note.show()
+        else:  # Enter: everything cleared, the next item starts from nothing
             self.type_combo.blockSignals(True)
             self.type_combo.setCurrentIndex(0)
             self.type_combo.blockSignals(False)
+            self.shelf_field.clear()
+            self.shelf_note.hide()
         self.addressee.blockSignals(True)
         self.addressee.clear()
         self.addressee.blockSignals(False)
@@ -699,7 +788,7 @@ class IntakeView(QWidget):
     def _on_registered(self, recipient: RegisteredRecipient, label_text: str) -> None:
         full_name = recipient.full_name
         self.recipient_registered.emit(recipient.local_id)
-        self.confirmation.setText(f"✓ {full_name} registered. Waiting to send — you can record the item now.")
+        self.confirmation.setText(f"✓ {isolate(full_name)} registered. Waiting to send — you can record the item now.")
         _toned(self.confirmation, Tone.OK)
         if not self.addressee.toPlainText().strip():
             self.addressee.setPlainText(full_name)

@@ -486,7 +486,7 @@ SHORTCUTS_HELP = """Pages
 
 Intake
   F2  scan field      F3  addressee      ↑/↓  choose the recipient
-  Enter  record      Ctrl+Enter  record and start the next one      Esc  clear
+  Enter  record, clear all   Ctrl+Enter  record, keep type and shelf   Alt+Y  record despite a warning   Esc  clear
   Ctrl+N  register a new recipient
 
 Deliveries

@@ -16,12 +16,11 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,9 +28,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -50,18 +48,15 @@ from app.desk.register import (
     guess_kind,
     guess_name,
 )
+from app.desk.vocabulary import is_person_type
 from app.errors import user_message_of
 from app.ui.contract_picker import ContractPicker
+from app.ui.date_field import DateField
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color
 
 log = logging.getLogger(__name__)
 
-NO_DATE = QDate(1900, 1, 1)  # shown as "None" (QDateEdit's special value)
-
-
-def _qdate(day: date | None) -> QDate:
-    return QDate(day.year, day.month, day.day) if day else NO_DATE
 
 
 class RegisterDialog(QDialog):
@@ -86,6 +81,9 @@ class RegisterDialog(QDialog):
         self._shown_errors: dict[str, str] = {}
         self._coworkers: list[CoworkerInfo] = []
         self._saving = False
+        self._edited = False  # the person at the desk typed or chose something
+        self._country_codes: dict[int, str] = {}
+        self.result_recipient: RegisteredRecipient | None = None
         resubmit = outbox_id is not None
         self.setWindowTitle("Correct the new recipient" if resubmit else "Register a new recipient")
         self.setAccessibleName(self.windowTitle())
@@ -96,6 +94,7 @@ class RegisterDialog(QDialog):
             self._load_outbox_entry()
         else:
             self._prefill(prefill_text)
+        self._apply_kind()
         self._runner.submit(
             "register-countries", register.countries, on_result=self._set_countries, on_error=self._on_error
         )
@@ -123,15 +122,7 @@ class RegisterDialog(QDialog):
         self.full_name = QLineEdit()
         self.email = QLineEdit()
         self.email.setPlaceholderText("name@example.com")
-        self.dob = QDateEdit()
-        self.dob.setCalendarPopup(True)
-        self.dob.setDisplayFormat("dd MMM yyyy")
-        self.dob.setMinimumDate(NO_DATE)
-        self.dob.setSpecialValueText("None")
-        self.dob.setDate(NO_DATE)
-        self.dob_clear = QPushButton("No date")
-        self.dob_clear.setAutoDefault(False)
-        self.dob_clear.setAccessibleName("Clear the date of birth")
+        self.dob = DateField()
         self.address = QLineEdit()
         self.post_code = QLineEdit()
         self.city = QLineEdit()
@@ -145,13 +136,21 @@ class RegisterDialog(QDialog):
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.country.addItem("—", None)
         self.phone = QLineEdit()
+        self.phone.setPlaceholderText("e.g. +44 20 7946 0018")
         self.notes = QPlainTextEdit()
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)
+        self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 2 + 12)
         self.coworker_search = QLineEdit()
-        self.coworker_search.setPlaceholderText("Type to find an existing customer (optional)")
+        self.coworker_search.setPlaceholderText("Find an existing customer (optional)")
         self.coworker_combo = QComboBox()
         self.coworker_combo.addItem("Not linked", None)
+        self.kind_note = QLabel(
+            "A trading name is a name the customer's company uses, not a person: "
+            "it has no date of birth, e-mail or phone."
+        )
+        self.kind_note.setWordWrap(True)
+        self.kind_note.setAccessibleName("About trading names")
+        self.kind_note.hide()
 
         self._fields: dict[str, QWidget] = {
             "CoworkerContractId": self.picker,
@@ -177,7 +176,9 @@ class RegisterDialog(QDialog):
             err.setStyleSheet(f"color: {tone_color(Tone.PROBLEM, err.palette()).name()};")
             err.hide()
             self._errors[name] = err
+        self.dob.edit.setAccessibleName(FIELD_LABELS["DateOfBirth"])
         self.coworker_search.setAccessibleName("Find a customer to link")
+        self._cells: dict[str, QWidget] = {}
 
         def cell(name: str, widget: QWidget | None = None) -> QWidget:
             box = QWidget()
@@ -186,6 +187,7 @@ class RegisterDialog(QDialog):
             lay.setSpacing(2)
             lay.addWidget(widget or self._fields[name])
             lay.addWidget(self._errors[name])
+            self._cells[name] = box
             return box
 
         def label(text: str, buddy: QWidget) -> QLabel:
@@ -200,7 +202,9 @@ class RegisterDialog(QDialog):
         person = QGroupBox("The recipient")
         form = QFormLayout(person)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self._person_form = form
         form.addRow(label("T&ype", self.kind_combo), cell("ContractContactType"))
+        form.addRow("", self.kind_note)
         form.addRow(label("Full &name", self.full_name), cell("FullName"))
         link_row = QWidget()
         link_lay = QHBoxLayout(link_row)
@@ -209,12 +213,7 @@ class RegisterDialog(QDialog):
         link_lay.addWidget(self.coworker_combo, 1)
         form.addRow(label("&Linked customer", self.coworker_search), cell("CoworkerId", link_row))
         form.addRow(label("&E-mail", self.email), cell("Email"))
-        dob_row = QWidget()
-        dob_lay = QHBoxLayout(dob_row)
-        dob_lay.setContentsMargins(0, 0, 0, 0)
-        dob_lay.addWidget(self.dob, 1)
-        dob_lay.addWidget(self.dob_clear)
-        form.addRow(label("&Date of birth", self.dob), cell("DateOfBirth", dob_row))
+        form.addRow(label("&Date of birth", self.dob.edit), cell("DateOfBirth"))
         form.addRow(label("&Phone", self.phone), cell("PhoneNumber"))
 
         where = QGroupBox("Address (optional)")
@@ -238,20 +237,16 @@ class RegisterDialog(QDialog):
         self.cancel_button.setAccessibleName("Cancel")
         self.cancel_button.setAutoDefault(False)
 
-        inner = QWidget()
-        body = QVBoxLayout(inner)
-        body.addWidget(self.intro)
-        body.addWidget(who)
-        body.addWidget(person)
-        body.addWidget(where)
-        body.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # two columns (the person | the address) under the contract: fits a 1366x768 screen without scrolling
+        columns = QHBoxLayout()
+        columns.addWidget(person, 1)
+        columns.addWidget(where, 1)
         root = QVBoxLayout(self)
+        root.addWidget(self.intro)
         root.addWidget(self.general_error)
-        root.addWidget(scroll, 1)
+        root.addWidget(who)
+        root.addLayout(columns)
+        root.addStretch(1)
         root.addWidget(self.buttons)
 
         chain: list[QWidget] = [
@@ -261,8 +256,7 @@ class RegisterDialog(QDialog):
             self.coworker_search,
             self.coworker_combo,
             self.email,
-            self.dob,
-            self.dob_clear,
+            self.dob.edit,
             self.phone,
             self.address,
             self.post_code,
@@ -275,7 +269,7 @@ class RegisterDialog(QDialog):
         ]
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
-        self.resize(self.fontMetrics().averageCharWidth() * 90, self.fontMetrics().lineSpacing() * 40)
+        self.resize(self.fontMetrics().averageCharWidth() * 150, self.sizeHint().height())
 
     def _wire(self) -> None:
         self.save_button.clicked.connect(self.submit)
@@ -283,11 +277,23 @@ class RegisterDialog(QDialog):
         sc = QShortcut(QKeySequence("Ctrl+S"), self)
         sc.activated.connect(self.submit)
         self._save_shortcut = sc
-        self.dob_clear.clicked.connect(lambda: self.dob.setDate(NO_DATE))
         self.picker.contract_changed.connect(lambda _c: self._changed("CoworkerContractId"))
-        self.kind_combo.currentIndexChanged.connect(lambda _i: self._changed("ContractContactType"))
-        self.dob.dateChanged.connect(lambda _d: self._changed("DateOfBirth", touch=True))
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
+        self.dob.changed.connect(lambda: self._changed("DateOfBirth"))
+        self.dob.edit.editingFinished.connect(lambda: self._changed("DateOfBirth", touch=True))
         self.country.currentIndexChanged.connect(lambda _i: self._changed("CountryId", touch=True))
+        country_edit = self.country.lineEdit()
+        assert country_edit is not None  # an editable combo box
+        country_edit.textEdited.connect(lambda _t: self._changed("CountryId"))
+        # what the person at the desk changed (Esc then asks before throwing it away)
+        for edit in (self.full_name, self.email, self.dob.edit, self.address, self.post_code, self.city,
+                     self.state, self.phone, self.coworker_search, self.picker.search_field,
+                     country_edit):
+            edit.textEdited.connect(self._mark_edited)
+        for combo in (self.kind_combo, self.country, self.coworker_combo):
+            combo.activated.connect(self._mark_edited)
+        self.notes.document().modificationChanged.connect(lambda changed: self._mark_edited() if changed else None)
+        self.picker.table.clicked.connect(self._mark_edited)
         self.coworker_combo.currentIndexChanged.connect(self._on_coworker_chosen)
         self.notes.textChanged.connect(lambda: self._changed("Notes"))
         for name, edit in (
@@ -352,7 +358,7 @@ class RegisterDialog(QDialog):
         self._select_kind(draft.contact_type)
         self.full_name.setText(draft.full_name)
         self.email.setText(draft.email)
-        self.dob.setDate(_qdate(draft.date_of_birth))
+        self.dob.set_value(draft.date_of_birth)
         self.address.setText(draft.address)
         self.post_code.setText(draft.post_code)
         self.city.setText(draft.city_name)
@@ -381,6 +387,7 @@ class RegisterDialog(QDialog):
         self.country.addItem("—", None)
         for c in countries:
             self.country.addItem(c.name, c.country_id)
+        self._country_codes = {c.country_id: c.code for c in countries}
         self._select_country(current or getattr(self, "_pending_country", None))
         self.country.blockSignals(False)  # loading the list is not an edit: server messages stay
 
@@ -428,8 +435,8 @@ class RegisterDialog(QDialog):
     def draft(self) -> ContactDraft:
         chosen = self.picker.chosen()
         dob: date | None = None
-        if self.dob.date() != NO_DATE:
-            dob = self.dob.date().toPython()  # type: ignore[assignment]
+        if not self.dob.problem():  # a text that is not a date is refused at the field (see _local_errors)
+            dob = self.dob.value()
         country = self.country.currentData()
         if self.country.currentText().strip() in ("", "—"):
             country = None
@@ -457,8 +464,22 @@ class RegisterDialog(QDialog):
         if name in self._touched or name in self._shown_errors:
             self._validate(only_touched=True)
 
+    def _local_errors(self) -> dict[str, str]:
+        """What only the form can see: a date that is not one, a country that is not in the list."""
+        errors: dict[str, str] = {}
+        if problem := self.dob.problem():
+            errors["DateOfBirth"] = problem
+        typed = self.country.currentText().strip()
+        if typed not in ("", "—") and self.country.findText(typed, Qt.MatchFlag.MatchFixedString) < 0:
+            errors["CountryId"] = "Choose a country from the list (type part of its name, then pick it)."
+        return errors
+
+    def _phone_region(self) -> str:
+        return self._country_codes.get(self.country.currentData() or 0, "")
+
     def _validate(self, only_touched: bool) -> dict[str, str]:
-        errors = self._register.validate(self.draft())
+        errors = {**self._register.validate(self.draft(), phone_region=self._phone_region()),
+                  **self._local_errors()}
         merged = {**errors, **self._server_errors}
         shown = {n: m for n, m in merged.items() if not only_touched or n in self._touched}
         self._show_errors(shown)
@@ -485,6 +506,58 @@ class RegisterDialog(QDialog):
         """The message shown under a field ("" when none): for tests and screen readers."""
         label = self._errors[name]
         return label.text() if label.isVisible() or not label.isHidden() else ""
+
+    # -- the type decides the fields ---------------------------------------------------------------------------
+
+    PERSON_ONLY = ("CoworkerId", "Email", "DateOfBirth", "PhoneNumber")
+
+    def _on_kind_changed(self, _index: int) -> None:
+        self._apply_kind()
+        self._changed("ContractContactType")
+        self._validate(only_touched=True)
+
+    def _apply_kind(self) -> None:
+        """A trading name is a name, not a person: its person-only rows are hidden unless something was typed in
+        them (then they stay, with a message saying to clear them: typed input is never dropped unseen)."""
+        person = is_person_type(int(self.kind_combo.currentData()))
+        draft = self.draft()
+        typed = {
+            "CoworkerId": bool(draft.coworker_id) or bool(self.coworker_search.text().strip()),
+            "Email": bool(draft.email.strip()),
+            "DateOfBirth": bool(self.dob.edit.text().strip()),
+            "PhoneNumber": bool(draft.phone_number.strip()),
+        }
+        for name in self.PERSON_ONLY:
+            self._person_form.setRowVisible(self._cells[name], person or typed[name])
+            if not person and typed[name]:
+                self._touched.add(name)
+        self._person_form.setRowVisible(self.kind_note, not person)
+
+    # -- leaving -----------------------------------------------------------------------------------------------
+
+    def _mark_edited(self, *_args: object) -> None:
+        self._edited = True
+
+    def has_changes(self) -> bool:
+        return self._edited
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close button: a form with typed changes asks before throwing them away."""
+        if self._edited and not self._saving:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Discard the new recipient?")
+            box.setText("Discard what you typed? This recipient has not been saved.")
+            box.setAccessibleName("Discard the new recipient?")
+            discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+            keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+            box.setEscapeButton(keep)
+            self.discard_box = box
+            box.exec()
+            if box.clickedButton() is not discard:
+                return
+        super().reject()
 
     # -- saving ------------------------------------------------------------------------------------------------
 

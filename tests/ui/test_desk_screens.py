@@ -1,0 +1,93 @@
+"""The desk at real screen sizes (issue 11): at 1366x768 and 1280x720 the intake shows five one-line candidates
+with the name in view and Match on screen (no horizontal scroll bar), even with the "remember this label" bar
+shown; the deliveries details pane is readable. Screenshots at 1366x768, 1280x720 and 1920x1080 to look at.
+
+The whole window on the demo workspace (an embedded sandbox, a generated directory, real HTTP and SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from app.config import Paths, Settings
+from app.desk.session import DemoWorkspace, start_demo_workspace
+from app.ui.main import build_main_window
+from app.ui.main_window import DELIVERIES, INTAKE
+from app.ui.tasks import TaskRunner
+from tests.ui.desk_fixtures import contact_names, record_parcel, screenshot
+
+SCREENS = [(1366, 768), (1280, 720), (1920, 1080)]
+CHROME = 70  # a task bar and the window's title bar take this much of the screen's height
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorkspace]:
+    paths = Paths.under(tmp_path_factory.mktemp("demo-screens"))
+    paths.ensure()
+    workspace = start_demo_workspace(paths, contracts=120)
+    yield workspace
+    workspace.stop()
+
+
+def settle(condition: object = None) -> None:
+    for _ in range(400):
+        QTest.qWait(25)
+        if condition is None or condition():  # type: ignore[operator]
+            break
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace, pigeonhole_home: Paths,
+                                             screen: tuple[int, int]) -> None:
+    width, height = screen
+    runner = TaskRunner()
+    built = build_main_window(engine=demo.engine, session=demo.session, runner=runner, paths=pigeonhole_home,
+                              settings=Settings.load(pigeonhole_home), demo=True)
+    window = built.window
+    window.show()
+    window.resize(width, height - CHROME)
+    built.matching.ensure_loaded()
+    try:
+        intake = window.intake
+        # a surname several contacts share: five candidates
+        label = ""
+        for name in contact_names(demo.server, 60):
+            surname = name.split()[-1]
+            if len(built.intake.match(surname).candidates) >= 5:
+                label = surname
+                break
+        assert label, "no surname with five candidates in the demo directory"
+        record_parcel(built.intake, contact_names(demo.server, 1)[0])
+        window.show_page(INTAKE)
+        intake.alias_prompt.ask(f"FAO {label} / Accounts dept / 2nd floor east wing", f"{label} (Someone Ltd)",
+                                1, None)  # the tallest the page gets
+        intake.addressee.setPlainText(label)
+        settle(lambda: intake.model.rowCount() >= 5)
+        assert intake.model.rowCount() >= 5
+        intake.table.select_row(0)
+        settle()
+        table = intake.table
+        line = table.fontMetrics().height()
+        assert all(table.rowHeight(r) < 2 * line for r in range(5)), "candidate rows are one line each"
+        assert table.viewport().height() >= 5 * table.rowHeight(0), (table.viewport().height(), screen)
+        assert not table.horizontalScrollBar().isVisible()
+        last = table.model().columnCount() - 1
+        assert table.columnViewportPosition(last) + table.columnWidth(last) <= table.viewport().width()  # Match
+        name_width = max(table.fontMetrics().horizontalAdvance(c.name) for c in intake.model.rows()[:5])
+        assert table.columnWidth(0) >= min(name_width + 8, 180), "the name is in view"
+        assert intake.details.text().count("\n") <= 1 and "Why this one:" in intake.details.text()
+        assert window.height() <= height - CHROME + 1
+        screenshot(window, f"desk-intake-{width}x{height}")
+
+        window.show_page(DELIVERIES)
+        deliveries = window.deliveries
+        settle(lambda: deliveries.model.rowCount() >= 1)
+        deliveries.table.selectRow(0)  # (the keyboard way is tested in test_deliveries_keys)
+        assert "Received Today" in deliveries.details.text()
+        screenshot(window, f"desk-deliveries-details-{width}x{height}")
+    finally:
+        window.close()
+        runner.wait_for_done()

@@ -39,8 +39,8 @@ SENDER_CUE = re.compile(
     r"\bsent\s*by\b|\bexp(é|e)diteur\b|\babsender\b|\breturn\s*service\b",
     re.IGNORECASE,
 )
-ADDRESSEE_CUE = re.compile(r"^\s*(to|deliver\s*to|ship\s*to|addressee|attn|for the attention of)\s*[:.]?\s*",
-                           re.IGNORECASE)
+ADDRESSEE_CUE = re.compile(
+    r"^\s*(to|deliver\s*to|ship\s*to|addressee|recipient|attn|for the attention of)\b\s*[:.]?\s*", re.IGNORECASE)
 STREET = re.compile(
     r"\b(street|st|road|rd|avenue|ave|lane|ln|house|suite|floor|fl|unit|building|bldg|court|ct|square|sq|place|pl|"
     r"way|park|centre|center|terrace|row|wharf|yard|mews|hall|tower|quay|parade|gardens|close|crescent|hill|"

@@ -60,6 +60,7 @@ def clean_text(text: str) -> str:
     """Light clean-up of an OCR line before matching: stray symbols out, spaces single, an 'To:' cue dropped."""
     text = ADDRESSEE_CUE.sub("", text)
     text = re.sub(r"(?:(?<=\s)|^)0(?=\s+[A-Z])", "O", text)  # "0 Morain": an O (Ó) read as a zero
+    text = re.sub(r"\bll(?=[a-z]{2})", "Il", text)  # "llaria": a capital I read as l (no name starts "ll")
     text = re.sub(r"[|_~*#«»“”\"‘’`^<>{}\[\]=+]+", " ", text)
     text = re.sub(r"(?<=\s)[—–-]+(?=\s|$)|^[—–\-.,:;]+|[—–\-,:;]+$", " ", text)
     return " ".join(text.split()).strip(" .,;:")
@@ -68,8 +69,12 @@ def clean_text(text: str) -> str:
 def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> list[Line]:
     """Give every line a role; returns the addressee lines (centre lines and address removed), top to bottom."""
     height, width = ink.shape
+    cues: list[Line] = []
     for line in lines:
-        if barcode_like(ink, line.box):
+        if ADDRESSEE_CUE.match(line.text) and len(ADDRESSEE_CUE.sub("", line.text).strip()) < 2:
+            line.role = "cue"  # "DELIVER TO:" on a line of its own: the block under it is the addressee's
+            cues.append(line)
+        elif barcode_like(ink, line.box):
             line.role = "barcode"
         elif tracking_candidates(line.text) and sum(c.isdigit() for c in line.text) >= 7 and \
                 len(re.sub(r"[^A-Za-z]", "", line.text)) <= 8:
@@ -95,11 +100,18 @@ def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> 
         letters = sum(c.isalpha() for c in text)
         if letters < 3:
             continue
+        # an address with no name over it (a sender's street read apart from its block) is a poor candidate
+        bare_address = all(looks_like_address(ln.text, strict=True) or (k > 0 and looks_like_town(ln.text))
+                           for k, ln in enumerate(block))
         conf = sum(ln.confidence for ln in block) / len(block)
         cx = (left + max(ln.right for ln in block)) / 2 / width
         cy = (top + max(ln.bottom for ln in block)) / 2 / height
         central = 1.0 - 0.5 * min(1.0, abs(cx - 0.5) + abs(cy - 0.5))
         score = size * central * (0.2 + conf) ** 2 * min(1.0, 0.5 + 0.1 * letters)
+        if _under_cue(block[0], cues):
+            score *= 10.0
+        elif bare_address:
+            score *= 0.3
         candidates.append((score, block))
     if not candidates:
         return []
@@ -122,6 +134,17 @@ def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> 
             above.role = "addressee"
             names.append(above)
     return names
+
+
+def _under_cue(first: Line, cues: list[Line]) -> bool:
+    """Is this line just under (or right of) a "Deliver to:" cue?"""
+    for cue in cues:
+        below = 0 <= first.y - cue.bottom <= 3.0 * max(cue.height, first.height * 0.5) and abs(first.x - cue.x) <= \
+            4.0 * first.height
+        beside = abs(first.y - cue.y) <= first.height and 0 <= first.x - cue.right <= 4.0 * first.height
+        if below or beside:
+            return True
+    return False
 
 
 def _line_above(first: Line, lines: list[Line]) -> Line | None:
@@ -163,7 +186,7 @@ def read_label(data: bytes, *, filename: str = "", centre_lines: Sequence[str] =
         return (round(box[0] / scale), round(box[1] / scale), round(box[2] / scale), round(box[3] / scale))
 
     read = tuple(ReadLine(ln.text, to_display(ln.box), round(ln.confidence, 3),
-                          "other" if ln.role == "barcode" else ln.role) for ln in lines)
+                          "other" if ln.role in {"barcode", "cue"} else ln.role) for ln in lines)
     text_lines = [t for t in (clean_text(ln.text) for ln in names) if t]
     block_box = None
     confidence = 0.0
@@ -176,8 +199,8 @@ def read_label(data: bytes, *, filename: str = "", centre_lines: Sequence[str] =
         words_in = [w for ln in names for w in ln.words if any(c.isalnum() for c in w.text)]
         confidence = sum(w.confidence for w in words_in) / len(words_in) if words_in else 0.0
     found: list[str] = []
-    for ln in lines:
-        if ln.role in {"tracking", "postage", "other"}:
+    for ln in sorted(lines, key=lambda ln: ln.role != "tracking"):
+        if ln.role != "addressee":
             found.extend(c for c in tracking_candidates(ln.text) if c not in found)
     buffer = io.BytesIO()
     display = prepared.display if prepared.display.mode in {"RGB", "L"} else prepared.display.convert("RGB")

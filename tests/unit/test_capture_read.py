@@ -96,13 +96,13 @@ def test_a_pdf_without_pages_is_refused_and_its_first_page_is_read() -> None:
 
 
 def test_the_addressee_block_is_read_and_the_rest_set_aside() -> None:
-    reading = read_label(label("Zephyr Consulting LLP", tracking=None, layout="centre"))
+    reading = read_label(label("Zephyr Consulting LLP", tracking=None, layout="centre", seed=2))
     assert reading.text == "Zephyr Consulting LLP"
     roles = {line.text: line.role for line in reading.lines}
     assert roles.get("Barclays Bank UK PLC") == "sender"
     assert any("LE87" in text for text, role in roles.items() if role == "sender")
     assert roles.get("12 Harbour Street") == "centre"
-    assert any(role == "postage" for role in roles.values())
+    assert roles.get("Special Delivery") == "postage"
     assert reading.block is not None and reading.confidence > 0.8
     x, y, w, h = reading.block
     assert 0 <= x < x + w <= reading.image_size[0] and 0 <= y < y + h <= reading.image_size[1]

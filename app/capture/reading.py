@@ -162,10 +162,10 @@ class CentreLines:
             self._learnt[line] = self._learnt.get(line, 0) + 1
 
     def lines(self) -> tuple[str, ...]:
-        learnt = ()
+        learnt: tuple[str, ...] = ()
         if self._seen >= 5:
             learnt = tuple(t for t, n in self._learnt.items() if n >= 0.6 * self._seen)
         return self._configured + tuple(t for t in learnt if t not in self._configured)
 
-    def state(self) -> dict:  # type: ignore[type-arg]
+    def state(self) -> dict[str, object]:
         return {"learnt": dict(self._learnt), "seen": self._seen}

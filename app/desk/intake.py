@@ -14,8 +14,9 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 
 from app.desk.carriers import TrackingInfo, recognise
+from app.desk.delivery_images import LabelImage
 from app.desk.matching_service import MatchingService
-from app.matching import Candidate, ContactKind, Decision
+from app.matching import Candidate, ContactKind, Decision, MatchResult
 from app.nexudus.enums import AmlCheckStatus, DeliveryType, HandlingPreference
 from app.store import (
     ContractDetail,
@@ -28,6 +29,7 @@ from app.store import (
     session_scope,
 )
 from app.store.errors import RecordNotFound
+from app.store.images import keep_delivery_image
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +162,7 @@ class IntakeDraft:
     notes: str = ""
     tracking: TrackingInfo | None = None
     decision: str = ""
+    image: LabelImage | None = None  # the label's photo or scan (capture), kept with the delivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +228,10 @@ class IntakeService:
         """Candidates for the addressee text, with contract state, handling preference and ID-check warnings."""
         if not text.strip():
             return MatchView(text, Decision.NONE, ())
-        result = self.matching.match(text, limit)
+        return self.view_of(text, self.matching.match(text, limit), delivery_type)
+
+    def view_of(self, text: str, result: MatchResult, delivery_type: DeliveryType = DeliveryType.PARCEL) -> MatchView:
+        """The desk's view of a match result made elsewhere (e.g. from a captured label image)."""
         details: dict[int, ContractDetail | None] = {}
         with session_scope(self._engine, readonly=True) as session:
             for cand in result.candidates:
@@ -311,6 +317,8 @@ class IntakeService:
         with session_scope(self._engine) as session:
             row = record_delivery(session, store_draft, self.actor)
             delivery_id = row.delivery_id
+            if draft.image is not None:  # the label image, in the delivery's own transaction
+                keep_delivery_image(session, delivery_id, draft.image.jpeg, draft.image.width, draft.image.height)
         log.info("Recorded delivery %s for contract %s", delivery_id, cand.contract_id)
         return delivery_id
 

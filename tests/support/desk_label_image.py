@@ -33,7 +33,7 @@ def label_image(
     tint: tuple[int, int, int] = (246, 240, 226),
 ) -> Image.Image:
     """An envelope: sender top left, a postage mark top right, the addressee block in the middle."""
-    width, height = size
+    width = size[0]
     image = Image.new("RGB", size, tint)
     draw = ImageDraw.Draw(image)
     unit = width / 1800

@@ -75,6 +75,12 @@ class Settings:
     client_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # one per installation
     shelf: str = ""
     sync_interval_minutes: int = 10
+    # Label capture (issue 10): the centre's own address (never the addressee), the folder a scanner or phone
+    # drops its files in, how long label images are kept, and what the desk has learnt of the centre's lines.
+    centre_address: list[str] = field(default_factory=list)
+    watched_folder: str = ""
+    image_retention_days: int = 90
+    centre_lines_state: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, paths: Paths) -> Settings:

@@ -61,6 +61,7 @@ class Desk:
     deliveries: DeliveriesService
     outbox: OutboxService
     matching: MatchingService
+    capture: Any = None  # app.ui.capture_setup.CaptureDesk (issue 10)
 
 
 def window_state_file(paths: Paths) -> Path:
@@ -92,6 +93,8 @@ def build_main_window(
     settings: Settings,
     crash: CrashReporter | None = None,
     demo: bool = False,
+    camera: Any = None,
+    capture_poll_ms: int | None = None,
 ) -> Desk:
     """Build the desk services for a signed-in session and the main window around them (not shown yet)."""
     report_bug = crash.report if crash is not None else None
@@ -128,8 +131,12 @@ def build_main_window(
         edit_failed_contact=edit_failed_contact,
     )
     holder["window"] = window
+    from app.ui.capture_setup import install_capture  # label capture (issue 10): panel, sources, settings, images
+
+    capture = install_capture(window=window, intake_view=intake_view, intake=intake, engine=engine, runner=runner,
+                              paths=paths, settings=settings, demo=demo, camera=camera, poll_ms=capture_poll_ms)
     return Desk(window=window, sync=sync, intake=intake, register=register, deliveries=deliveries, outbox=outbox,
-                matching=matching)
+                matching=matching, capture=capture)
 
 
 def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashReporter

@@ -320,6 +320,7 @@ class CaptureController(QObject):
             return
         self.panel.show_problem("")
         self.camera.start()
+        self.panel.camera_button.setText("Take photo (Space)")
         if self.current is None:
             self.panel.say("Camera on — put the item under it and press Space (or F4) to take the photo.")
             self.panel.image_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -493,6 +494,7 @@ class CaptureController(QObject):
         self.folder.watch("")
         if self.camera is not None:
             self.camera.stop()
+        self.panel.camera_button.setText("Camera (F4)")
 
 
 def _tone(label: QLabel, tone: Tone) -> None:

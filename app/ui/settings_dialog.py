@@ -66,7 +66,9 @@ class SettingsDialog(QDialog):
         self.error = QLabel("")
         self.error.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
         self.error.hide()
-        for help_label in (centre_help, folder_help):
+        retention_help = QLabel("Older label images are deleted each day; the deliveries themselves stay.")
+        retention_help.setWordWrap(True)
+        for help_label in (centre_help, folder_help, retention_help):
             help_label.setStyleSheet(f"color: {tone_color(Tone.MUTED).name()};")
 
         form = QFormLayout()
@@ -77,6 +79,7 @@ class SettingsDialog(QDialog):
         form.addRow(folder_label, folder_row)
         form.addRow("", folder_help)
         form.addRow("&Keep label images", self.retention)
+        form.addRow("", retention_help)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
@@ -84,7 +87,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 48)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 60)
         self.centre_address.setFocus()
 
     def _browse(self) -> None:

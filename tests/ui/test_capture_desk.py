@@ -66,6 +66,7 @@ def _build(qtbot: QtBot, srv: SandboxServer, db_url: str, paths: Paths, folder: 
     yield desk
     desk.capture.controller.shutdown()
     window.close()
+    qtbot.waitUntil(lambda: not runner.is_busy(), timeout=30_000)  # every result delivered while the window lives
     runner.wait_for_done(30_000)
     engine.dispose()
 
@@ -225,7 +226,8 @@ def test_watched_folder_files_become_queue_items(qtbot: QtBot, desk: Desk, folde
     assert (folder / "notes.txt").exists()
     (folder / "scan0002.jpg").write_bytes(labels.corrupt_jpeg())
     qtbot.waitUntil(lambda: controller.panel.problem.isVisible(), timeout=READ_MS)
-    assert "scan0002.jpg" in controller.panel.problem.text() and "Nothing was recorded" in controller.panel.problem.text()
+    problem = controller.panel.problem.text()
+    assert "scan0002.jpg" in problem and "Nothing was recorded" in problem
     qtbot.waitUntil(lambda: (folder / "Could not read" / "scan0002.jpg").exists(), timeout=5000)
     assert not view.capture_active
 
@@ -310,3 +312,43 @@ def test_esc_sets_the_item_aside_and_stale_reads_are_dropped(qtbot: QtBot, desk:
     QTest.keyClick(view.addressee, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: controller._reading is None, timeout=READ_MS)
     assert not view.capture_active and view.addressee.toPlainText() == ""
+
+
+def test_settings_dialog_saves_centre_folder_and_retention(qtbot: QtBot, desk: Desk, tmp_path: Path,
+                                                             pigeonhole_home: Paths) -> None:
+    new_folder = tmp_path / "phone"
+    new_folder.mkdir()
+    dialog = desk.capture.open_settings()
+    screenshot(dialog, "capture-settings-dialog")
+    assert dialog.centre_address.toPlainText() == "Central House\n1 High Street"
+    dialog.centre_address.setPlainText("Central House\n1 High Street\nLondon EC1A 1AA")
+    dialog.folder.setText(str(tmp_path / "nowhere"))
+    dialog._check()  # a folder that does not exist is refused, in words
+    assert dialog.isVisible() and "does not exist" in dialog.error.text()
+    dialog.folder.setText(str(new_folder))
+    dialog.retention.setValue(30)
+    dialog._check()
+    assert not dialog.isVisible()
+    saved = Settings.load(pigeonhole_home)
+    assert saved.centre_address == ["Central House", "1 High Street", "London EC1A 1AA"]
+    assert (saved.watched_folder, saved.image_retention_days) == (str(new_folder), 30)
+    assert "London EC1A 1AA" in desk.capture.service.centre_lines()
+    controller = desk.capture.controller
+    assert controller.folder.folder == str(new_folder) and str(new_folder) in controller.panel.folder_label.text()
+    (new_folder / "IMG_0001.png").write_bytes(labels.label_png(JANE))
+    wait_shown(qtbot, desk, "Jane Doe")
+
+
+def test_old_images_are_deleted_by_the_daily_purge(qtbot: QtBot, desk: Desk) -> None:
+    desk.capture.controller.add_bytes(labels.label_png(JANE), "old.png")
+    wait_shown(qtbot, desk, "Jane Doe")
+    delivery_id = press_enter_and_wait(qtbot, desk)
+    assert delivery_id in stored_images(desk)
+    with session_scope(desk.intake._engine) as session:
+        session.execute(text("UPDATE delivery_images SET created_at = :t"),
+                        {"t": "2000-01-01 00:00:00+00:00" if desk.intake._engine.dialect.name == "postgresql"
+                         else "2000-01-01 00:00:00.000000"})
+    assert desk.capture.purge_timer.isActive()
+    desk.capture.purge_timer.timeout.emit()  # the daily run
+    qtbot.waitUntil(lambda: delivery_id not in stored_images(desk), timeout=10_000)
+    assert deliveries_count(desk) == 1  # the delivery itself stays

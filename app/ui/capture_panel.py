@@ -23,7 +23,16 @@ from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDropEvent, QGuiApplication, QImage, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.capture import CaptureError
 from app.desk.capture_intake import (
@@ -97,8 +106,14 @@ def _capture_urls(mime: QMimeData) -> list[str]:
     return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and is_capture_file(u.toLocalFile())]
 
 
-def mime_has_capture(mime: QMimeData | None) -> bool:
-    return mime is not None and (mime.hasImage() or bool(_capture_urls(mime)))
+def mime_has_capture(mime: QMimeData | None, prefer_text: bool = False) -> bool:
+    """Image files, or a picture. With `prefer_text` (pasting into a text field) a picture that comes with text is
+    not taken: Word, Outlook and browsers put a picture of the copied text on the clipboard beside the text."""
+    if mime is None:
+        return False
+    if _capture_urls(mime):
+        return True
+    return mime.hasImage() and not (prefer_text and mime.hasText() and mime.text().strip())
 
 
 class CapturePanel(QWidget):
@@ -118,6 +133,7 @@ class CapturePanel(QWidget):
         self.status = QLabel("")
         self.status.setAccessibleName("Capture status")
         self.status.setWordWrap(True)
+        self.status.hide()
         self.problem = QLabel("")
         self.problem.setAccessibleName("Capture problem")
         self.problem.setWordWrap(True)
@@ -158,6 +174,7 @@ class CapturePanel(QWidget):
 
     def say(self, text: str, tone: Tone | None = Tone.MUTED) -> None:
         self.status.setText(text)
+        self.status.setVisible(bool(text))
         self.status.setStyleSheet(f"color: {tone_color(tone, self.palette()).name()};" if tone else "")
 
     def show_problem(self, text: str) -> None:
@@ -177,7 +194,8 @@ class _InputFilter(QObject):
         kind = event.type()
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             clipboard = QGuiApplication.clipboard().mimeData()
-            if event.matches(QKeySequence.StandardKey.Paste) and mime_has_capture(clipboard):
+            in_text = isinstance(obj, QLineEdit | QPlainTextEdit)
+            if event.matches(QKeySequence.StandardKey.Paste) and mime_has_capture(clipboard, prefer_text=in_text):
                 self._c.paste()
                 return True
             if (event.key() == Qt.Key.Key_Space and obj is self._c.panel.image_view

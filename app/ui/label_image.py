@@ -20,7 +20,7 @@ class LabelImageView(QWidget):
         self._source_size: tuple[int, int] | None = None
         self._placeholder = placeholder
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 120)
+        self.setMinimumSize(120, 48)  # never makes the intake page taller than before
 
     def sizeHint(self) -> QSize:
         return QSize(480, 320)

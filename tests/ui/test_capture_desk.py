@@ -179,6 +179,19 @@ def test_pasted_image_read_checked_recorded_and_shown_in_deliveries(qtbot: QtBot
     screenshot(desk.window, "capture-deliveries-1366x768")
 
 
+def test_text_with_a_picture_of_it_pastes_as_text(qtbot: QtBot, desk: Desk) -> None:
+    """Word and Outlook copy a picture of the text too: Ctrl+V in the addressee field stays a text paste."""
+    view = intake(desk)
+    mime = QMimeData()
+    mime.setText("Robert Smith")
+    mime.setImageData(_qimage(labels.label_png(JANE)))
+    QGuiApplication.clipboard().setMimeData(mime)
+    view.addressee.setFocus()
+    QTest.keyClick(view.addressee, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert view.addressee.toPlainText() == "Robert Smith"
+    assert not view.capture_active and not desk.capture.controller.queue
+
+
 def test_edited_text_is_matched_again(qtbot: QtBot, desk: Desk) -> None:
     view = intake(desk)
     desk.capture.controller.add_bytes(labels.label_jpeg(JANE), "envelope.jpg")

@@ -66,14 +66,14 @@ class QtCameraSource(CameraSource):
         self._sink: Any = None
         self._still: Any = None
         self._last_frame = 0.0
-        self._import_problem = ""
+        self.import_problem = ""  # why Qt Multimedia could not load (empty: it loads, or was not tried yet)
 
     def _multimedia(self) -> Any:
         try:
             from PySide6 import QtMultimedia
         except ImportError as exc:  # PySide6-Addons or its system libraries missing
             log.warning("Qt Multimedia is not available: %s", exc)
-            self._import_problem = "The camera cannot be used on this computer (Qt Multimedia is missing)."
+            self.import_problem = "The camera cannot be used on this computer (Qt Multimedia is missing)."
             return None
         return QtMultimedia
 
@@ -93,7 +93,7 @@ class QtCameraSource(CameraSource):
     def start(self) -> None:
         mm = self._multimedia()
         if mm is None:
-            self.problem.emit(self._import_problem)
+            self.problem.emit(self.import_problem)
             return
         if not mm.QMediaDevices.videoInputs():
             self.problem.emit(NO_CAMERA)

@@ -221,8 +221,15 @@ def step_capture(state: SelfTestState) -> str:
     if best is None or best.contact_id != int(state.target["Id"]):
         found = best.recipient_label if best else "nobody"
         raise StepFailed(f"the label image read {label.read_text!r} and matched {found}, expected {target}")
+    from app.ui.camera import QtCameraSource
+
+    camera = QtCameraSource()
+    cameras = "a camera" if camera.available() else "no camera"
+    if camera.import_problem:
+        raise StepFailed(f"Qt Multimedia (the desk camera) does not load: {camera.import_problem}")
     return (f"{path.name} read in {seconds:.1f} s ({' / '.join(label.read_text.splitlines())}) -> "
-            f"{best.recipient_label}, {label.view.decision}; OCR model in {tessdata_dir()}")
+            f"{best.recipient_label}, {label.view.decision}; OCR model in {tessdata_dir()}; "
+            f"Qt Multimedia loads, {cameras} found")
 
 
 def step_record(state: SelfTestState) -> str:

@@ -102,8 +102,12 @@ def read_item(service: CaptureService, item: CaptureItem, delivery_type: Deliver
     return label, shown
 
 
+def _local_files(mime: QMimeData) -> list[str]:
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+
 def _capture_urls(mime: QMimeData) -> list[str]:
-    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and is_capture_file(u.toLocalFile())]
+    return [f for f in _local_files(mime) if is_capture_file(f)]
 
 
 def mime_has_capture(mime: QMimeData | None, prefer_text: bool = False) -> bool:
@@ -203,13 +207,21 @@ class _InputFilter(QObject):
                 self._c.take_photo()
                 return True
         elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(event, QDropEvent):
-            if mime_has_capture(event.mimeData()):
+            if mime_has_capture(event.mimeData()) or _local_files(event.mimeData()):  # files: ours to judge
                 event.acceptProposedAction()
                 return True
-        elif kind == QEvent.Type.Drop and isinstance(event, QDropEvent) and mime_has_capture(event.mimeData()):
-            event.acceptProposedAction()
-            self._c.add_mime(event.mimeData(), "Dropped image")
-            return True
+        elif kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+            mime = event.mimeData()
+            others = [Path(f).name for f in _local_files(mime) if not is_capture_file(f)]
+            if mime_has_capture(mime) or others:
+                event.acceptProposedAction()
+                if mime_has_capture(mime):
+                    self._c.add_mime(mime, "Dropped image")
+                if others:
+                    self._c.panel.show_problem(
+                        f"{', '.join(others)}: only photos and scans (JPEG, PNG, TIFF, BMP, WebP) or PDF files can "
+                        "be read. Nothing was recorded.")
+                return True
         return False
 
 

@@ -53,8 +53,7 @@ def _build(qtbot: QtBot, srv: SandboxServer, db_url: str, paths: Paths, folder: 
     runner = TaskRunner()
     desk = build_main_window(engine=engine, session=session, runner=runner, paths=paths, settings=settings,
                              camera=camera, capture_poll_ms=150)
-    window = desk.window
-    qtbot.addWidget(window)
+    window = desk.window  # not qtbot.addWidget: pytest-qt would delete it before results still due arrive
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
@@ -65,9 +64,16 @@ def _build(qtbot: QtBot, srv: SandboxServer, db_url: str, paths: Paths, folder: 
     window.activateWindow()
     yield desk
     desk.capture.controller.shutdown()
+
+    def settled() -> bool:  # no typing pause pending, every result delivered while the window lives
+        return not window.intake._debounce.isActive() and not runner.is_busy()
+
+    qtbot.waitUntil(settled, timeout=30_000)
     window.close()
-    qtbot.waitUntil(lambda: not runner.is_busy(), timeout=30_000)  # every result delivered while the window lives
+    qtbot.waitUntil(lambda: not runner.is_busy(), timeout=30_000)
     runner.wait_for_done(30_000)
+    window.deleteLater()
+    QApplication.processEvents()
     engine.dispose()
 
 
@@ -270,6 +276,7 @@ def test_camera_through_the_seam_preview_then_space(qtbot: QtBot, desk: Desk, ca
         ("invoice.png", labels.not_an_image(), "not a picture"),
         ("blank.pdf", labels.empty_pdf(), "PDF"),
         ("huge.png", labels.huge_png(), "too large"),
+        ("report.docx", b"PK\x03\x04 a word document", "only photos and scans"),
     ],
 )
 def test_bad_files_say_why_and_store_nothing(qtbot: QtBot, desk: Desk, tmp_path: Path, name: str, data: bytes,

@@ -265,6 +265,7 @@ class CaptureController(QObject):
         self.install_input_filter()
         intake.capture_finished.connect(self._finished)
         intake.delivery_recorded.connect(lambda _id: QTimer.singleShot(0, self._pump))
+        intake.addressee.textChanged.connect(self._addressee_changed)  # cleared by hand or Esc: the next may come
         intake.setAcceptDrops(True)
         self.panel.open_button.clicked.connect(lambda: self.open_dialog())
         self.panel.camera_button.clicked.connect(self.camera_key)
@@ -411,6 +412,10 @@ class CaptureController(QObject):
             self.intake.clear()
         self._pump()
 
+    def _addressee_changed(self) -> None:
+        if self.queue and self.current is None and self.intake.is_idle():
+            QTimer.singleShot(0, self._pump)
+
     def _pump(self) -> None:
         """Read the head of the queue if nobody is reading; show it when read and the form is free."""
         while self.queue and self.current is None and self.intake.is_idle():
@@ -423,6 +428,9 @@ class CaptureController(QObject):
                 self._failed(head)
                 continue
             self._show(head)
+        if self.queue and self.current is None and not self.intake.is_idle() and self.queue[0].label is not None:
+            self.panel.say(f"{self.queue[0].name} is ready: record or clear (Esc) what you are typing, or press F6 "
+                           "to show it now.", Tone.WAITING)
         if self.queue and self._reading is None:
             unread = next((i for i in self.queue if i.label is None and not i.problem), None)
             if unread is not None:

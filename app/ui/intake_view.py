@@ -444,8 +444,8 @@ class IntakeView(QWidget):
         return self._capture_image is not None
 
     def is_idle(self) -> bool:
-        """Nothing typed, scanned or captured: the next captured label may come up."""
-        return not (self.capture_active or self.addressee.toPlainText().strip() or self.scan_field.text().strip())
+        """No addressee typed or captured: the next captured label may come up (a scanned barcode stays with it)."""
+        return not (self.capture_active or self.addressee.toPlainText().strip())
 
     def show_capture(
         self,

@@ -198,6 +198,44 @@ def test_text_with_a_picture_of_it_pastes_as_text(qtbot: QtBot, desk: Desk) -> N
     assert not view.capture_active and not desk.capture.controller.queue
 
 
+def test_scanned_barcode_then_photo_of_the_label(qtbot: QtBot, desk: Desk) -> None:
+    """The common order at the desk: scan the barcode, then capture the label; the number stays with the item."""
+    view = intake(desk)
+    QTest.keyClicks(view.scan_field, "1Z999AA10123456784")
+    QTest.keyClick(view.scan_field, Qt.Key.Key_Return)
+    desk.capture.controller.add_bytes(labels.label_png(JANE), "parcel.png")
+    wait_shown(qtbot, desk, "Jane Doe")
+    assert view.scan_field.text() == "1Z999AA10123456784" and view.carrier_label.text().startswith("UPS")
+    delivery_id = press_enter_and_wait(qtbot, desk)
+    with session_scope(desk.intake._engine) as session:
+        number = session.execute(text("SELECT tracking_number FROM deliveries WHERE id = :i"), {"i": delivery_id})
+        assert number.scalar() == "1Z999AA10123456784"
+    assert delivery_id in stored_images(desk)
+
+
+def test_typing_is_never_overwritten_by_a_queued_image(qtbot: QtBot, desk: Desk) -> None:
+    view = intake(desk)
+    panel = desk.capture.controller.panel
+    view.addressee.setFocus()
+    QTest.keyClicks(view.addressee, "Sam Tay")
+    desk.capture.controller.add_bytes(labels.label_png(JANE), "waiting.png")
+    qtbot.waitUntil(lambda: "is ready" in panel.status.text(), timeout=READ_MS)
+    assert view.addressee.toPlainText() == "Sam Tay" and not view.capture_active
+    assert "1 waiting" in panel.queue_label.text()
+    QTest.keyClick(view.addressee, Qt.Key.Key_F6)  # show it now (the typing is cleared)
+    wait_shown(qtbot, desk, "Jane Doe")
+    desk.capture.controller.add_bytes(labels.label_png(ROBERT), "later.png")
+    QTest.keyClick(view.addressee, Qt.Key.Key_Escape)  # Jane set aside
+    wait_shown(qtbot, desk, "Robert Smith")
+    QTest.keyClick(view.addressee, Qt.Key.Key_Escape)
+    view.addressee.setFocus()
+    QTest.keyClicks(view.addressee, "Jane")
+    desk.capture.controller.add_bytes(labels.label_png(ROBERT), "after-typing.png")
+    qtbot.waitUntil(lambda: "is ready" in panel.status.text(), timeout=READ_MS)
+    QTest.keyClick(view.addressee, Qt.Key.Key_Escape)  # the typing cleared: the waiting image comes up
+    wait_shown(qtbot, desk, "Robert Smith")
+
+
 def test_edited_text_is_matched_again(qtbot: QtBot, desk: Desk) -> None:
     view = intake(desk)
     desk.capture.controller.add_bytes(labels.label_jpeg(JANE), "envelope.jpg")

@@ -464,10 +464,8 @@ class IntakeView(QWidget):
         if tracking is not None and tracking.tracking_number and not self.scan_field.text().strip():
             self.scan_field.setText(tracking.tracking_number)
             self._on_scan()
-        self.addressee.blockSignals(True)
-        self.addressee.setPlainText(text)
-        self.addressee.blockSignals(False)
-        self.addressee._grow()
+        self.addressee.setPlainText(text)  # the field grows to show it; no match job: the capture's is shown
+        self._debounce.stop()
         self._awaiting_match = False
         self._on_matches(view)
         self.addressee.setFocus(Qt.FocusReason.OtherFocusReason)

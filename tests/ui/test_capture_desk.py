@@ -28,7 +28,7 @@ from app.ui.main_window import DELIVERIES, INTAKE
 from app.ui.tasks import TaskRunner
 from tests.support import desk_label_image as labels
 from tests.ui.camera_double import StillCamera
-from tests.ui.desk_fixtures import screenshot
+from tests.ui.desk_fixtures import screenshot as save_screenshot
 from tests.unit.test_desk_intake_directory import directory
 
 JANE = ["Jane Doe", "Acme Trading Ltd", "Central House", "1 High Street"]
@@ -93,6 +93,11 @@ def folder(tmp_path: Path) -> Path:
 def desk(qtbot: QtBot, srv: SandboxServer, sqlite_url: str, pigeonhole_home: Paths, folder: Path,
          camera: StillCamera) -> Iterator[Desk]:
     yield from _build(qtbot, srv, sqlite_url, pigeonhole_home, folder, camera)
+
+
+def screenshot(widget: QWidget, name: str) -> Path:
+    QApplication.processEvents()  # pending layout requests first, as a real screen would
+    return save_screenshot(widget, name)
 
 
 def _qimage(data: bytes) -> QImage:
@@ -260,6 +265,7 @@ def test_dropped_files_come_up_one_after_another_keyboard_only(qtbot: QtBot, des
     wait_shown(qtbot, desk, "Jane Doe")
     assert "1 waiting" in controller.panel.queue_label.text()
     assert view.addressee.toPlainText().count("file://") == 0
+    screenshot(desk.window, "capture-queue-1366x768")
     one = press_enter_and_wait(qtbot, desk)
     wait_shown(qtbot, desk, "Robert Smith")  # the next item comes up by itself
     assert controller.panel.queue_label.text() == "Capture queue empty"

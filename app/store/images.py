@@ -52,10 +52,13 @@ _images = DeliveryImage.__table__.c  # type: ignore[attr-defined]
 
 
 def deliveries_with_images(session: Session, delivery_ids: Sequence[int]) -> set[int]:
-    if not delivery_ids:
-        return set()
-    rows = session.execute(select(_images.delivery_row_id).where(_images.delivery_row_id.in_(list(delivery_ids))))
-    return {int(r[0]) for r in rows}
+    found: set[int] = set()
+    ids = list(delivery_ids)
+    for start in range(0, len(ids), 500):  # bounded IN lists on both engines
+        chunk = ids[start:start + 500]
+        rows = session.execute(select(_images.delivery_row_id).where(_images.delivery_row_id.in_(chunk)))
+        found.update(int(r[0]) for r in rows)
+    return found
 
 
 def purge_delivery_images(session: Session, older_than: datetime) -> int:

@@ -176,6 +176,15 @@ class CapturePanel(QWidget):
         layout.addLayout(buttons)
         self.setAcceptDrops(True)
 
+    def set_compact(self, compact: bool) -> None:
+        """Idle (no image, no camera): narrow, so typed intake keeps the candidates' columns as before."""
+        self.next_button.setVisible(not compact)
+        if compact:
+            buttons = self.open_button.sizeHint().width() + self.camera_button.sizeHint().width()
+            self.setMaximumWidth(buttons + 24)
+        else:
+            self.setMaximumWidth(16_777_215)  # QWIDGETSIZE_MAX
+
     def say(self, text: str, tone: Tone | None = Tone.MUTED) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
@@ -275,6 +284,7 @@ class CaptureController(QObject):
             camera.captured.connect(self._camera_photo)
             camera.problem.connect(self._camera_problem)
         self._update_queue()
+        self._update_compact()
         self.watch_folder(watched_folder)
 
     # -- set-up ----------------------------------------------------------------------------------------------
@@ -352,6 +362,7 @@ class CaptureController(QObject):
         self.panel.show_problem("")
         self.camera.start()
         self.panel.camera_button.setText("Take photo (Space)")
+        self._update_compact()
         if self.current is None:
             self.panel.say("Camera on — put the item under it and press Space (or F4) to take the photo.")
             self.panel.image_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -438,6 +449,11 @@ class CaptureController(QObject):
         elif self.current is None and self._reading is None and not self.queue and not self._camera_on():
             self.panel.image_view.set_placeholder(IDLE_TEXT)
             self.panel.image_view.clear()
+        self._update_compact()
+
+    def _update_compact(self) -> None:
+        self.panel.set_compact(self.current is None and self._reading is None and not self.queue
+                               and not self._camera_on())
 
     def _camera_on(self) -> bool:
         return self.camera is not None and self.camera.is_active()

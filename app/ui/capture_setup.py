@@ -160,6 +160,15 @@ def _install_window_parts(window: QMainWindow, controller: CaptureController, im
             rows = deliveries.selected_rows()
             preview.show_delivery(rows[0].delivery_id if len(rows) == 1 else None)
 
+        def any_images(found: set[int]) -> None:
+            preview.setVisible(bool(found))  # a list of typed deliveries keeps its full width
+
+        def listed() -> None:
+            selection()
+            ids = [deliveries.model.row_at(r).delivery_id for r in range(deliveries.model.rowCount())]
+            runner.submit("delivery-images-listed", images.with_images, ids, latest_only=True, on_result=any_images)
+
+        preview.hide()
         deliveries.table.selectionModel().selectionChanged.connect(lambda *_a: selection())
-        deliveries.model.modelReset.connect(selection)
+        deliveries.model.modelReset.connect(listed)
     return preview

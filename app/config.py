@@ -91,6 +91,12 @@ class Settings:
     sync_interval_minutes: int = 10
     # Not saved: whether the file holds this client_id yet (False on a first start, until keep_client_id/save).
     client_id_saved: bool = field(default=False, repr=False, compare=False, metadata={"saved": False})
+    # Label capture (issue 10): the centre's own address (never the addressee), the folder a scanner or phone
+    # drops its files in, how long label images are kept, and what the desk has learnt of the centre's lines.
+    centre_address: list[str] = field(default_factory=list)
+    watched_folder: str = ""
+    image_retention_days: int = 90
+    centre_lines_state: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, paths: Paths) -> Settings:

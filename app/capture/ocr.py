@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from app.capture.engine_paths import tessdata_dir
 from app.capture.errors import CaptureError
 
 _local = threading.local()
@@ -29,11 +30,14 @@ def _engine():  # type: ignore[no-untyped-def]
     api = getattr(_local, "api", None)
     if api is None:
         try:
-            import tessdata
             from tesserocr import PSM, PyTessBaseAPI
         except ImportError as exc:  # a broken install, not bad input; still plain words
             raise CaptureError(f"The text reader (OCR) is not installed: {exc}.") from None
-        api = PyTessBaseAPI(path=tessdata.data_path(), lang="eng", psm=PSM.SPARSE_TEXT)
+        try:  # the model wheel's folder, or <bundle>/tessdata in the desktop bundle
+            model_dir = tessdata_dir()
+        except FileNotFoundError as exc:  # a broken install, not bad input; still plain words
+            raise CaptureError(f"The text reader (OCR) cannot find its model: {exc}.") from None
+        api = PyTessBaseAPI(path=model_dir, lang="eng", psm=PSM.SPARSE_TEXT)
         api.SetVariable("debug_file", "/dev/null")
         api.SetVariable("tessedit_do_invert", "0")  # no second, inverted reading of every unsure line (white on
         # black text is not found on post; it cost a third of the time)

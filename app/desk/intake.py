@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 
 from app.desk.carriers import TrackingInfo, recognise
+from app.desk.delivery_images import LabelImage
 from app.desk.matching_service import MatchingService
 from app.desk.vocabulary import (
     INTAKE_TYPES,
@@ -27,7 +28,7 @@ from app.desk.vocabulary import (
     isolate,
     match_kind_word,
 )
-from app.matching import Candidate, ContactKind, Decision
+from app.matching import Candidate, ContactKind, Decision, MatchResult
 from app.matching.label import MAX_LABEL_CHARS
 from app.nexudus.enums import DeliveryType as DeliveryType  # re-exported for the UI
 from app.nexudus.enums import HandlingPreference
@@ -43,6 +44,7 @@ from app.store import (
     session_scope,
 )
 from app.store.errors import RecordNotFound
+from app.store.images import keep_delivery_image
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +151,7 @@ class IntakeDraft:
     notes: str = ""
     tracking: TrackingInfo | None = None
     decision: str = ""
+    image: LabelImage | None = None  # the label's photo or scan (capture), kept with the delivery
 
 
 def confirmation_text(draft: IntakeDraft) -> str:
@@ -220,7 +223,10 @@ class IntakeService:
         """Candidates for the addressee text, with contract state, handling preference and ID-check warnings."""
         if not text.strip():
             return MatchView(text, Decision.NONE, ())
-        result = self.matching.match(text, limit)
+        return self.view_of(text, self.matching.match(text, limit), delivery_type)
+
+    def view_of(self, text: str, result: MatchResult, delivery_type: DeliveryType = DeliveryType.PARCEL) -> MatchView:
+        """The desk's view of a match result made elsewhere (e.g. from a captured label image)."""
         details: dict[int, ContractDetail | None] = {}
         with session_scope(self._engine, readonly=True) as session:
             for cand in result.candidates:
@@ -312,6 +318,8 @@ class IntakeService:
         with session_scope(self._engine) as session:
             row = record_delivery(session, store_draft, self.actor)
             delivery_id = row.delivery_id
+            if draft.image is not None:  # the label image, in the delivery's own transaction
+                keep_delivery_image(session, delivery_id, draft.image.jpeg, draft.image.width, draft.image.height)
         log.info("Recorded delivery %s for contract %s", delivery_id, cand.contract_id)
         return delivery_id
 

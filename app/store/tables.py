@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, Table, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -170,6 +170,21 @@ class Delivery(SQLModel, table=True):
     void_reason: str = ""
     system_id: str = ""
     local_state: str = LocalState.PENDING
+
+
+class DeliveryImage(SQLModel, table=True):
+    """The label image kept with a delivery (issue 10): a resized JPEG, in its own table so the deliveries table
+    stays lean. Deleted by the image retention setting; the delivery itself is never deleted."""
+
+    __tablename__ = "delivery_images"
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_row_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
+    jpeg: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    width: int = 0
+    height: int = 0
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
 
 
 class Alias(SQLModel, table=True):

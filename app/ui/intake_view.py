@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.desk.carriers import Confidence, TrackingInfo
+from app.desk.delivery_images import LabelImage
 from app.desk.intake import (
     DELIVERY_TYPE_LABELS,
     CandidateView,
@@ -191,6 +193,7 @@ class AliasPrompt(QFrame):
 class IntakeView(QWidget):
     delivery_recorded = Signal(int)  # local delivery id
     recipient_registered = Signal(int)  # local contact id
+    capture_finished = Signal(bool)  # the captured label was recorded (True) or set aside with Esc (False)
 
     def __init__(
         self, intake: IntakeService, register: RegisterService, runner: TaskRunner, parent: QWidget | None = None
@@ -210,6 +213,9 @@ class IntakeView(QWidget):
         self._armed_next = False  # the key that raised it was Ctrl+Enter
         self.register_dialog: RegisterDialog | None = None
         self.last_confirmation = ""
+        # label capture (issue 10): the image being checked and how its text is matched (see show_capture)
+        self._capture_matcher: Callable[[str, DeliveryType], MatchView] | None = None
+        self._capture_image: LabelImage | None = None
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -348,7 +354,9 @@ class IntakeView(QWidget):
         root.addLayout(top)
         root.addLayout(form)
         root.addLayout(hint_row)
-        root.addWidget(self.table, 1)
+        self.candidates_row = QHBoxLayout()  # the capture panel goes beside the candidates (attach_side_panel)
+        self.candidates_row.addWidget(self.table, 3)
+        root.addLayout(self.candidates_row, 1)
         root.addWidget(self.details)
         root.addWidget(self.details_warning)
         root.addWidget(self.stop_bar)
@@ -465,11 +473,58 @@ class IntakeView(QWidget):
         self._debounce.stop()
         self._dismiss_stop()
         self._accept_pending = None
+        captured = self._end_capture()
         self.scan_field.clear()
         self._clear_scan_info()
         self.addressee.clear()
         self.notes_field.clear()
         self.focus_scan_field()
+        if captured:
+            self.capture_finished.emit(False)
+
+    # -- label capture (issue 10; the panel, sources and queue live in app.ui.capture_panel) ------------------
+
+    def attach_side_panel(self, panel: QWidget) -> None:
+        """Show a panel (the label image) beside the candidates."""
+        self.candidates_row.addWidget(panel, 2)
+
+    @property
+    def capture_active(self) -> bool:
+        return self._capture_image is not None
+
+    def is_idle(self) -> bool:
+        """No addressee typed or captured: the next captured label may come up (a scanned barcode stays with it)."""
+        return not (self.capture_active or self.addressee.toPlainText().strip())
+
+    def show_capture(
+        self,
+        text: str,
+        view: MatchView,
+        tracking: TrackingInfo | None,
+        image: LabelImage,
+        matcher: Callable[[str, DeliveryType], MatchView],
+    ) -> None:
+        """A captured label to check: its read text (editable; edits are matched with `matcher`), candidates,
+        tracking number; the image is recorded with the delivery."""
+        self._debounce.stop()
+        self._accept_pending = None
+        self._capture_matcher = matcher
+        self._capture_image = image
+        if tracking is not None and tracking.tracking_number and not self.scan_field.text().strip():
+            self.scan_field.setText(tracking.tracking_number)
+            self._on_scan()
+        self.addressee.setPlainText(text)  # the field grows to show it; no match job: the capture's is shown
+        self._debounce.stop()
+        self._awaiting_match = False
+        self._on_matches(view)
+        self.addressee.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.addressee.moveCursor(self.addressee.textCursor().MoveOperation.End)
+
+    def _end_capture(self) -> bool:
+        active = self.capture_active
+        self._capture_matcher = None
+        self._capture_image = None
+        return active
 
     # -- scan ----------------------------------------------------------------------------------------------
 
@@ -540,7 +595,7 @@ class IntakeView(QWidget):
         self._awaiting_match = True
         self._runner.submit(
             "match",
-            self._intake.match,
+            self._capture_matcher or self._intake.match,
             text,
             self._delivery_type(),
             on_result=self._on_matches,
@@ -697,6 +752,7 @@ class IntakeView(QWidget):
             notes=self.notes_field.text().strip(),
             tracking=self._tracking,
             decision=self._view.decision,
+            image=self._capture_image,
         )
         self._intake.remember_shelf(draft.shelf)  # on the GUI thread: the settings callback never runs in a worker
         self._runner.submit(
@@ -753,8 +809,11 @@ class IntakeView(QWidget):
         self._view = None
         self.model.set_rows([])
         self._show_hint(None)
+        captured = self._end_capture()
         self._run_match()  # supersedes any match still running for the old text
         self.focus_scan_field()
+        if captured:
+            self.capture_finished.emit(True)
 
     def _on_recorded(self, delivery_id: int, draft: IntakeDraft) -> None:
         self.last_confirmation = confirmation_text(draft)

@@ -68,6 +68,7 @@ class Desk:
     matching: MatchingService
     connection: DeskConnection
     sign_in_again: SignInAgain
+    capture: Any = None  # app.ui.capture_setup.CaptureDesk (issue 10)
 
 
 def window_state_file(paths: Paths) -> Path:
@@ -117,6 +118,8 @@ def build_main_window(
     watch: ConnectionWatch | None = None,
     connection_tick_ms: int = TICK_MS,
     sign_in_service: SignInService | None = None,
+    camera: Any = None,
+    capture_poll_ms: int | None = None,
 ) -> Desk:
     """Build the desk services for a signed-in session and the main window around them (not shown yet).
     `watch` (tests: a fast clock) and `connection_tick_ms` tune the connection loop."""
@@ -167,8 +170,12 @@ def build_main_window(
                         demo=demo)
     window.sign_in_requested.connect(lambda switch: again.open(switch_user=bool(switch)))
     window.connection.sign_in_needed.connect(lambda reason: again.open(reason=reason))
+    from app.ui.capture_setup import install_capture  # label capture (issue 10): panel, sources, settings, images
+
+    capture = install_capture(window=window, intake_view=intake_view, intake=intake, engine=engine, runner=runner,
+                              paths=paths, settings=settings, demo=demo, camera=camera, poll_ms=capture_poll_ms)
     return Desk(window=window, sync=sync, intake=intake, register=register, deliveries=deliveries, outbox=outbox,
-                matching=matching, connection=connection, sign_in_again=again)
+                matching=matching, connection=connection, sign_in_again=again, capture=capture)
 
 
 def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashReporter

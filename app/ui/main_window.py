@@ -489,6 +489,10 @@ Intake
   Enter  record, clear all   Ctrl+Enter  record, keep type and shelf   Alt+Y  record despite a warning   Esc  clear
   Ctrl+N  register a new recipient
 
+Label capture (photo or scan of the label)
+  Ctrl+V  paste an image      Ctrl+O  open an image or PDF      F4  camera on / take a photo
+  Space  take a photo (camera preview)      F6  next image in the queue      Esc  set the image aside
+
 Deliveries
   Ctrl+F  filter      Enter or Ctrl+H  hand over      Ctrl+Del  void      Ctrl+E  export CSV
 

@@ -34,6 +34,11 @@ SANDBOX_SEED = 11
 SANDBOX_CONTRACTS = 25
 SHELF = "SELF-TEST"
 WINDOW_TIMEOUT_S = 20.0
+# The label image the capture step reads (resources/; made by tests/support/make_self_test_label.py) and whom it
+# is for: the step-match target of the seed-11 sandbox. Its centre lines are given as the settings would.
+SAMPLE_LABEL = "samples/self-test-label.jpg"
+SAMPLE_NAME = "Rachel Jennifer Davies"
+SAMPLE_CENTRE = ("Pigeonhole Works", "14 Canal Street", "Manchester M1 3HE")
 
 
 class StepFailed(Exception):
@@ -57,6 +62,7 @@ class SelfTestState:
     label: str = ""
     match: Any = None  # app.desk.intake.MatchView
     delivery_id: int | None = None
+    captured: Any = None  # app.desk.capture_intake.CapturedLabel of the sample label image
     deliveries_before: set[int] = field(default_factory=set)
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
@@ -190,6 +196,40 @@ def step_match(state: SelfTestState) -> str:
     return f"{state.label!r} -> {best.recipient_label}, {view.decision}, confidence {best.confidence:.2f}"
 
 
+def step_capture(state: SelfTestState) -> str:
+    """OCR in the bundle: the engine, its model (tessdata) and the sample label image are found and read."""
+    from app.capture import CentreLines
+    from app.capture.engine_paths import tessdata_dir
+    from app.desk.capture_intake import CaptureService, read_file
+    from app.ui.theme import resources_dir
+
+    target = " ".join(str(state.target["FullName"]).split())
+    if target != SAMPLE_NAME:
+        raise StepFailed(f"the sample label is for {SAMPLE_NAME}, but the sandbox's target is {target}: "
+                         "run tests/support/make_self_test_label.py for the new target")
+    path = resources_dir() / SAMPLE_LABEL
+    if not path.is_file():
+        raise StepFailed(f"the sample label image {path} is missing")
+    started = time.perf_counter()
+    service = CaptureService(state.intake, CentreLines(SAMPLE_CENTRE))
+    label = service.read(read_file(path), path.name)
+    seconds = time.perf_counter() - started
+    state.captured = label
+    best = label.view.candidates[0] if label.view.candidates else None
+    if best is None or best.contact_id != int(state.target["Id"]):
+        found = best.recipient_label if best else "nobody"
+        raise StepFailed(f"the label image read {label.read_text!r} and matched {found}, expected {target}")
+    from app.ui.camera import QtCameraSource
+
+    camera = QtCameraSource()
+    cameras = "a camera" if camera.available() else "no camera"
+    if camera.import_problem:
+        raise StepFailed(f"Qt Multimedia (the desk camera) does not load: {camera.import_problem}")
+    return (f"{path.name} read in {seconds:.1f} s ({' / '.join(label.read_text.splitlines())}) -> "
+            f"{best.recipient_label}, {label.view.decision}; OCR model in {tessdata_dir()}; "
+            f"Qt Multimedia loads, {cameras} found")
+
+
 def step_record(state: SelfTestState) -> str:
     from app.desk.intake import DeliveryType, IntakeDraft
 
@@ -202,8 +242,14 @@ def step_record(state: SelfTestState) -> str:
         notes="pigeonhole --self-test",
         tracking=state.intake.recognise("SELFTEST-0001"),
         decision=state.match.decision,
+        image=state.captured.image if state.captured is not None else None,
     )
     state.delivery_id = state.intake.record(draft)
+    if state.captured is not None:
+        from app.desk.delivery_images import DeliveryImagesService
+
+        if DeliveryImagesService(state.engine).image(state.delivery_id) is None:
+            raise StepFailed("the delivery was recorded without its label image")
     status = state.sync.status()
     if status.pending < 1:
         raise StepFailed("the delivery was recorded but nothing is waiting to be sent")
@@ -292,6 +338,7 @@ STEPS: tuple[tuple[str, Callable[[SelfTestState], str]], ...] = (
     ("Sign in", step_sign_in),
     ("Sync the directory", step_sync),
     ("Match a label", step_match),
+    ("Capture a label image", step_capture),
     ("Record a delivery", step_record),
     ("Send it to Nexudus (sandbox)", step_send),
     ("Open the main window", step_main_window),

@@ -314,3 +314,31 @@ def test_install_script_refuses_a_missing_bundle(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "no bundle" in done.stderr
     assert not (tmp_path / "prefix" / "opt").exists()
+
+
+def test_ocr_engine_model_and_camera_go_into_the_bundle(run_spec: Any, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Label capture (issue 10): Tesseract's model lands in <bundle>/tessdata, where the frozen app looks for it;
+    the OCR engine, the PDF reader and Qt Multimedia (the camera) are imported and not excluded."""
+    rec = run_spec(sys.platform)
+    _args, analysis = rec.one("Analysis")
+    listed = {(str(Path(src)), str(Path(dest))) for src, dest in analysis["datas"]}
+    assert any(src.endswith("eng.traineddata") and dest == "tessdata" for src, dest in listed), "no OCR model"
+    assert any(src.endswith("resources/samples/self-test-label.jpg") for src, _ in listed), "no self-test label"
+    hidden = set(analysis["hiddenimports"])
+    for module in ("tesserocr", "pypdfium2", "PySide6.QtMultimedia"):
+        assert module in hidden, module
+    for module in ("PySide6.QtMultimedia", "PySide6.QtNetwork"):  # QtMultimedia imports QtNetwork
+        assert module not in analysis["excludes"], module
+
+    from app.capture import engine_paths
+
+    bundle = tmp_path / "bundle"
+    (bundle / manifest.TESSDATA_BUNDLE_FOLDER).mkdir(parents=True)
+    (bundle / manifest.TESSDATA_BUNDLE_FOLDER / "eng.traineddata").write_bytes(b"model")
+    monkeypatch.delenv(engine_paths.ENV_TESSDATA, raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    assert engine_paths.tessdata_dir() == str(bundle / "tessdata") + os.sep
+    with pytest.raises(FileNotFoundError, match="missing"):
+        engine_paths.tessdata_dir("xyz")

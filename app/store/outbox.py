@@ -26,7 +26,8 @@ from app.store.tables import (
 )
 
 SENDABLE = (OutboxState.PENDING, OutboxState.SENDING)
-_DELIVERY_KINDS = (OutboxKind.CREATE_DELIVERY, OutboxKind.COLLECT_DELIVERIES, OutboxKind.VOID_DELIVERY)
+_DELIVERY_KINDS = (OutboxKind.CREATE_DELIVERY, OutboxKind.COLLECT_DELIVERIES, OutboxKind.VOID_DELIVERY,
+                   OutboxKind.DELIVERY_OUTCOME)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def mark_sent(conn: Connection, entry: QueuedEntry, server_id: int | None = None
             conn.execute(update(deliveries_table).where(deliveries_table.c.id == entry.delivery_row_id)
                          .values(nexudus_id=server_id))
         _mark_deliveries_synced(conn, [entry.delivery_row_id], entry.id)
-    elif entry.kind == OutboxKind.VOID_DELIVERY and entry.delivery_row_id is not None:
+    elif entry.kind in (OutboxKind.VOID_DELIVERY, OutboxKind.DELIVERY_OUTCOME) and entry.delivery_row_id is not None:
         _mark_deliveries_synced(conn, [entry.delivery_row_id], entry.id)
     elif entry.kind == OutboxKind.COLLECT_DELIVERIES and delivery_ids:
         _mark_deliveries_synced(conn, delivery_ids, entry.id)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import app.store as store
 from app.nexudus.errors import NetworkError, NexudusError
+from app.sync.deliveries import pull_deliveries
 from app.sync.directory import SyncReport, pull_directory
 from app.sync.outbox import FlushReport, OutboxSender
 
@@ -141,6 +142,7 @@ class SyncService:
                 if report.cancelled or context.cancel.is_set():
                     self._remember(True, "")
                     return SyncOutcome(report, None, cancelled=True)
+                pull_deliveries(self._engine, client, full=full, cancel=context.cancel)
                 flush = self._sender(client, user_asked).flush(cancel=context.cancel)
         except NetworkError as exc:
             self._remember(False, exc.user_message)

@@ -253,6 +253,11 @@ def active_outcomes(session: Session | Connection, delivery_id: int) -> list[tup
     return [(r.id, Outcome(r.kind)) for r in rows if r.kind != Outcome.REVERSE and r.id not in reversed_ids]
 
 
+def requeue(session: Session, delivery_id: int) -> Queue:
+    """Put an item in the queue its outcomes in force call for (after outcomes arrived from Nexudus)."""
+    return _requeue(session, _life(session, delivery_id), utcnow())
+
+
 def _requeue(session: Session, life: DeliveryLife, now: datetime) -> Queue:
     kinds = [kind for _, kind in active_outcomes(session, life.delivery_row_id)]
     queue = queue_after(life.preference, kinds, life.reason)

@@ -26,6 +26,7 @@ from app.store import engine as store_engine
 from app.store import queries, writes
 from app.store.errors import StoreError
 from app.store.locks import LockBusyError
+from app.sync.deliveries import pull_deliveries
 from app.sync.directory import pull_directory
 from app.sync.outbox import OutboxSender
 
@@ -88,6 +89,7 @@ def sync_command(args: argparse.Namespace) -> int:
                  f"{' (full)' if args.full else ''}...")
             report = pull_directory(engine, client, full=bool(args.full), progress=_Progress(), cancel=cancel)
             _out(report.summary())
+            _out(pull_deliveries(engine, client, full=bool(args.full), cancel=cancel).summary())
             sender = OutboxSender(engine, client, respect_backoff=False)
             sender.resume()  # we just signed in: credentials work again
             flush = sender.flush(cancel=cancel)

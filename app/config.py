@@ -75,6 +75,16 @@ class Settings:
     client_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # one per installation
     shelf: str = ""
     sync_interval_minutes: int = 10
+    # items on the shelves: remind the customer, escalate, return to sender after this many days (app.desk.item_life)
+    remind_after_days: int = 3
+    escalate_after_days: int = 14
+    return_after_days: int = 30
+    # shelf labels (app.ui.shelf_label): print one at intake; the printer's name ("" = the system default);
+    # the label roll's size in millimetres
+    print_shelf_labels: bool = False
+    label_printer: str = ""
+    label_width_mm: float = 62.0
+    label_height_mm: float = 29.0
 
     @classmethod
     def load(cls, paths: Paths) -> Settings:

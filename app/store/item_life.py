@@ -713,3 +713,33 @@ def note_desk_collect(session: Session, delivery_ids: Sequence[int], at: datetim
                                     recorded_at=now))
         session.flush()
         _requeue(session, life, now)
+
+
+def forwarding_address(session: Session, delivery_id: int) -> ForwardDraft | None:
+    """The address on file for the item's customer: the recipient's own, else the first contact of the contract
+    with one (directors first). INFERRED: the contract's forwarding address (ForwardingAddressUniqueId) is not
+    readable through the documented API, so the contacts' addresses stand in for it."""
+    from app.store.tables import countries_table
+
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None:
+        raise RecordNotFound(f"Delivery {delivery_id} does not exist.")
+    c = contacts_table.c
+    rows: list[Any] = []
+    if delivery.contact_row_id is not None:
+        rows.extend(session.execute(select(contacts_table).where(c.id == delivery.contact_row_id)).all())
+    if delivery.contract_id is not None:
+        rows.extend(session.execute(select(contacts_table).where(c.contract_id == delivery.contract_id, c.gone.is_(False))
+                                .order_by(c.contact_type, c.id)).all())
+    row = next((r for r in rows if (r.address or "").strip()), None)
+    recipient = delivery_rows(session, [delivery_id])[0]
+    name = recipient.recipient_name or recipient.company_name
+    if row is None:
+        return ForwardDraft(sent_to_name=name, address_lines=(), country_name="")
+    country = ""
+    if row.country_id is not None:
+        country = session.execute(select(countries_table.c.name).where(countries_table.c.id == row.country_id)
+                                  ).scalar() or ""
+    lines = tuple(part.strip() for part in re.split(r"[\n\r]+|,\s*", row.address) if part.strip())
+    return ForwardDraft(sent_to_name=name, address_lines=lines, country_name=country, post_code=row.post_code,
+                        city=row.city_name, region=row.state, country_id=row.country_id)

@@ -729,8 +729,8 @@ def forwarding_address(session: Session, delivery_id: int) -> ForwardDraft | Non
     if delivery.contact_row_id is not None:
         rows.extend(session.execute(select(contacts_table).where(c.id == delivery.contact_row_id)).all())
     if delivery.contract_id is not None:
-        rows.extend(session.execute(select(contacts_table).where(c.contract_id == delivery.contract_id, c.gone.is_(False))
-                                .order_by(c.contact_type, c.id)).all())
+        rows.extend(session.execute(select(contacts_table).where(
+            c.contract_id == delivery.contract_id, c.gone.is_(False)).order_by(c.contact_type, c.id)).all())
     row = next((r for r in rows if (r.address or "").strip()), None)
     recipient = delivery_rows(session, [delivery_id])[0]
     name = recipient.recipient_name or recipient.company_name

@@ -261,6 +261,9 @@ def requeue(session: Session, delivery_id: int) -> Queue:
 def _requeue(session: Session, life: DeliveryLife, now: datetime) -> Queue:
     kinds = [kind for _, kind in active_outcomes(session, life.delivery_row_id)]
     queue = queue_after(life.preference, kinds, life.reason)
+    if session.execute(select(_cf.id).where(_cf.delivery_row_id == life.delivery_row_id,
+                                            _cf.resolved_at.is_(None))).first() is not None:
+        queue = Queue.DECISION  # Nexudus disagrees: a person decides
     life.queue = queue.value
     life.updated_at = now
     return queue
@@ -499,7 +502,7 @@ def find_item(session: Session, code: str, *, now: datetime | None = None) -> li
         return [item]
     ids = [int(i) for i in session.execute(select(_dl.id).where(
         or_(_dl.tracking_number == text, func.upper(_dl.tracking_number) == text.upper().replace(" ", "")),
-        _dl.voided_at.is_(None)).order_by(_dl.id))]
+        _dl.voided_at.is_(None)).order_by(_dl.id)).scalars()]
     for delivery_id in ids:
         _life(session, delivery_id)
     items = _queue_items(session, _lf.delivery_row_id.in_(ids), now or utcnow(), 50) if ids else []
@@ -558,6 +561,8 @@ def record_conflict(conn: Session | Connection, delivery_id: int, desk_outcome_i
     conn.execute(delivery_conflicts_table.insert().values(
         delivery_row_id=delivery_id, desk_outcome_id=desk_outcome_id, server_flag=server_flag,
         server_time=server_time, message=message, detected_at=utcnow(), resolved_by="", resolution=""))
+    conn.execute(update(delivery_life_table).where(_lf.delivery_row_id == delivery_id)
+                 .values(queue=Queue.DECISION.value, updated_at=utcnow()))
     return True
 
 
@@ -613,6 +618,8 @@ def resolve_conflict(session: Session, conflict_id: int, resolution: str, actor:
     conflict.resolved_at = now
     conflict.resolved_by = actor
     conflict.resolution = resolution
+    session.flush()
+    _requeue(session, _life(session, conflict.delivery_row_id), now)
     add_audit(session, actor, "delivery.conflict_resolved", f"delivery:{conflict.delivery_row_id}",
               conflict_id=conflict_id, resolution=resolution)
     session.flush()

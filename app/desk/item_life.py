@@ -196,6 +196,10 @@ class ItemLifeService:
     def disposal_for(item: QueueItem) -> Outcome:
         return DISPOSAL.get(item.preference, Outcome.SHRED)
 
+    def country_names(self) -> list[str]:
+        with store.session_scope(self._engine, readonly=True) as s:
+            return [c.name for c in store.list_countries(s)]
+
     def forward_form(self, delivery_id: int) -> ForwardForm:
         """The forwarding address pre-filled from the contract (editable)."""
         with store.session_scope(self._engine, readonly=True) as s:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -92,6 +93,8 @@ class WorkDialog(QDialog):
         column.addWidget(widget)
         error = _error_label()
         column.addWidget(error)
+        if not isinstance(widget, SignaturePad) and name != "signature":
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.field_errors[name] = error
         self.field_widgets[name] = widget
         form.addRow(label, box)
@@ -270,7 +273,7 @@ class HandOverDialog(WorkDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 44)
+        self.setMinimumWidth(max(self.fontMetrics().horizontalAdvance("M") * 50, 720))
         self.collected_by.setFocus()
 
     def check(self) -> tuple[str, str] | None:

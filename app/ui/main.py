@@ -19,6 +19,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from app.desk.sync_service import SyncService
 from app.ui.crash import CrashReporter, user_message_of
 from app.ui.intake_view import IntakeView
 from app.ui.main_window import MainWindow
+from app.ui.queues_view import QueuesView
 from app.ui.register_dialog import RegisterDialog
 from app.ui.signin_dialog import SignInDialog
 from app.ui.tasks import TaskRunner
@@ -119,17 +121,31 @@ def build_main_window(
         dialog.registered.connect(lambda *_a: window.changes_recorded())
         dialog.open()
 
+    queues = build_queues_view(engine, actor, runner, settings, report_bug)
     where = session.location_name
     title = "Demo workspace" if demo else (f"{session.email} at {where}" if where else session.email)
     window = MainWindow(
         runner=runner, sync=sync, deliveries=deliveries, directory=DirectoryService(engine), outbox=outbox,
         intake=intake_view, title_detail=title, demo=demo, state_file=window_state_file(paths),
         sync_interval_minutes=settings.sync_interval_minutes, report_bug=report_bug,
-        edit_failed_contact=edit_failed_contact,
+        edit_failed_contact=edit_failed_contact, queues=queues,
     )
     holder["window"] = window
     return Desk(window=window, sync=sync, intake=intake, register=register, deliveries=deliveries, outbox=outbox,
                 matching=matching)
+
+
+def build_queues_view(engine: Any, actor: str, runner: TaskRunner, settings: Settings,
+                      report_bug: Callable[[BaseException], None] | None) -> QueuesView:
+    """The work queues after intake, with the reminder thresholds and the label printer from the settings."""
+    from app.desk.item_life import ItemLifeService, Thresholds
+    from app.ui.shelf_label import QtLabelPrinter
+
+    service = ItemLifeService(engine, actor, thresholds=Thresholds(
+        settings.remind_after_days, settings.escalate_after_days, settings.return_after_days))
+    printer = QtLabelPrinter(settings.label_printer, settings.label_width_mm, settings.label_height_mm) \
+        if settings.print_shelf_labels else None
+    return QueuesView(service, runner, printer=printer, report_bug=report_bug)
 
 
 def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashReporter

@@ -3,7 +3,8 @@ deposited, or decided, each a list staff work through by keyboard; plus the dail
 
 Keys: F6 "scan a shelf label or tracking number" (Enter opens the item: the hand-over for items on the shelves);
 Up/Down in the queue list chooses a queue (Right or Tab goes to its items); in the items, Enter does the queue's
-work on the current item, Ctrl+P prints its shelf label, Ctrl+Z undoes its last outcome, F5 refreshes.
+work on the current item, Ctrl+P prints its shelf label, Ctrl+Z undoes its last outcome (F5, the window's
+"Sync now", refreshes the page after the sync).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.desk.deliveries import describe_age, type_label
 from app.desk.intake import HANDLING_LABELS
-from app.desk.item_life import WORK_QUEUES, ItemLifeService
+from app.desk.item_life import WORK_QUEUES, ForwardForm, ItemLifeService
 from app.desk.item_words import LEVEL_LABELS, QUEUE_HINTS, QUEUE_LABELS
 from app.store.item_life import OutcomeRow, QueueItem, item_code
 from app.store.routing import Outcome, Queue
@@ -56,12 +57,21 @@ log = logging.getLogger(__name__)
 SUMMARY = "summary"  # the last entry of the queue list
 
 
+def fit_columns(table: QTableView, widest: int = 280) -> None:
+    """Columns as wide as their text (at most `widest` pixels); the last one takes the rest."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column in range(header.count() - 1):
+        if header.sectionSize(column) > widest:
+            header.resizeSection(column, widest)
+
+
 def _note(item: QueueItem, service: ItemLifeService) -> str:
     parts = []
     if item.open_conflicts:
-        parts.append("Nexudus disagrees")
+        parts.append("Nexudus disagrees: press Enter to decide")
     if item.reason:
-        parts.append(item.reason.capitalize())
+        parts.append(item.reason[:1].upper() + item.reason[1:])
     warning = service.handover_warning(item) if item.queue is Queue.SHELF else ""
     if warning and "cancelled" not in warning:
         parts.append(warning.split(":")[0])
@@ -181,8 +191,7 @@ class QueuesView(QWidget):
         layout.addWidget(self.find_message)
         layout.addLayout(body, 1)
 
-        for keys, slot in (("F6", self.focus_find), ("Ctrl+P", self.print_label), ("Ctrl+Z", self.undo_current),
-                           ("F5", self.refresh)):
+        for keys, slot in (("F6", self.focus_find), ("Ctrl+P", self.print_label), ("Ctrl+Z", self.undo_current)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -281,6 +290,7 @@ class QueuesView(QWidget):
                     if self.proxy.index(r, 0).data(ROW_ROLE).delivery.delivery_id == current.delivery.delivery_id:
                         row = r
             self.table.setCurrentIndex(self.proxy.index(row, 0))
+        fit_columns(self.table)
         self.work_button.setText(self._work_text())
         self.loaded.emit(queue.value, len(items))
 
@@ -342,9 +352,16 @@ class QueuesView(QWidget):
             return
         if queue is Queue.FORWARD:
             delivery_id = item.delivery.delivery_id
-            self._then(lambda: service.forward_form(delivery_id),
-                       lambda form: self._open(ForwardDialog(item, form, service, self._runner, self._countries,
-                                                             self)))
+            countries = self._countries
+
+            def read() -> tuple[ForwardForm, list[str]]:
+                return service.forward_form(delivery_id), countries or service.country_names()
+
+            def ask(found: tuple[ForwardForm, list[str]]) -> None:
+                self._countries = found[1]
+                self._open(ForwardDialog(item, found[0], service, self._runner, found[1], self))
+
+            self._then(read, ask)
             return
         if queue is Queue.SCAN:
             self._scan(item)

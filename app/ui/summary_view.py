@@ -156,6 +156,7 @@ class SummaryView(QWidget):
         self.summary = summary
         self.model.set_rows(shelves)
         self.proxy.sort(1, Qt.SortOrder.DescendingOrder)
+        self.table.resizeColumnsToContents()
         self.text.setHtml(summary_html(summary, self.thresholds_text()))
         self.loaded.emit(len(shelves))
 

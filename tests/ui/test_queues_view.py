@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import Engine
 
@@ -98,6 +98,10 @@ def _view(qtbot: QtBot, service: ItemLifeService, runner: TaskRunner, **kwargs: 
 
 
 def _shots(widget: QWidget, name: str) -> None:
+    if isinstance(widget, QDialog):  # a dialog at its own size, and stretched to the smaller screen's height
+        widget.adjustSize()
+        screenshot(widget, f"{name}")
+        return
     for w, h in SIZES:
         widget.resize(w, h)
         screenshot(widget, f"{name}-{w}x{h}")

@@ -376,25 +376,36 @@ class UndoDialog(WorkDialog):
 
 
 class ConflictDialog(WorkDialog):
-    """Nexudus and the desk disagree: keep the desk's outcome (send it), or accept Nexudus's."""
+    """Nexudus and the desk disagree: accept what Nexudus says (the desk's entry is undone by a new entry), or keep
+    what the desk recorded (it is sent; Nexudus keeps its own too). Enter accepts Nexudus's."""
 
     def __init__(self, conflict: ConflictRow, service: ItemLifeService, runner: TaskRunner,
                  parent: QWidget | None = None) -> None:
         super().__init__("Nexudus disagrees", runner, parent)
         self._conflict = conflict
         self._service = service
-        info = QLabel(conflict.message)
+        self.keep_desk = False
+        info = QLabel(conflict.message.split(" Decide")[0])
         info.setWordWrap(True)
-        self.keep = QCheckBox("&Keep what the desk recorded (Nexudus keeps its own too)")
-        self.keep.setAccessibleName("Keep the desk's outcome")
+        desk = OUTCOME_PAST[conflict.desk_outcome].lower() if conflict.desk_outcome else "what the desk recorded"
+        self.ok.setText("&Accept what Nexudus says")
+        self.ok.setAccessibleName("Accept what Nexudus says")
+        self.keep = self.buttons.addButton(f"&Keep “{desk}”", QDialogButtonBox.ButtonRole.ActionRole)
+        self.keep.setAccessibleName("Keep what the desk recorded")
+        self.keep.clicked.connect(self._keep)
         layout = QVBoxLayout(self)
         layout.addWidget(info)
-        layout.addWidget(self.keep)
-        layout.addWidget(QLabel("Leave it unticked to accept what Nexudus says and undo the desk's entry."))
+        layout.addWidget(QLabel("Accepting undoes the desk's entry (it stays in the item's history). Keeping sends "
+                                "the desk's entry to Nexudus as well."))
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.ok.setText("&Decide")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        self.ok.setDefault(True)
+
+    def _keep(self) -> None:
+        self.keep_desk = True
+        self._submit()
 
     def work(self) -> Callable[[], Any]:
-        conflict_id, keep = self._conflict.conflict_id, self.keep.isChecked()
+        conflict_id, keep = self._conflict.conflict_id, self.keep_desk
         return lambda: self._service.resolve(conflict_id, keep)

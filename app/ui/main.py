@@ -131,6 +131,9 @@ def build_main_window(
         edit_failed_contact=edit_failed_contact, queues=queues,
     )
     holder["window"] = window
+    if settings.print_shelf_labels:  # a shelf label for every item recorded at intake
+        intake_view.delivery_recorded.connect(queues.print_label_for)
+        queues.label_problem.connect(window.status.show_problem)
     return Desk(window=window, sync=sync, intake=intake, register=register, deliveries=deliveries, outbox=outbox,
                 matching=matching)
 

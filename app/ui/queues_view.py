@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.desk.deliveries import describe_age, type_label
 from app.desk.intake import HANDLING_LABELS
-from app.desk.item_life import WORK_QUEUES, ForwardForm, ItemLifeService
+from app.desk.item_life import WORK_QUEUES, ForwardForm, ItemLifeService, ShelfLabel
 from app.desk.item_words import LEVEL_LABELS, QUEUE_HINTS, QUEUE_LABELS
 from app.store.item_life import OutcomeRow, QueueItem, item_code
 from app.store.routing import Outcome, Queue
@@ -96,6 +96,7 @@ class QueuesView(QWidget):
     changed = Signal()  # something was recorded (the window sends it)
     label_printed = Signal(str)
     found = Signal(int)  # the delivery found for a scanned code (0: none)
+    label_problem = Signal(str)  # a label could not be printed (plain words)
 
     def __init__(self, service: ItemLifeService, runner: TaskRunner, *, printer: LabelPrinter | None = None,
                  countries: list[str] | None = None, report_bug: Callable[[BaseException], None] | None = None,
@@ -447,9 +448,26 @@ class QueuesView(QWidget):
             return
         self.label_printed.emit(item_code(item.delivery.delivery_id))
 
+    def print_label_for(self, delivery_id: int) -> None:
+        """Print an item's shelf label (at intake, when the desk prints labels); problems go to `label_problem`."""
+        if self.printer is None:
+            return
+        self._then(lambda: self._service.label(delivery_id), self._print_read_label)
+
+    def _print_read_label(self, label: ShelfLabel) -> None:
+        if self.printer is None:
+            return
+        try:
+            self.printer.print_label(label)
+        except PrinterError as exc:
+            self._printer_problem(exc.user_message)
+            return
+        self.label_printed.emit(label.code)
+
     def _printer_problem(self, message: str) -> None:
         self.print_error.setText(message)
         self.print_error.show()
+        self.label_problem.emit(message)
 
     # -- problems ------------------------------------------------------------------------------------------
 

@@ -290,6 +290,16 @@ def test_shelf_label_printed_to_pdf_and_its_barcode_scanned_back(qtbot: QtBot, s
     assert view.print_error.isVisible() and "out of labels" in view.print_error.text()
     _shots(view, "queue-shelf-printer-problem")
 
+    # at intake (desks that print labels): the label of the item just recorded; a problem is reported, not raised
+    with qtbot.waitSignal(view.label_problem, timeout=5000) as problem:
+        view.print_label_for(delivery_id)
+    assert "out of labels" in problem.args[0]
+    again = tmp_path / "again.pdf"
+    view.printer = QtLabelPrinter(pdf_path=again)
+    with qtbot.waitSignal(view.label_printed, timeout=5000) as printed:
+        view.print_label_for(delivery_id)
+    assert printed.args == [f"PH{delivery_id:06d}"] and again.stat().st_size > 0
+
 
 def test_reminders_and_daily_summary(qtbot: QtBot, srv: SandboxServer, engine: Engine, service: ItemLifeService,
                                      runner: TaskRunner, clock: Clock, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from app.store.tables import (
     contacts_table,
     contracts_table,
     deliveries_table,
+    delivery_life_table,
     outbox_table,
     sync_state_table,
 )
@@ -158,11 +159,13 @@ def delivery_for_send(conn: Connection, row_id: int) -> dict[str, Any] | None:
     d = deliveries_table.c
     c = contacts_table.c
     k = contracts_table.c
+    life = delivery_life_table.c
     q = (select(deliveries_table, c.nexudus_id.label("contact_nexudus_id"),
                 k.coworker_id.label("holder_coworker_id"), k.handling_mail, k.handling_parcels, k.handling_checks,
-                k.handling_publicity)
+                k.handling_publicity, life.requires_signature)
          .select_from(deliveries_table.outerjoin(contacts_table, c.id == d.contact_row_id)
-                      .outerjoin(contracts_table, k.id == d.contract_id))
+                      .outerjoin(contracts_table, k.id == d.contract_id)
+                      .outerjoin(delivery_life_table, life.delivery_row_id == d.id))
          .where(d.id == row_id))
     row = conn.execute(q).first()
     return dict(row._mapping) if row is not None else None

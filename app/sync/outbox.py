@@ -421,6 +421,8 @@ def delivery_body(delivery: dict[str, Any], marker: str) -> dict[str, Any]:
         column = None
     if column and delivery.get(column):
         body["HandlingPreference"] = delivery[column]
+    if delivery.get("requires_signature"):
+        body["RequiresSignature"] = True
     return body
 
 

@@ -97,6 +97,16 @@ class Settings:
     watched_folder: str = ""
     image_retention_days: int = 90
     centre_lines_state: dict[str, object] = field(default_factory=dict)
+    # items on the shelves: remind the customer, escalate, return to sender after this many days (app.desk.item_life)
+    remind_after_days: int = 3
+    escalate_after_days: int = 14
+    return_after_days: int = 30
+    # shelf labels (app.ui.shelf_label): print one at intake; the printer's name ("" = the system default);
+    # the label roll's size in millimetres
+    print_shelf_labels: bool = False
+    label_printer: str = ""
+    label_width_mm: float = 62.0
+    label_height_mm: float = 29.0
 
     @classmethod
     def load(cls, paths: Paths) -> Settings:

@@ -28,6 +28,7 @@ from app.desk.connection import ConnectionView, ConnectionWatch, Link
 from app.nexudus.errors import AuthenticationError, NetworkError, NexudusError, ServerError
 from app.nexudus.resources import Resource
 from app.store.locks import LockBusyError
+from app.sync.deliveries import pull_deliveries
 from app.sync.directory import SyncReport, pull_directory
 from app.sync.outbox import FlushReport, OutboxSender
 
@@ -168,6 +169,7 @@ class SyncService:
                 self._answered()
                 if report.cancelled or context.cancel.is_set():
                     return SyncOutcome(report, None, cancelled=True)
+                pull_deliveries(self._engine, client, full=full, cancel=context.cancel)
                 sender = self._sender(client, user_asked)
                 if user_asked or self._signed_in_since_last_send():
                     sender.resume()

@@ -370,6 +370,12 @@ class NexudusClient:
             found.extend(r for r in payload if isinstance(r, dict))
         return found
 
+    def get_file(self, resource: Resource, endpoint: str, record_id: int) -> bytes:
+        """A record's file, e.g. `get_file(COWORKER_DELIVERIES, "getsignature", 12)`; NotFoundError when empty."""
+        call = _Call("GET", f"{self._url(resource.path)}/{endpoint}/{int(record_id)}", False, ACTION_READ, resource)
+        _, payload = self._send(call, parse=bytes)
+        return payload if isinstance(payload, bytes) else b""
+
     def find_by_system_id(self, resource: Resource, system_id: str) -> dict[str, Any] | None:
         """The record carrying this SystemId marker (filter `{Entity}_SystemId`), or None.
 

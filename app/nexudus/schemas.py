@@ -234,6 +234,31 @@ class CoworkerDelivery(NexudusRecord):
     handling_preference: HandlingPreferenceField = None
     collected: bool | None = None
     collected_on: ApiDateTime | None = None
+    # outcome flags, each with its time
+    processed: bool | None = None
+    processed_on: ApiDateTime | None = None
+    forwarded: bool | None = None
+    forwarded_on: ApiDateTime | None = None
+    scanned: bool | None = None
+    scanned_on: ApiDateTime | None = None
+    recycled: bool | None = None
+    recycled_on: ApiDateTime | None = None
+    shredded: bool | None = None
+    shredded_on: ApiDateTime | None = None
+    stored_for_collection: bool | None = None
+    stored_for_collection_on: ApiDateTime | None = None
+    returned_to_sender: bool | None = None
+    returned_to_sender_on: ApiDateTime | None = None
+    check_deposited: bool | None = None
+    check_deposited_on: ApiDateTime | None = None
+    signed: bool | None = None
+    notified: bool | None = None
+    billed: bool | None = None
+    # file slots (names only; the files are read with getfiledata/getsignature)
+    file_data_file_name: str | None = None
+    signature_file_name: str | None = None
+    scanned_file_data_file_name: str | None = None
+    forwarded_file_data_file_name: str | None = None
     # read-only echoes
     business_name: str | None = None
     coworker_full_name: str | None = None

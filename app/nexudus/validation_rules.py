@@ -80,6 +80,34 @@ ADDRESS_MAX = 500
 CITY_MAX = 100
 NOTES_MAX = 2000
 SYSTEM_ID_MAX = 200
+FILE_NAME_MAX = 260
+FILE_URL_MAX = 20_000_000  # INFERRED: a data: URL carrying a scan (the live server fetches a real URL)
+
+# CoworkerDelivery outcome flags (each with `{Flag}On`), billing products and file slots (see nexudus-api.md;
+# the sandbox's record shape in app.sandbox.shapes uses the same names). `Collected`/`CollectedOn` are listed apart.
+DELIVERY_OUTCOME_FLAGS: tuple[str, ...] = (
+    "Processed",
+    "Forwarded",
+    "Scanned",
+    "Recycled",
+    "Shredded",
+    "StoredForCollection",
+    "ReturnedToSender",
+    "CheckDeposited",
+)
+DELIVERY_PRODUCT_FIELDS: tuple[str, ...] = (
+    "ForwardedProductUniqueId",
+    "ScannedProductUniqueId",
+    "RecycledProductUniqueId",
+    "ShreddedProductUniqueId",
+    "StoredForCollectionProductUniqueId",
+    "ReturnedToSenderProductUniqueId",
+    "CheckDepositedProductUniqueId",
+    "ForwardingAddressUniqueId",
+)
+# `FileData` (label image) and `Signature` are documented with `{Slot}FileName` + `New{Slot}Url`; the scan and the
+# forwarding receipt are documented as `ScannedFileData*` / `ForwardedFileData*`: INFERRED to follow the same pattern.
+DELIVERY_FILE_SLOTS: tuple[str, ...] = ("FileData", "Signature", "ScannedFileData", "ForwardedFileData")
 
 # Fields every record accepts on create (INFERRED that SystemId can be set; the client relies on it).
 META_RULES: tuple[FieldRule, ...] = (
@@ -124,6 +152,14 @@ COWORKER_DELIVERY_RULES: tuple[FieldRule, ...] = (
     FieldRule("HandlingPreference", Kind.ENUM, enum=HandlingPreference),
     FieldRule("Collected", Kind.BOOL),
     FieldRule("CollectedOn", Kind.DATETIME),
+    *(rule for flag in DELIVERY_OUTCOME_FLAGS for rule in (FieldRule(flag, Kind.BOOL),
+                                                           FieldRule(f"{flag}On", Kind.DATETIME))),
+    FieldRule("Signed", Kind.BOOL),
+    FieldRule("Notified", Kind.BOOL),
+    FieldRule("Billed", Kind.BOOL),
+    *(FieldRule(name, Kind.GUID) for name in DELIVERY_PRODUCT_FIELDS),
+    *(_text(f"{slot}FileName", FILE_NAME_MAX) for slot in DELIVERY_FILE_SLOTS),
+    *(_text(f"New{slot}Url", FILE_URL_MAX) for slot in DELIVERY_FILE_SLOTS),
     *META_RULES,
 )
 

@@ -7,6 +7,8 @@
   PUT    /api/{path}                             update, Id in the body                                <Entity>-Edit
   DELETE /api/{path}/{id}                        delete                                                <Entity>-Delete
   POST   /api/{path}/runcommand                  {"Key": "DELIVERY_COLLECT", "Ids": [...]}             <Entity>-Edit
+  GET    /api/spaces/coworkerdeliveries/getsignature/{id} (getfiledata, getscannedfiledata,
+         getforwardedfiledata): a delivery's file (see delivery_files.py)                              <Entity>-Read
 
 Order of checks: route (404/405), bearer token and API access (401), role (401), realistic limits (409),
 then the operation. Unexpected exceptions answer 500 {"Message": "An error has occurred."} and are logged.
@@ -31,7 +33,8 @@ from app.sandbox.answers import (
     throttled,
 )
 from app.sandbox.auth import Auth, Denied, User, denied_body
-from app.sandbox.shapes import COMMANDS, WRITABLE_RESOURCES
+from app.sandbox.delivery_files import file_answer
+from app.sandbox.shapes import COMMANDS, FILE_ENDPOINTS, WRITABLE_RESOURCES
 from app.sandbox.state import SandboxState
 from app.sandbox.throttle import Throttle, retry_after_header
 from app.sandbox.variants import Variants
@@ -101,6 +104,13 @@ class SandboxApi:
             return _no_route(req.path)
         res = _BY_PATH.get(f"{parts[1]}/{parts[2]}".lower())
         rest = parts[3:]
+        if res is Resource.COWORKER_DELIVERIES and len(rest) == 2 and rest[0].lower() in FILE_ENDPOINTS:
+            if req.method != "GET":
+                return _no_method(req.method)
+            if not rest[1].lstrip("-").isdigit():
+                return _no_route(req.path)
+            slot, file_id = FILE_ENDPOINTS[rest[0].lower()], int(rest[1])
+            return res, "Read", lambda user: self._file(res, file_id, slot)
         if res is None or len(rest) > 1:
             return _no_route(req.path)
         method = req.method
@@ -150,6 +160,12 @@ class SandboxApi:
         if self.variants.paging == "no-has-next":
             body = body.replace(b',"HasNextPage":true', b"").replace(b',"HasNextPage":false', b"")
         return raw_json(200, body)
+
+    def _file(self, res: Resource, record_id: int, slot: str) -> Response:
+        with self.state.lock:
+            if self.state.lookup(res, record_id) is None:
+                return not_found()
+            return file_answer(self.state.files.get((record_id, slot)))
 
     def _get(self, res: Resource, record_id: int) -> Response:
         with self.state.lock:

@@ -11,6 +11,11 @@ from typing import Any
 
 from app.nexudus.enums import AmlCheckStatus, ContractContactType, CoworkerType, HandlingPreference
 from app.nexudus.resources import Resource
+from app.nexudus.validation_rules import (
+    DELIVERY_FILE_SLOTS,
+    DELIVERY_OUTCOME_FLAGS,
+    DELIVERY_PRODUCT_FIELDS,
+)
 
 META_FIELDS: dict[str, Any] = {
     "Id": None,
@@ -53,6 +58,14 @@ CONTRACT_CONTACT_ECHO = (
     "CountryName",
 )
 
+DELIVERY_OUTCOME_FIELDS: dict[str, Any] = {
+    key: value for flag in DELIVERY_OUTCOME_FLAGS for key, value in ((flag, False), (f"{flag}On", None))
+}
+DELIVERY_FILE_NAME_FIELDS: tuple[str, ...] = tuple(f"{slot}FileName" for slot in DELIVERY_FILE_SLOTS)
+# INFERRED: `New{Slot}Url` is write-only (a URL the server fetches the file from); the sandbox accepts a `data:`
+# URL, keeps the bytes (app.sandbox.delivery_files), and never echoes the field back.
+DELIVERY_FILE_URL_FIELDS: tuple[str, ...] = tuple(f"New{slot}Url" for slot in DELIVERY_FILE_SLOTS)
+
 COWORKER_DELIVERY_WRITABLE: dict[str, Any] = {
     "BusinessId": None,
     "Name": None,
@@ -66,6 +79,12 @@ COWORKER_DELIVERY_WRITABLE: dict[str, Any] = {
     "HandlingPreference": int(HandlingPreference.NONE),
     "Collected": False,
     "CollectedOn": None,
+    **DELIVERY_OUTCOME_FIELDS,
+    "Signed": False,
+    "Notified": False,
+    "Billed": False,
+    **dict.fromkeys(DELIVERY_PRODUCT_FIELDS),
+    **dict.fromkeys(DELIVERY_FILE_NAME_FIELDS),
 }
 
 COWORKER_DELIVERY_ECHO = (
@@ -153,6 +172,13 @@ OMITTED_IN_BATCH: dict[Resource, tuple[str, ...]] = {
 
 # Operations each resource supports beyond list and get (batch get is a list).
 WRITABLE_RESOURCES = frozenset({Resource.CONTRACT_CONTACTS, Resource.COWORKER_DELIVERIES})
+# GET {path}/{name}/{id}: a file of a delivery (getfiledata and getsignature documented; the other two INFERRED).
+FILE_ENDPOINTS: dict[str, str] = {
+    "getfiledata": "FileData",
+    "getsignature": "Signature",
+    "getscannedfiledata": "ScannedFileData",
+    "getforwardedfiledata": "ForwardedFileData",
+}
 COMMANDS: dict[Resource, frozenset[str]] = {
     Resource.COWORKER_DELIVERIES: frozenset({"DELIVERY_COLLECT"}),
 }

@@ -110,6 +110,9 @@ class SandboxState:
         self.version = 0
         self.query_cache: dict[Any, Any] = {}  # owned by app.sandbox.listing; cleared on every change
         self._json_cache: dict[Resource, dict[int, bytes]] = {res: {} for res in Resource}
+        # Delivery files by (delivery Id, slot), e.g. (12, "Signature"): app.sandbox.delivery_files.StoredFile.
+        # Kept in memory only (not in the state file).
+        self.files: dict[tuple[int, str], Any] = {}
         self.state_file = Path(state_file) if state_file is not None else None
         self._save_lock = threading.Lock()
         self._saved_version = -1

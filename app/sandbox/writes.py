@@ -33,8 +33,9 @@ from app.sandbox.answers import (
     not_found,
     validation_failed,
 )
+from app.sandbox.delivery_files import take_files
 from app.sandbox.render import Record
-from app.sandbox.shapes import COMMANDS, SETTABLE_ON_CREATE, WRITABLE
+from app.sandbox.shapes import COMMANDS, DELIVERY_OUTCOME_FLAGS, SETTABLE_ON_CREATE, WRITABLE
 from app.sandbox.state import SandboxState, utc_now_text
 from app.sandbox.variants import Variants
 
@@ -103,6 +104,23 @@ def _persist_or_undo(state: SandboxState, res: Resource, record_id: int, before:
 _REFERENCES = {entity: frozenset(r.name for r in table if r.kind is Kind.REFERENCE) for entity, table in RULES.items()}
 
 
+def _stamp_outcome_times(rec: Record, base: Record | None, now: str) -> None:
+    """A flag set without its time gets one: the time it had before, else now. INFERRED (documented for
+    Collected only: "Mark collected ... with Collected: true")."""
+    for flag in ("Collected", *DELIVERY_OUTCOME_FLAGS):
+        if rec.get(flag) is True and rec.get(f"{flag}On") is None:
+            earlier = base.get(f"{flag}On") if base is not None and base.get(flag) else None
+            rec[f"{flag}On"] = earlier or now
+
+
+def _store_files(state: SandboxState, res: Resource, record_id: int, rec: Record, files: dict[str, Any]) -> None:
+    if res is not Resource.COWORKER_DELIVERIES:
+        return
+    for slot, stored in files.items():
+        state.files[(record_id, slot)] = stored
+        rec[f"{slot}FileName"] = stored.name
+
+
 def create(state: SandboxState, res: Resource, payload: Any, editor: str, variants: Variants | None = None) -> Response:
     body = _bind(payload)
     if body is None:
@@ -113,7 +131,8 @@ def create(state: SandboxState, res: Resource, payload: Any, editor: str, varian
             if body.get(name.lower()) is not None:
                 rec[name] = body[name.lower()]
         _link_coworker(state, res, rec)
-        errors = _check(state, res, rec, variants)
+        files, file_errors = take_files(body) if res is Resource.COWORKER_DELIVERIES else ({}, [])
+        errors = _check(state, res, rec, variants) + file_errors
         if errors:
             return validation_failed(errors)
         _drop_zero_references(rec)
@@ -124,8 +143,9 @@ def create(state: SandboxState, res: Resource, payload: Any, editor: str, varian
         rec.setdefault("CreatedOn", now)
         rec.setdefault("IsNew", False)
         rec["UpdatedOn"], rec["UpdatedBy"] = now, editor
-        if rec.get("Collected") is True and rec.get("CollectedOn") is None:
-            rec["CollectedOn"] = now
+        if res is Resource.COWORKER_DELIVERIES:
+            _stamp_outcome_times(rec, None, now)
+            _store_files(state, res, record_id, rec, files)
         state.put(res, rec)
     _persist_or_undo(state, res, record_id, None)
     envelope = command_envelope(
@@ -148,15 +168,17 @@ def update(state: SandboxState, res: Resource, payload: Any, editor: str, varian
         rec = _writable_fields(res, body)
         rec["SystemId"] = body["systemid"] if "systemid" in body else base.get("SystemId")
         _link_coworker(state, res, rec)
-        errors = _check(state, res, rec, variants)
+        files, file_errors = take_files(body) if res is Resource.COWORKER_DELIVERIES else ({}, [])
+        errors = _check(state, res, rec, variants) + file_errors
         if errors:
             return validation_failed(errors)
         _drop_zero_references(rec)
         now = utc_now_text()
         kept: Record = {k: base[k] for k in ("UniqueId", "CreatedOn", "IsNew") if k in base}
         rec = {**kept, **rec, "Id": record_id, "UpdatedOn": now, "UpdatedBy": editor}
-        if rec.get("Collected") is True and rec.get("CollectedOn") is None:
-            rec["CollectedOn"] = base.get("CollectedOn") or now
+        if res is Resource.COWORKER_DELIVERIES:
+            _stamp_outcome_times(rec, base, now)
+            _store_files(state, res, record_id, rec, files)
         state.put(res, rec)
     _persist_or_undo(state, res, record_id, base)
     envelope = command_envelope(

@@ -21,12 +21,14 @@ from app.store.tables import (
     contacts_table,
     contracts_table,
     deliveries_table,
+    delivery_life_table,
     outbox_table,
     sync_state_table,
 )
 
 SENDABLE = (OutboxState.PENDING, OutboxState.SENDING)
-_DELIVERY_KINDS = (OutboxKind.CREATE_DELIVERY, OutboxKind.COLLECT_DELIVERIES, OutboxKind.VOID_DELIVERY)
+_DELIVERY_KINDS = (OutboxKind.CREATE_DELIVERY, OutboxKind.COLLECT_DELIVERIES, OutboxKind.VOID_DELIVERY,
+                   OutboxKind.DELIVERY_OUTCOME)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def mark_sent(conn: Connection, entry: QueuedEntry, server_id: int | None = None
             conn.execute(update(deliveries_table).where(deliveries_table.c.id == entry.delivery_row_id)
                          .values(nexudus_id=server_id))
         _mark_deliveries_synced(conn, [entry.delivery_row_id], entry.id)
-    elif entry.kind == OutboxKind.VOID_DELIVERY and entry.delivery_row_id is not None:
+    elif entry.kind in (OutboxKind.VOID_DELIVERY, OutboxKind.DELIVERY_OUTCOME) and entry.delivery_row_id is not None:
         _mark_deliveries_synced(conn, [entry.delivery_row_id], entry.id)
     elif entry.kind == OutboxKind.COLLECT_DELIVERIES and delivery_ids:
         _mark_deliveries_synced(conn, delivery_ids, entry.id)
@@ -178,11 +180,13 @@ def delivery_for_send(conn: Connection, row_id: int) -> dict[str, Any] | None:
     d = deliveries_table.c
     c = contacts_table.c
     k = contracts_table.c
+    life = delivery_life_table.c
     q = (select(deliveries_table, c.nexudus_id.label("contact_nexudus_id"),
                 k.coworker_id.label("holder_coworker_id"), k.handling_mail, k.handling_parcels, k.handling_checks,
-                k.handling_publicity)
+                k.handling_publicity, life.requires_signature)
          .select_from(deliveries_table.outerjoin(contacts_table, c.id == d.contact_row_id)
-                      .outerjoin(contracts_table, k.id == d.contract_id))
+                      .outerjoin(contracts_table, k.id == d.contract_id)
+                      .outerjoin(delivery_life_table, life.delivery_row_id == d.id))
          .where(d.id == row_id))
     row = conn.execute(q).first()
     return dict(row._mapping) if row is not None else None

@@ -59,6 +59,7 @@ class DeliveryDraft:
     match_confidence: float | None = None
     match_reasons: tuple[str, ...] = ()
     notes: str = ""
+    requires_signature: bool = False
 
 
 # ---- matching ------------------------------------------------------------------------------------------------

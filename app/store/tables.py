@@ -48,6 +48,7 @@ class OutboxKind:
     CREATE_DELIVERY = "create_delivery"
     COLLECT_DELIVERIES = "collect_deliveries"
     VOID_DELIVERY = "void_delivery"
+    DELIVERY_OUTCOME = "delivery_outcome"  # one DeliveryOutcome (or its reversal) as flags and times on Nexudus
 
 
 class Business(SQLModel, table=True):
@@ -237,6 +238,97 @@ class SyncState(SQLModel, table=True):
     runs_since_full: int = 0
 
 
+# ---- an item's life after intake (revision 0005_item_life) ---------------------------------------------------
+
+
+class DeliveryLife(SQLModel, table=True):
+    """Where a delivery is in its life: the work queue it waits in (app.store.item_life.Queue), the handling
+    preference it was routed by, and what Nexudus last said about it (for conflicts)."""
+
+    __tablename__ = "delivery_life"
+    delivery_row_id: int = Field(sa_column=Column(Integer, ForeignKey("deliveries.id"), primary_key=True))
+    queue: str = Field(index=True)
+    preference: int = 0
+    reason: str = ""  # why it is in "needs a decision" (cancelled contract, failed ID check)
+    requires_signature: bool = False
+    routed_at: datetime
+    updated_at: datetime
+    server_updated_on: datetime | None = None
+    server_flags: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class DeliveryOutcome(SQLModel, table=True):
+    """Append-only: what was done with an item, by whom, when. A mistaken outcome is reversed by a new row with
+    kind "reverse" and `reverses_id`; nothing is updated or deleted."""
+
+    __tablename__ = "delivery_outcomes"
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_row_id: int = Field(sa_column=Column(Integer, ForeignKey("deliveries.id"), nullable=False, index=True))
+    kind: str
+    at: datetime
+    done_by: str = ""  # who forwarded, shredded, handed over...
+    actor: str = ""  # who recorded it at the desk ("Nexudus" for outcomes seen in a pull)
+    source: str = "desk"  # desk / nexudus
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    reverses_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("delivery_outcomes.id")))
+    outbox_id: int | None = None
+    recorded_at: datetime
+
+
+class ForwardingLogEntry(SQLModel, table=True):
+    """Every item forwarded: the name and address it was sent to, carrier and tracking (London Local Authorities Act
+    2007 s.75 records). Append-only."""
+
+    __tablename__ = "forwarding_log"
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_row_id: int = Field(sa_column=Column(Integer, ForeignKey("deliveries.id"), nullable=False, index=True))
+    outcome_id: int = Field(sa_column=Column(Integer, ForeignKey("delivery_outcomes.id"), nullable=False))
+    contract_id: int | None = Field(default=None, sa_column=_big(index=True))
+    sent_to_name: str = ""
+    address_lines: str = ""  # one line per line
+    post_code: str = ""
+    city: str = ""
+    region: str = ""
+    country_id: int | None = Field(default=None, sa_column=_big())
+    country_name: str = ""
+    carrier: str = ""
+    tracking_number: str = ""
+    sent_at: datetime
+    sent_by: str = ""
+
+
+class DeliveryFile(SQLModel, table=True):
+    """A file kept with an item: signature, scan, forwarding receipt, label image (slot names as Nexudus's)."""
+
+    __tablename__ = "delivery_files"
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_row_id: int = Field(sa_column=Column(Integer, ForeignKey("deliveries.id"), nullable=False, index=True))
+    outcome_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("delivery_outcomes.id")))
+    slot: str
+    file_name: str
+    media_type: str
+    size: int = 0
+    sha256: str = ""
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+    created_by: str = ""
+
+
+class DeliveryConflict(SQLModel, table=True):
+    """The desk and Nexudus disagree about an item's outcome (e.g. collected in Nexudus while the desk forwarded
+    it). Shown to staff until someone resolves it; never overwritten silently."""
+
+    __tablename__ = "delivery_conflicts"
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_row_id: int = Field(sa_column=Column(Integer, ForeignKey("deliveries.id"), nullable=False, index=True))
+    desk_outcome_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("delivery_outcomes.id")))
+    server_flag: str = ""
+    server_time: datetime | None = None
+    message: str = ""
+    detected_at: datetime
+    resolved_at: datetime | None = None
+    resolved_by: str = ""
+    resolution: str = ""
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -256,6 +348,11 @@ aliases_table = _table(Alias)
 audit_table = _table(AuditEntry)
 outbox_table = _table(OutboxEntry)
 sync_state_table = _table(SyncState)
+delivery_life_table = _table(DeliveryLife)
+delivery_outcomes_table = _table(DeliveryOutcome)
+forwarding_log_table = _table(ForwardingLogEntry)
+delivery_files_table = _table(DeliveryFile)
+delivery_conflicts_table = _table(DeliveryConflict)
 
 # Pending contacts are found by their SystemId marker; synced rows never are, so they stay out of the index.
 Index("ix_contacts_pending_system_id", contacts_table.c.system_id, sqlite_where=contacts_table.c.nexudus_id.is_(None),

@@ -187,6 +187,9 @@ def record_delivery(session: Session, draft: DeliveryDraft, actor: str) -> Deliv
     session.add(delivery)
     session.flush()
     assert delivery.id is not None
+    from app.store.item_life import route_delivery  # an item's first work queue, from its contract's preference
+
+    route_delivery(session, delivery.id, requires_signature=draft.requires_signature)
     row = delivery_rows(session, [delivery.id])[0]
     entry = _enqueue(session, OutboxKind.CREATE_DELIVERY, actor, system_id=marker, delivery_row_id=delivery.id,
                      contact_row_id=contact_row_id, summary=f"{delivery.name} for {_addressee(row)}")
@@ -233,6 +236,10 @@ def collect_deliveries(session: Session, delivery_ids: Sequence[int], collected_
     entry = _enqueue(session, OutboxKind.COLLECT_DELIVERIES, actor, system_id=new_marker(),
                      delivery_row_id=ids[0] if len(ids) == 1 else None, delivery_row_ids=ids,
                      summary=f"Hand-over of {len(ids)} deliver{'y' if len(ids) == 1 else 'ies'} to {collected_by}")
+    from app.store.item_life import note_desk_collect  # the hand-over in the item's trail; its queue is done
+
+    assert entry.id is not None
+    note_desk_collect(session, ids, now, collected_by.strip(), for_whom.strip(), actor, entry.id)
     add_audit(session, actor, "delivery.collect", ",".join(f"delivery:{i}" for i in ids), collected_by=collected_by,
               for_whom=for_whom, outbox_id=entry.id)
     session.flush()

@@ -37,6 +37,7 @@ from app.store import engine as store_engine
 from app.store import queries, writes
 from app.store.errors import StoreError
 from app.store.locks import LockBusyError
+from app.sync.deliveries import pull_deliveries
 from app.sync.directory import pull_directory
 from app.sync.outbox import OutboxSender
 
@@ -134,6 +135,7 @@ def _sync(args: argparse.Namespace, connection: Connection | None) -> int:
             try:
                 report = pull_directory(engine, client, full=bool(args.full), progress=_Progress(), cancel=cancel)
                 _out(report.summary())
+                _out(pull_deliveries(engine, client, full=bool(args.full), cancel=cancel).summary())
             except (LockBusyError, errors.AuthenticationError, InsecureConnectionError):
                 raise  # the outbox would meet the same refusal (or another sync is sending it)
             except Exception as exc:  # the pull failed: what the desk recorded is still sent, then this is raised

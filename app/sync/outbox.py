@@ -5,6 +5,9 @@ Entries go strictly by id. For each:
   local row marked synced, in one transaction.
 - collect: runcommand DELIVERY_COLLECT for the deliveries the server knows (idempotent, so simply re-sent).
 - void: DELETE the delivery (see app.store.writes for why); 404 means it is already gone: done.
+- outcome (forward, scan, return, shred, recycle, deposit, hand-over, or a reversal): GET the record, PUT it back
+  with the flag and the desk's time (app.sync.outcomes); skipped when Nexudus already shows it (after a kill or a
+  dropped answer), held as a conflict when Nexudus shows a different final outcome.
 
 Failures:
 - 409/429 (after the client's own bounded waits), 5xx, network trouble: the entry stays first in line; the flush
@@ -39,11 +42,13 @@ from app.nexudus import errors
 from app.nexudus.client import NexudusClient
 from app.nexudus.enums import DELIVERY_COLLECT, DeliveryType
 from app.nexudus.resources import Resource
+from app.store import item_life
 from app.store import outbox as store
 from app.store.audit import utcnow
 from app.store.locks import database_lock
 from app.store.records import contact_public_id
 from app.store.tables import OutboxKind, OutboxState
+from app.sync import outcomes
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +213,7 @@ class OutboxSender:
             OutboxKind.CREATE_DELIVERY: self._create_delivery,
             OutboxKind.COLLECT_DELIVERIES: self._collect,
             OutboxKind.VOID_DELIVERY: self._void,
+            OutboxKind.DELIVERY_OUTCOME: self._outcome,
         }
         handler = handlers.get(entry.kind)
         if handler is None:
@@ -335,6 +341,49 @@ class OutboxSender:
         report.sent += 1
 
 
+    def _outcome(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
+                 blocked_deliveries: set[int]) -> None:
+        """An outcome or its reversal: GET the record, PUT it back with the flag and time (see app.sync.outcomes)."""
+        with self.engine.connect() as conn:
+            outcome = item_life.outcome_for_send(conn, int(entry.payload.get("outcome_id", 0)))
+            create_state = (store.create_entry_state(conn, delivery_row_id=outcome.delivery_id)
+                            if outcome is not None else None)
+        if outcome is None:
+            raise errors.ValidationError("outcome row missing", user_message="The outcome no longer exists here.")
+        if outcome.nexudus_id is None:
+            if outcome.delivery_id in blocked_deliveries or create_state in OPEN_CREATE:
+                raise _Blocked
+            with self.engine.begin() as conn:  # the delivery never reached Nexudus: nothing to tell it
+                store.mark_sent(conn, entry)
+            report.sent += 1
+            return
+        try:
+            record = self.client.get(Resource.COWORKER_DELIVERIES, outcome.nexudus_id)
+        except errors.NotFoundError as exc:
+            raise errors.ValidationError(
+                f"delivery {outcome.nexudus_id} not found",
+                user_message="This delivery is no longer in Nexudus (it was deleted there); the outcome is kept on "
+                             "the desk only.") from exc
+        if outcomes.already_applied(record, outcome):
+            log.info("Outbox %d: outcome already in Nexudus", entry.id)
+        else:
+            clash = None if entry.payload.get("force") else outcomes.conflicting_flag(record, outcome)
+            if clash is not None:
+                message = outcomes.conflict_message(record, clash, outcome)
+                with self.engine.begin() as conn:
+                    item_life.record_conflict(conn, outcome.delivery_id, outcome.outcome_id, clash,
+                                              outcomes.server_time(record, clash), message)
+                    store.mark_failed(conn, entry, message, {})
+                report.failed += 1
+                log.warning("Outbox %d held: %s", entry.id, message)
+                return
+            self._claim(entry)
+            self.client.update(Resource.COWORKER_DELIVERIES, outcomes.outcome_body(record, outcome))
+        with self.engine.begin() as conn:
+            store.mark_sent(conn, entry)
+        report.sent += 1
+
+
 def resource_of(entry: store.QueuedEntry) -> Resource:
     """Where a create entry's record lives on the server."""
     if entry.kind == OutboxKind.CREATE_CONTACT:
@@ -413,6 +462,8 @@ def delivery_body(delivery: dict[str, Any], marker: str) -> dict[str, Any]:
         column = None
     if column and delivery.get(column):
         body["HandlingPreference"] = delivery[column]
+    if delivery.get("requires_signature"):
+        body["RequiresSignature"] = True
     return body
 
 

@@ -21,6 +21,7 @@ import gc
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from app.ui.connection import TICK_MS, SignInAgain
 from app.ui.crash import CrashReporter, error_dialog, user_message_of
 from app.ui.intake_view import IntakeView
 from app.ui.main_window import MainWindow
+from app.ui.queues_view import QueuesView
 from app.ui.register_dialog import RegisterDialog
 from app.ui.signin_dialog import SignInDialog
 from app.ui.tasks import TaskRunner
@@ -153,15 +155,19 @@ def build_main_window(
         dialog.registered.connect(lambda *_a: window.changes_recorded())
         dialog.open()
 
+    queues = build_queues_view(engine, actor, runner, settings, report_bug)
     where = session.location_name
     title = "Demo workspace" if demo else (f"{session.email} at {where}" if where else session.email)
     window = MainWindow(
         runner=runner, sync=sync, deliveries=deliveries, directory=DirectoryService(engine), outbox=outbox,
         intake=intake_view, title_detail=title, demo=demo, state_file=window_state_file(paths),
         sync_interval_minutes=settings.sync_interval_minutes, report_bug=report_bug,
-        edit_failed_contact=edit_failed_contact, connection_tick_ms=connection_tick_ms,
+        edit_failed_contact=edit_failed_contact, connection_tick_ms=connection_tick_ms, queues=queues,
     )
     holder["window"] = window
+    if settings.print_shelf_labels:  # a shelf label for every item recorded at intake
+        intake_view.delivery_recorded.connect(queues.print_label_for)
+        queues.label_problem.connect(window.status.show_problem)
     if sign_in_service is None:
         sign_in_service = (SignInService(paths, Settings(), vault=TokenVault(enabled=False), remember=False) if demo
                            else SignInService(paths, settings))
@@ -176,6 +182,19 @@ def build_main_window(
                               paths=paths, settings=settings, demo=demo, camera=camera, poll_ms=capture_poll_ms)
     return Desk(window=window, sync=sync, intake=intake, register=register, deliveries=deliveries, outbox=outbox,
                 matching=matching, connection=connection, sign_in_again=again, capture=capture)
+
+
+def build_queues_view(engine: Any, actor: str, runner: TaskRunner, settings: Settings,
+                      report_bug: Callable[[BaseException], None] | None) -> QueuesView:
+    """The work queues after intake, with the reminder thresholds and the label printer from the settings."""
+    from app.desk.item_life import ItemLifeService, Thresholds
+    from app.ui.shelf_label import QtLabelPrinter
+
+    service = ItemLifeService(engine, actor, thresholds=Thresholds(
+        settings.remind_after_days, settings.escalate_after_days, settings.return_after_days))
+    printer = QtLabelPrinter(settings.label_printer, settings.label_width_mm, settings.label_height_mm) \
+        if settings.print_shelf_labels else None
+    return QueuesView(service, runner, printer=printer, report_bug=report_bug)
 
 
 def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashReporter

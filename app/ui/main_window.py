@@ -43,7 +43,7 @@ DEMO_BANNER = "Demo workspace — nothing here is real"
 SEND_DELAY_MS = 1500
 STATUS_INTERVAL_MS = 20_000
 
-INTAKE, DELIVERIES, DIRECTORY = 0, 1, 2
+INTAKE, DELIVERIES, DIRECTORY, QUEUES = 0, 1, 2, 3
 
 
 def window_title(detail: str = "") -> str:
@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         report_bug: Callable[[BaseException], None] | None = None,
         edit_failed_contact: Callable[[OutboxRow], None] | None = None,
         connection_tick_ms: int = TICK_MS,
+        queues: QWidget | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
         self.pages.addTab(self.intake, "Intake  (Ctrl+1)")
         self.pages.addTab(self.deliveries, "Deliveries  (Ctrl+2)")
         self.pages.addTab(self.directory, "Directory  (Ctrl+3)")
+        self.queues = queues  # the work queues after intake (app.ui.queues_view), when the desk has them
+        if queues is not None:
+            self.pages.addTab(queues, "Work queues  (Ctrl+4)")
         self.pages.currentChanged.connect(self._page_changed)
 
         central = QWidget()
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.deliveries.changed.connect(self.changes_recorded)
+        if queues is not None and hasattr(queues, "changed"):
+            queues.changed.connect(self.changes_recorded)
         for signal_name in ("delivery_recorded", "recipient_registered"):
             signal = getattr(self.intake, signal_name, None)
             if signal is not None:
@@ -221,6 +227,8 @@ class MainWindow(QMainWindow):
             self._action("&Deliveries", lambda: self.show_page(DELIVERIES), "Ctrl+2"),
             self._action("Di&rectory", lambda: self.show_page(DIRECTORY), "Ctrl+3"),
         ]
+        if self.queues is not None:
+            self.page_actions.append(self._action("&Work queues", lambda: self.show_page(QUEUES), "Ctrl+4"))
         for a in self.page_actions:
             view.addAction(a)
         view.addSeparator()
@@ -243,7 +251,9 @@ class MainWindow(QMainWindow):
         self._focus_page(index)
 
     def _focus_page(self, index: int) -> None:
-        if index == INTAKE:
+        if index == QUEUES:
+            _call(self.queues, "focus_items")
+        elif index == INTAKE:
             _call(self.intake, "focus_scan_field")
         elif index == DELIVERIES:
             self.deliveries.table.setFocus()
@@ -253,7 +263,9 @@ class MainWindow(QMainWindow):
             self.directory.focus_search()
 
     def _page_changed(self, index: int) -> None:
-        if index == DELIVERIES:
+        if index == QUEUES:
+            _call(self.queues, "refresh")
+        elif index == DELIVERIES:
             self.deliveries.refresh()
         elif index == DIRECTORY:
             self.directory.refresh()
@@ -359,6 +371,8 @@ class MainWindow(QMainWindow):
             self.deliveries.refresh()
         elif page == DIRECTORY:
             self.directory.refresh()
+        elif page == QUEUES:
+            _call(self.queues, "refresh")  # items changed in Nexudus show after a sync
         if self._send_again is not None:
             now, resume = self._send_again
             self._send_again = None

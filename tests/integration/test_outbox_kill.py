@@ -66,3 +66,51 @@ def test_sender_killed_mid_flush_then_restarted_sends_each_entry_once(sandbox_fa
                        if str(r.get("SystemId") or "").startswith("pigeonhole:"))
         assert len(ours) == 15 and set(ours.values()) == {1}, resource
         assert set(ours) <= markers
+
+
+def test_outcome_updates_killed_mid_flush_are_applied_exactly_once(sandbox_factory: SandboxFactory,
+                                                                   db_url: str) -> None:
+    """Forward outcomes (GET + PUT of flags and times): SIGKILL right after the server received the Nth PUT, then
+    a clean run. Every outcome is on the server with the desk's own time, and no applied PUT was sent twice."""
+    from app.store.item_life import ForwardDraft, outcome_rows, record_outcome
+    from app.store.routing import Outcome
+    from tests.integration.item_life_support import desk_database, flush, item_life_directory, record, server_record
+
+    srv = sandbox_factory(data=item_life_directory(31, 30))
+    engine = desk_database(db_url, srv)
+    ids = [record(engine, srv, 1, name=f"Letter {i}") for i in range(12)]
+    assert flush(engine, srv).sent == 12
+    address = ForwardDraft(sent_to_name="Jane Doe", address_lines=("1 Rue de Rivoli",), country_name="France")
+    with session_scope(engine) as s:
+        for delivery_id in ids:
+            record_outcome(s, delivery_id, Outcome.FORWARD, "jo", forward=address)
+    puts_before = srv.request_count("PUT", "/api/spaces")
+
+    kills = 0
+    for target in (1, 3, 6, 9):
+        start = srv.request_count("PUT", "/api/spaces")
+        proc = cli_popen(srv, db_url, "sync")
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if srv.request_count("PUT", "/api/spaces") - start >= target:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+                break
+            time.sleep(0.001)
+        proc.wait(timeout=60)
+        proc.stdout and proc.stdout.close()
+        proc.stderr and proc.stderr.close()
+    assert kills >= 2
+
+    done = cli(srv, db_url, "sync")
+    assert done.returncode == 0, done.stdout + done.stderr
+    with engine.connect() as conn:
+        states = Counter(r[0] for r in conn.execute(select(outbox_table.c.state)))
+    assert states == Counter({OutboxState.SENT: 24})
+    for delivery_id in ids:
+        with session_scope(engine) as s:
+            [outcome] = outcome_rows(s, delivery_id)
+        rec = server_record(srv, engine, delivery_id)
+        assert rec["Forwarded"] is True
+        assert rec["ForwardedOn"] == outcome.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert srv.request_count("PUT", "/api/spaces") - puts_before == len(ids)

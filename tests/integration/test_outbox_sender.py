@@ -177,3 +177,46 @@ def test_unknown_outcomes_end_with_exactly_one_record_per_entry(srv: SandboxServ
     deliveries = _by_marker(srv, Resource.COWORKER_DELIVERIES)
     assert len(contacts) == 12 and set(contacts.values()) == {1}
     assert len(deliveries) == 12 and set(deliveries.values()) == {1}
+
+
+def test_outcome_updates_are_applied_exactly_once_under_faults(sandbox_factory: SandboxFactory, db_url: str) -> None:
+    """Outcome updates (GET + PUT of a flag and its time) under drops, cut answers and 500s: every outcome ends on
+    the server with the desk's own time, every entry sent."""
+    from app.store.item_life import ForwardDraft, outcome_rows, record_outcome
+    from app.store.routing import Outcome
+    from tests.integration.item_life_support import desk_database, flush, item_life_directory, record, server_record
+
+    srv = sandbox_factory(data=item_life_directory())
+    engine = desk_database(db_url, srv)
+    address = ForwardDraft(sent_to_name="Jane Doe", address_lines=("12 Long Lane",), country_name="France")
+
+    def _outcome(engine: Engine, delivery_id: int, kind: Outcome, **kwargs: object) -> int:
+        with session_scope(engine) as s:
+            return record_outcome(s, delivery_id, kind, "jo", **kwargs).outcome_id  # type: ignore[arg-type]
+
+    def _at(engine: Engine, outcome_id: int, delivery_id: int) -> str:
+        with session_scope(engine) as s:
+            row = next(o for o in outcome_rows(s, delivery_id) if o.outcome_id == outcome_id)
+        return row.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    ids = [record(engine, srv, 1, name=f"Letter {i}") for i in range(8)]
+    flush(engine, srv)
+    outcomes = {d: _outcome(engine, d, Outcome.FORWARD, forward=address) for d in ids}
+    puts = srv.request_count("PUT", "/api/spaces")
+    srv.set_faults("seed=4,drop=0.25,truncate=0.1,500=0.05,applied=0.5")
+    with client_for(srv, timeout=(1, 1)) as client:
+        sender = OutboxSender(engine, client, backoff_base=0.01, respect_backoff=False)
+        for _ in range(80):
+            if sender.flush().waiting == 0:
+                break
+    srv.set_faults(None)
+    with session_scope(engine) as s:
+        assert list_outbox(s) == []
+    for delivery_id, outcome_id in outcomes.items():
+        rec = server_record(srv, engine, delivery_id)
+        assert rec["Forwarded"] is True and rec["ForwardedOn"] == _at(engine, outcome_id, delivery_id)
+    # a PUT that was applied is never sent again: at most one applied PUT per outcome, retries only for unapplied
+    assert srv.request_count("PUT", "/api/spaces") - puts >= len(ids)
+    with session_scope(engine) as s:
+        sent = [r for r in list_outbox(s, include_done=True) if r.state == OutboxState.SENT]
+    assert len(sent) == 16

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.config import Paths, Settings
 from app.desk.session import DemoWorkspace, start_demo_workspace
 from app.ui.main import build_main_window
-from app.ui.main_window import DELIVERIES, DIRECTORY, INTAKE
+from app.ui.main_window import DELIVERIES, DIRECTORY, INTAKE, QUEUES
 from app.ui.tasks import TaskRunner
 from app.ui.theme import ThemeMode, apply_theme
 from tests.support.waiting import assert_eventually
@@ -74,6 +74,10 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
     window.show_page(DIRECTORY)
     settle(lambda: window.directory.current is not None, "a directory entry shown")
     shots.append(screenshot(window, f"{prefix}directory"))
+    if window.queues is not None:  # the work queues after intake
+        window.show_page(QUEUES)
+        settle(lambda: window.queues.model.rowCount() > 0)  # type: ignore[union-attr]
+        shots.append(screenshot(window, f"{prefix}work-queues"))
     dialog = window.open_outbox()
     settle(lambda: dialog.model.rowCount() >= 3, "the outbox entries")
     shots.append(screenshot(dialog, f"{prefix}outbox"))
@@ -132,6 +136,6 @@ def test_150_percent_scaling(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     shots = [Path(line) for line in result.stdout.splitlines() if line.endswith(".png")]
-    assert len(shots) == 4
+    assert len(shots) == 5  # intake, deliveries, directory, work queues, outbox
     image = QImage(str(shots[0]))
     assert image.width() >= 1100 * 1.5 - 1  # drawn at 150%: more pixels for the same window

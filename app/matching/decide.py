@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from app.matching import calibration
 from app.matching.explain import explain
 from app.matching.label import Label
+from app.matching.normalize import fold
 from app.matching.records import ContactKind, ContractEntry
 from app.matching.result import Candidate, Decision, MatchResult
 from app.matching.scoring import Alignment
@@ -179,7 +180,99 @@ def rank_and_decide(
     candidates: list[Candidate] = []
     for ev in ranked[: max(limit, 1)]:
         candidates.append(_candidate(ev, label, contracts, entries, contract_entries, ranked))
-    return MatchResult(decision, candidates)
+    reason = ""
+    if decision == Decision.AUTO:
+        reason = _not_sure(ranked[0], scored, contracts)
+        if reason:
+            decision = Decision.REVIEW
+    elif decision == Decision.REVIEW:
+        reason = _look_alikes(ranked, contracts)
+    return MatchResult(decision, candidates, reason)
+
+
+RIVAL_SCORE = 0.5  # another contract's person this well read, with nothing on the label left over, is a rival
+_FIRST_NAME_FORMS = (Sim.NICKNAME, Sim.SHORT_FORM)
+
+
+def _company_of(contract_id: int, contracts: dict[int, ContractEntry]) -> str:
+    contract = contracts.get(contract_id)
+    return (contract.company_name or contract.billing_name) if contract else ""
+
+
+def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int, ContractEntry]) -> str:
+    """Why a label the calibration would decide by itself still needs a look, or "" when it does not. Three kinds
+    go wrong as a directory grows: a person's name read as the company named after their surname ("Rik van de
+    Biezenbos" for van de Biezenbos NV); one half of a double-barrelled surname ("Ellie Brown" for Ellie
+    Dean-Brown); a full name whose short form or long form is another person's ("Elizabeth Scott" with a Beth Scott
+    on another contract)."""
+    chosen = best.chosen
+    if chosen is None:
+        return ""
+    a = chosen.alignment
+    entry = chosen.entry
+    if not entry.is_person:
+        if not best.supported and a.unmatched_label and a.pairs:
+            first_matched = min(chosen.segment.tokens.index(p[0]) for p in a.pairs if p[0] in chosen.segment.tokens)
+            before = [q for q in chosen.segment.tokens[:first_matched] if q in a.unmatched_label]
+            if before:
+                return (f"the label names someone ({chosen.segment.text.strip()}); {entry.name} is a company with "
+                        f"only part of that name: check who it is for")
+        return ""
+    if a.unmatched_entry and "-" in entry.name:
+        double = [w for w in fold(entry.name).replace("'", "").split() if "-" in w]
+        parts = {p for w in double for p in w.split("-") if p}
+        missing = parts & set(a.unmatched_entry)
+        if missing and parts - missing:
+            return (f"the label gives only part of the double surname in {entry.name}: it may be someone else "
+                    f"with that surname")
+    if best.supported:
+        return ""  # the label names their company too
+    rivals: list[Scored] = []
+    seen = {best.contract_id}
+    for s in scored:
+        e = s.entry
+        if e.contract_id in seen or not e.is_person or not s.segment.overlaps(chosen.segment):
+            continue
+        b = s.alignment
+        if b.score < RIVAL_SCORE or b.conflict or b.unmatched_label or b.surname_missing or b.given_missing:
+            continue
+        if e.tokens[-1] != entry.tokens[-1] or not _first_name_exact(a, entry) or not any(
+                p[3] in _FIRST_NAME_FORMS for p in b.pairs) or not any(
+                p[1] == e.tokens[-1] and p[3] == Sim.EXACT for p in b.pairs):
+            continue  # the same surname, the label's first name exactly this one's and a short/long form of that one's
+        seen.add(e.contract_id)
+        rivals.append(s)
+    if rivals:
+        other = rivals[0].entry
+        company = _company_of(other.contract_id, contracts)
+        more = f" and {len(rivals) - 1} more" if len(rivals) > 1 else ""
+        return (f"{other.name}{f' ({company})' if company else ''}{more} could also be meant: "
+                f"{chosen.segment.text.strip()} may be a short or long form of their name")
+    return ""
+
+
+def _first_name_exact(a: Alignment, entry: Entry) -> bool:
+    """The label gives this person's first name and surname as written (a label with a slip in it is not a short
+    form written on purpose)."""
+    return (len(entry.tokens) >= 2 and all(p[3] == Sim.EXACT for p in a.pairs)
+            and any(p[1] == entry.tokens[0] and len(p[0]) > 1 for p in a.pairs)
+            and any(p[1] == entry.tokens[-1] for p in a.pairs))
+
+
+def _look_alikes(ranked: list[ContractEvidence], contracts: dict[int, ContractEntry]) -> str:
+    """Why a label is left for review, in the desk's words: "3 people named J. Smith"."""
+    best = ranked[0]
+    if best.chosen is None:
+        return ""
+    close = [ev for ev in ranked if ev.chosen is not None and best.probability - ev.probability <= 0.05]
+    text = best.chosen.segment.text.strip()
+    if len(close) > 1:
+        people = all(ev.chosen is not None and ev.chosen.entry.is_person for ev in close)
+        many = f"{len(close)}{'+' if len(close) == len(ranked) and len(ranked) >= CONTRACTS_EVALUATED else ''}"
+        return f"{many} {'people' if people else 'names'} on different contracts match {text}"
+    if best.probability < calibration.AUTO_PROBABILITY:
+        return f"{best.chosen.entry.name} is only a partial match for {text}"
+    return f"{best.chosen.entry.name} is not far enough ahead of the next name"
 
 
 def _candidate(

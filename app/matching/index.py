@@ -507,7 +507,8 @@ class MatchIndex:
                 known += best_idf
             # A part with commas is read part by part too: read whole, it only needs the names several words share
             # ("Smith, John"; "Goodwin, King and Williamson"), not those one word alone finds.
-            votes = _combine(token_votes, shared_only=segment.sub < 0 and segment.piece in split_pieces)
+            votes = _combine(token_votes, shared_only=segment.sub < 0 and segment.piece in split_pieces,
+                             entries=entries)
             if initials and fulls:
                 for q in fulls:
                     for t, _s in self._near(q):
@@ -617,7 +618,8 @@ class MatchIndex:
 _SECOND = itemgetter(1)
 
 
-def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[int, float]:
+def _combine(token_votes: list[TokenVotes], shared_only: bool = False,
+             entries: dict[int, Entry] | None = None) -> dict[int, float]:
     """Names with the largest summed evidence over the label's tokens, without summing every name: a name named by
     one token only can rank in the top only if it ranks in that token's own top list (memoized); names named by
     several tokens are found by walking all but the largest token's names."""
@@ -631,6 +633,8 @@ def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[i
     ordered = sorted(token_votes, key=_size)
     shared: set[int] = set()
     minor = [len(tv[0]) > MINOR_WALK_MAX and tv[1] < ESSENTIAL_SHARE * strongest for tv in ordered]
+    if all(minor):
+        minor[0] = False  # only common words ("Harbour Harbour Ventures"): the shortest list is walked
     for i, (tv, _weight, _top, _via) in enumerate(ordered[:-1]):
         keys = tv.keys()
         for j in range(i + 1, len(ordered)):
@@ -646,8 +650,9 @@ def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[i
             if gain is not None:
                 word = via[eid]
                 before = by_word.get(word)
-                if before is None or any(token_votes[m][0] is tv for m in range(k)):
-                    by_word[word] = gain  # ...unless the label repeats the word too ("Willow Willow Media")
+                if before is None or (any(token_votes[m][0] is tv for m in range(k))
+                                      and entries is not None and entries[eid].tokens.count(word) > 1):
+                    by_word[word] = gain  # ...unless both repeat it ("Willow Willow Media"; not Willow Media)
                     total += gain
                 elif gain > before:
                     by_word[word] = gain

@@ -43,9 +43,14 @@ class Candidate:
 class MatchResult:
     decision: Decision
     candidates: list[Candidate] = field(default_factory=list)
+    # Why a label that is not decided "auto" needs a look, in words for the desk ("3 people named J. Smith").
+    reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"decision": str(self.decision), "candidates": [c.to_json() for c in self.candidates]}
+        out: dict[str, Any] = {"decision": str(self.decision), "candidates": [c.to_json() for c in self.candidates]}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
 
     @property
     def best(self) -> Candidate | None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import hashlib
 import logging
+import marshal
 import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from app.matching import nicknames
@@ -50,6 +55,8 @@ VOTES_MEMO_MAX = 500_000  # (name, evidence) pairs kept in the per-token vote me
 WARM_WORDS = 3_000  # the commonest directory words whose label-word work is done at build (half the memo at most)
 WARM_MIN_NAMES = 2
 FREEZE_MIN_NAMES = 50_000  # names from which the built index is moved out of the garbage collector's way
+SNAPSHOT_FORMAT = "pigeonhole-match-index-1"  # changes whenever what a snapshot holds changes
+_PERSON_KINDS = frozenset(k for k in ContactKind if k.is_person)
 
 
 # Alignments made for one label: (label part, name words, is a person) -> alignment.
@@ -138,13 +145,14 @@ class MatchIndex:
         aliases: Iterable[AliasEntry] = (),
     ) -> MatchIndex:
         index = cls()
-        index.upsert_contracts(contracts)
-        index.upsert_contacts(contacts)
-        for alias in aliases:
-            index.add_alias(alias)
-        for entry in index._entries.values():
-            index._weigh(entry)
-        index._warm_common_words()
+        with _collector_paused():  # millions of small objects, none of them garbage: nothing for it to find
+            index.upsert_contracts(contracts)
+            index.upsert_contacts(contacts)
+            for alias in aliases:
+                index.add_alias(alias)
+            for entry in index._entries.values():
+                index._weigh(entry)
+            index._warm_common_words()
         if len(index._entries) >= FREEZE_MIN_NAMES:
             # A large index is the process's biggest and longest-lived structure (a full collection walked the
             # 100,000-contact one for 260 ms, with every thread waiting). Frozen, the cyclic garbage collector
@@ -156,6 +164,53 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    # ----------------------------------------------------------------- snapshot
+    def snapshot(self) -> bytes:
+        """The built index as bytes (plain lists, dicts and numbers, written by marshal), to be saved after a sync
+        and read back at start by `from_snapshot`: at 100,000 contacts that is a fraction of a build. Memos are left
+        out (they fill again as labels come). Not for data from elsewhere: marshal trusts what it reads."""
+        with self._lock:
+            # A name's weights are not kept: they are worked out again when the name is first scored.
+            entries = [(e.eid, e.contract_id, e.contact_id, e.kind.value, e.name, e.tokens, e.alias, e.gone)
+                       for e in self._entries.values()]
+            contracts = [(c.contract_id, c.company_name, c.billing_name, c.holder_name, c.cancelled,
+                          c.cancelled_on.toordinal() if c.cancelled_on else None, c.location_id, c.po_box)
+                         for c in self._contracts.values()]
+            state = (SNAPSHOT_FORMAT, contracts, entries, self._next_eid, self._contract_entries,
+                     self._contact_entries, self._postings, self._pairs, self._by_ocr, self._by_loose,
+                     self._by_delete, self._by_sound, self._by_prefix, self._aliases, self._po_boxes)
+            return marshal.dumps(state)
+
+    @classmethod
+    def from_snapshot(cls, data: bytes) -> MatchIndex:
+        """An index as `snapshot` saved it. Raises ValueError when the bytes are not a snapshot of this version."""
+        with _collector_paused():
+            return cls._restore(data)
+
+    @classmethod
+    def _restore(cls, data: bytes) -> MatchIndex:
+        try:
+            state = marshal.loads(data)
+        except (EOFError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a match index snapshot: {exc}") from exc
+        if not isinstance(state, tuple) or not state or state[0] != SNAPSHOT_FORMAT:
+            raise ValueError("a match index snapshot of another version")
+        index = cls()
+        (_format, contracts, entries, index._next_eid, index._contract_entries, index._contact_entries,
+         index._postings, index._pairs, index._by_ocr, index._by_loose, index._by_delete, index._by_sound,
+         index._by_prefix, index._aliases, index._po_boxes) = state
+        kinds = {k.value: (k, k in _PERSON_KINDS) for k in ContactKind}
+        index._entries = {
+            eid: Entry(eid, contract_id, contact_id, kinds[kind][0], name, tokens, alias, gone, kinds[kind][1])
+            for (eid, contract_id, contact_id, kind, name, tokens, alias, gone) in entries}
+        index._contracts = {
+            c[0]: ContractEntry(c[0], c[1], c[2], c[3], c[4], date.fromordinal(c[5]) if c[5] is not None else None,
+                                c[6], c[7])
+            for c in contracts}
+        if len(index._entries) >= FREEZE_MIN_NAMES:
+            gc.freeze()
+        return index
 
     def upsert_contracts(self, entries: Iterable[ContractEntry]) -> None:
         with self._lock:
@@ -182,9 +237,10 @@ class MatchIndex:
     def upsert_contacts(self, entries: Iterable[ContactEntry]) -> None:
         with self._lock:
             for contact in entries:
-                self._remove_entries(e for e in self._contact_entries.get(contact.contact_id, [])
-                                     if not self._entries[e].alias)
-                tokens = name_tokens(contact.name, person=contact.kind.is_person)
+                if contact.contact_id in self._contact_entries:
+                    self._remove_entries(e for e in self._contact_entries[contact.contact_id]
+                                         if not self._entries[e].alias)
+                tokens = name_tokens(contact.name, person=contact.kind in _PERSON_KINDS)
                 if tokens:
                     self._add_entry(contact.contract_id, contact.contact_id, contact.kind, contact.name, tokens,
                                     gone=contact.gone)
@@ -228,23 +284,25 @@ class MatchIndex:
         self._changed()
         eid = self._next_eid
         self._next_eid += 1
-        entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone, kind.is_person)
+        is_person = kind in _PERSON_KINDS
+        entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone, is_person)
         self._entries[eid] = entry
         self._contract_entries.setdefault(contract_id, []).append(eid)
         if contact_id is not None:
             self._contact_entries.setdefault(contact_id, []).append(eid)
+        postings = self._postings
         for position, token in enumerate(dict.fromkeys(tokens)):
-            posting = self._postings.get(token)
+            posting = postings.get(token)
             if posting is None:
-                self._postings[token] = [eid]
-                self._add_vocab(token, first_name=kind.is_person and position == 0)
+                postings[token] = [eid]
+                self._add_vocab(token, first_name=is_person and position == 0)
             else:
                 posting.append(eid)
-                if kind.is_person and position == 0 and len(token) >= 3:
+                if is_person and position == 0 and len(token) >= 3:
                     bucket = self._by_prefix.setdefault(token[:3], [])
                     if token not in bucket:
                         bucket.append(token)
-        if kind.is_person and len(tokens) >= 2:
+        if is_person and len(tokens) >= 2:
             for key in _pair_keys(tokens):
                 self._pairs.setdefault(key, []).append(eid)
         return eid
@@ -616,6 +674,30 @@ class MatchIndex:
 
 
 _SECOND = itemgetter(1)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while an index is made (it would walk the growing index again and again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@functools.cache
+def snapshot_format() -> str:
+    """The snapshot format with a digest of the code that decides what a snapshot holds (how names become words
+    and words become keys): a snapshot written by other code is not read back."""
+    digest = hashlib.sha256(SNAPSHOT_FORMAT.encode())
+    package = Path(__file__).resolve().parent
+    for name in ("index.py", "normalize.py", "similarity.py", "nicknames.txt", "records.py"):
+        with contextlib.suppress(OSError):
+            digest.update((package / name).read_bytes())
+    return f"{SNAPSHOT_FORMAT}-{digest.hexdigest()[:16]}"
 
 
 def _combine(token_votes: list[TokenVotes], shared_only: bool = False,

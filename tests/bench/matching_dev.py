@@ -22,7 +22,6 @@ from app.matching import MatchIndex
 from tests.support.fixture_records import load_fixture
 
 
-
 def _shared() -> Path:
     """The shared folder beside the checkout (/work/shared for /work/main and for a worktree under /work/wt)."""
     for parent in Path(__file__).resolve().parents:

@@ -169,18 +169,20 @@ class MatchIndex:
     def snapshot(self) -> bytes:
         """The built index as bytes (plain lists, dicts and numbers, written by marshal), to be saved after a sync
         and read back at start by `from_snapshot`: at 100,000 contacts that is a fraction of a build. Memos are left
-        out (they fill again as labels come). Not for data from elsewhere: marshal trusts what it reads."""
-        with self._lock:
-            # A name's weights are not kept: they are worked out again when the name is first scored.
-            entries = [(e.eid, e.contract_id, e.contact_id, e.kind.value, e.name, e.tokens, e.alias, e.gone)
-                       for e in self._entries.values()]
-            contracts = [(c.contract_id, c.company_name, c.billing_name, c.holder_name, c.cancelled,
-                          c.cancelled_on.toordinal() if c.cancelled_on else None, c.location_id, c.po_box)
-                         for c in self._contracts.values()]
-            state = (SNAPSHOT_FORMAT, contracts, entries, self._next_eid, self._contract_entries,
-                     self._contact_entries, self._postings, self._pairs, self._by_ocr, self._by_loose,
-                     self._by_delete, self._by_sound, self._by_prefix, self._aliases, self._po_boxes)
-            return marshal.dumps(state)
+        out (they fill again as labels come). Not for data from elsewhere: marshal trusts what it reads.
+
+        The caller keeps writers out meanwhile (MatchingService holds its write lock); matches go on: the index
+        lock is not held, and each part is written by itself, so other threads run in between."""
+        # A name's weights are not kept: they are worked out again when the name is first scored.
+        entries = [(e.eid, e.contract_id, e.contact_id, e.kind.value, e.name, e.tokens, e.alias, e.gone)
+                   for e in list(self._entries.values())]
+        contracts = [(c.contract_id, c.company_name, c.billing_name, c.holder_name, c.cancelled,
+                      c.cancelled_on.toordinal() if c.cancelled_on else None, c.location_id, c.po_box)
+                     for c in list(self._contracts.values())]
+        parts = (SNAPSHOT_FORMAT, contracts, entries, self._next_eid, self._contract_entries, self._contact_entries,
+                 self._postings, self._pairs, self._by_ocr, self._by_loose, self._by_delete, self._by_sound,
+                 self._by_prefix, self._aliases, self._po_boxes)
+        return marshal.dumps([marshal.dumps(part) for part in parts])
 
     @classmethod
     def from_snapshot(cls, data: bytes) -> MatchIndex:
@@ -191,10 +193,13 @@ class MatchIndex:
     @classmethod
     def _restore(cls, data: bytes) -> MatchIndex:
         try:
-            state = marshal.loads(data)
-        except (EOFError, TypeError, ValueError) as exc:
+            blobs = marshal.loads(data)
+            if not isinstance(blobs, list) or not blobs or marshal.loads(blobs[0]) != SNAPSHOT_FORMAT:
+                raise ValueError("a match index snapshot of another version")
+            state = tuple(marshal.loads(blob) for blob in blobs)
+        except (EOFError, TypeError) as exc:
             raise ValueError(f"not a match index snapshot: {exc}") from exc
-        if not isinstance(state, tuple) or not state or state[0] != SNAPSHOT_FORMAT:
+        if len(state) != 15:
             raise ValueError("a match index snapshot of another version")
         index = cls()
         (_format, contracts, entries, index._next_eid, index._contract_entries, index._contact_entries,

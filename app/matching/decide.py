@@ -215,8 +215,20 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
             first_matched = min(chosen.segment.tokens.index(p[0]) for p in a.pairs if p[0] in chosen.segment.tokens)
             before = [q for q in chosen.segment.tokens[:first_matched] if q in a.unmatched_label]
             if before:
-                return (f"the label names someone ({chosen.segment.text.strip()}); {entry.name} is a company with "
+                return (f"the label names someone ({_shown(chosen.segment.text)}); {entry.name} is a company with "
                         f"only part of that name: check who it is for")
+        if not chosen.segment.org_like and not best.supported and len(chosen.segment.tokens) >= 2:
+            # A name read as a company ("Thomas Evans" for Evans-Thomas Limited) while a person on another contract
+            # answers to it too (Tom Evans).
+            for s in scored:
+                e = s.entry
+                b = s.alignment
+                if (e.is_person and e.contract_id != best.contract_id and s.segment.overlaps(chosen.segment)
+                        and b.score >= RIVAL_SCORE and not b.conflict and not b.unmatched_label
+                        and not b.surname_missing and not b.given_missing):
+                    company = _company_of(e.contract_id, contracts)
+                    return (f"{_shown(chosen.segment.text)} may be a person, {e.name}"
+                            f"{f' ({company})' if company else ''}, rather than the company {entry.name}")
         return ""
     if a.unmatched_entry and "-" in entry.name:
         double = [w for w in fold(entry.name).replace("'", "").split() if "-" in w]
@@ -247,8 +259,13 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
         company = _company_of(other.contract_id, contracts)
         more = f" and {len(rivals) - 1} more" if len(rivals) > 1 else ""
         return (f"{other.name}{f' ({company})' if company else ''}{more} could also be meant: "
-                f"{chosen.segment.text.strip()} may be a short or long form of their name")
+                f"{_shown(chosen.segment.text)} may be a short or long form of their name")
     return ""
+
+
+def _shown(text: str) -> str:
+    """A label part as the desk would write it ("j. smith" -> "J. Smith")."""
+    return " ".join(w[:1].upper() + w[1:] for w in text.strip().split())
 
 
 def _first_name_exact(a: Alignment, entry: Entry) -> bool:
@@ -265,7 +282,7 @@ def _look_alikes(ranked: list[ContractEvidence], contracts: dict[int, ContractEn
     if best.chosen is None:
         return ""
     close = [ev for ev in ranked if ev.chosen is not None and best.probability - ev.probability <= 0.05]
-    text = best.chosen.segment.text.strip()
+    text = _shown(best.chosen.segment.text)
     if len(close) > 1:
         people = all(ev.chosen is not None and ev.chosen.entry.is_person for ev in close)
         many = f"{len(close)}{'+' if len(close) == len(ranked) and len(ranked) >= CONTRACTS_EVALUATED else ''}"

@@ -138,6 +138,7 @@ class MatchView:
     text: str
     decision: str  # Decision value: auto / review / none
     candidates: tuple[CandidateView, ...]
+    reason: str = ""  # why it needs a look, in the desk's words ("3 people on different contracts match J. Smith")
 
     @property
     def is_auto(self) -> bool:
@@ -238,7 +239,7 @@ class IntakeService:
             self._view(rank, cand, details.get(cand.contract_id), delivery_type)
             for rank, cand in enumerate(result.candidates)
         )
-        return MatchView(text, str(result.decision), views)
+        return MatchView(text, str(result.decision), views, result.reason)
 
     @staticmethod
     def _view(rank: int, cand: Candidate, detail: ContractDetail | None, delivery_type: DeliveryType) -> CandidateView:

@@ -4,6 +4,8 @@ shown when such a label goes to review instead."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex, MatchResult
 
 D = ContactKind.DIRECTOR
@@ -11,8 +13,8 @@ N = ContactKind.NOMINATED_RECIPIENT
 T = ContactKind.TRADING_NAME
 
 
-def _index(companies: dict[int, str], people: list[tuple[int, int, str]] = (),  # type: ignore[assignment]
-           trading: list[tuple[int, int, str]] = ()) -> MatchIndex:  # type: ignore[assignment]
+def _index(companies: dict[int, str], people: Sequence[tuple[int, int, str]] = (),
+           trading: Sequence[tuple[int, int, str]] = ()) -> MatchIndex:
     contracts = [ContractEntry(c, name, name, "") for c, name in companies.items()]
     contacts = [ContactEntry(i, c, D, n) for c, i, n in people] + [ContactEntry(i, c, T, n) for c, i, n in trading]
     return MatchIndex.build(contracts, contacts)
@@ -60,7 +62,8 @@ def test_a_list_like_company_name_is_read_whole_before_its_commas() -> None:
     result = index.match("HOWELL, WALKER AND PRICE LTD")
     assert _auto_for(result, 2), result.to_json()
     for text in ("Howell, Walker & Price", "howell walker and price"):
-        assert index.match(text).best.contract_id == 2  # type: ignore[union-attr]
+        best = index.match(text).best
+        assert best is not None and best.contract_id == 2
 
 
 def test_parry_jones_and_morgan() -> None:
@@ -114,3 +117,11 @@ def test_review_says_how_many_look_alike() -> None:
     result = index.match("j. kowalski")
     assert result.decision == Decision.REVIEW
     assert result.reason == "3 people on different contracts match J. Kowalski"
+
+
+def test_the_command_line_report_says_why_to_check() -> None:
+    from app.desk.match_command import human_report
+
+    index = _index(FILLER_COMPANIES, [(100, 1, "John Kowalski"), (101, 2, "Jane Kowalski"), *FILLER_PEOPLE])
+    report = human_report("J Kowalski", index.match("J Kowalski"))
+    assert "Check: 2 people on different contracts match J Kowalski" in report.splitlines()

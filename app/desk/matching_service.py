@@ -101,6 +101,7 @@ class MatchingService:
         self._write_lock = threading.Lock()
         self.build_seconds: float | None = None
         self.loaded_from = ""  # "snapshot" or "database" once loaded
+        self._saved_fingerprint: list[Any] | None = None
         if snapshot is True:
             self.snapshot_path = snapshot_path_for(engine)
         else:
@@ -160,10 +161,14 @@ class MatchingService:
         except (OSError, ValueError) as exc:
             log.warning("Matching index snapshot %s not used: %s", path, exc)
             return None
-        # Contacts registered here may have changed since (a corrected name): read again, they are few.
+        # Contacts registered here may have changed since (a corrected name) or gone (sent and adopted, discarded):
+        # read again, they are few. Aliases learned since are added (an alias already there is not added twice).
         index.upsert_contacts(map(_contact_from_row, local))
+        current = {row[0] for row in local}
+        index.remove_contacts([cid for cid in index.contact_ids() if cid < 0 and cid not in current])
         for alias in aliases:
             index.add_alias(alias_entry(alias))
+        self._saved_fingerprint = header.get("fingerprint")
         self.loaded_from = "snapshot"
         log.info("Matching index read from %s: %d names in %.2f s", path, len(index), time.perf_counter() - started)
         return index
@@ -185,7 +190,17 @@ class MatchingService:
         except OSError as exc:
             log.warning("Matching index snapshot not saved to %s: %s", path, exc)
             return
+        self._saved_fingerprint = fingerprint
         log.info("Matching index saved to %s in %.2f s", path, time.perf_counter() - started)
+
+    def _refresh_snapshot(self) -> None:
+        if self._index is None or self.snapshot_path is None:
+            return
+        with session_scope(self._engine, readonly=True) as session:
+            fingerprint = match_directory_fingerprint(session)
+        if fingerprint != self._saved_fingerprint:
+            with self._write_lock:
+                self._save_snapshot(self._index, fingerprint)
 
     def save_snapshot(self) -> None:
         """Save the index as it stands now (after a sync). The database is read first, so a write that lands in
@@ -262,6 +277,7 @@ class MatchingService:
         removed_contracts = list(getattr(report, "removed_contract_ids", ()) or ())
         removed_contacts = list(getattr(report, "removed_contact_ids", ()) or ())
         if not (changed_contracts or changed_contacts or removed_contracts or removed_contacts):
+            self._refresh_snapshot()  # a contact sent since has its Nexudus id now: the saved index is out of date
             return
         # Ids are queried in chunks: a full sync may report every id, more than a database accepts in one IN list.
         # The snapshot's fingerprint is read before the rows, so a write landing in between outdates it.

@@ -165,6 +165,11 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def contact_ids(self) -> list[int]:
+        """The ids of the contacts named in the index."""
+        with self._lock:
+            return list(self._contact_entries)
+
     # ----------------------------------------------------------------- snapshot
     def snapshot(self) -> bytes:
         """The built index as bytes (plain lists, dicts and numbers, written by marshal), to be saved after a sync

@@ -177,20 +177,24 @@ def match_directory_rows(session: Session, *, contract_ids: Iterable[int] | None
 
 
 def match_directory_fingerprint(session: Session) -> list[Any]:
-    """A few aggregates that change whenever what the matcher reads may have changed (a sync, a registration, a
-    contact sent, an alias learned): a saved match index is used at start only while they are unchanged."""
+    """A few aggregates that change whenever the synced directory the matcher reads may have changed (a sync, a
+    contact sent and given its Nexudus id): a saved match index is used at start only while they are unchanged.
+    Contacts not yet synced and aliases are left out: they are few and read again on top of a saved index."""
     out: list[Any] = []
-    for table in (contracts_table, contacts_table, coworkers_table, aliases_table):
+    for table in (contracts_table, contacts_table, coworkers_table):
         c = table.c
         cols: list[Any] = [func.count(), func.max(c.id)]
-        for name in ("synced_at", "updated_on", "nexudus_id"):
+        for name in ("synced_at", "updated_on"):
             if name in c:
-                cols.append(func.max(c[name]) if name != "nexudus_id" else func.sum(c[name]))
-        if "local_state" in c:
-            cols.append(func.sum(case((c.local_state == LocalState.SYNCED, 0), else_=1)))
+                cols.append(func.max(c[name]))
+        if "nexudus_id" in c:
+            cols.append(func.sum(c.nexudus_id))
         if "gone" in c:
             cols.append(func.sum(case((c.gone.is_(True), 1), else_=0)))
-        row = session.execute(select(*cols)).one()
+        q = select(*cols)
+        if "local_state" in c:
+            q = q.where(c.local_state == LocalState.SYNCED)
+        row = session.execute(q).one()
         out.extend(v.isoformat() if isinstance(v, datetime | date) else int(v) if isinstance(v, Decimal) else v
                    for v in row)
     return out

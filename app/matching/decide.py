@@ -191,6 +191,7 @@ def rank_and_decide(
 
 
 RIVAL_SCORE = 0.5  # another contract's person this well read, with nothing on the label left over, is a rival
+NAMED_COMPANY = 0.8  # a company this well read on another part of the label is the one the label names
 _FIRST_NAME_FORMS = (Sim.NICKNAME, Sim.SHORT_FORM)
 
 
@@ -239,27 +240,44 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
                     f"with that surname")
     if best.supported:
         return ""  # the label names their company too
+    for s in scored:
+        # The label names a company the directory has ("Granite Logistics / Mrs Zaabi"), and this person is not
+        # there: the addressee is more likely someone at that company.
+        if (not s.entry.is_person and s.entry.contract_id != best.contract_id and s.alignment.score >= NAMED_COMPANY
+                and not s.segment.overlaps(chosen.segment)):
+            company = _company_of(best.contract_id, contracts)
+            return (f"the label names {s.entry.name}, but {entry.name} is on another contract"
+                    f"{f' ({company})' if company else ''}")
     rivals: list[Scored] = []
     seen = {best.contract_id}
+    first_exact = _first_name_exact(a, entry)
     for s in scored:
         e = s.entry
         if e.contract_id in seen or not e.is_person or not s.segment.overlaps(chosen.segment):
             continue
         b = s.alignment
-        if b.score < RIVAL_SCORE or b.conflict or b.unmatched_label or b.surname_missing or b.given_missing:
+        if not first_exact or b.conflict or b.unmatched_label or b.given_missing:
             continue
-        if e.tokens[-1] != entry.tokens[-1] or not _first_name_exact(a, entry) or not any(
-                p[3] in _FIRST_NAME_FORMS for p in b.pairs) or not any(
-                p[1] == e.tokens[-1] and p[3] == Sim.EXACT for p in b.pairs):
-            continue  # the same surname, the label's first name exactly this one's and a short/long form of that one's
+        # The whole label is in that person's longer name, word for word ("Inigo Vazquez" in Inigo Vazquez
+        # Gonzalez, "John Smith" in John Paul Smith): a name is often written without its middle or second surname.
+        longer = (len(e.tokens) > len(entry.tokens) and e.tokens[0] == entry.tokens[0]
+                  and all(p[3] == Sim.EXACT for p in b.pairs) and len(b.pairs) == len(a.pairs))
+        if not longer:
+            if b.score < RIVAL_SCORE or b.surname_missing or e.tokens[-1] != entry.tokens[-1] or not any(
+                    p[1] == e.tokens[-1] and p[3] == Sim.EXACT for p in b.pairs):
+                continue  # the same surname, written as this person's
+            if not any(p[3] in _FIRST_NAME_FORMS for p in b.pairs):
+                continue  # ...and that one's first name a short/long form of the label's
         seen.add(e.contract_id)
         rivals.append(s)
     if rivals:
         other = rivals[0].entry
         company = _company_of(other.contract_id, contracts)
         more = f" and {len(rivals) - 1} more" if len(rivals) > 1 else ""
+        how = "a short or long form of their name" if any(
+            p[3] in _FIRST_NAME_FORMS for p in rivals[0].alignment.pairs) else "their name written shorter"
         return (f"{other.name}{f' ({company})' if company else ''}{more} could also be meant: "
-                f"{_shown(chosen.segment.text)} may be a short or long form of their name")
+                f"{_shown(chosen.segment.text)} may be {how}")
     return ""
 
 

@@ -47,6 +47,8 @@ NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
 COMPANY_FOUND = 0.5  # a company name this well matched has its own people read against the rest of the label
 COMPANIES_LOOKED_INTO = 3
+COMPANY_TIE = 0.98  # ...and, beyond those, up to COMPANIES_TIED_MAX more read this nearly as well as the best
+COMPANIES_TIED_MAX = 20
 ESSENTIAL_SHARE = 0.5  # a label word under this share of the rarest word's weight, and with a list longer than
 MINOR_WALK_MAX = 300  # this, only adds to the names other words found
 WHOLE_READ = 0.95  # a label part one name reads this well is not also read comma part by comma part
@@ -621,7 +623,12 @@ class MatchIndex:
             best_read = 0.0
             for n, (estimate, eid) in enumerate(estimates):
                 if n >= ALIGNED_PER_SEGMENT and (estimate < keep or n >= ALIGNED_MAX):
-                    break
+                    if estimate < keep:
+                        break
+                    entry = entries[eid]
+                    if (id(segment), entry.tokens, entry.is_person) not in aligned:
+                        continue  # past the quota only names spelt like one already read (a trading name on
+                        # several contracts): their alignment is at hand, and each may be the one
                 if n >= ALIGNED_MIN and estimate < OUTREAD * best_read:
                     break  # the names left cannot come near the one already read (an estimate is a ceiling)
                 entry = entries[eid]
@@ -656,7 +663,13 @@ class MatchIndex:
         """When a part of the label names a company, read the rest against that contract's own people: "Ms Craig,
         Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone."""
         orgs = sorted((s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
-                      key=_score_of, reverse=True)[:COMPANIES_LOOKED_INTO]
+                      key=_score_of, reverse=True)
+        if len(orgs) > COMPANIES_LOOKED_INTO:
+            # Companies read as well as the best (one trading name on several contracts) are all looked into:
+            # the person the label names may be at any of them.
+            floor = COMPANY_TIE * orgs[0].alignment.score
+            tied = [o for o in orgs[COMPANIES_LOOKED_INTO:] if o.alignment.score >= floor]
+            orgs = orgs[:COMPANIES_LOOKED_INTO] + tied[:COMPANIES_TIED_MAX]
         entries = self._entries
         seen_contracts: set[int] = set()
         for org in orgs:

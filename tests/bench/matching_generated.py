@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=int, default=3000)
     ap.add_argument("--generator", choices=("sandbox", "support"), default="sandbox")
     ap.add_argument("--seed", type=int, default=21)
+    ap.add_argument("--show-wrong", action="store_true", help="print the labels decided auto for the wrong contract")
     args = ap.parse_args(argv)
     data = _data(args.contacts, args.generator, args.seed)
     labels = generate_labels(data, args.labels, seed=args.seed, families=BASE_FAMILIES + EXTRA_FAMILIES)
@@ -64,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
         preds = Path(tmp) / "predictions.jsonl"
         took = run_labels(index, labels, preds)
         print(f"{len(labels)} labels in {took:.1f} s")
+        if args.show_wrong:
+            for label, line in zip(labels, preds.read_text(encoding="utf-8").splitlines(), strict=True):
+                pred = json.loads(line)
+                best = (pred["candidates"] or [{}])[0]
+                expect = label["expect"]
+                if pred["decision"] == "auto" and (expect is None or best.get("contract_id") != expect["contract_id"]):
+                    print(f"  wrong auto [{label['family']}] {label['text']!r} -> {best.get('name')} "
+                          f"({best.get('company')}, {best.get('contract_id')}) expected {expect}")
         res = json.loads(score(labels_path, preds, Path("/nonexistent"), as_json=True))
     for key in ("top1", "top3", "contact1", "auto_prec", "auto_cover", "unk_auto"):
         print(f"{key:12s} {res[key]:.4f}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex, MatchResult
+from app.matching.label import parse_label
 
 D = ContactKind.DIRECTOR
 N = ContactKind.NOMINATED_RECIPIENT
@@ -125,3 +126,31 @@ def test_the_command_line_report_says_why_to_check() -> None:
     index = _index(FILLER_COMPANIES, [(100, 1, "John Kowalski"), (101, 2, "Jane Kowalski"), *FILLER_PEOPLE])
     report = human_report("J Kowalski", index.match("J Kowalski"))
     assert "Check: 2 people on different contracts match J Kowalski" in report.splitlines()
+
+
+def test_a_name_also_written_shorter_on_another_contract_goes_to_review() -> None:
+    index = _index({1: "Ana Castano SL", 2: "Vazquez Gonzalez Consultores", **FILLER_COMPANIES},
+                   [(1, 11, "Íñigo Vázquez"), (2, 21, "Íñigo Vázquez González"), *FILLER_PEOPLE])
+    result = index.match("Íñigo Vázquez")
+    assert result.decision == Decision.REVIEW
+    assert "Íñigo Vázquez González" in result.reason
+    assert _auto_for(index.match("Íñigo Vázquez González"), 2)
+
+
+def test_a_trading_name_on_many_contracts_has_all_its_people_looked_at() -> None:
+    shared = {c: f"Holder {c} Ltd" for c in range(1, 13)}  # twelve contracts trade as Granite Logistics
+    zaabis = [(200 + k, 2000 + k, f"{first} Al Zaabi") for k, first in enumerate(
+        f for f in ("Aisha", "Omar", "Layla", "Yusuf", "Noor", "Hamad", "Mariam", "Khalid") for _ in range(6))]
+    index = _index({**shared, **{c: f"Zaabi Holder {c}" for c, _i, _n in zaabis}, **FILLER_COMPANIES},
+                   [(12, 121, "Fatima Al Zaabi"), *zaabis, *FILLER_PEOPLE],
+                   trading=[(c, 100 + c, "Granite Logistics") for c in range(1, 13)])
+    best = index.match("Granite Logistics\nMrs Zaabi").best
+    assert best is not None and best.contract_id == 12  # the Zaabi at a Granite Logistics, not one elsewhere
+
+
+def test_a_slashed_legal_form_is_not_two_pieces() -> None:
+    index = _index({1: "Orbit Teknik A/S", 2: "Morais Vicente S/A", **FILLER_COMPANIES}, FILLER_PEOPLE)
+    assert _auto_for(index.match("ORBIT TEKNIK A/S"), 1)
+    assert _auto_for(index.match("Morais Vicente S/A"), 2)
+    pieces = [seg.tokens for seg in parse_label("Jan Novak c/o Morais Vicente S/A").segments]
+    assert ("jan", "novak") in pieces and ("morais", "vicente") in pieces  # c/o still parts the label

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.matching.normalize import LEGAL_FORMS, TITLES, clean_tokens, fold, split_tokens, words
+from app.matching.normalize import LEGAL_FORMS, TITLES, clean_tokens, fold, join_slashed_forms, split_tokens, words
 
 _LINE_SPLIT = re.compile(r"[\n\r;|]+|\t")
 _SHIPPING = re.compile(
@@ -146,8 +146,7 @@ def parse_label(text: str) -> Label:
                 label.dropped.append(raw_line.strip())
             continue
         line = _strip_codes(line)
-        if "/" in line:
-            line = _SLASHED_FORM.sub(_join_form, line)  # "A/S", "S/A": a legal form, not two pieces
+        line = join_slashed_forms(line)  # "A/S", "S/A": a legal form, not two pieces
         # The marker search is the dearest step for a line: done only when a word or sign of a marker is there.
         marked = not _MARKER_WORDS.isdisjoint(raw_tokens) or any(sign in line for sign in _MARKER_SIGNS)
         for piece_text in _MARKERS.split(line) if marked else (line,):
@@ -157,14 +156,6 @@ def parse_label(text: str) -> Label:
             _add_piece(label, piece_text, piece)
             piece += 1
     return label
-
-
-_SLASHED_FORM = re.compile(r"\b([a-z])\s*/\s*([a-z])\b")
-
-
-def _join_form(m: re.Match[str]) -> str:
-    joined = m.group(1) + m.group(2)
-    return joined if joined in LEGAL_FORMS and joined != "co" else m.group(0)  # c/o is "care of"
 
 
 def _add_piece(label: Label, text: str, piece: int) -> None:

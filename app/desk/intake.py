@@ -129,6 +129,7 @@ class MatchView:
     decision: str  # Decision value: auto / review / none
     candidates: tuple[CandidateView, ...]
     note: str = ""  # e.g. that a very long label was cut before it was read
+    reason: str = ""  # why it needs a look, in the desk's words ("3 people on different contracts match J. Smith")
 
     @property
     def is_auto(self) -> bool:
@@ -239,7 +240,7 @@ class IntakeService:
             self._view(rank, cand, details.get(cand.contract_id), delivery_type)
             for rank, cand in enumerate(result.candidates)
         )
-        return MatchView(text, str(result.decision), views, result.note)
+        return MatchView(text, str(result.decision), views, note=result.note, reason=result.reason)
 
     @staticmethod
     def _view(rank: int, cand: Candidate, detail: ContractDetail | None, delivery_type: DeliveryType) -> CandidateView:

@@ -47,6 +47,8 @@ DECISION_WORDS = {
 def human_report(text: str, result: MatchResult) -> str:
     lines = [f"Label: {' / '.join(s.strip() for s in text.splitlines() if s.strip())}"]
     lines.append(f"Decision: {DECISION_WORDS.get(result.decision, str(result.decision))}")
+    if result.reason:
+        lines.append(f"Check: {result.reason}")
     if not result.candidates:
         lines.append("No candidates.")
     for rank, c in enumerate(result.candidates, 1):

@@ -12,24 +12,31 @@ Threading (one writer, concurrent readers):
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from app import __version__
 from app.matching import AliasEntry, ContactEntry, ContactKind, ContractEntry, MatchIndex, MatchResult
+from app.matching.index import snapshot_format
 from app.matching.label import MAX_LABEL_CHARS, MAX_LABEL_LINES, MAX_WORD_CHARS, bound_label_text
 from app.store import (
     AliasInfo,
     ContactInfo,
     ContractInfo,
-    match_directory,
-    match_directory_subset,
+    list_aliases,
+    match_directory_fingerprint,
+    match_directory_rows,
     session_scope,
 )
+from app.store.queries import MatchContactRow, MatchContractRow
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,26 @@ LABEL_CUT_NOTE = (
 )
 
 BATCH = 2000  # records per index update while readers wait
+SNAPSHOT_SUFFIX = ".matchindex"
+_KINDS = {t: ContactKind.from_api(t) for t in range(4)}
+
+
+def snapshot_path_for(engine: Engine) -> Path | None:
+    """Where the match index of this database is saved: beside a SQLite database file. None for PostgreSQL (other
+    desks sync the same database, so a saved index could not know what changed) and for in-memory databases."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).with_name(Path(url.database).name + SNAPSHOT_SUFFIX)
+
+
+def _contract_from_row(r: MatchContractRow) -> ContractEntry:
+    return ContractEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+
+
+def _contact_from_row(r: MatchContactRow) -> ContactEntry:
+    kind = _KINDS.get(r[2]) or ContactKind.from_api(r[2])
+    return ContactEntry(r[0], r[1], kind, r[3], r[4])
 
 
 def contract_entry(info: ContractInfo) -> ContractEntry:
@@ -70,10 +97,13 @@ def alias_entry(info: AliasInfo) -> AliasEntry:
 
 
 class MatchingService:
-    """`on_built(names)`: called after each build with the number of names indexed (the composition root uses it
-    to take process-wide measures, e.g. gc.freeze in app.ui.main; a library never does)."""
+    """`on_built(names)`: called after each build (or snapshot load) with the number of names indexed (the
+    composition root uses it to take process-wide measures, e.g. gc.freeze in app.ui.main; a library never does)."""
 
-    def __init__(self, engine: Engine, *, batch: int = BATCH, on_built: Callable[[int], None] | None = None) -> None:
+    def __init__(self, engine: Engine, *, batch: int = BATCH, snapshot: Path | bool | None = True,
+                 on_built: Callable[[int], None] | None = None) -> None:
+        """snapshot: where the built index is saved after each sync and read back at start (True: beside a SQLite
+        database file, see snapshot_path_for; False or None: never saved)."""
         self._engine = engine
         self._batch = max(1, batch)  # records per index update and ids per database query
         self._on_built = on_built
@@ -81,6 +111,12 @@ class MatchingService:
         self._load_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self.build_seconds: float | None = None
+        self.loaded_from = ""  # "snapshot" or "database" once loaded
+        self._saved_fingerprint: list[Any] | None = None
+        if snapshot is True:
+            self.snapshot_path = snapshot_path_for(engine)
+        else:
+            self.snapshot_path = snapshot if isinstance(snapshot, Path) else None
 
     # -- loading ------------------------------------------------------------------------------------------------
 
@@ -89,32 +125,105 @@ class MatchingService:
         return self._index is not None
 
     def ensure_loaded(self) -> None:
-        """Build the index from the database once (later calls return at once)."""
+        """Build the index once (later calls return at once): from the saved snapshot when the database has not
+        changed since it was saved (then the contacts not yet synced and the aliases are read again on top), else
+        from the database, saving a snapshot for the next start."""
         if self._index is not None:
             return
         with self._load_lock:
             if self._index is not None:
                 return
             started = time.perf_counter()
-            with session_scope(self._engine, readonly=True) as session:
-                directory = match_directory(session)
-            index = MatchIndex.build(
-                (contract_entry(c) for c in directory.contracts),
-                (contact_entry(c) for c in directory.contacts),
-                [alias_entry(a) for a in directory.aliases],
-            )
+            index = self._from_snapshot()
+            if index is None:
+                with session_scope(self._engine, readonly=True) as session:
+                    fingerprint = match_directory_fingerprint(session) if self.snapshot_path else []
+                    contracts, contacts = match_directory_rows(session)
+                    aliases = list_aliases(session)
+                read = time.perf_counter() - started
+                index = MatchIndex.build(map(_contract_from_row, contracts), map(_contact_from_row, contacts),
+                                         [alias_entry(a) for a in aliases])
+                self.loaded_from = "database"
+                log.info("Matching index built from the database: %d contracts, %d contacts, %d aliases "
+                         "(read %.2f s, built %.2f s)", len(contracts), len(contacts), len(aliases), read,
+                         time.perf_counter() - started - read)
+                if self.snapshot_path:
+                    self._save_snapshot(index, fingerprint)
             self.build_seconds = time.perf_counter() - started
             self._index = index
-            log.info(
-                "Matching index built: %d contracts, %d contacts, %d aliases in %.2f s",
-                len(directory.contracts),
-                len(directory.contacts),
-                len(directory.aliases),
-                self.build_seconds,
-            )
-            del directory  # the rows it was built from are garbage now (before on_built freezes anything)
         if self._on_built is not None:
             self._on_built(len(index))
+
+    def _from_snapshot(self) -> MatchIndex | None:
+        path = self.snapshot_path
+        if path is None or not path.exists():
+            return None
+        started = time.perf_counter()
+        try:
+            with path.open("rb") as fh:
+                header = json.loads(fh.readline())
+                if header.get("format") != snapshot_format() or header.get("app") != __version__:
+                    return None
+                with session_scope(self._engine, readonly=True) as session:
+                    if header.get("fingerprint") != match_directory_fingerprint(session):
+                        log.info("Matching index snapshot is out of date: building from the database")
+                        return None
+                    _contracts, local = match_directory_rows(session, local_only=True)
+                    aliases = list_aliases(session)
+                index = MatchIndex.from_snapshot(fh.read())
+        except (OSError, ValueError) as exc:
+            log.warning("Matching index snapshot %s not used: %s", path, exc)
+            return None
+        # Contacts registered here may have changed since (a corrected name) or gone (sent and adopted, discarded):
+        # read again, they are few. Aliases learned since are added (an alias already there is not added twice).
+        index.upsert_contacts(map(_contact_from_row, local))
+        current = {row[0] for row in local}
+        index.remove_contacts([cid for cid in index.contact_ids() if cid < 0 and cid not in current])
+        for alias in aliases:
+            index.add_alias(alias_entry(alias))
+        self._saved_fingerprint = header.get("fingerprint")
+        self.loaded_from = "snapshot"
+        log.info("Matching index read from %s: %d names in %.2f s", path, len(index), time.perf_counter() - started)
+        return index
+
+    def _save_snapshot(self, index: MatchIndex, fingerprint: list[Any]) -> None:
+        """Write the snapshot beside the database (a temporary file first, so a crash leaves the old one whole)."""
+        path = self.snapshot_path
+        if path is None:
+            return
+        started = time.perf_counter()
+        header = {"format": snapshot_format(), "app": __version__, "fingerprint": fingerprint}
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            data = index.snapshot()
+            with tmp.open("wb") as fh:
+                fh.write(json.dumps(header).encode("utf-8") + b"\n")
+                fh.write(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("Matching index snapshot not saved to %s: %s", path, exc)
+            return
+        self._saved_fingerprint = fingerprint
+        log.info("Matching index saved to %s in %.2f s", path, time.perf_counter() - started)
+
+    def _refresh_snapshot(self) -> None:
+        if self._index is None or self.snapshot_path is None:
+            return
+        with session_scope(self._engine, readonly=True) as session:
+            fingerprint = match_directory_fingerprint(session)
+        if fingerprint != self._saved_fingerprint:
+            with self._write_lock:
+                self._save_snapshot(self._index, fingerprint)
+
+    def save_snapshot(self) -> None:
+        """Save the index as it stands now (after a sync). The database is read first, so a write that lands in
+        between makes the snapshot out of date (rebuilt at the next start) rather than wrong."""
+        if self._index is None or self.snapshot_path is None:
+            return
+        with session_scope(self._engine, readonly=True) as session:
+            fingerprint = match_directory_fingerprint(session)
+        with self._write_lock:
+            self._save_snapshot(self._index, fingerprint)
 
     @property
     def entry_count(self) -> int:
@@ -193,20 +302,26 @@ class MatchingService:
         removed_contracts = list(getattr(report, "removed_contract_ids", ()) or ())
         removed_contacts = list(getattr(report, "removed_contact_ids", ()) or ())
         if not (changed_contracts or changed_contacts or removed_contracts or removed_contacts):
+            self._refresh_snapshot()  # a contact sent since has its Nexudus id now: the saved index is out of date
             return
         # Ids are queried in chunks: a full sync may report every id, more than a database accepts in one IN list.
+        # The snapshot's fingerprint is read before the rows, so a write landing in between outdates it.
         contracts: list[ContractEntry] = []
         contacts: list[ContactEntry] = []
         with session_scope(self._engine, readonly=True) as session:
+            fingerprint = match_directory_fingerprint(session) if self.snapshot_path else []
             for chunk in _chunks(changed_contracts, self._batch):
-                part = match_directory_subset(session, chunk, [])
-                contracts.extend(contract_entry(c) for c in part.contracts)
+                rows, _none = match_directory_rows(session, contract_ids=chunk)
+                contracts.extend(map(_contract_from_row, rows))
             for chunk in _chunks(changed_contacts, self._batch):
-                part = match_directory_subset(session, [], chunk)
-                contacts.extend(contact_entry(c) for c in part.contacts)
+                _none2, contact_rows = match_directory_rows(session, contact_ids=chunk)
+                contacts.extend(map(_contact_from_row, contact_rows))
         self.upsert_contracts(contracts)
         self.upsert_contacts(contacts)
         self.remove(contract_ids=removed_contracts, contact_ids=removed_contacts)
+        if self.snapshot_path:
+            with self._write_lock:
+                self._save_snapshot(self._loaded(), fingerprint)
         log.info(
             "Matching index updated: %d contracts, %d contacts changed; %d contracts, %d contacts removed",
             len(contracts),

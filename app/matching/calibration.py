@@ -56,9 +56,11 @@ def final_logit(x: tuple[float, ...]) -> float:
 
 # Decision thresholds, read off precision/coverage tables over generated labels (sandbox directory seed 11 and
 # tests/support directory seed 12, 8,000 labels): the lowest pair keeping auto precision >= 0.998 and strangers auto
-# <= 0.3% there. Auto needs p >= 0.45 AND a 0.4 lead over the best other contract, so ties are never auto.
-AUTO_PROBABILITY = 0.45
-AUTO_MARGIN = 0.4
+# <= 0.3% there. Auto needs p >= 0.40 AND a 0.35 lead over the best other contract, so ties are never auto. (0.45 and
+# 0.4 before the directory checks of decide._not_sure took the unsafe kinds out of auto: a nickname whose full name
+# is another person's, half a double surname, a person read as the company named after them.)
+AUTO_PROBABILITY = 0.40
+AUTO_MARGIN = 0.35
 NONE_BELOW = 0.2
 
 

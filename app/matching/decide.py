@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from app.matching import calibration
 from app.matching.explain import explain
 from app.matching.label import Label
+from app.matching.normalize import fold
 from app.matching.records import ContactKind, ContractEntry
 from app.matching.result import Candidate, Decision, MatchResult
 from app.matching.scoring import Alignment
@@ -179,7 +180,134 @@ def rank_and_decide(
     candidates: list[Candidate] = []
     for ev in ranked[: max(limit, 1)]:
         candidates.append(_candidate(ev, label, contracts, entries, contract_entries, ranked))
-    return MatchResult(decision, candidates)
+    reason = ""
+    if decision == Decision.AUTO:
+        reason = _not_sure(ranked[0], scored, contracts)
+        if reason:
+            decision = Decision.REVIEW
+    elif decision == Decision.REVIEW:
+        reason = _look_alikes(ranked, contracts)
+    return MatchResult(decision, candidates, reason)
+
+
+RIVAL_SCORE = 0.5  # another contract's person this well read, with nothing on the label left over, is a rival
+NAMED_COMPANY = 0.8  # a company this well read on another part of the label is the one the label names
+_FIRST_NAME_FORMS = (Sim.NICKNAME, Sim.SHORT_FORM)
+
+
+def _company_of(contract_id: int, contracts: dict[int, ContractEntry]) -> str:
+    contract = contracts.get(contract_id)
+    return (contract.company_name or contract.billing_name) if contract else ""
+
+
+def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int, ContractEntry]) -> str:
+    """Why a label the calibration would decide by itself still needs a look, or "" when it does not. Three kinds
+    go wrong as a directory grows: a person's name read as the company named after their surname ("Rik van de
+    Biezenbos" for van de Biezenbos NV); one half of a double-barrelled surname ("Ellie Brown" for Ellie
+    Dean-Brown); a full name whose short form or long form is another person's ("Elizabeth Scott" with a Beth Scott
+    on another contract)."""
+    chosen = best.chosen
+    if chosen is None:
+        return ""
+    a = chosen.alignment
+    entry = chosen.entry
+    if not entry.is_person:
+        if not best.supported and a.unmatched_label and a.pairs:
+            first_matched = min(chosen.segment.tokens.index(p[0]) for p in a.pairs if p[0] in chosen.segment.tokens)
+            before = [q for q in chosen.segment.tokens[:first_matched] if q in a.unmatched_label]
+            if before:
+                return (f"the label names someone ({_shown(chosen.segment.text)}); {entry.name} is a company with "
+                        f"only part of that name: check who it is for")
+        if not chosen.segment.org_like and not best.supported and len(chosen.segment.tokens) >= 2:
+            # A name read as a company ("Thomas Evans" for Evans-Thomas Limited) while a person on another contract
+            # answers to it too (Tom Evans).
+            for s in scored:
+                e = s.entry
+                b = s.alignment
+                if (e.is_person and e.contract_id != best.contract_id and s.segment.overlaps(chosen.segment)
+                        and b.score >= RIVAL_SCORE and not b.conflict and not b.unmatched_label
+                        and not b.surname_missing and not b.given_missing):
+                    company = _company_of(e.contract_id, contracts)
+                    return (f"{_shown(chosen.segment.text)} may be a person, {e.name}"
+                            f"{f' ({company})' if company else ''}, rather than the company {entry.name}")
+        return ""
+    if a.unmatched_entry and "-" in entry.name:
+        double = [w for w in fold(entry.name).replace("'", "").split() if "-" in w]
+        parts = {p for w in double for p in w.split("-") if p}
+        missing = parts & set(a.unmatched_entry)
+        if missing and parts - missing:
+            return (f"the label gives only part of the double surname in {entry.name}: it may be someone else "
+                    f"with that surname")
+    if best.supported:
+        return ""  # the label names their company too
+    for s in scored:
+        # The label names a company the directory has ("Granite Logistics / Mrs Zaabi"), and this person is not
+        # there: the addressee is more likely someone at that company.
+        if (not s.entry.is_person and s.entry.contract_id != best.contract_id and s.alignment.score >= NAMED_COMPANY
+                and not s.segment.overlaps(chosen.segment)):
+            company = _company_of(best.contract_id, contracts)
+            return (f"the label names {s.entry.name}, but {entry.name} is on another contract"
+                    f"{f' ({company})' if company else ''}")
+    rivals: list[Scored] = []
+    seen = {best.contract_id}
+    first_exact = _first_name_exact(a, entry)
+    for s in scored:
+        e = s.entry
+        if e.contract_id in seen or not e.is_person or not s.segment.overlaps(chosen.segment):
+            continue
+        b = s.alignment
+        if not first_exact or b.conflict or b.unmatched_label or b.given_missing:
+            continue
+        # The whole label is in that person's longer name, word for word ("Inigo Vazquez" in Inigo Vazquez
+        # Gonzalez, "John Smith" in John Paul Smith): a name is often written without its middle or second surname.
+        longer = (len(e.tokens) > len(entry.tokens) and e.tokens[0] == entry.tokens[0]
+                  and all(p[3] == Sim.EXACT for p in b.pairs) and len(b.pairs) == len(a.pairs))
+        if not longer:
+            if b.score < RIVAL_SCORE or b.surname_missing or e.tokens[-1] != entry.tokens[-1] or not any(
+                    p[1] == e.tokens[-1] and p[3] == Sim.EXACT for p in b.pairs):
+                continue  # the same surname, written as this person's
+            if not any(p[3] in _FIRST_NAME_FORMS for p in b.pairs):
+                continue  # ...and that one's first name a short/long form of the label's
+        seen.add(e.contract_id)
+        rivals.append(s)
+    if rivals:
+        other = rivals[0].entry
+        company = _company_of(other.contract_id, contracts)
+        more = f" and {len(rivals) - 1} more" if len(rivals) > 1 else ""
+        how = "a short or long form of their name" if any(
+            p[3] in _FIRST_NAME_FORMS for p in rivals[0].alignment.pairs) else "their name written shorter"
+        return (f"{other.name}{f' ({company})' if company else ''}{more} could also be meant: "
+                f"{_shown(chosen.segment.text)} may be {how}")
+    return ""
+
+
+def _shown(text: str) -> str:
+    """A label part as the desk would write it ("j. smith" -> "J. Smith")."""
+    return " ".join(w[:1].upper() + w[1:] for w in text.strip().split())
+
+
+def _first_name_exact(a: Alignment, entry: Entry) -> bool:
+    """The label gives this person's first name and surname as written (a label with a slip in it is not a short
+    form written on purpose)."""
+    return (len(entry.tokens) >= 2 and all(p[3] == Sim.EXACT for p in a.pairs)
+            and any(p[1] == entry.tokens[0] and len(p[0]) > 1 for p in a.pairs)
+            and any(p[1] == entry.tokens[-1] for p in a.pairs))
+
+
+def _look_alikes(ranked: list[ContractEvidence], contracts: dict[int, ContractEntry]) -> str:
+    """Why a label is left for review, in the desk's words: "3 people named J. Smith"."""
+    best = ranked[0]
+    if best.chosen is None:
+        return ""
+    close = [ev for ev in ranked if ev.chosen is not None and best.probability - ev.probability <= 0.05]
+    text = _shown(best.chosen.segment.text)
+    if len(close) > 1:
+        people = all(ev.chosen is not None and ev.chosen.entry.is_person for ev in close)
+        many = f"{len(close)}{'+' if len(close) == len(ranked) and len(ranked) >= CONTRACTS_EVALUATED else ''}"
+        return f"{many} {'people' if people else 'names'} on different contracts match {text}"
+    if best.probability < calibration.AUTO_PROBABILITY:
+        return f"{best.chosen.entry.name} is only a partial match for {text}"
+    return f"{best.chosen.entry.name} is not far enough ahead of the next name"
 
 
 def _candidate(

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import gc
+import hashlib
 import logging
+import marshal
 import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from app.matching import nicknames
@@ -42,6 +48,8 @@ NEIGHBOUR_MIN_SIM = 0.55
 PHONETIC_BUCKET_MAX = 60
 COMPANY_FOUND = 0.5  # a company name this well matched has its own people read against the rest of the label
 COMPANIES_LOOKED_INTO = 3
+COMPANY_TIE = 0.98  # ...and, beyond those, up to COMPANIES_TIED_MAX more read this nearly as well as the best
+COMPANIES_TIED_MAX = 20
 ESSENTIAL_SHARE = 0.5  # a label word under this share of the rarest word's weight, and with a list longer than
 MINOR_WALK_MAX = 300  # this, only adds to the names other words found
 WHOLE_READ = 0.95  # a label part one name reads this well is not also read comma part by comma part
@@ -49,6 +57,8 @@ CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), c
 VOTES_MEMO_MAX = 500_000  # (name, evidence) pairs kept in the per-token vote memo
 WARM_WORDS = 3_000  # the commonest directory words whose label-word work is done at build (half the memo at most)
 WARM_MIN_NAMES = 2
+SNAPSHOT_FORMAT = "pigeonhole-match-index-1"  # changes whenever what a snapshot holds changes
+_PERSON_KINDS = frozenset(k for k in ContactKind if k.is_person)
 
 
 # Alignments made for one label: (label part, name words, is a person) -> alignment.
@@ -137,13 +147,14 @@ class MatchIndex:
         aliases: Iterable[AliasEntry] = (),
     ) -> MatchIndex:
         index = cls()
-        index.upsert_contracts(contracts)
-        index.upsert_contacts(contacts)
-        for alias in aliases:
-            index.add_alias(alias)
-        for entry in index._entries.values():
-            index._weigh(entry)
-        index._warm_common_words()
+        with _collector_paused():  # millions of small objects, none of them garbage: nothing for it to find
+            index.upsert_contracts(contracts)
+            index.upsert_contacts(contacts)
+            for alias in aliases:
+                index.add_alias(alias)
+            for entry in index._entries.values():
+                index._weigh(entry)
+            index._warm_common_words()
         log.info("match index built: %d contracts, %d names, %d tokens", len(index._contracts),
                  len(index._entries), len(index._postings))
         return index
@@ -158,6 +169,61 @@ class MatchIndex:
             self._near_memo, self._near_map_memo, self._idf_memo, self._sim_memo = {}, {}, {}, {}
             self._votes_memo, self._votes_memo_size = {}, 0
             clear_word_caches()
+
+    def contact_ids(self) -> list[int]:
+        """The ids of the contacts named in the index."""
+        with self._lock:
+            return list(self._contact_entries)
+
+    # ----------------------------------------------------------------- snapshot
+    def snapshot(self) -> bytes:
+        """The built index as bytes (plain lists, dicts and numbers, written by marshal), to be saved after a sync
+        and read back at start by `from_snapshot`: at 100,000 contacts that is a fraction of a build. Memos are left
+        out (they fill again as labels come). Not for data from elsewhere: marshal trusts what it reads.
+
+        The caller keeps writers out meanwhile (MatchingService holds its write lock); matches go on: the index
+        lock is not held, and each part is written by itself, so other threads run in between."""
+        # A name's weights are not kept: they are worked out again when the name is first scored.
+        entries = [(e.eid, e.contract_id, e.contact_id, e.kind.value, e.name, e.tokens, e.alias, e.gone)
+                   for e in list(self._entries.values())]
+        contracts = [(c.contract_id, c.company_name, c.billing_name, c.holder_name, c.cancelled,
+                      c.cancelled_on.toordinal() if c.cancelled_on else None, c.location_id, c.po_box)
+                     for c in list(self._contracts.values())]
+        parts = (SNAPSHOT_FORMAT, contracts, entries, self._next_eid, self._contract_entries, self._contact_entries,
+                 self._postings, self._pairs, self._by_ocr, self._by_loose, self._by_delete, self._by_sound,
+                 self._by_prefix, self._aliases, self._po_boxes)
+        return marshal.dumps([marshal.dumps(part) for part in parts])
+
+    @classmethod
+    def from_snapshot(cls, data: bytes) -> MatchIndex:
+        """An index as `snapshot` saved it. Raises ValueError when the bytes are not a snapshot of this version."""
+        with _collector_paused():
+            return cls._restore(data)
+
+    @classmethod
+    def _restore(cls, data: bytes) -> MatchIndex:
+        try:
+            blobs = marshal.loads(data)
+            if not isinstance(blobs, list) or not blobs or marshal.loads(blobs[0]) != SNAPSHOT_FORMAT:
+                raise ValueError("a match index snapshot of another version")
+            state = tuple(marshal.loads(blob) for blob in blobs)
+        except (EOFError, TypeError) as exc:
+            raise ValueError(f"not a match index snapshot: {exc}") from exc
+        if len(state) != 15:
+            raise ValueError("a match index snapshot of another version")
+        index = cls()
+        (_format, contracts, entries, index._next_eid, index._contract_entries, index._contact_entries,
+         index._postings, index._pairs, index._by_ocr, index._by_loose, index._by_delete, index._by_sound,
+         index._by_prefix, index._aliases, index._po_boxes) = state
+        kinds = {k.value: (k, k in _PERSON_KINDS) for k in ContactKind}
+        index._entries = {
+            eid: Entry(eid, contract_id, contact_id, kinds[kind][0], name, tokens, alias, gone, kinds[kind][1])
+            for (eid, contract_id, contact_id, kind, name, tokens, alias, gone) in entries}
+        index._contracts = {
+            c[0]: ContractEntry(c[0], c[1], c[2], c[3], c[4], date.fromordinal(c[5]) if c[5] is not None else None,
+                                c[6], c[7])
+            for c in contracts}
+        return index
 
     def upsert_contracts(self, entries: Iterable[ContractEntry]) -> None:
         with self._lock:
@@ -184,9 +250,10 @@ class MatchIndex:
     def upsert_contacts(self, entries: Iterable[ContactEntry]) -> None:
         with self._lock:
             for contact in entries:
-                self._remove_entries(e for e in self._contact_entries.get(contact.contact_id, [])
-                                     if not self._entries[e].alias)
-                tokens = name_tokens(contact.name, person=contact.kind.is_person)
+                if contact.contact_id in self._contact_entries:
+                    self._remove_entries(e for e in self._contact_entries[contact.contact_id]
+                                         if not self._entries[e].alias)
+                tokens = name_tokens(contact.name, person=contact.kind in _PERSON_KINDS)
                 if tokens:
                     self._add_entry(contact.contract_id, contact.contact_id, contact.kind, contact.name, tokens,
                                     gone=contact.gone)
@@ -230,23 +297,25 @@ class MatchIndex:
         self._changed()
         eid = self._next_eid
         self._next_eid += 1
-        entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone, kind.is_person)
+        is_person = kind in _PERSON_KINDS
+        entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone, is_person)
         self._entries[eid] = entry
         self._contract_entries.setdefault(contract_id, []).append(eid)
         if contact_id is not None:
             self._contact_entries.setdefault(contact_id, []).append(eid)
+        postings = self._postings
         for position, token in enumerate(dict.fromkeys(tokens)):
-            posting = self._postings.get(token)
+            posting = postings.get(token)
             if posting is None:
-                self._postings[token] = [eid]
-                self._add_vocab(token, first_name=kind.is_person and position == 0)
+                postings[token] = [eid]
+                self._add_vocab(token, first_name=is_person and position == 0)
             else:
                 posting.append(eid)
-                if kind.is_person and position == 0 and len(token) >= 3:
+                if is_person and position == 0 and len(token) >= 3:
                     bucket = self._by_prefix.setdefault(token[:3], [])
                     if token not in bucket:
                         bucket.append(token)
-        if kind.is_person and len(tokens) >= 2:
+        if is_person and len(tokens) >= 2:
             for key in _pair_keys(tokens):
                 self._pairs.setdefault(key, []).append(eid)
         return eid
@@ -443,12 +512,16 @@ class MatchIndex:
         postings = self._postings
         gains: list[tuple[float, list[int], str]] = []
         best_idf = 0.0
+        # A label word that is itself a directory word ("Brown") speaks for the names spelt so first: read as a
+        # slip of a rarer word ("Baron", "Beirn") it says no more than it says as written, or at 100,000 contacts
+        # the rare look-alikes crowd every C. Brown out of the names considered.
+        cap = self.idf(q) if q in postings else math.inf
         for t, s in self._near(q):
             posting = postings.get(t)
             if posting:
                 w = self.idf(t)
                 best_idf = max(best_idf, w)
-                gains.append((s * w, posting, t))
+                gains.append((s * (w if t == q or w < cap else cap), posting, t))
         gains.sort(key=_first_gain)
         votes: dict[int, float] = {}
         via: dict[int, str] = {}  # the directory word behind each name's evidence
@@ -505,7 +578,8 @@ class MatchIndex:
                 known += best_idf
             # A part with commas is read part by part too: read whole, it only needs the names several words share
             # ("Smith, John"; "Goodwin, King and Williamson"), not those one word alone finds.
-            votes = _combine(token_votes, shared_only=segment.sub < 0 and segment.piece in split_pieces)
+            votes = _combine(token_votes, shared_only=segment.sub < 0 and segment.piece in split_pieces,
+                             entries=entries)
             if initials and fulls:
                 for q in fulls:
                     for t, _s in self._near(q):
@@ -550,7 +624,12 @@ class MatchIndex:
             best_read = 0.0
             for n, (estimate, eid) in enumerate(estimates):
                 if n >= ALIGNED_PER_SEGMENT and (estimate < keep or n >= ALIGNED_MAX):
-                    break
+                    if estimate < keep:
+                        break
+                    entry = entries[eid]
+                    if (id(segment), entry.tokens, entry.is_person) not in aligned:
+                        continue  # past the quota only names spelt like one already read (a trading name on
+                        # several contracts): their alignment is at hand, and each may be the one
                 if n >= ALIGNED_MIN and estimate < OUTREAD * best_read:
                     break  # the names left cannot come near the one already read (an estimate is a ceiling)
                 entry = entries[eid]
@@ -585,7 +664,13 @@ class MatchIndex:
         """When a part of the label names a company, read the rest against that contract's own people: "Ms Craig,
         Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone."""
         orgs = sorted((s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
-                      key=_score_of, reverse=True)[:COMPANIES_LOOKED_INTO]
+                      key=_score_of, reverse=True)
+        if len(orgs) > COMPANIES_LOOKED_INTO:
+            # Companies read as well as the best (one trading name on several contracts) are all looked into:
+            # the person the label names may be at any of them.
+            floor = COMPANY_TIE * orgs[0].alignment.score
+            tied = [o for o in orgs[COMPANIES_LOOKED_INTO:] if o.alignment.score >= floor]
+            orgs = orgs[:COMPANIES_LOOKED_INTO] + tied[:COMPANIES_TIED_MAX]
         entries = self._entries
         seen_contracts: set[int] = set()
         for org in orgs:
@@ -615,7 +700,32 @@ class MatchIndex:
 _SECOND = itemgetter(1)
 
 
-def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[int, float]:
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while an index is made (it would walk the growing index again and again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@functools.cache
+def snapshot_format() -> str:
+    """The snapshot format with a digest of the code that decides what a snapshot holds (how names become words
+    and words become keys): a snapshot written by other code is not read back."""
+    digest = hashlib.sha256(SNAPSHOT_FORMAT.encode())
+    package = Path(__file__).resolve().parent
+    for name in ("index.py", "normalize.py", "similarity.py", "nicknames.txt", "records.py"):
+        with contextlib.suppress(OSError):
+            digest.update((package / name).read_bytes())
+    return f"{SNAPSHOT_FORMAT}-{digest.hexdigest()[:16]}"
+
+
+def _combine(token_votes: list[TokenVotes], shared_only: bool = False,
+             entries: dict[int, Entry] | None = None) -> dict[int, float]:
     """Names with the largest summed evidence over the label's tokens, without summing every name: a name named by
     one token only can rank in the top only if it ranks in that token's own top list (memoized); names named by
     several tokens are found by walking all but the largest token's names."""
@@ -628,12 +738,15 @@ def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[i
     strongest = max(tv[1] for tv in token_votes)
     ordered = sorted(token_votes, key=_size)
     shared: set[int] = set()
-    for i, (tv, weight, _top, _via) in enumerate(ordered[:-1]):
-        if len(tv) > MINOR_WALK_MAX and weight < ESSENTIAL_SHARE * strongest:
-            continue
+    minor = [len(tv[0]) > MINOR_WALK_MAX and tv[1] < ESSENTIAL_SHARE * strongest for tv in ordered]
+    if all(minor):
+        minor[0] = False  # only common words ("Harbour Harbour Ventures"): the shortest list is walked
+    for i, (tv, _weight, _top, _via) in enumerate(ordered[:-1]):
         keys = tv.keys()
-        for other in ordered[i + 1 :]:
-            shared.update(keys & other[0].keys())  # set intersection, in C
+        for j in range(i + 1, len(ordered)):
+            if minor[i] and minor[j]:
+                continue  # two common words ("van", "der") together find nothing the others do not
+            shared.update(keys & ordered[j][0].keys())  # set intersection, in C
     votes: dict[int, float] = {}
     for eid in shared:
         total = 0.0
@@ -643,8 +756,9 @@ def _combine(token_votes: list[TokenVotes], shared_only: bool = False) -> dict[i
             if gain is not None:
                 word = via[eid]
                 before = by_word.get(word)
-                if before is None or any(token_votes[m][0] is tv for m in range(k)):
-                    by_word[word] = gain  # ...unless the label repeats the word too ("Willow Willow Media")
+                if before is None or (any(token_votes[m][0] is tv for m in range(k))
+                                      and entries is not None and entries[eid].tokens.count(word) > 1):
+                    by_word[word] = gain  # ...unless both repeat it ("Willow Willow Media"; not Willow Media)
                     total += gain
                 elif gain > before:
                     by_word[word] = gain

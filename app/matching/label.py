@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.matching.normalize import LEGAL_FORMS, TITLES, clean_tokens, fold, split_tokens, words
+from app.matching.normalize import LEGAL_FORMS, TITLES, clean_tokens, fold, join_slashed_forms, split_tokens, words
 
 _LINE_SPLIT = re.compile(r"[\n\r;|]+|\t")
 _SHIPPING = re.compile(
@@ -212,6 +212,7 @@ def parse_label(text: str) -> Label:
                 label.dropped.append(raw_line.strip())
             continue
         line = _strip_codes(line)
+        line = join_slashed_forms(line)  # "A/S", "S/A": a legal form, not two pieces
         # The marker search is the dearest step for a line: done only when a word or sign of a marker is there.
         marked = not _MARKER_WORDS.isdisjoint(raw_tokens) or any(sign in line for sign in _MARKER_SIGNS)
         for piece_text in _MARKERS.split(line) if marked else (line,):

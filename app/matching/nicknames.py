@@ -12,7 +12,24 @@ def _groups() -> dict[str, frozenset[int]]:
     for number, names in enumerate(_lines()):
         for name in names:
             groups.setdefault(name, set()).add(number)
+    # A pet form is spelt several ways (Patty, Pattie, Patti; Jody, Jodie, Jodi): each spelling not already a name
+    # of its own in the table joins the groups of the one written there.
+    written = set(groups)
+    for name in sorted(written):
+        for other in _pet_spellings(name):
+            if other not in written:
+                groups.setdefault(other, set()).update(groups[name])
     return {name: frozenset(ids) for name, ids in groups.items()}
+
+
+def _pet_spellings(name: str) -> tuple[str, ...]:
+    if len(name) < 3 or len(name) > 6:
+        return ()
+    for ending in ("ie", "ey", "y", "i"):
+        if name.endswith(ending):
+            stem = name[: -len(ending)]
+            return tuple(stem + e for e in ("ie", "y", "i", "ey") if e != ending)
+    return ()
 
 
 @cache

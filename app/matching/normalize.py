@@ -66,9 +66,22 @@ def _dotted(match: re.Match[str]) -> str:
     return " " + " ".join(letters) + " "
 
 
+_SLASHED_FORM = re.compile(r"\b([a-z])\s*/\s*([a-z])\b")
+
+
+def _join_form(m: re.Match[str]) -> str:
+    joined = m.group(1) + m.group(2)
+    return joined if joined in LEGAL_FORMS and joined != "co" else m.group(0)  # c/o is "care of"
+
+
+def join_slashed_forms(folded: str) -> str:
+    """"A/S", "S/A" -> "as", "sa": one legal form, not two letters (c/o stays)."""
+    return _SLASHED_FORM.sub(_join_form, folded) if "/" in folded else folded
+
+
 def split_tokens(folded: str) -> list[str]:
     """Folded text -> raw tokens (dotted abbreviations resolved, & -> and, punctuation -> spaces)."""
-    text = _DOTTED.sub(_dotted, folded.replace("&", " and "))
+    text = _DOTTED.sub(_dotted, join_slashed_forms(folded).replace("&", " and "))
     return [t for t in _NON_ALNUM.split(text) if t]
 
 

@@ -44,12 +44,16 @@ class MatchResult:
     decision: Decision
     candidates: list[Candidate] = field(default_factory=list)
     note: str = ""  # for staff, e.g. that a very long label was cut before it was read
+    # Why a label that is not decided "auto" needs a look, in words for the desk ("3 people named J. Smith").
+    reason: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        value: dict[str, Any] = {"decision": str(self.decision), "candidates": [c.to_json() for c in self.candidates]}
+        out: dict[str, Any] = {"decision": str(self.decision), "candidates": [c.to_json() for c in self.candidates]}
+        if self.reason:
+            out["reason"] = self.reason
         if self.note:
-            value["note"] = self.note
-        return value
+            out["note"] = self.note
+        return out
 
     @property
     def best(self) -> Candidate | None:

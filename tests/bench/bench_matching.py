@@ -1,9 +1,16 @@
 """Matching benchmark: index build time, peak memory and p95 latency of index.match at 13,000, 100,000 and 500,000
 contacts, against a raw rapidfuzz scan (process.extract(query, names, scorer=fuzz.ratio, limit=5)) over the same
-contact names, measured in the same run.
+contact names, measured in the same run; and the desk's time from database open to first match.
 
-    .venv/bin/python -m tests.bench.bench_matching [--sizes 13000,100000,500000] [--labels 300]
+    .venv/bin/python -m tests.bench.bench_matching [--sizes 13000,100000,500000] [--labels 300] [--no-ready]
     .venv/bin/pytest tests/bench/bench_matching.py -s
+
+Open to first match ("ready"): the generated directory is written to a SQLite database by the sync's own page
+writer (app.store.directory.upsert_page, as a sync would leave it; cached under .cache/ by size), then, each in a
+fresh process: MatchingService(engine).ensure_loaded() + one match, first with no snapshot (read the rows, build,
+save the snapshot: the first start after an upgrade), then again (the snapshot, as at every start after a sync).
+Targets on the snapshot start: 0.5 s at 13k, 2 s at 100k, 8 s at 500k; peak memory of the building process under
+1.5 GB at 500k.
 
 Each size runs in a fresh subprocess so its peak memory (ru_maxrss) is its own. The directory comes from the
 sandbox's generator (app.sandbox.generate.generate_directory; --generator support uses tests/support/directory_gen.py).
@@ -22,10 +29,15 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 DEFAULT_SIZES = (13_000, 100_000, 500_000)
 TARGET_RATIO = 0.5  # p95 of one label at most half the scan's p95
+READY_TARGET_S = {13_000: 0.5, 100_000: 2.0, 500_000: 8.0}  # open to first match, from the snapshot
+P95_MAX_MS = {500_000: 14.0}  # CPU p95 of one label
+PEAK_MAX_MB = 1536.0  # the process that reads and builds the index
+CACHE = Path(__file__).resolve().parents[2] / ".cache"
 
 
 def _p95(values: list[float]) -> float:
@@ -96,16 +108,88 @@ def run_size(contacts: int, n_labels: int, generator: str = "sandbox") -> dict[s
     }
 
 
+def _ready_db(contacts: int, generator: str) -> Path:
+    """A SQLite database holding the generated directory as a sync leaves it (cached by size and generator)."""
+    from datetime import UTC, datetime
+
+    from app.nexudus.resources import Resource
+    from app.store import open_database
+    from app.store.directory import upsert_page
+
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"bench-ready-{generator}-{contacts}.sqlite3"
+    if path.exists():
+        return path
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    data = _directory(contacts, generator)
+    engine = open_database(f"sqlite:///{tmp}")
+    now = datetime.now(UTC)
+    for kind, key in ((Resource.BUSINESSES, "Businesses"), (Resource.COWORKERS, "Coworkers"),
+                          (Resource.COWORKER_CONTRACTS, "CoworkerContracts"),
+                          (Resource.CONTRACT_CONTACTS, "ContractContacts")):
+        records = data.get(key) or []
+        for start in range(0, len(records), 5000):
+            with engine.begin() as conn:
+                upsert_page(conn, kind, records[start:start + 5000], now, fresh=True)
+    engine.dispose()
+    tmp.rename(path)
+    return path
+
+
+def run_ready(db: Path) -> dict[str, Any]:
+    """Open the database and match one label, as the desk does at start; in its own process."""
+    from app.desk.matching_service import MatchingService
+    from app.store import open_database
+
+    started = time.perf_counter()
+    cpu = time.process_time()
+    engine = open_database(f"sqlite:///{db}")
+    service = MatchingService(engine)
+    service.ensure_loaded()
+    service.match("J. Smith, 12 High Street, London EC1A 1BB")
+    took = time.perf_counter() - started
+    ready_cpu = time.process_time() - cpu
+    # A recipient registered at the desk: how long until a match finds them (target: within 1 s).
+    assert service._index is not None
+    contract_id = next(iter(service._index._contracts))
+    written = time.perf_counter()
+    service.add_contact(-10**9, contract_id, 1, "Quentin Zebedee Blackwood")
+    best = service.match("Quentin Blackwood").best
+    write_s = time.perf_counter() - written
+    assert best is not None and best.contact_id == -10**9
+    return {"ready_s": took, "ready_cpu_s": ready_cpu, "from": service.loaded_from, "write_to_match_s": write_s,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "names": service.entry_count}
+
+
+def _ready(size: int, generator: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    db = _ready_db(size, generator)
+    for old in db.parent.glob(db.name + ".matchindex*"):
+        old.unlink()
+    runs = []
+    for _ in range(2):  # no snapshot: build and save it; then from the snapshot
+        out = subprocess.run([sys.executable, "-m", "tests.bench.bench_matching", "--ready-db", str(db)],
+                             check=True, capture_output=True, text=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    return runs[0], runs[1]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
     ap.add_argument("--labels", type=int, default=300)
     ap.add_argument("--generator", choices=("sandbox", "support"), default="sandbox")
+    ap.add_argument("--no-ready", action="store_true", help="skip the open-to-first-match measure")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--ready-db", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
         print(json.dumps(run_size(args.one, args.labels, args.generator)))
         return 0
+    if args.ready_db:
+        print(json.dumps(run_ready(args.ready_db)))
+        return 0
+    misses: list[str] = []
     print(f"{'contacts':>9} {'build s':>8} {'index MB':>9} {'peak MB':>8} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'scan p95':>9} {'ratio':>6} {'cpu p95':>8} {'scan cpu':>9} {'cpu ratio':>9}")
     worst = 0.0
@@ -118,8 +202,32 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['contacts']:>9,} {r['build_s']:>8.1f} {r['index_mb']:>9.0f} {r['peak_rss_mb']:>8.0f} "
               f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['scan_p95_ms']:>9.2f} {r['ratio']:>6.2f} "
               f"{r['cpu_p95_ms']:>8.2f} {r['scan_cpu_p95_ms']:>9.2f} {r['cpu_ratio']:>9.2f}", flush=True)
+        if r["cpu_ratio"] > TARGET_RATIO:
+            misses.append(f"{size:,}: p95 ratio {r['cpu_ratio']:.2f} > {TARGET_RATIO}")
+        if size in P95_MAX_MS and r["cpu_p95_ms"] > P95_MAX_MS[size]:
+            misses.append(f"{size:,}: p95 {r['cpu_p95_ms']:.1f} ms > {P95_MAX_MS[size]} ms")
+        if not args.no_ready:
+            cold, warm = _ready(size, args.generator)
+            print(f"{'':>9} open to first match: {cold['ready_s']:.2f} s building from the database "
+                  f"(CPU {cold['ready_cpu_s']:.2f} s, peak {cold['peak_rss_mb']:.0f} MB), {warm['ready_s']:.2f} s "
+                  f"from the snapshot (CPU {warm['ready_cpu_s']:.2f} s, {warm['from']}, peak "
+                  f"{warm['peak_rss_mb']:.0f} MB)", flush=True)
+            if "write_to_match_s" in warm:
+                print(f"{'':>9} a registration shows in matches after {warm['write_to_match_s'] * 1000:.0f} ms",
+                      flush=True)
+                if warm["write_to_match_s"] > 1.0:
+                    misses.append(f"{size:,}: a registration took {warm['write_to_match_s']:.2f} s to show")
+            target = READY_TARGET_S.get(size)
+            if warm["from"] != "snapshot":
+                misses.append(f"{size:,}: the second start did not read the snapshot")
+            if target is not None and warm["ready_s"] > target:
+                misses.append(f"{size:,}: open to first match {warm['ready_s']:.2f} s > {target} s")
+            if max(cold["peak_rss_mb"], warm["peak_rss_mb"]) > PEAK_MAX_MB:
+                misses.append(f"{size:,}: peak memory {max(cold['peak_rss_mb'], warm['peak_rss_mb']):.0f} MB")
     print(f"worst p95 ratio by CPU time (ours / rapidfuzz scan): {worst:.2f} (target <= {TARGET_RATIO})")
-    return 0 if worst <= TARGET_RATIO else 1
+    for miss in misses:
+        print(f"MISS {miss}")
+    return 1 if misses else 0
 
 
 def test_bench_matching() -> None:

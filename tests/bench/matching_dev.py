@@ -21,8 +21,17 @@ from pathlib import Path
 from app.matching import MatchIndex
 from tests.support.fixture_records import load_fixture
 
-DEFAULT_DEV = Path(os.environ.get("PIGEONHOLE_MATCHING_DEV", Path(__file__).resolve().parents[3] / "shared" /
-                                  "matching-dev"))
+
+def _shared() -> Path:
+    """The shared folder beside the checkout (/work/shared for /work/main and for a worktree under /work/wt)."""
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "matching-dev").is_dir():
+            return parent / "shared"
+    return Path(__file__).resolve().parents[3] / "shared"
+
+
+DEFAULT_DEV = Path(os.environ.get("PIGEONHOLE_MATCHING_DEV", _shared() / "matching-dev"))
+DEFAULT_DEV_100K = Path(os.environ.get("PIGEONHOLE_MATCHING_DEV_100K", _shared() / "matching-dev-100k"))
 
 
 def run_labels(index: MatchIndex, labels: list[dict], out: Path) -> float:
@@ -35,7 +44,8 @@ def run_labels(index: MatchIndex, labels: list[dict], out: Path) -> float:
 
 
 def score(labels_path: Path, preds_path: Path, dev: Path, as_json: bool = False) -> str:
-    cmd = [sys.executable, str(dev / "score.py"), str(labels_path), str(preds_path)] + (["--json"] if as_json else [])
+    script = dev / "score.py" if (dev / "score.py").exists() else DEFAULT_DEV / "score.py"  # the 100k set has none
+    cmd = [sys.executable, str(script), str(labels_path), str(preds_path)] + (["--json"] if as_json else [])
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 

@@ -1,8 +1,13 @@
-"""The matcher on the shared matching-dev set, scored like the issue's "Done when" (see tests/bench/matching_dev.py),
-and on the judged set's extra kinds of label generated from the same directory (tests/support/label_families.py).
+"""The matcher on the shared matching-dev sets (13,000 and 100,000 contacts), scored like issue 12's "Done when" (see
+tests/bench/matching_dev.py), and on the judged set's extra kinds of label generated from the 13k directory
+(tests/support/label_families.py).
 
-The dev set meets the issue's targets: top1 >= 0.98, top3 >= 0.995, auto precision >= 0.998, auto coverage >= 0.90,
-strangers auto <= 0.3%. The extra families are held to the same targets.
+13k: no measure worse than before issue 12 (top1 0.9808, top3 0.9956, auto precision 0.9988, auto coverage 0.9027,
+strangers auto 0) and top3 >= 0.995. 100k: auto precision >= 0.998, auto coverage >= 0.80, strangers auto <= 0.3%;
+top1 >= 0.95 and top3 >= 0.98 are not met yet (0.918 / 0.964, mostly initials shared by several people and nicknames
+outside the table): that test is a strict xfail, so it fails the day they are met and the mark must go.
+
+Skipped when ../shared is not there, unless PIGEONHOLE_REQUIRE_MATCHING_DEV is set (then missing sets fail).
 """
 
 from __future__ import annotations
@@ -14,27 +19,39 @@ from typing import Any
 import pytest
 
 from app.matching import MatchIndex
-from tests.bench.matching_dev import DEFAULT_DEV, score
+from tests.bench.matching_dev import DEFAULT_DEV, DEFAULT_DEV_100K, score
 from tests.support.dev_set import need_dev_set
 from tests.support.fixture_records import records_from_fixture
 from tests.support.label_families import generate_labels
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _dev_set_present() -> None:
-    need_dev_set(DEFAULT_DEV / "labels.jsonl")  # skipped without it, failed when PIGEONHOLE_REQUIRE_MATCHING_DEV is set
+def _need(dev: Path) -> None:
+    need_dev_set(dev / "labels.jsonl")  # skipped without it, failed when PIGEONHOLE_REQUIRE_MATCHING_DEV is set
+
+
+def _directory(dev: Path) -> dict[str, Any]:
+    _need(dev)
+    data: dict[str, Any] = json.loads((dev / "directory.json").read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture(scope="module")
 def directory() -> dict[str, Any]:
-    return json.loads((DEFAULT_DEV / "directory.json").read_text(encoding="utf-8"))
+    return _directory(DEFAULT_DEV)
 
 
 @pytest.fixture(scope="module")
 def index(directory: dict[str, Any]) -> MatchIndex:
     return MatchIndex.build(*records_from_fixture(directory))
+
+
+@pytest.fixture(scope="module")
+def scores_100k(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    index = MatchIndex.build(*records_from_fixture(_directory(DEFAULT_DEV_100K)))
+    lines = (DEFAULT_DEV_100K / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    return _score(index, [json.loads(x) for x in lines if x.strip()], tmp_path_factory.mktemp("dev100k"))
 
 
 def _score(index: MatchIndex, labels: list[dict[str, Any]], tmp_path: Path) -> dict[str, Any]:
@@ -57,10 +74,31 @@ def _assert_targets(res: dict[str, Any]) -> None:
     assert res["unk_auto"] <= 0.003
 
 
-def test_dev_set_meets_the_targets(index: MatchIndex, tmp_path: Path) -> None:
+def test_dev_set_meets_the_targets_and_is_no_worse_than_before(index: MatchIndex, tmp_path: Path) -> None:
     lines = (DEFAULT_DEV / "labels.jsonl").read_text(encoding="utf-8").splitlines()
-    _assert_targets(_score(index, [json.loads(x) for x in lines if x.strip()], tmp_path))
+    res = _score(index, [json.loads(x) for x in lines if x.strip()], tmp_path)
+    _assert_targets(res)
+    assert res["top1"] >= 0.9808
+    assert res["top3"] >= 0.9956
+    assert res["auto_prec"] >= 0.9988
+    assert res["auto_cover"] >= 0.9027
+    assert res["unk_auto"] == 0
 
 
 def test_extra_families_meet_the_targets(directory: dict[str, Any], index: MatchIndex, tmp_path: Path) -> None:
     _assert_targets(_score(index, generate_labels(directory, 1000, seed=7), tmp_path))
+
+
+def test_100k_dev_set_is_safe(scores_100k: dict[str, Any]) -> None:
+    res = scores_100k
+    assert res["missing_predictions"] == 0
+    assert res["auto_prec"] >= 0.998
+    assert res["auto_cover"] >= 0.80
+    assert res["unk_auto"] <= 0.003
+
+
+@pytest.mark.xfail(strict=True, reason="open: 100k top1 0.918 / top3 0.964 (initials several people share, "
+                   "nicknames outside the table)")
+def test_100k_dev_set_ranks_the_right_contract_first(scores_100k: dict[str, Any]) -> None:
+    assert scores_100k["top1"] >= 0.95
+    assert scores_100k["top3"] >= 0.98

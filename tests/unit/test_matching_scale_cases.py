@@ -1,0 +1,156 @@
+"""The kinds of label that went to the wrong contract as `auto` once directories reached 100,000 contacts (issue
+12), each on a small hand-built directory with the rivals that made it go wrong, and the reason a receptionist is
+shown when such a label goes to review instead."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex, MatchResult
+from app.matching.label import parse_label
+
+D = ContactKind.DIRECTOR
+N = ContactKind.NOMINATED_RECIPIENT
+T = ContactKind.TRADING_NAME
+
+
+def _index(companies: dict[int, str], people: Sequence[tuple[int, int, str]] = (),
+           trading: Sequence[tuple[int, int, str]] = ()) -> MatchIndex:
+    contracts = [ContractEntry(c, name, name, "") for c, name in companies.items()]
+    contacts = [ContactEntry(i, c, D, n) for c, i, n in people] + [ContactEntry(i, c, T, n) for c, i, n in trading]
+    return MatchIndex.build(contracts, contacts)
+
+
+# Filler, so that rarity means something: many people and companies sharing the common words.
+FILLER_COMPANIES = {100 + k: f"{w} {x} Ltd" for k, (w, x) in enumerate(
+    (w, x) for w in ("Harbour", "Beacon", "Granite", "Willow", "Nova") for x in ("Labs", "Digital", "Media", "Works"))}
+FILLER_PEOPLE = [(100 + k, 1000 + k, f"{f} {s}") for k, (f, s) in enumerate(
+    (f, s) for f in ("John", "Mary", "Peter", "Anna", "James") for s in ("Smith", "Jones", "Brown", "Taylor"))]
+
+
+def _auto_for(result: MatchResult, contract_id: int) -> bool:
+    best = result.best
+    return result.decision == Decision.AUTO and best is not None and best.contract_id == contract_id
+
+
+def test_a_person_whose_surname_starts_a_company_is_not_decided_for_it() -> None:
+    index = _index({1: "van de Biezenbos NV", **FILLER_COMPANIES}, FILLER_PEOPLE)
+    result = index.match("Rik van de Biezenbos")
+    assert not _auto_for(result, 1)
+    assert result.decision != Decision.AUTO
+    assert result.reason  # said in words at the desk
+
+
+def test_a_person_label_never_decides_for_a_company_named_by_their_surname_only() -> None:
+    index = _index({1: "Mac Caiside Inc", 2: "Kraus LLC", **FILLER_COMPANIES}, FILLER_PEOPLE)
+    result = index.match("Diarmaid Mac Caiside")
+    assert not _auto_for(result, 1)
+    assert "company" in result.reason
+    assert _auto_for(index.match("KRAUS LLC"), 2)  # the company's own name still decides
+
+
+def test_surname_comma_initial_is_a_person_not_the_company_of_that_name() -> None:
+    index = _index({1: "Howell Inc", 2: "Atlas Works Ltd", **FILLER_COMPANIES},
+                   [(2, 21, "James Howell"), *FILLER_PEOPLE])
+    result = index.match("Howell, J.")
+    assert result.best is not None and result.best.contract_id == 2
+    assert not _auto_for(result, 1)
+
+
+def test_a_list_like_company_name_is_read_whole_before_its_commas() -> None:
+    index = _index({1: "Howell Inc", 2: "Howell, Walker and Price Ltd", 3: "Walker Media", **FILLER_COMPANIES},
+                   FILLER_PEOPLE)
+    result = index.match("HOWELL, WALKER AND PRICE LTD")
+    assert _auto_for(result, 2), result.to_json()
+    for text in ("Howell, Walker & Price", "howell walker and price"):
+        best = index.match(text).best
+        assert best is not None and best.contract_id == 2
+
+
+def test_parry_jones_and_morgan() -> None:
+    index = _index({1: "Parry, Jones & Morgan", 2: "Jones Ltd", 3: "Parry Consulting", **FILLER_COMPANIES},
+                   [(4, 41, "Morgan Parry"), *FILLER_PEOPLE])
+    result = index.match("Parry, Jones & Morgan")
+    assert _auto_for(result, 1), result.to_json()
+    assert not any(_auto_for(index.match(t), c) for t, c in (("Parry, Jones & Morgan", 2), ("Parry, Jones", 4)))
+
+
+def test_person_and_company_label_is_not_decided_for_another_company_sharing_one_word() -> None:
+    index = _index({1: "Harbour Ventures", 2: "Harbour Logistics", **FILLER_COMPANIES},
+                   [(1, 11, "Sofia Lindgren"), (2, 21, "Sofia Lind"), *FILLER_PEOPLE])
+    assert _auto_for(index.match("Sofia Lindgren, Harbour Ventures"), 1)
+    for text in ("Sofia Lindgren, Harbour Shipping", "Peter Quill, Harbour Shipping", "Sofia Lindqvist, Harbour Ltd"):
+        result = index.match(text)
+        assert not _auto_for(result, 2), (text, result.to_json())
+
+
+def test_a_nickname_whose_exact_name_is_a_company_is_not_decided_for_it() -> None:
+    index = _index({1: "Evans-Thomas Limited", 2: "Granite Partners", **FILLER_COMPANIES},
+                   [(2, 21, "Tom Evans"), *FILLER_PEOPLE])
+    result = index.match("Thomas Evans")
+    assert not _auto_for(result, 1)
+
+
+def test_a_full_name_whose_short_form_is_another_persons_goes_to_review_with_the_reason() -> None:
+    index = _index({1: "Suministros del Norte S.L.", 2: "van Soest Analytics GmbH", **FILLER_COMPANIES},
+                   [(1, 11, "Elizabeth Scott"), (2, 21, "Beth Scott"), *FILLER_PEOPLE])
+    result = index.match("Elizabeth Scott")
+    assert result.decision == Decision.REVIEW
+    assert result.best is not None and result.best.contact_id == 11  # still first
+    assert "Beth Scott" in result.reason and "van Soest Analytics GmbH" in result.reason
+    assert result.to_json()["reason"] == result.reason
+    # with the company on the label there is no doubt
+    assert _auto_for(index.match("Elizabeth Scott, Suministros del Norte"), 1)
+
+
+def test_a_stranger_sharing_half_a_double_surname_is_not_decided() -> None:
+    index = _index({1: "Torstensson & Hansson AB", **FILLER_COMPANIES},
+                   [(1, 11, "Ellie Dean-Brown"), *FILLER_PEOPLE])
+    result = index.match("Ellie Brown")
+    assert not _auto_for(result, 1)
+    assert "double surname" in result.reason
+    assert _auto_for(index.match("Ellie Dean-Brown"), 1)
+
+
+def test_review_says_how_many_look_alike() -> None:
+    index = _index(FILLER_COMPANIES, [(100, 1, "John Kowalski"), (101, 2, "Jane Kowalski"),
+                                      (102, 3, "Jack Kowalski"), *FILLER_PEOPLE])
+    result = index.match("j. kowalski")
+    assert result.decision == Decision.REVIEW
+    assert result.reason == "3 people on different contracts match J. Kowalski"
+
+
+def test_the_command_line_report_says_why_to_check() -> None:
+    from app.desk.match_command import human_report
+
+    index = _index(FILLER_COMPANIES, [(100, 1, "John Kowalski"), (101, 2, "Jane Kowalski"), *FILLER_PEOPLE])
+    report = human_report("J Kowalski", index.match("J Kowalski"))
+    assert "Check: 2 people on different contracts match J Kowalski" in report.splitlines()
+
+
+def test_a_name_also_written_shorter_on_another_contract_goes_to_review() -> None:
+    index = _index({1: "Ana Castano SL", 2: "Vazquez Gonzalez Consultores", **FILLER_COMPANIES},
+                   [(1, 11, "Íñigo Vázquez"), (2, 21, "Íñigo Vázquez González"), *FILLER_PEOPLE])
+    result = index.match("Íñigo Vázquez")
+    assert result.decision == Decision.REVIEW
+    assert "Íñigo Vázquez González" in result.reason
+    assert _auto_for(index.match("Íñigo Vázquez González"), 2)
+
+
+def test_a_trading_name_on_many_contracts_has_all_its_people_looked_at() -> None:
+    shared = {c: f"Holder {c} Ltd" for c in range(1, 13)}  # twelve contracts trade as Granite Logistics
+    zaabis = [(200 + k, 2000 + k, f"{first} Al Zaabi") for k, first in enumerate(
+        f for f in ("Aisha", "Omar", "Layla", "Yusuf", "Noor", "Hamad", "Mariam", "Khalid") for _ in range(6))]
+    index = _index({**shared, **{c: f"Zaabi Holder {c}" for c, _i, _n in zaabis}, **FILLER_COMPANIES},
+                   [(12, 121, "Fatima Al Zaabi"), *zaabis, *FILLER_PEOPLE],
+                   trading=[(c, 100 + c, "Granite Logistics") for c in range(1, 13)])
+    best = index.match("Granite Logistics\nMrs Zaabi").best
+    assert best is not None and best.contract_id == 12  # the Zaabi at a Granite Logistics, not one elsewhere
+
+
+def test_a_slashed_legal_form_is_not_two_pieces() -> None:
+    index = _index({1: "Orbit Teknik A/S", 2: "Morais Vicente S/A", **FILLER_COMPANIES}, FILLER_PEOPLE)
+    assert _auto_for(index.match("ORBIT TEKNIK A/S"), 1)
+    assert _auto_for(index.match("Morais Vicente S/A"), 2)
+    pieces = [seg.tokens for seg in parse_label("Jan Novak c/o Morais Vicente S/A").segments]
+    assert ("jan", "novak") in pieces and ("morais", "vicente") in pieces  # c/o still parts the label

@@ -90,13 +90,13 @@ def test_outcome_updates_killed_mid_flush_are_applied_exactly_once(sandbox_facto
     for target in (1, 3, 6, 9):
         start = srv.request_count("PUT", "/api/spaces")
         proc = cli_popen(srv, db_url, "sync")
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and time.monotonic() < deadline:
-            if srv.request_count("PUT", "/api/spaces") - start >= target:
-                proc.send_signal(signal.SIGKILL)
-                kills += 1
-                break
-            time.sleep(0.001)
+        def reached(start: int = start, target: int = target) -> bool:
+            return srv.request_count("PUT", "/api/spaces") - start >= target
+
+        wait_until(lambda proc=proc: proc.poll() is not None or reached(), timeout=60, interval=0.001)
+        if proc.poll() is None and reached():
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
         proc.wait(timeout=60)
         proc.stdout and proc.stdout.close()
         proc.stderr and proc.stderr.close()

@@ -196,7 +196,8 @@ class SignInAgain(QObject):
         current = self._connection.session
         dialog = SignInDialog(self._service, self._runner, report_bug=self._report_bug, parent=self._parent,
                               api_url=current.api_url, email="" if switch_user else current.email,
-                              reason=reason, switch_user=switch_user, location_id=current.business_id)
+                              reason=reason, switch_user=switch_user, location_id=current.business_id,
+                              keep_location=True)
         dialog.accepted.connect(lambda: self._accepted(dialog))
         self.dialog = dialog
         dialog.open()

@@ -253,3 +253,29 @@ def test_work_paused_for_a_missing_role_goes_out_when_an_administrator_starts_th
     qtbot.waitUntil(lambda: sandbox.state.count("CoworkerDelivery") == before + 1, timeout=15_000)
     qtbot.waitUntil(lambda: again.window.status.waiting.text() == "Waiting to send: 0", timeout=10_000)
     assert not again.sync.status().paused
+
+
+def test_sign_in_again_on_the_demo_keeps_the_settings_file_clean(qtbot: QtBot, pigeonhole_home: Paths,
+                                                                 runner: TaskRunner) -> None:
+    from app.config import Settings
+    from app.desk.session import start_demo_workspace
+
+    demo = start_demo_workspace(pigeonhole_home, contracts=20)
+    try:
+        settings = Settings.load(pigeonhole_home)
+        desk = build_main_window(engine=demo.engine, session=demo.session, runner=runner, paths=pigeonhole_home,
+                                 settings=settings, demo=True, watch=ConnectionWatch(clock=FakeClock()))
+        qtbot.addWidget(desk.window)
+        desk.window.show()
+        desk.window.sign_in_again_action.trigger()
+        dialog: Any = desk.sign_in_again.dialog
+        assert dialog.api_url.text() == demo.server.url and dialog.email.text() == DEMO_ADMIN[0]
+        qtbot.keyClicks(dialog.password, DEMO_ADMIN[1])
+        with qtbot.waitSignal(desk.sign_in_again.switched, timeout=15_000) as switched:
+            qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        assert switched.args[0].demo and desk.connection.session.demo
+        assert Settings.load(pigeonhole_home).api_url != demo.server.url, "the demo's address is not remembered"
+        desk.window.close()
+        runner.wait_for_done()
+    finally:
+        demo.stop()

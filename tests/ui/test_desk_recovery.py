@@ -279,3 +279,17 @@ def test_sign_in_again_on_the_demo_keeps_the_settings_file_clean(qtbot: QtBot, p
         runner.wait_for_done()
     finally:
         demo.stop()
+
+
+def test_f5_tries_paused_work_again(qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths,
+                                    runner: TaskRunner) -> None:
+    desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, FakeClock(), user=DESK_USER)
+    _record(desk, contact_names(sandbox, 1))
+    qtbot.waitUntil(lambda: desk.sync.status().paused and not runner.is_busy("sync"), timeout=15_000)
+    if desk.sign_in_again.dialog is not None:
+        desk.sign_in_again.dialog.reject()
+    posts = sandbox.request_count("POST", "/api/spaces/coworkerdeliveries")
+    with qtbot.waitSignal(desk.window.sync_finished, timeout=30_000):
+        assert desk.window.sync_now()  # F5: before issue 11 a paused outbox sent nothing
+    assert sandbox.request_count("POST", "/api/spaces/coworkerdeliveries") > posts, "F5 tried the paused work"
+    assert desk.sync.status().paused, "still refused for the missing role: paused again, not retried in a loop"

@@ -69,6 +69,7 @@ class ConnectionController(QObject):
         self._seen_sign_ins = 0  # the sign-in this desk was opened with counts too: its first send lifts a pause
         self._asked_for = ""  # the refusal the sign-in dialog was last opened for
         self._send_failures = 0
+        self._blocked = False  # the last send left only entries waiting for others
         self._last_auto_send: float | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
@@ -85,6 +86,8 @@ class ConnectionController(QObject):
 
     def on_status(self, status: DeskStatus) -> None:
         """The latest counts (after each status refresh)."""
+        if status.pending > self._pending:
+            self._blocked = False  # something new was recorded: it may go at once
         self._pending = status.pending
         self._paused = status.paused
 
@@ -93,6 +96,8 @@ class ConnectionController(QObject):
         flush = getattr(outcome, "flush", None)
         if flush is not None and not flush.stopped:
             self._send_failures = 0
+            # What is left waits for another entry (a refused new recipient): no need to look every 2 s.
+            self._blocked = bool(flush.waiting)
         elif flush is not None and flush.stopped in ("network", "server", "throttled"):
             self._send_failures += 1
         elif isinstance(outcome, BaseException):
@@ -114,12 +119,16 @@ class ConnectionController(QObject):
         self._asked_for = ""
         sign_ins, recoveries = self.watch.sign_ins, self.watch.recoveries
         if sign_ins != self._seen_sign_ins:
+            self._blocked = False
             if self._start_send(now=True, resume=True):
                 self._seen_sign_ins, self._seen_recoveries = sign_ins, recoveries
             return
         if recoveries != self._seen_recoveries and view.link is Link.ONLINE:
-            if self._pending and not self._paused and self._send_due():
-                if self._start_send(now=True, resume=False):
+            self._blocked = False
+            if self._pending and not self._paused:
+                # At once, unless sends keep failing right after checks succeed (a server refusing writes): then
+                # at the send backoff (2, 4, ... 30 s), never a loop.
+                if self._send_due() and self._start_send(now=True, resume=False):
                     self._seen_recoveries = recoveries
                 return
             self._seen_recoveries = recoveries
@@ -132,8 +141,10 @@ class ConnectionController(QObject):
     def _send_due(self) -> bool:
         if self._last_auto_send is None:
             return True
-        wait = min(SEND_RETRY_CAP, SEND_RETRY_BASE * 2 ** max(0, self._send_failures - 1)) if self._send_failures \
-            else SEND_RETRY_BASE
+        if self._send_failures:
+            wait = min(SEND_RETRY_CAP, SEND_RETRY_BASE * 2 ** max(0, self._send_failures - 1))
+        else:
+            wait = SEND_RETRY_CAP if self._blocked else SEND_RETRY_BASE
         return self.watch.clock() - self._last_auto_send >= wait
 
     def _start_send(self, *, now: bool, resume: bool) -> bool:
@@ -185,7 +196,8 @@ class SignInAgain(QObject):
         current = self._connection.session
         dialog = SignInDialog(self._service, self._runner, report_bug=self._report_bug, parent=self._parent,
                               api_url=current.api_url, email="" if switch_user else current.email,
-                              reason=reason, switch_user=switch_user, location_id=current.business_id)
+                              reason=reason, switch_user=switch_user, location_id=current.business_id,
+                              keep_location=True)
         dialog.accepted.connect(lambda: self._accepted(dialog))
         self.dialog = dialog
         dialog.open()

@@ -58,6 +58,7 @@ class SignInDialog(QDialog):
         reason: str = "",
         switch_user: bool = False,
         location_id: int | None = None,
+        keep_location: bool = False,
     ) -> None:
         super().__init__(parent)
         self._service = service
@@ -65,7 +66,9 @@ class SignInDialog(QDialog):
         self._start_demo = start_demo
         self._report_bug = report_bug
         self._api_url_editable = api_url is None
-        self._keep_location = location_id  # signing in again: stay at the desk's location when the user may
+        # Signing in again from a running desk: stay at its location (None: all of them, as the demo) if allowed.
+        self._keep_location = keep_location
+        self._location_id = location_id
         self.session: DeskSession | None = None
         self.demo: Any = None  # the DemoWorkspace when the demo was chosen
         again = api_url is not None
@@ -204,8 +207,9 @@ class SignInDialog(QDialog):
         if len(session.locations) <= 1:
             self._finish()
             return
-        if self._keep_location is not None and any(loc.id == self._keep_location for loc in session.locations):
-            self.session = self._service.choose_location(session, self._keep_location)
+        if self._keep_location and (self._location_id is None
+                                    or any(loc.id == self._location_id for loc in session.locations)):
+            self.session = self._service.choose_location(session, self._location_id)
             self.accept()
             return
         self.location.clear()

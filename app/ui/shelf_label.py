@@ -78,7 +78,7 @@ def draw_label(painter: QPainter, page: QRectF, label: ShelfLabel) -> None:
     text_top = area.top() + bars_height + margin * 0.4
     line = (area.bottom() - text_top) / 3
     font = QFont("DejaVu Sans")
-    font.setPixelSize(max(1, int(line * 0.78)))
+    font.setPixelSize(max(1, int(line * 0.66)))
     bold = QFont(font)
     bold.setBold(True)
     shelf = f"Shelf {label.shelf}" if label.shelf else ""

@@ -292,7 +292,6 @@ class RegisterDialog(QDialog):
             edit.textEdited.connect(self._mark_edited)
         for combo in (self.kind_combo, self.country, self.coworker_combo):
             combo.activated.connect(self._mark_edited)
-        self.notes.document().modificationChanged.connect(lambda changed: self._mark_edited() if changed else None)
         self.picker.table.clicked.connect(self._mark_edited)
         self.coworker_combo.currentIndexChanged.connect(self._on_coworker_chosen)
         self.notes.textChanged.connect(lambda: self._changed("Notes"))
@@ -539,11 +538,12 @@ class RegisterDialog(QDialog):
         self._edited = True
 
     def has_changes(self) -> bool:
-        return self._edited
+        """Something typed or chosen at the desk (filling the form from the label or the outbox does not count)."""
+        return self._edited or self.notes.document().isModified()
 
     def reject(self) -> None:
         """Esc, Cancel or the window's close button: a form with typed changes asks before throwing them away."""
-        if self._edited and not self._saving:
+        if self.has_changes() and not self._saving and self.isVisible():
             box = QMessageBox(self)
             box.setIcon(QMessageBox.Icon.Question)
             box.setWindowTitle("Discard the new recipient?")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import app.store as store
 from app.desk.deliveries import DeskInputError, local_time, type_label
-from app.desk.item_words import (
+from app.desk.vocabulary import (
     CONTRACT_CANCELLED,
     ID_CHECK_BLOCKS,
     ID_CHECK_PENDING,

@@ -32,10 +32,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.desk.deliveries import DeskInputError, desk_time, type_label
-from app.desk.item_life import ForwardForm, ItemInputError, ItemLifeService
-from app.desk.item_words import OUTCOME_LABELS, OUTCOME_PAST
-from app.store.item_life import ConflictRow, OutcomeRow, QueueItem, item_code
-from app.store.routing import Outcome
+from app.desk.item_life import (
+    ConflictRow,
+    ForwardForm,
+    ItemInputError,
+    ItemLifeService,
+    Outcome,
+    OutcomeRow,
+    QueueItem,
+    item_code,
+)
+from app.desk.vocabulary import OUTCOME_LABELS, OUTCOME_PAST
 from app.ui.signature_pad import SignaturePad
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone, tone_color

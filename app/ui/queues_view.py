@@ -32,11 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from app.desk.deliveries import describe_age, type_label
-from app.desk.intake import HANDLING_LABELS
-from app.desk.item_life import WORK_QUEUES, ForwardForm, ItemLifeService, ShelfLabel
-from app.desk.item_words import LEVEL_LABELS, QUEUE_HINTS, QUEUE_LABELS
-from app.store.item_life import OutcomeRow, QueueItem, item_code
-from app.store.routing import Outcome, Queue
+from app.desk.item_life import (
+    WORK_QUEUES,
+    ForwardForm,
+    ItemLifeService,
+    Outcome,
+    OutcomeRow,
+    Queue,
+    QueueItem,
+    ShelfLabel,
+    item_code,
+)
+from app.desk.vocabulary import LEVEL_LABELS, QUEUE_HINTS, QUEUE_LABELS, handling_wish
 from app.ui.item_dialogs import (
     CHANNEL,
     ConflictDialog,
@@ -221,7 +228,7 @@ class QueuesView(QWidget):
             Column("Company", lambda i: i.delivery.company_name),
             Column("Kind", lambda i: type_label(i.delivery.delivery_type)),
             Column("Shelf", lambda i: i.delivery.shelf or i.delivery.location),
-            Column("Customer asked", lambda i: HANDLING_LABELS.get(i.preference, "") or "Keep for collection"),
+            Column("Customer asked", lambda i: handling_wish(i.preference) or "Keep for collection"),
             Column("Note", lambda i: _note(i, service), tone=lambda i: _tone(i, service)),
         ]
 

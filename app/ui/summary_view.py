@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.desk.deliveries import describe_age, local_time
-from app.desk.item_life import WORK_QUEUES, AgedItem, DailySummary, ItemLifeService
-from app.desk.item_words import LEVEL_ESCALATE, LEVEL_LABELS, LEVEL_REMIND, LEVEL_RETURN, QUEUE_LABELS
-from app.store.item_life import item_code
+from app.desk.item_life import WORK_QUEUES, AgedItem, DailySummary, ItemLifeService, item_code
+from app.desk.vocabulary import LEVEL_ESCALATE, LEVEL_LABELS, LEVEL_REMIND, LEVEL_RETURN, QUEUE_LABELS
 from app.ui.models import SORT_ROLE, Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
 from app.ui.theme import Tone

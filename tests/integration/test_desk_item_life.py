@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from app.desk.deliveries import DeskInputError
 from app.desk.item_life import ForwardForm, ItemInputError, ItemLifeService, Thresholds
-from app.desk.item_words import LEVEL_ESCALATE, LEVEL_NONE, LEVEL_REMIND, LEVEL_RETURN
+from app.desk.vocabulary import LEVEL_ESCALATE, LEVEL_NONE, LEVEL_REMIND, LEVEL_RETURN
 from app.sandbox.server import SandboxServer
 from app.store.routing import Outcome, Queue
 from tests.fixtures.sandbox import SandboxFactory

@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import Engine
 
 from app.desk.item_life import ItemLifeService, ShelfLabel, Thresholds
-from app.desk.item_words import LEVEL_ESCALATE, LEVEL_REMIND, LEVEL_RETURN
 from app.desk.sync_service import PlainContext, SyncService
+from app.desk.vocabulary import LEVEL_ESCALATE, LEVEL_REMIND, LEVEL_RETURN
 from app.nexudus.resources import Resource
 from app.sandbox.server import SandboxServer
 from app.store.routing import Queue

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_item_life"
-down_revision: str | None = "0003_lean_contact_idx"
+down_revision: str | None = "0004_delivery_images"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 
 from app.nexudus import schemas
 from app.nexudus.resources import Resource
-from app.nexudus.text import MAX_INCOMING_LENGTH, clean_incoming, in_int64_range
+from app.nexudus.text import INT64_MAX, INT64_MIN, MAX_INCOMING_LENGTH, clean_incoming, in_int64_range
 from app.store.audit import utcnow
 from app.store.records import contact_public_id
 from app.store.tables import (
@@ -65,7 +65,12 @@ class _Codec:
         self.cleaned = False  # set when `text` had to change a value of the record being built
 
     def text(self, value: object) -> str:
-        """Incoming text made storable (app.nexudus.text.clean_incoming); _build_rows logs the record cleaned."""
+        """Incoming text made storable (app.nexudus.text.clean_incoming); _build_rows logs the record cleaned.
+        The common case (printable text of a sane length) is answered here, without a further call."""
+        if value is None:
+            return ""
+        if type(value) is str and len(value) <= MAX_INCOMING_LENGTH and value.isprintable():
+            return value
         text, changed = clean_incoming(value)
         if changed:
             self.cleaned = True
@@ -92,13 +97,19 @@ class _Codec:
 def _opt_int(value: object) -> int | None:
     if value is None or value == "":
         return None
-    return _int64(int(value))  # type: ignore[call-overload]
+    number = int(value)  # type: ignore[call-overload]
+    if INT64_MIN <= number <= INT64_MAX:
+        return number
+    raise ValueError("integer out of the 64-bit range")
 
 
 def _int(value: object, default: int = 0) -> int:
     if value is None or value == "":
         return default
-    return _int64(int(value))  # type: ignore[call-overload]
+    number = int(value)  # type: ignore[call-overload]
+    if INT64_MIN <= number <= INT64_MAX:
+        return number
+    raise ValueError("integer out of the 64-bit range")
 
 
 def _int64(value: int) -> int:

@@ -1,4 +1,4 @@
-"""Writes resources/samples/self-test-label.jpg, the label `pigeonhole --self-test` captures: an envelope for the
+"""Writes app/resources/samples/self-test-label.jpg, the label `pigeonhole --self-test` captures: an envelope for the
 self-test's target contact (sandbox seed 11, 25 contracts: the first director with a unique name), with a sender,
 a postage mark and the centre's own address under the name.
 
@@ -13,7 +13,7 @@ from tests.support.desk_label_image import encode, label_image
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = "Rachel Jennifer Davies"  # app.ui.self_test.SAMPLE_NAME
-OUT = ROOT / "resources" / "samples" / "self-test-label.jpg"
+OUT = ROOT / "app" / "resources" / "samples" / "self-test-label.jpg"
 
 
 def main() -> None:

@@ -8,6 +8,6 @@ No Qt, no SQL, no HTTP; the desk (app.desk.capture) matches what is read.
 
 from app.capture.centre import CentreLines
 from app.capture.errors import CaptureError
-from app.capture.reading import LabelReading, ReadLine, read_label
+from app.capture.reading import LabelReading, ReadLine, apply_centre_lines, read_label
 
-__all__ = ["CaptureError", "CentreLines", "LabelReading", "ReadLine", "read_label"]
+__all__ = ["CaptureError", "CentreLines", "LabelReading", "ReadLine", "apply_centre_lines", "read_label"]

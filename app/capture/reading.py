@@ -6,12 +6,14 @@ Pure: Pillow, numpy, Tesseract. No Qt, no SQL, no HTTP. See app/capture/__init__
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
+from rapidfuzz import fuzz
 
 from app.capture.errors import CaptureError
 from app.capture.layout import (
@@ -22,6 +24,7 @@ from app.capture.layout import (
     barcode_like,
     build_blocks,
     build_lines,
+    fold,
     is_centre_line,
     looks_like_address,
     looks_like_town,
@@ -54,6 +57,8 @@ class LabelReading:
     tracking_candidates: tuple[str, ...] = ()  # every string shaped like a tracking number (desk picks one)
     sender_text: str = ""  # the sender's return block, "\n"-joined (never matched as the addressee)
     skew: float = 0.0  # degrees the image was turned to level its lines
+    complete: bool = True  # False when part of the name may be missing (a line starting right of the block's
+    # left edge, or a wide gap inside a name line: a faded streak or a fold can take a word away)
 
 
 def clean_text(text: str) -> str:
@@ -136,6 +141,66 @@ def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> 
     return names
 
 
+def _complete(names: list[Line], lines: list[Line]) -> bool:
+    """Does the addressee text look whole? Post is printed left-aligned: a name line that starts well right of the
+    block's other lines, or has a gap of several letters inside it, has lost words."""
+    if not names:
+        return False
+    block = [ln for ln in lines if ln.block == names[0].block and ln.role in {"addressee", "centre"}]
+    left = min(ln.x for ln in block)
+    for line in names:
+        if line.x - left > 1.2 * line.height:
+            return False
+        words = sorted(line.words, key=lambda w: w.box[0])
+        for prev, word in itertools.pairwise(words):
+            if word.box[0] - (prev.box[0] + prev.box[2]) > 2.0 * line.height:
+                return False
+    return True
+
+
+def cut_address(texts: Sequence[str], centre: Sequence[str]) -> bool:
+    """Were the address lines under the name cut (a faded streak, the picture's edge)? A street line that begins
+    in the middle of a word ('een Street'), or a shorter piece of one of the centre's known lines."""
+    known = [fold(c) for c in centre if fold(c)]
+    for text in texts:
+        stripped = text.strip()
+        if stripped[:1].islower():
+            return True
+        key = fold(stripped)
+        if not key:
+            continue
+        for line in known:
+            if key != line and len(key) <= len(line) - 3 and fuzz.partial_ratio(key, line) >= 90:
+                return True
+    return False
+
+
+def _next_centre(lines: Sequence[ReadLine]) -> list[str]:
+    """The centre line right under the name: a streak that cut the name's start cuts it too (lines further down
+    may be cut by a barcode or the edge without the name being touched)."""
+    after = False
+    for line in lines:
+        if line.role == "addressee":
+            after = True
+        elif after and line.role == "centre":
+            return [line.text]
+    return []
+
+
+def apply_centre_lines(reading: LabelReading, centre_lines: Sequence[str]) -> LabelReading:
+    """The reading with addressee lines that are the centre's own (configured or learnt later) set aside, and
+    `complete` re-checked against them."""
+    if not centre_lines:
+        return reading
+    lines = tuple(replace(ln, role="centre") if ln.role == "addressee" and is_centre_line(ln.text, centre_lines)
+                  else ln for ln in reading.lines)
+    complete = reading.complete and not cut_address(_next_centre(lines), centre_lines)
+    if lines == reading.lines and complete == reading.complete:
+        return reading
+    text = "\n".join(t for t in (clean_text(ln.text) for ln in lines if ln.role == "addressee") if t)
+    return replace(reading, lines=lines, text=text, complete=complete)
+
+
 def _under_cue(first: Line, cues: list[Line]) -> bool:
     """Is this line just under (or right of) a "Deliver to:" cue?"""
     for cue in cues:
@@ -198,6 +263,7 @@ def read_label(data: bytes, *, filename: str = "", centre_lines: Sequence[str] =
         block_box = to_display((x1, y1, x2 - x1, y2 - y1))
         words_in = [w for ln in names for w in ln.words if any(c.isalnum() for c in w.text)]
         confidence = sum(w.confidence for w in words_in) / len(words_in) if words_in else 0.0
+    complete = _complete(names, lines) and not cut_address(_next_centre(read), centre_lines)
     found: list[str] = []
     for ln in sorted(lines, key=lambda ln: ln.role != "tracking"):
         if ln.role != "addressee":
@@ -216,6 +282,7 @@ def read_label(data: bytes, *, filename: str = "", centre_lines: Sequence[str] =
         tracking_candidates=tuple(found),
         sender_text="\n".join(ln.text for ln in lines if ln.role == "sender"),
         skew=prepared.skew,
+        complete=complete,
     )
 
 

@@ -28,6 +28,7 @@ from typing import Any, TextIO
 from app.capture import CaptureError, CentreLines
 from app.config import Paths, Settings, resolve_db_url
 from app.desk.capture import CaptureMatch, read_and_match
+from app.desk.capture_intake import centre_lines_from
 from app.desk.matching_service import MatchingService
 from app.matching import Decision, MatchResult
 from app.store import DatabaseError, open_existing_database
@@ -145,14 +146,12 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def centre_lines_setting() -> tuple[str, ...]:
-    """The centre's own address lines from the settings, if the settings carry them."""
+    """The centre's own address lines: those entered in Desk ▸ Settings and those the desk has learnt."""
     try:
-        value = getattr(Settings.load(Paths.default()), "centre_lines", ()) or ()
+        settings = Settings.load(Paths.default())
     except Exception:  # settings unreadable: capture still works without the centre's lines
         return ()
-    if isinstance(value, str):
-        value = value.splitlines()
-    return tuple(str(v) for v in value if str(v).strip())
+    return centre_lines_from(settings.centre_address, settings.centre_lines_state).lines()
 
 
 def run_image(service: MatchingService, image: str, limit: int, as_json: bool) -> int:

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from app.capture import CaptureError, LabelReading, read_label
+from app.capture import CaptureError, CentreLines, LabelReading, apply_centre_lines, read_label
 from app.desk.capture import _pick_tracking, match_reading
 from app.matching import MatchIndex
 from tests.support.fixture_records import records_from_fixture
@@ -64,12 +64,20 @@ def read_all(items: list[dict[str, Any]], folder: Path, cache: Path | None, jobs
 
 
 def predictions(index: MatchIndex, items: list[dict[str, Any]], readings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Match every reading. As `match --batch` does, the centre's own lines are learnt (CentreLines) from the
+    readings: here from the whole set first (the batch learns them as it goes)."""
+    learner = CentreLines()
+    for reading in readings.values():
+        if not isinstance(reading, str):
+            learner.observe(reading)
+    centre = learner.lines()
     rows = []
     for item in items:
         reading = readings[item["id"]]
         if isinstance(reading, str):
             rows.append({"id": item["id"], "decision": "none", "candidates": [], "error": reading})
             continue
+        reading = apply_centre_lines(reading, centre)
         result = match_reading(index, reading)
         tracking, carrier = _pick_tracking(reading)
         rows.append({"id": item["id"], **result.to_json(), "read_text": reading.text, "tracking": tracking,

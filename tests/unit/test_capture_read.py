@@ -192,3 +192,11 @@ def test_a_reading_is_a_label_reading() -> None:
     reading = read_label(label("Jane Doe", seed=13))
     assert isinstance(reading, LabelReading)
     assert {line.role for line in reading.lines} <= {"addressee", "sender", "centre", "postage", "tracking", "other"}
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "TIFF", "BMP", "WEBP"])
+def test_every_picture_format_is_read(fmt: str) -> None:
+    image = render_label("Jane Doe", random.Random(14), sender=BANK, centre=CENTRE, tracking=None, layout="centre")
+    buffer = io.BytesIO()
+    image.convert("L" if fmt == "TIFF" else "RGB").save(buffer, fmt)
+    assert read_label(buffer.getvalue(), filename=f"scan.{fmt.lower()}").text == "Jane Doe"

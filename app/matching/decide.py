@@ -239,7 +239,18 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
             return (f"the label gives only part of the double surname in {entry.name}: it may be someone else "
                     f"with that surname")
     if best.supported:
-        return ""  # the label names their company too
+        # The label names their company too: sure, unless that company name is on other contracts as well and the
+        # label gives the person by surname only ("Mr Smith c/o Meridian Foods" with three Meridian Foods).
+        org = best.org
+        if org is not None and len(a.pairs) <= 1:
+            floor = org.alignment.score - 0.02
+            others = {s.entry.contract_id for s in scored
+                      if not s.entry.is_person and s.entry.contract_id != best.contract_id
+                      and s.segment.overlaps(org.segment) and s.alignment.score >= floor}
+            if others:
+                return (f"{len(others) + 1} contracts are named {_shown(org.segment.text)}: check which "
+                        f"{_shown(chosen.segment.text)} it is")
+        return ""
     for s in scored:
         # The label names a company the directory has ("Granite Logistics / Mrs Zaabi"), and this person is not
         # there: the addressee is more likely someone at that company.

@@ -154,3 +154,15 @@ def test_a_slashed_legal_form_is_not_two_pieces() -> None:
     assert _auto_for(index.match("Morais Vicente S/A"), 2)
     pieces = [seg.tokens for seg in parse_label("Jan Novak c/o Morais Vicente S/A").segments]
     assert ("jan", "novak") in pieces and ("morais", "vicente") in pieces  # c/o still parts the label
+
+
+def test_a_surname_at_a_company_named_on_several_contracts_goes_to_review() -> None:
+    shared = {c: f"Holder {c} Ltd" for c in range(1, 4)}
+    index = _index({**shared, 9: "Evergreen Productions", **FILLER_COMPANIES},
+                   [(1, 11, "Adam Kowalczyk"), (9, 91, "Marta Kowalczyk"), *FILLER_PEOPLE],
+                   trading=[(c, 100 + c, "Meridian Foods") for c in range(1, 4)])
+    # Only one of the three has a Kowalczyk on its list, but the label may be for a newcomer at another one.
+    result = index.match("Mr Kowalczyk c/o Meridian Foods")
+    assert result.decision == Decision.REVIEW
+    assert result.reason == "3 contracts are named Meridian Foods: check which Mr Kowalczyk it is"
+    assert _auto_for(index.match("Adam Kowalczyk c/o Meridian Foods"), 1)  # the full name settles it

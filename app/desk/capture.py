@@ -102,7 +102,8 @@ def match_reading(matching: Matcher, reading: LabelReading, limit: int = LIMIT) 
         candidates = list(result.candidates)
         if candidates and why:
             candidates[0] = replace(candidates[0], why=[*candidates[0].why, f"review: {why}"])
-        result = MatchResult(decision, candidates)
+        reason = f"read from a picture: {why}" if why else result.reason
+        result = MatchResult(decision, candidates, note=result.note, reason=reason)
     return result
 
 

@@ -187,7 +187,7 @@ def rank_and_decide(
             decision = Decision.REVIEW
     elif decision == Decision.REVIEW:
         reason = _look_alikes(ranked, contracts)
-    return MatchResult(decision, candidates, reason)
+    return MatchResult(decision, candidates, reason=reason)
 
 
 RIVAL_SCORE = 0.5  # another contract's person this well read, with nothing on the label left over, is a rival

@@ -667,8 +667,9 @@ class IntakeView(QWidget):
         elif view.is_auto:
             self.hint.setText(HINTS["auto"])
             _toned(self.hint, Tone.OK)
-        else:
-            self.hint.setText(HINTS["review"])
+        else:  # the matcher's reason first when it gave one ("3 people on different contracts match J. Smith")
+            reason = f"Not sure: {view.reason.rstrip('.')}." if view.reason else ""
+            self.hint.setText(f"{reason} Pick the recipient with ↑/↓, then press Enter." if reason else HINTS["review"])
             _toned(self.hint, Tone.WAITING)
         if view.note:
             self.hint.setText(f"{self.hint.text()} {view.note}")

@@ -379,3 +379,24 @@ def test_a_very_long_pasted_label_is_cut_and_says_so(qtbot: QtBot, view: IntakeV
     for width, height in ((1366, 768), (1920, 1080)):
         view.resize(width, height)
         shot(view, f"long-label-cut-{width}")
+
+
+def test_a_review_says_why_in_the_hint(qtbot: QtBot, sandbox_factory: Any, sqlite_url: str) -> None:
+    """The matcher's reason for asking ("another person with the short form of the name") is shown, not only
+    'Not sure who this is'."""
+    data = directory()
+    data["ContractContacts"] += [
+        {"Id": 1101, "CoworkerContractId": 100, "FullName": "Elizabeth Scott", "ContractContactType": 1},
+        {"Id": 1301, "CoworkerContractId": 300, "FullName": "Beth Scott", "ContractContactType": 1},
+    ]
+    engine = synced_engine(sqlite_url, sandbox_factory(data=data))
+    matching = MatchingService(engine, snapshot=False)
+    v = IntakeView(IntakeService(engine, matching, ACTOR, BUSINESS_ID), RegisterService(engine, matching, ACTOR),
+                   SyncTaskRunner())
+    qtbot.addWidget(v)
+    v.show()
+    type_into(qtbot, v.addressee, "Elizabeth Scott")
+    wait_matches(qtbot, v, "Elizabeth Scott")
+    assert v.match_view is not None and v.match_view.decision == "review" and v.match_view.reason
+    assert v.hint.text().startswith("Not sure: ") and "Beth Scott" in v.hint.text()
+    engine.dispose()

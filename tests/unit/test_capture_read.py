@@ -164,6 +164,7 @@ def test_a_block_that_could_be_two_contracts_is_review(index: MatchIndex) -> Non
     assert capture.reading.text == "Sam Taylor"
     assert capture.result.decision == Decision.REVIEW
     assert {c.contract_id for c in capture.result.candidates[:2]} == {100, 300}
+    assert capture.result.reason  # said in words at the desk (the matcher's reason, or the capture's own)
 
 
 def test_edited_text_is_matched_as_typed(index: MatchIndex) -> None:

@@ -115,7 +115,7 @@ def _ready_db(contacts: int, generator: str) -> Path:
 
     from app.nexudus.resources import Resource
     from app.store import open_database
-    from app.store.directory import upsert_page
+    from app.store.directory import prepare_page, write_page
 
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"bench-ready-{generator}-{contacts}.sqlite3"
@@ -132,7 +132,8 @@ def _ready_db(contacts: int, generator: str) -> Path:
         records = data.get(key) or []
         for start in range(0, len(records), 5000):
             with engine.begin() as conn:
-                upsert_page(conn, kind, records[start:start + 5000], now, fresh=True)
+                page = prepare_page(kind, records[start:start + 5000], conn.dialect.name)
+                write_page(conn, page, now, fresh=True)
     engine.dispose()
     tmp.rename(path)
     return path

@@ -122,10 +122,18 @@ def test_ten_parcels_by_keyboard_only(qtbot: QtBot, view: IntakeView, engine: En
         typed(QApplication.focusWidget(), f"TBA{100000000000 + i}", enter=True)
         qtbot.waitUntil(lambda: QApplication.focusWidget() is view.addressee)
         typed(QApplication.focusWidget(), name, enter=True, ctrl=True)  # a pile: Ctrl+Enter keeps the shelf
-        qtbot.waitUntil(lambda i=i: len(recorded) == i + 1 or view.stop_bar.isVisible(), timeout=10_000)  # type: ignore[misc]
+        def stopped_or_recorded(i: int = i) -> bool:
+            return len(recorded) == i + 1 or view.stop_bar.isVisible()
+
+        def recorded_now(i: int = i) -> bool:
+            return len(recorded) == i + 1
+
+        qtbot.waitUntil(stopped_or_recorded, timeout=10_000)
         if view.stop_bar.isVisible():  # Robert Smith's ID check, Mary Craig's cancelled contract: said, then Alt+Y
-            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
-        qtbot.waitUntil(lambda i=i: len(recorded) == i + 1, timeout=10_000)  # type: ignore[misc]
+            widget = QApplication.focusWidget()
+            assert widget is not None
+            QTest.keyClick(widget, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(recorded_now, timeout=10_000)
     shot(view, "after-ten-parcels")
     report = flush(engine, srv)
     assert report.sent == 10, report.summary()

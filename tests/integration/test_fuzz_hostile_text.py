@@ -114,7 +114,8 @@ def test_every_field_of_the_register_form(engine: Engine, services: tuple[Matchi
            big_ints, st.one_of(st.none(), st.dates(min_value=date(1, 1, 1))))
     def check(field: str, text: str, int_field: str, number: int | None, born: date | None) -> None:
         number = 0 if number is None and int_field == "contract_id" else number  # the form sends 0 for "none"
-        draft = replace(base, **{field: text, int_field: number, "date_of_birth": born})
+        changes: dict[str, Any] = {field: text, int_field: number, "date_of_birth": born}
+        draft = replace(base, **changes)
         problems = register.validate(draft)
         assert isinstance(problems, dict)
         try:

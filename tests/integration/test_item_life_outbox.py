@@ -5,6 +5,7 @@ half-done, exactly once under faults, and a conflict held instead of overwritten
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -74,9 +75,9 @@ def test_intake_routes_by_the_contracts_preference(srv: SandboxServer, engine: E
         assert item.reason == "contract cancelled" and item.contract_cancelled
 
 
-def _outcome(engine: Engine, delivery_id: int, kind: Outcome, **kwargs: object) -> int:
+def _outcome(engine: Engine, delivery_id: int, kind: Outcome, **kwargs: Any) -> int:
     with session_scope(engine) as s:
-        return record_outcome(s, delivery_id, kind, "jo", **kwargs).outcome_id  # type: ignore[arg-type]
+        return record_outcome(s, delivery_id, kind, "jo", **kwargs).outcome_id
 
 
 def _at(engine: Engine, outcome_id: int, delivery_id: int) -> str:
@@ -86,7 +87,7 @@ def _at(engine: Engine, outcome_id: int, delivery_id: int) -> str:
 
 
 def test_each_outcome_reaches_the_sandbox_with_its_flag_and_time(srv: SandboxServer, engine: Engine) -> None:
-    cases = [
+    cases: list[tuple[int, Outcome, str, dict[str, Any]]] = [
         (1, Outcome.FORWARD, "Forwarded", {"forward": ADDRESS}),
         (3, Outcome.RETURN, "ReturnedToSender", {"done_by": "Tom"}),
         (4, Outcome.SHRED, "Shredded", {"done_by": "Tom"}),
@@ -112,10 +113,10 @@ def test_each_outcome_reaches_the_sandbox_with_its_flag_and_time(srv: SandboxSer
     assert scanned["ScannedFileDataFileName"] == "scan.pdf"
     collected = server_record(srv, engine, done[7][0])
     assert collected["Signed"] is True and collected["SignatureFileName"] == "signature.png"
-    s = signed_in(srv)
-    got = s.get(f"{srv.url}/api/spaces/coworkerdeliveries/getsignature/{collected['Id']}", timeout=10)
+    http = signed_in(srv)
+    got = http.get(f"{srv.url}/api/spaces/coworkerdeliveries/getsignature/{collected['Id']}", timeout=10)
     assert got.status_code == 200 and got.content == PNG
-    got = s.get(f"{srv.url}/api/spaces/coworkerdeliveries/getscannedfiledata/{scanned['Id']}", timeout=10)
+    got = http.get(f"{srv.url}/api/spaces/coworkerdeliveries/getscannedfiledata/{scanned['Id']}", timeout=10)
     assert got.content == PDF
     # the scanned item (open, scan and forward) moves on to "to forward"; the others are done
     assert _queue(engine, done[6][0]) is Queue.FORWARD

@@ -93,7 +93,10 @@ def test_outcome_updates_killed_mid_flush_are_applied_exactly_once(sandbox_facto
         def reached(start: int = start, target: int = target) -> bool:
             return srv.request_count("PUT", "/api/spaces") - start >= target
 
-        wait_until(lambda proc=proc: proc.poll() is not None or reached(), timeout=60, interval=0.001)
+        def ended_or_reached(proc: subprocess.Popen[str] = proc) -> bool:
+            return proc.poll() is not None or reached()
+
+        wait_until(ended_or_reached, timeout=60, interval=0.001)
         if proc.poll() is None and reached():
             proc.send_signal(signal.SIGKILL)
             kills += 1

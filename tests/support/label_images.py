@@ -167,9 +167,9 @@ def _phone(image: Image.Image, rng: random.Random) -> Image.Image:
     angle = rng.uniform(2.0, 7.0) * rng.choice((-1, 1))
     margin = int(max(w, h) * 0.06)
     table = tuple(rng.randint(40, 110) for _ in range(3))
-    canvas = Image.new("RGB", (w + 2 * margin, h + 2 * margin), table)  # type: ignore[arg-type]
+    canvas = Image.new("RGB", (w + 2 * margin, h + 2 * margin), table)
     canvas.paste(image, (margin, margin))
-    canvas = canvas.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=table)  # type: ignore[arg-type]
+    canvas = canvas.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=table)
     arr = np.asarray(canvas, dtype=np.float32)
     yy, xx = np.mgrid[0:arr.shape[0], 0:arr.shape[1]]
     direction = rng.uniform(0, 2 * np.pi)

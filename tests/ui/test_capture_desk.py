@@ -23,6 +23,7 @@ from app.sandbox.server import SandboxServer
 from app.store import session_scope
 from app.store.engine import open_database
 from app.ui.camera import NO_CAMERA, QtCameraSource
+from app.ui.intake_view import IntakeView
 from app.ui.main import Desk, build_main_window
 from app.ui.main_window import DELIVERIES, INTAKE
 from app.ui.tasks import TaskRunner
@@ -65,8 +66,11 @@ def _build(qtbot: QtBot, srv: SandboxServer, db_url: str, paths: Paths, folder: 
     yield desk
     desk.capture.controller.shutdown()
 
+    view = window.intake
+    assert isinstance(view, IntakeView)
+
     def settled() -> bool:  # no typing pause pending, every result delivered while the window lives
-        return not window.intake._debounce.isActive() and not runner.is_busy()
+        return not view._debounce.isActive() and not runner.is_busy()
 
     qtbot.waitUntil(settled, timeout=30_000)
     window.close()
@@ -300,9 +304,10 @@ def test_camera_through_the_seam_preview_then_space(qtbot: QtBot, desk: Desk, ca
     panel = desk.capture.controller.panel
     QTest.keyClick(view.scan_field, Qt.Key.Key_F4)  # camera on
     qtbot.waitUntil(lambda: camera.frames_sent > 0 and not panel.image_view.image.isNull(), timeout=5000)
-    assert QApplication.focusWidget() is panel.image_view
+    image_view: QWidget = panel.image_view
+    assert QApplication.focusWidget() is image_view
     screenshot(desk.window, "capture-camera-1366x768")
-    QTest.keyClick(panel.image_view, Qt.Key.Key_Space)  # the photo
+    QTest.keyClick(image_view, Qt.Key.Key_Space)  # the photo
     wait_shown(qtbot, desk, "Robert Smith")
     assert camera.photos_taken == 1
     QTest.keyClick(view.addressee, Qt.Key.Key_Down)

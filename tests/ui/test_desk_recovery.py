@@ -17,13 +17,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.config import Paths
 from app.desk.connection import ConnectionWatch, Link
 from app.desk.session import DEMO_ADMIN
 from app.ui.main import Desk, build_main_window
+from app.ui.signin_dialog import SignInDialog
 from app.ui.tasks import TaskRunner
 from tests.support.clock import FakeClock
 from tests.ui.desk_fixtures import contact_names, record_parcel, screenshot, signed_in_desk, when_modal
@@ -102,7 +103,10 @@ def test_outage_then_back_sends_by_itself_within_30_s(qtbot: QtBot, sandbox: Any
     for _ in range(7):
         done = len(attempts)
         clock.advance(watch.retry_delay())
-        qtbot.waitUntil(lambda done=done: len(attempts) > done and not runner.is_busy(), timeout=15_000)
+        def attempted(done: int = done) -> bool:
+            return len(attempts) > done and not runner.is_busy()
+
+        qtbot.waitUntil(attempted, timeout=15_000)
         delays.append(watch.retry_delay())
         assert bar.connection.text().startswith("● Offline")
     assert max(delays) == 25 and delays[-1] == 25, delays  # capped (25 s: the check and the send fit in 30 s)
@@ -190,6 +194,7 @@ def test_sign_in_again_and_switch_user_from_the_desk_menu(qtbot: QtBot, sandbox:
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, FakeClock())
     window = desk.window
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Desk")
+    assert isinstance(menu, QMenu)
     texts = [a.text() for a in menu.actions()]
     assert "Sign &in again…" in texts and "S&witch user…" in texts
     window.switch_user_action.trigger()
@@ -203,8 +208,9 @@ def test_sign_in_again_and_switch_user_from_the_desk_menu(qtbot: QtBot, sandbox:
     assert desk.connection.session.email == DESK_USER[0]
     assert desk.intake.actor == desk.deliveries.actor == DESK_USER[0]
     window.sign_in_again_action.trigger()
-    assert desk.sign_in_again.dialog is not None and desk.sign_in_again.dialog.email.text() == DESK_USER[0]
-    desk.sign_in_again.dialog.reject()
+    again = desk.sign_in_again.dialog
+    assert isinstance(again, SignInDialog) and again.email.text() == DESK_USER[0]
+    again.reject()
     assert desk.sync.watch.view().link is not Link.SIGNED_OUT
 
 

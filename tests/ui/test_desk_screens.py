@@ -6,7 +6,7 @@ The whole window on the demo workspace (an embedded sandbox, a generated directo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtTest import QTest
@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from app.config import Paths, Settings
 from app.desk.session import DemoWorkspace, start_demo_workspace
+from app.ui.intake_view import IntakeView
 from app.ui.main import build_main_window
 from app.ui.main_window import DELIVERIES, INTAKE
 from app.ui.tasks import TaskRunner
@@ -32,10 +33,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorkspace]:
     workspace.stop()
 
 
-def settle(condition: object = None) -> None:
+def settle(condition: Callable[[], object] | None = None) -> None:
     for _ in range(400):
         QTest.qWait(25)
-        if condition is None or condition():  # type: ignore[operator]
+        if condition is None or condition():
             break
 
 
@@ -52,6 +53,7 @@ def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace,
     built.matching.ensure_loaded()
     try:
         intake = window.intake
+        assert isinstance(intake, IntakeView)
         # a surname several contacts share: five candidates
         label = ""
         for name in contact_names(demo.server, 60):

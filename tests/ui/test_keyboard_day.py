@@ -56,8 +56,8 @@ def _focus(qtbot: QtBot, window: QWidget) -> QWidget:
     focus = QApplication.focusWidget()
     if focus is None or (focus is not target and not target.isAncestorOf(focus)):
         target.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and (
-            QApplication.focusWidget() is target or target.isAncestorOf(QApplication.focusWidget())), timeout=2000)
+        qtbot.waitUntil(lambda: (now := QApplication.focusWidget()) is not None and (
+            now is target or target.isAncestorOf(now)), timeout=2000)
     widget = QApplication.focusWidget()
     assert widget is not None
     return widget

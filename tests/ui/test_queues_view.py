@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import Engine
 
@@ -191,9 +191,9 @@ def test_each_queue_worked_by_keyboard_reaches_the_sandbox(qtbot: QtBot, srv: Sa
         qtbot.waitUntil(lambda: view.current_item() is not None, timeout=5000)
         _shots(view, f"queue-{queue.value}")
         wanted = ids[name]
-        while view.current_item() is not None and view.current_item().delivery.delivery_id != wanted:
+        while (item := view.current_item()) is not None and item.delivery.delivery_id != wanted:
             qtbot.keyClick(view.table, Qt.Key.Key_Down)
-        assert view.current_item() is not None and view.current_item().delivery.delivery_id == wanted
+        assert item is not None and item.delivery.delivery_id == wanted
         if answer is not None:
             when_modal(qtbot, answer)
         with qtbot.waitSignal(view.loaded, timeout=10_000):
@@ -223,7 +223,8 @@ def test_hand_over_with_a_drawn_signature(qtbot: QtBot, srv: SandboxServer, engi
 
     def sign(dialog: Any) -> None:
         assert isinstance(dialog, HandOverDialog)
-        assert dialog.findChild(QWidget, "shelf").text() == "Shelf A1"
+        shelf = dialog.findChild(QWidget, "shelf")
+        assert isinstance(shelf, QLabel) and shelf.text() == "Shelf A1"
         qtbot.keyClicks(dialog.collected_by, "Jane Doe")
         qtbot.keyClick(dialog.collected_by, Qt.Key.Key_Return)  # no signature yet: refused at the pad
         assert dialog.field_errors["signature"].isVisible() and dialog.isVisible()
@@ -319,7 +320,12 @@ def test_reminders_and_daily_summary(qtbot: QtBot, srv: SandboxServer, engine: E
         or sum(len(v) for v in summary.over.values()) >= 1
     _shots(view, "daily-summary")
     saved: list[Path] = []
-    view.summary.choose_save_path = lambda _t, name, _p: saved.append(tmp_path / name) or tmp_path / name
+
+    def choose_save_path(_title: str, name: str, _filter: str) -> Path:
+        saved.append(tmp_path / name)
+        return tmp_path / name
+
+    view.summary.choose_save_path = choose_save_path
     view.summary.export_csv()
     view.summary.export_pdf()
     assert saved[0].read_text(encoding="utf-8-sig").startswith("Daily summary")
@@ -361,9 +367,9 @@ def test_changes_in_the_sandbox_show_after_a_sync_and_a_conflict_is_decided(
     conflicts = service.conflicts()
     assert len(conflicts) == 1 and conflicts[0].delivery_id == forwarded
     _choose_queue(qtbot, view, Queue.DECISION)  # shown where a person decides, never silently overwritten
-    while view.current_item() is not None and view.current_item().delivery.delivery_id != forwarded:
+    while (item := view.current_item()) is not None and item.delivery.delivery_id != forwarded:
         qtbot.keyClick(view.table, Qt.Key.Key_Down)
-    assert view.current_item().open_conflicts == 1
+    assert item is not None and item.open_conflicts == 1
     assert "Nexudus disagrees" in view.model.data(view.model.index(
         next(r for r in range(view.model.rowCount()) if view.model.row_at(r).delivery.delivery_id == forwarded), 7))
     _shots(view, "queue-decision-conflict")

@@ -147,8 +147,10 @@ def test_a_trading_name_is_a_name_not_a_person(qtbot: QtBot, view: IntakeView) -
 
 def test_escape_on_a_changed_form_asks_first(qtbot: QtBot, view: IntakeView) -> None:
     untouched = view.open_register_dialog("Olivia Newman")
-    qtbot.waitUntil(lambda: focused() is not None and focused().window() is untouched)  # type: ignore[union-attr]
-    QTest.keyClick(focused(), Qt.Key.Key_Escape)  # nothing typed: Esc just closes
+    qtbot.waitUntil(lambda: (widget := focused()) is not None and widget.window() is untouched)
+    widget = focused()
+    assert widget is not None
+    QTest.keyClick(widget, Qt.Key.Key_Escape)  # nothing typed: Esc just closes
     assert not untouched.isVisible()
 
     dialog = open_dialog(qtbot, view)

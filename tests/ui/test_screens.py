@@ -17,8 +17,10 @@ from pytestqt.qtbot import QtBot
 
 from app.config import Paths, Settings
 from app.desk.session import DemoWorkspace, start_demo_workspace
+from app.ui.intake_view import IntakeView
 from app.ui.main import build_main_window
 from app.ui.main_window import DELIVERIES, DIRECTORY, INTAKE, QUEUES
+from app.ui.queues_view import QueuesView
 from app.ui.tasks import TaskRunner
 from app.ui.theme import ThemeMode, apply_theme
 from tests.support.waiting import assert_eventually
@@ -62,9 +64,10 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
     settle(lambda: (st := window.status.status()) is not None and st.pending >= 3, "the parcels waiting")
     shots = []
     intake = window.intake
-    intake.addressee.setPlainText(contact_names(demo.server, 1)[0])  # type: ignore[attr-defined]
-    settle(lambda: intake.model.rowCount() > 0, "candidates shown")  # type: ignore[attr-defined]
-    assert intake.model.rowCount() > 0, "the typed name found no candidates"  # type: ignore[attr-defined]
+    assert isinstance(intake, IntakeView)
+    intake.addressee.setPlainText(contact_names(demo.server, 1)[0])
+    settle(lambda: intake.model.rowCount() > 0, "candidates shown")
+    assert intake.model.rowCount() > 0, "the typed name found no candidates"
     window.show_page(INTAKE)
     settle(lambda: window.pages.currentIndex() == INTAKE and intake.isVisible(), "the intake page shown")
     shots.append(screenshot(window, f"{prefix}intake"))
@@ -74,9 +77,11 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
     window.show_page(DIRECTORY)
     settle(lambda: window.directory.current is not None, "a directory entry shown")
     shots.append(screenshot(window, f"{prefix}directory"))
-    if window.queues is not None:  # the work queues after intake
+    queues = window.queues
+    if queues is not None:  # the work queues after intake
+        assert isinstance(queues, QueuesView)
         window.show_page(QUEUES)
-        settle(lambda: window.queues.model.rowCount() > 0)  # type: ignore[union-attr]
+        settle(lambda: queues.model.rowCount() > 0, "the work queues listed")
         shots.append(screenshot(window, f"{prefix}work-queues"))
     dialog = window.open_outbox()
     settle(lambda: dialog.model.rowCount() >= 3, "the outbox entries")

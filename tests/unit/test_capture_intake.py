@@ -91,4 +91,4 @@ def test_centre_lines_restored_from_settings_state() -> None:
     restored = centre_lines_from(["Central House"], learner.state())  # what the settings keep comes back
     assert folded(restored.lines()) == folded(learner.lines())
     for damaged in (None, {}, {"learnt": "x", "seen": 3}, {"learnt": {"a": 1}, "seen": "10"}):
-        assert folded(centre_lines_from(["Central House"], damaged).lines()) == {"central house"}  # type: ignore[arg-type]
+        assert folded(centre_lines_from(["Central House"], damaged).lines()) == {"central house"}

@@ -84,7 +84,10 @@ def _read(api: Any, image: Image.Image) -> list[Word]:
             block += 1
         if iterator.IsAtBeginningOf(RIL.TEXTLINE):
             line += 1
-        text = iterator.GetUTF8Text(RIL.WORD)
+        try:
+            text = iterator.GetUTF8Text(RIL.WORD)
+        except RuntimeError:  # "No text returned": an empty page or a word Tesseract found nothing in
+            text = ""
         box = iterator.BoundingBox(RIL.WORD)
         if text and box:
             x1, y1, x2, y2 = box

@@ -58,6 +58,13 @@ def test_empty_file_is_refused() -> None:
     assert "empty" in _refused(b"")
 
 
+def test_a_blank_picture_reads_as_nobody(index: MatchIndex) -> None:
+    # Tesseract answers "No text returned" for a page with nothing on it: that is an empty reading, not a crash
+    capture = read_and_match(index, jpeg(Image.new("RGB", (1200, 800), (250, 250, 248))))
+    assert capture.reading.text == ""
+    assert capture.result.decision == Decision.NONE
+
+
 def test_not_an_image_is_refused() -> None:
     assert "not a picture" in _refused(b"Dear Sir, this is a letter in plain text.\n" * 20, "letter.txt")
 

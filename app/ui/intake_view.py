@@ -355,7 +355,7 @@ class IntakeView(QWidget):
         root.addLayout(form)
         root.addLayout(hint_row)
         self.candidates_row = QHBoxLayout()  # the capture panel goes beside the candidates (attach_side_panel)
-        self.candidates_row.addWidget(self.table, 3)
+        self.candidates_row.addWidget(self.table, 2)
         root.addLayout(self.candidates_row, 1)
         root.addWidget(self.details)
         root.addWidget(self.details_warning)
@@ -485,8 +485,10 @@ class IntakeView(QWidget):
     # -- label capture (issue 10; the panel, sources and queue live in app.ui.capture_panel) ------------------
 
     def attach_side_panel(self, panel: QWidget) -> None:
-        """Show a panel (the label image) beside the candidates."""
-        self.candidates_row.addWidget(panel, 2)
+        """Show a panel (the label image) beside the candidates: a third of the row at most, so that at 1280x720
+        the candidates keep their names and Match in view while a captured label is shown (idle, the panel narrows
+        itself to its buttons)."""
+        self.candidates_row.addWidget(panel, 1)
 
     @property
     def capture_active(self) -> bool:

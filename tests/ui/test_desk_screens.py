@@ -6,10 +6,9 @@ The whole window on the demo workspace (an embedded sandbox, a generated directo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.config import Paths, Settings
@@ -31,13 +30,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorkspace]:
     workspace = start_demo_workspace(paths, contracts=120)
     yield workspace
     workspace.stop()
-
-
-def settle(condition: Callable[[], object] | None = None) -> None:
-    for _ in range(400):
-        QTest.qWait(25)
-        if condition is None or condition():
-            break
 
 
 @pytest.mark.parametrize("screen", SCREENS)
@@ -67,10 +59,9 @@ def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace,
         intake.alias_prompt.ask(f"FAO {label} / Accounts dept / 2nd floor east wing", f"{label} (Someone Ltd)",
                                 1, None)  # the tallest the page gets
         intake.addressee.setPlainText(label)
-        settle(lambda: intake.model.rowCount() >= 5)
-        assert intake.model.rowCount() >= 5
+        qtbot.waitUntil(lambda: intake.model.rowCount() >= 5, timeout=10_000)
         intake.table.select_row(0)
-        settle()
+        qtbot.waitUntil(lambda: "Why this one:" in intake.details.text(), timeout=10_000)
         table = intake.table
         line = table.fontMetrics().height()
         assert all(table.rowHeight(r) < 2 * line for r in range(5)), "candidate rows are one line each"
@@ -86,7 +77,7 @@ def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace,
 
         window.show_page(DELIVERIES)
         deliveries = window.deliveries
-        settle(lambda: deliveries.model.rowCount() >= 1)
+        qtbot.waitUntil(lambda: deliveries.model.rowCount() >= 1, timeout=10_000)
         deliveries.table.selectRow(0)  # (the keyboard way is tested in test_deliveries_keys)
         assert "Received Today" in deliveries.details.text()
         screenshot(window, f"desk-deliveries-details-{width}x{height}")

@@ -10,7 +10,10 @@ with getattr. This module is the bottom layer: every package may import it, it i
     ├── app.store.errors.StoreError         RecordNotFound, InvalidOperation
     ├── app.store.engine.DatabaseError      the database cannot be opened
     ├── app.store.locks.LockBusyError       another desk holds the lock
-    └── app.desk.deliveries.DeskInputError  something to fill in or correct at the desk
+    ├── app.desk.deliveries.DeskInputError  something to fill in or correct at the desk
+    ├── app.desk.dates.TypedDateError       a typed date that is not one
+    ├── app.capture.errors.CaptureError     a picture that cannot be read
+    └── app.ui.shelf_label.PrinterError     the label printer could not print
 
 `FieldError` is one field's problem, as Nexudus reports it (`Errors[]` of a write's answer) and as the sandbox's
 validation rules produce it.

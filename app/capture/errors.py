@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from app.errors import UserFacingError
 
-class CaptureError(Exception):
+
+class CaptureError(UserFacingError):
     """Bad input: corrupt, empty, too large, not an image, a PDF with no pages. `.user_message` is for staff."""
 
     def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+        super().__init__(user_message, user_message=user_message)

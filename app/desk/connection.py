@@ -29,10 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from app.desk.session import DeskSession
     from app.nexudus.client import NexudusClient
 
 log = logging.getLogger(__name__)
@@ -219,20 +218,40 @@ class ConnectionWatch:
         return (self._last_failure or 0.0) + self._delay_locked()
 
 
-class DeskConnection:
-    """The current sign-in plus the watch; the one client factory the desk's services use."""
+class SignedIn(Protocol):
+    """What the connection needs of a sign-in (app.desk.session.DeskSession); a protocol, so that this module does not
+    import the session module (which reaches the sync service, which reads this module's evidence)."""
 
-    def __init__(self, session: DeskSession, watch: ConnectionWatch | None = None) -> None:
+    @property
+    def api_url(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+    @property
+    def business_id(self) -> int | None: ...
+
+    def new_client(self, on_answer: Callable[[bool, str], None] | None = None,
+                   quick: bool = False) -> NexudusClient: ...
+
+
+S = TypeVar("S", bound=SignedIn)
+
+
+class DeskConnection(Generic[S]):
+    """The current sign-in (a DeskSession at the desk) plus the watch; the client factory the desk's services use."""
+
+    def __init__(self, session: S, watch: ConnectionWatch | None = None) -> None:
         self._lock = threading.Lock()
         self._session = session
         self.watch = watch or ConnectionWatch()
 
     @property
-    def session(self) -> DeskSession:
+    def session(self) -> S:
         with self._lock:
             return self._session
 
-    def switch(self, session: DeskSession) -> None:
+    def switch(self, session: S) -> None:
         """A new sign-in (the same user again, or another one): the next client uses it."""
         with self._lock:
             self._session = session

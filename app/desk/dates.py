@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from app.errors import UserFacingError
+
 MONTHS: dict[str, int] = {
     name: i
     for i, names in enumerate(
@@ -38,10 +40,11 @@ _DAY_MONTH_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[-./ ]+([^\W\d_]+)\.?[-.
 _MONTH_NAME_DAY = re.compile(r"([^\W\d_]+)\.?[-./ ]+(\d{1,2})(?:st|nd|rd|th)?[-./ ,]+(\d{2}|\d{4})")
 
 
-class TypedDateError(ValueError):
+class TypedDateError(UserFacingError, ValueError):
+    """A typed date that is not one; `user_message` says so in words for the field."""
+
     def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+        super().__init__(user_message, user_message=user_message)
 
 
 def _year(text: str, today: date) -> int:

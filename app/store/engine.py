@@ -159,8 +159,9 @@ class DatabaseMissing(DatabaseError):
 
 def open_existing_database(url: str) -> Engine:
     """Like `open_database`, but never creates one: a missing SQLite file, or a PostgreSQL database without
-    Pigeonhole's tables, raises DatabaseMissing (for commands that only read: status, outbox, match)."""
-    parsed = make_url(url)
+    Pigeonhole's tables, raises DatabaseMissing (for commands that only read: status, outbox, match). An address
+    that cannot be read raises DatabaseUrlError, as `open_database` does."""
+    parsed = parse_database_url(url)
     safe = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database

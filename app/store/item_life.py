@@ -23,6 +23,9 @@ from sqlmodel import Session
 
 from app.store.audit import add_audit, utcnow
 from app.store.errors import InvalidOperation, RecordNotFound
+from app.store.outbox_entries import addressee as _addressee
+from app.store.outbox_entries import enqueue as _enqueue
+from app.store.outbox_entries import new_marker
 from app.store.queries import delivery_rows
 from app.store.records import DeliveryRow
 from app.store.routing import (
@@ -56,7 +59,6 @@ from app.store.tables import (
     forwarding_log_table,
     outbox_table,
 )
-from app.store.writes import _addressee, _enqueue, new_marker
 
 ITEM_CODE_PREFIX = "PH"  # the shelf label's barcode: "PH" + the local delivery id, e.g. PH000123
 _ITEM_CODE = re.compile(r"^\s*PH-?0*(\d{1,12})\s*$", re.IGNORECASE)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import unicodedata
-import uuid
 from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 
@@ -22,6 +21,10 @@ from sqlmodel import Session
 from app.nexudus.text import UnstorableValue, require_storable
 from app.store.audit import add_audit, utcnow
 from app.store.errors import InvalidOperation, OutcomeUnknown, RecordNotFound
+from app.store.item_life import note_desk_collect, route_delivery
+from app.store.outbox_entries import addressee as _addressee
+from app.store.outbox_entries import enqueue as _enqueue
+from app.store.outbox_entries import new_marker
 from app.store.queries import (
     OUTBOX_STATE,
     OUTCOME_UNKNOWN,
@@ -58,22 +61,6 @@ def _require_storable(value: ContactDraft | DeliveryDraft | dict[str, str]) -> N
     except UnstorableValue as exc:
         label = exc.field.replace("_", " ")
         raise InvalidOperation(f"The {label} {exc.message}. Retype it and try again.") from None
-
-
-def new_marker() -> str:
-    """The SystemId marker put on records we create, to find them again after an unknown outcome."""
-    return f"pigeonhole:{uuid.uuid4()}"
-
-
-def _enqueue(session: Session, kind: str, actor: str, *, system_id: str, contact_row_id: int | None = None,
-             delivery_row_id: int | None = None, **payload: object) -> OutboxEntry:
-    now = utcnow()
-    entry = OutboxEntry(kind=kind, payload=json.dumps(payload, default=str), system_id=system_id,
-                        state=OutboxState.PENDING, contact_row_id=contact_row_id, delivery_row_id=delivery_row_id,
-                        created_at=now, updated_at=now, created_by=actor)
-    session.add(entry)
-    session.flush()
-    return entry
 
 
 def _contract(session: Session, contract_id: int) -> Contract:
@@ -187,9 +174,7 @@ def record_delivery(session: Session, draft: DeliveryDraft, actor: str) -> Deliv
     session.add(delivery)
     session.flush()
     assert delivery.id is not None
-    from app.store.item_life import route_delivery  # an item's first work queue, from its contract's preference
-
-    route_delivery(session, delivery.id, requires_signature=draft.requires_signature)
+    route_delivery(session, delivery.id, requires_signature=draft.requires_signature)  # its first work queue
     row = delivery_rows(session, [delivery.id])[0]
     entry = _enqueue(session, OutboxKind.CREATE_DELIVERY, actor, system_id=marker, delivery_row_id=delivery.id,
                      contact_row_id=contact_row_id, summary=f"{delivery.name} for {_addressee(row)}")
@@ -197,13 +182,6 @@ def record_delivery(session: Session, draft: DeliveryDraft, actor: str) -> Deliv
               contact_row_id=contact_row_id, name=delivery.name, tracking=delivery.tracking_number,
               decision=draft.match_decision, outbox_id=entry.id)
     return row
-
-
-def _addressee(row: DeliveryRow) -> str:
-    """Who a delivery is for, as the outbox lists it: "Wayne Morris (Lumen Vertex Energy Limited)"."""
-    if row.recipient_name and row.company_name and row.recipient_name != row.company_name:
-        return f"{row.recipient_name} ({row.company_name})"
-    return row.recipient_name or row.company_name or "someone not in the directory"
 
 
 def _delivery(session: Session, delivery_id: int) -> Delivery:
@@ -236,9 +214,8 @@ def collect_deliveries(session: Session, delivery_ids: Sequence[int], collected_
     entry = _enqueue(session, OutboxKind.COLLECT_DELIVERIES, actor, system_id=new_marker(),
                      delivery_row_id=ids[0] if len(ids) == 1 else None, delivery_row_ids=ids,
                      summary=f"Hand-over of {len(ids)} deliver{'y' if len(ids) == 1 else 'ies'} to {collected_by}")
-    from app.store.item_life import note_desk_collect  # the hand-over in the item's trail; its queue is done
-
     assert entry.id is not None
+    # the hand-over in the item's trail; its queue is done
     note_desk_collect(session, ids, now, collected_by.strip(), for_whom.strip(), actor, entry.id)
     add_audit(session, actor, "delivery.collect", ",".join(f"delivery:{i}" for i in ids), collected_by=collected_by,
               for_whom=for_whom, outbox_id=entry.id)

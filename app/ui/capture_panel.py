@@ -31,7 +31,6 @@ from PySide6.QtCore import (
     QMimeData,
     QObject,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -303,9 +302,7 @@ class CaptureController(QObject):
         # Reading runs as one long job (reading_loop) on its own one-thread pool of the task runner: the OCR engine
         # stays warm between images, and a second or two of OCR never holds one of the shared pool's threads that
         # matching and the database use.
-        pool = QThreadPool(self)
-        pool.setMaxThreadCount(1)
-        self._reader = TaskRunner(pool, self)
+        self._reader = TaskRunner(parent=self, own_threads=1)
         self._requests: queue.Queue[Any] = queue.Queue()
         self._relay = _ReadRelay(self)
         self._relay.done.connect(self._read_done)

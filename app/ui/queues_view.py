@@ -44,6 +44,7 @@ from app.desk.item_life import (
     item_code,
 )
 from app.desk.vocabulary import LEVEL_LABELS, QUEUE_HINTS, QUEUE_LABELS, handling_wish
+from app.errors import user_message_of
 from app.ui.item_dialogs import (
     CHANNEL,
     ConflictDialog,
@@ -479,9 +480,9 @@ class QueuesView(QWidget):
     # -- problems ------------------------------------------------------------------------------------------
 
     def _show_problem(self, exc: BaseException) -> None:
-        message = getattr(exc, "user_message", None)
+        message = user_message_of(exc)
         if message:
-            self._show_problem_text(str(message))
+            self._show_problem_text(message)
         else:
             self._bug(exc)
 

@@ -23,16 +23,18 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from app.desk.item_life import ShelfLabel
+from app.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
 QUIET_ZONE_MODULES = 10  # blank modules each side of the bars (Code 128 asks for 10)
 
 
-class PrinterError(Exception):
+class PrinterError(UserFacingError):
+    """The label printer could not print; `user_message` says what to check."""
+
     def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+        super().__init__(user_message, user_message=user_message)
 
 
 class LabelPrinter(Protocol):

@@ -87,11 +87,19 @@ class TaskRunner(QObject):
 
     busy_changed = Signal(bool)
 
-    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None, *,
+                 own_threads: int | None = None) -> None:
+        """`own_threads`: run on a pool of exactly that many threads of this runner's own (a long job, such as the
+        capture's reading loop, that must not hold one of the shared pool's threads); otherwise on `pool` (the
+        global pool by default), grown to at least MIN_THREADS."""
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
-        if self._pool.maxThreadCount() < MIN_THREADS:
-            self._pool.setMaxThreadCount(MIN_THREADS)
+        if own_threads is not None:
+            self._pool = QThreadPool(self)
+            self._pool.setMaxThreadCount(own_threads)
+        else:
+            self._pool = pool or QThreadPool.globalInstance()
+            if self._pool.maxThreadCount() < MIN_THREADS:
+                self._pool.setMaxThreadCount(MIN_THREADS)
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_done)
         self._relay.progress.connect(self._on_progress)

@@ -173,8 +173,9 @@ def test_pasted_image_read_checked_recorded_and_shown_in_deliveries(qtbot: QtBot
     assert panel.image_view.block is not None and not panel.image_view.image.isNull()
     assert "Enter" in panel.status.text()
     screenshot(desk.window, "capture-read-1366x768")
+    narrow = view.width()
     desk.window.resize(1920, 1080)
-    QTest.qWait(50)
+    qtbot.waitUntil(lambda: view.width() > narrow, timeout=5_000)  # the page has taken the wider window
     screenshot(desk.window, "capture-read-1920x1080")
     desk.window.resize(1366, 768)
 

@@ -7,10 +7,9 @@ The whole window on the demo workspace (an embedded sandbox, a generated directo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.config import Paths, Settings
@@ -33,13 +32,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorkspace]:
     workspace = start_demo_workspace(paths, contracts=120)
     yield workspace
     workspace.stop()
-
-
-def settle(condition: Callable[[], object] | None = None) -> None:
-    for _ in range(400):
-        QTest.qWait(25)
-        if condition is None or condition():
-            break
 
 
 def assert_candidates_fit(intake: IntakeView, screen: tuple[int, int]) -> None:
@@ -85,10 +77,9 @@ def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace,
         intake.alias_prompt.ask(f"FAO {label} / Accounts dept / 2nd floor east wing", f"{label} (Someone Ltd)",
                                 1, None)  # the tallest the page gets
         intake.addressee.setPlainText(label)
-        settle(lambda: intake.model.rowCount() >= 5)
-        assert intake.model.rowCount() >= 5
+        qtbot.waitUntil(lambda: intake.model.rowCount() >= 5, timeout=10_000)
         intake.table.select_row(0)
-        settle()
+        qtbot.waitUntil(lambda: "Why this one:" in intake.details.text(), timeout=10_000)
         assert_candidates_fit(intake, screen)
         assert intake.details.text().count("\n") <= 1 and "Why this one:" in intake.details.text()
         assert window.height() <= height - CHROME + 1
@@ -101,10 +92,10 @@ def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace,
         image.write_bytes(label_png([f"Mr {label}", "Accounts dept"]))
         controller = built.capture.controller
         controller.add_files([str(image)])
-        settle(lambda: controller.current is not None and intake.model.rowCount() >= 5)
+        qtbot.waitUntil(lambda: controller.current is not None and intake.model.rowCount() >= 5, timeout=30_000)
         assert controller.current is not None, "the captured label is shown"
         intake.table.select_row(0)
-        settle()
+        qtbot.waitUntil(lambda: "Why this one:" in intake.details.text(), timeout=10_000)
         assert controller.panel.width() > controller.panel.open_button.width() * 2, "the image has room"
         assert_candidates_fit(intake, screen)
         assert window.height() <= height - CHROME + 1
@@ -113,7 +104,7 @@ def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace,
 
         window.show_page(DELIVERIES)
         deliveries = window.deliveries
-        settle(lambda: deliveries.model.rowCount() >= 1)
+        qtbot.waitUntil(lambda: deliveries.model.rowCount() >= 1, timeout=10_000)
         deliveries.table.selectRow(0)  # (the keyboard way is tested in test_deliveries_keys)
         assert "Received Today" in deliveries.details.text()
         screenshot(window, f"desk-deliveries-details-{width}x{height}")

@@ -40,6 +40,8 @@ THREAD_STARTERS = {
     "app/sync/directory.py": "threading.Thread(",
     # the embedded sandbox's HTTP server (demo and tests)
     "app/sandbox/server.py": "threading.Thread(",
+    # `pigeonhole match` on a batch (command line, no GUI): two threads read label images, closed before it returns
+    "app/desk/match_command.py": "ThreadPoolExecutor",
 }
 
 

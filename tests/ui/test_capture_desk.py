@@ -129,7 +129,7 @@ def press_enter_and_wait(qtbot: QtBot, desk: Desk, keep_shelf: bool = False) -> 
     return int(blocker.args[0])
 
 
-def enter_stops_then_alt_y_records(qtbot: QtBot, desk: Desk, reason: str) -> int:
+def enter_stops_then_alt_y_records(qtbot: QtBot, desk: Desk, reason: str, shot: str = "") -> int:
     """A recipient with a reason to stop: Enter shows it in words and records nothing; Alt+Y records."""
     view = intake(desk)
     recorded: list[int] = []
@@ -139,6 +139,8 @@ def enter_stops_then_alt_y_records(qtbot: QtBot, desk: Desk, reason: str) -> int
     qtbot.waitUntil(lambda: view.stop_bar.isVisible(), timeout=10_000)
     assert reason.casefold() in view.stop_bar.text.text().casefold(), view.stop_bar.text.text()
     assert "Alt+Y" in view.stop_bar.text.text()
+    if shot:
+        screenshot(desk.window, shot)
     QTest.keyClick(QApplication.focusWidget() or view.addressee, Qt.Key.Key_Return)  # a second Enter: still not
     QApplication.processEvents()
     assert not recorded and deliveries_count(desk) == before and view.stop_bar.isVisible()
@@ -299,7 +301,7 @@ def test_dropped_files_come_up_one_after_another_keyboard_only(qtbot: QtBot, des
     QTest.keyClick(view.addressee, Qt.Key.Key_Down)  # Robert's ID check warns: not auto; pick him
     qtbot.waitUntil(lambda: view.current_candidate() is not None)
     assert view.current_candidate().contact_id == 1002
-    two = enter_stops_then_alt_y_records(qtbot, desk, "ID check")
+    two = enter_stops_then_alt_y_records(qtbot, desk, "ID check", shot="capture-stop-1366x768")
     assert {one, two} <= set(stored_images(desk))
 
 

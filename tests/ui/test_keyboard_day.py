@@ -180,7 +180,8 @@ class Day:
             _press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, collect)
-        with qtbot.waitSignal(window.deliveries.changed, timeout=15_000):
+        # written, then the list shown again: the next row is chosen from what is true now, not a stale list
+        with qtbot.waitSignals([window.deliveries.changed, window.deliveries.loaded], order="simple", timeout=15_000):
             _press(qtbot, window, Qt.Key.Key_H, CTRL)
         return row.delivery_id
 
@@ -193,7 +194,8 @@ class Day:
             _press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, give_reason)
-        with qtbot.waitSignal(window.deliveries.changed, timeout=15_000):
+        # written, then the list shown again: the next row is chosen from what is true now, not a stale list
+        with qtbot.waitSignals([window.deliveries.changed, window.deliveries.loaded], order="simple", timeout=15_000):
             _press(qtbot, window, Qt.Key.Key_Delete, CTRL)
         return row.delivery_id
 

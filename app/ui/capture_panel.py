@@ -583,8 +583,8 @@ class CaptureController(QObject):
         reading = label.capture.reading
         self.panel.image_view.set_image(item.shown or QImage(), reading.block, reading.image_size)
         if reading.text.strip():
-            self.panel.say(f"Read: {item.name}. Check who it is for, then press Enter to record it (Esc sets it "
-                           "aside).", Tone.OK)
+            self.panel.say(f"Read: {item.name}. Check who it is for, then press Enter to record it (Ctrl+Enter "
+                           "keeps the shelf for the next item; Esc sets it aside).", Tone.OK)
         else:
             self.panel.say(f"No name could be read on {item.name}: type who it is for, or press Esc to set it "
                            "aside.", Tone.WAITING)

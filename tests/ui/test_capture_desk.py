@@ -120,10 +120,34 @@ def wait_shown(qtbot: QtBot, desk: Desk, first_line: str) -> None:
     qtbot.waitUntil(lambda: view.match_view is not None and view.match_view.text == view.addressee.toPlainText())
 
 
-def press_enter_and_wait(qtbot: QtBot, desk: Desk) -> int:
+def press_enter_and_wait(qtbot: QtBot, desk: Desk, keep_shelf: bool = False) -> int:
+    """Enter records and clears the shelf; Ctrl+Enter (`keep_shelf`) keeps it for the next item of a pile."""
     view = intake(desk)
+    mods = Qt.KeyboardModifier.ControlModifier if keep_shelf else Qt.KeyboardModifier.NoModifier
     with qtbot.waitSignal(view.delivery_recorded, timeout=10_000) as blocker:
-        QTest.keyClick(QApplication.focusWidget() or view.addressee, Qt.Key.Key_Return)
+        QTest.keyClick(QApplication.focusWidget() or view.addressee, Qt.Key.Key_Return, mods)
+    return int(blocker.args[0])
+
+
+def enter_stops_then_alt_y_records(qtbot: QtBot, desk: Desk, reason: str, shot: str = "") -> int:
+    """A recipient with a reason to stop: Enter shows it in words and records nothing; Alt+Y records."""
+    view = intake(desk)
+    recorded: list[int] = []
+    view.delivery_recorded.connect(recorded.append)
+    before, typed = deliveries_count(desk), view.addressee.toPlainText()
+    QTest.keyClick(QApplication.focusWidget() or view.addressee, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.stop_bar.isVisible(), timeout=10_000)
+    assert reason.casefold() in view.stop_bar.text.text().casefold(), view.stop_bar.text.text()
+    assert "Alt+Y" in view.stop_bar.text.text()
+    if shot:
+        screenshot(desk.window, shot)
+    QTest.keyClick(QApplication.focusWidget() or view.addressee, Qt.Key.Key_Return)  # a second Enter: still not
+    QApplication.processEvents()
+    assert not recorded and deliveries_count(desk) == before and view.stop_bar.isVisible()
+    assert view.addressee.toPlainText() == typed and view.capture_active  # nothing cleared, the image still there
+    with qtbot.waitSignal(view.delivery_recorded, timeout=10_000) as blocker:
+        QTest.keyClick(QApplication.focusWidget() or view.addressee, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    assert not view.stop_bar.isVisible()
     return int(blocker.args[0])
 
 
@@ -258,7 +282,7 @@ def test_edited_text_is_matched_again(qtbot: QtBot, desk: Desk) -> None:
     assert view.match_view.candidates[0].contact_id == 1002
     assert view.capture_active  # still the same image, recorded with the edited text
     QTest.keyClick(view.addressee, Qt.Key.Key_Down)
-    delivery_id = press_enter_and_wait(qtbot, desk)
+    delivery_id = enter_stops_then_alt_y_records(qtbot, desk, "ID check")  # Robert's ID check is pending
     assert delivery_id in stored_images(desk)
 
 
@@ -273,13 +297,14 @@ def test_dropped_files_come_up_one_after_another_keyboard_only(qtbot: QtBot, des
     assert "1 waiting" in controller.panel.queue_label.text()
     assert view.addressee.toPlainText().count("file://") == 0
     screenshot(desk.window, "capture-queue-1366x768")
-    one = press_enter_and_wait(qtbot, desk)
+    one = press_enter_and_wait(qtbot, desk, keep_shelf=True)  # Ctrl+Enter: the pile goes to the same shelf
     wait_shown(qtbot, desk, "Robert Smith")  # the next item comes up by itself
     assert controller.panel.queue_label.text() == "Capture queue empty"
+    assert view.shelf_field.text() == "B2"
     QTest.keyClick(view.addressee, Qt.Key.Key_Down)  # Robert's ID check warns: not auto; pick him
     qtbot.waitUntil(lambda: view.current_candidate() is not None)
     assert view.current_candidate().contact_id == 1002
-    two = press_enter_and_wait(qtbot, desk)
+    two = enter_stops_then_alt_y_records(qtbot, desk, "ID check", shot="capture-stop-1366x768")
     assert {one, two} <= set(stored_images(desk))
 
 
@@ -314,7 +339,7 @@ def test_camera_through_the_seam_preview_then_space(qtbot: QtBot, desk: Desk, ca
     wait_shown(qtbot, desk, "Robert Smith")
     assert camera.photos_taken == 1
     QTest.keyClick(view.addressee, Qt.Key.Key_Down)
-    delivery_id = press_enter_and_wait(qtbot, desk)
+    delivery_id = enter_stops_then_alt_y_records(qtbot, desk, "ID check")  # Robert's ID check is pending
     assert delivery_id in stored_images(desk)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is panel.image_view)  # Space takes the next photo
     assert "Space" in panel.status.text()

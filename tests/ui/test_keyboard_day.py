@@ -90,6 +90,8 @@ class Day:
         self.recorded: list[int] = []
         self.intake.delivery_recorded.connect(self.recorded.append)
         self.tracking: list[str] = []
+        self.stops: list[str] = []  # the warnings read before pressing Alt+Y
+        self.id_checks: list[str] = []  # the ID check warnings read before a hand-over
 
     def parcel(self, name: str) -> None:
         qtbot, window, intake = self.qtbot, self.window, self.intake
@@ -106,10 +108,24 @@ class Day:
                 break
             _press(qtbot, window, Qt.Key.Key_Down)
         assert intake.current_candidate() is not None and intake.current_candidate().name == name
-        done = len(self.recorded)
-        _press(qtbot, window, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: len(self.recorded) == done + 1, timeout=5000)
+        self.record()
         assert QApplication.focusWidget() is intake.scan_field
+
+    def record(self) -> None:
+        """Ctrl+Enter: the day's parcels are a pile for one shelf (Enter would clear it). A recipient with a reason to
+        stop (an ID check, a cancelled contract...) records nothing and says why; the receptionist reads it and
+        presses Alt+Y."""
+        qtbot, window, intake = self.qtbot, self.window, self.intake
+        done = len(self.recorded)
+        _press(qtbot, window, Qt.Key.Key_Return, CTRL)
+        qtbot.waitUntil(lambda: len(self.recorded) == done + 1 or intake.stop_bar.isVisible(), timeout=5000)
+        if intake.stop_bar.isVisible():
+            assert len(self.recorded) == done and intake.stop_bar.reasons, "a stop must say why"
+            self.stops.append(intake.stop_bar.text.text())
+            _press(qtbot, window, Qt.Key.Key_Y, ALT)
+        qtbot.waitUntil(lambda: len(self.recorded) == done + 1, timeout=5000)
+        assert not intake.stop_bar.isVisible()
+        assert intake.shelf_field.text() == SHELF  # kept for the next parcel of the pile
 
     def register(self, company: str) -> None:
         qtbot, window, intake = self.qtbot, self.window, self.intake
@@ -134,9 +150,7 @@ class Day:
                 break
             _press(qtbot, window, Qt.Key.Key_Down)
         assert intake.current_candidate() is not None and intake.current_candidate().name == NEW_RECIPIENT
-        done = len(self.recorded)
-        _press(qtbot, window, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: len(self.recorded) == done + 1, timeout=5000)
+        self.record()
         self.tracking.append("")  # no barcode was scanned for this one
 
     def _choose_open_row(self, skip: int) -> DeliveryRow:
@@ -156,12 +170,18 @@ class Day:
         qtbot, window = self.qtbot, self.window
         row = self._choose_open_row(skip)
 
-        def collect(_dialog: Any) -> None:  # the hand-over dialog runs its own event loop: answer it from there
+        def collect(dialog: Any) -> None:  # the hand-over dialog runs its own event loop: answer it from there
             _type(qtbot, window, collector)
+            if dialog.id_checked.isVisible():  # an ID check not clear: said in words, their ID is checked, Alt+C
+                assert dialog.id_warning.isVisible() and "ID check" in dialog.id_warning.text()
+                self.id_checks.append(dialog.id_warning.text())
+                _press(qtbot, window, Qt.Key.Key_C, ALT)
+                qtbot.waitUntil(dialog.id_checked.isChecked, timeout=2000)  # a mnemonic clicks after its animation
             _press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, collect)
-        with qtbot.waitSignal(window.deliveries.changed, timeout=15_000):
+        # written, then the list shown again: the next row is chosen from what is true now, not a stale list
+        with qtbot.waitSignals([window.deliveries.changed, window.deliveries.loaded], order="simple", timeout=15_000):
             _press(qtbot, window, Qt.Key.Key_H, CTRL)
         return row.delivery_id
 
@@ -174,7 +194,8 @@ class Day:
             _press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, give_reason)
-        with qtbot.waitSignal(window.deliveries.changed, timeout=15_000):
+        # written, then the list shown again: the next row is chosen from what is true now, not a stale list
+        with qtbot.waitSignals([window.deliveries.changed, window.deliveries.loaded], order="simple", timeout=15_000):
             _press(qtbot, window, Qt.Key.Key_Delete, CTRL)
         return row.delivery_id
 

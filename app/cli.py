@@ -49,9 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--realistic-limits", action="store_true", help="throttle like Nexudus (409 + Retry-After)")
     s.add_argument("--state", metavar="FILE", help="keep the sandbox's data in this file across restarts")
     s.add_argument("--users", metavar="FILE", help="JSON list of users replacing the built-in ones")
-    s.add_argument("--variant", metavar="KEY=VALUE", action="append", default=[],
-                   help="answer a documented variant way, e.g. throttle=429-body, batch=404, paging=no-has-next, "
-                   "refs=relation, two-factor=plain (see app/sandbox/variants.py); repeatable")
+    s.add_argument(
+        "--variant",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="answer a documented variant way, e.g. throttle=429-body, batch=404, paging=no-has-next, "
+        "refs=relation, two-factor=plain (see app/sandbox/variants.py); repeatable",
+    )
 
     y = sub.add_parser("sync", help="pull the directory from Nexudus and send what is waiting")
     y.add_argument("--full", action="store_true", help="pull everything, not only what changed")
@@ -66,9 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("match", help="who is this label for?")
     m.add_argument("text", nargs="?", help="addressee text (a name, a company, a whole label)")
-    m.add_argument("--batch", metavar="FILE", help='JSON lines {"id", "text"} or {"id", "image"} -> '
-                   '{"id", "decision", "candidates"} (+ "read_text" for images; relative image paths are read from '
-                   "the batch file's folder)")
+    m.add_argument(
+        "--batch",
+        metavar="FILE",
+        help='JSON lines {"id", "text"} or {"id", "image"} -> '
+        '{"id", "decision", "candidates"} (+ "read_text" for images; relative image paths are read from '
+        "the batch file's folder)",
+    )
     m.add_argument("--image", metavar="FILE", help="a photo, scan or PDF of the label: read it, then match")
     m.add_argument("--json", action="store_true")
     m.add_argument("--limit", type=int, default=5)

@@ -51,5 +51,8 @@ class CentreLines:
     @classmethod
     def from_state(cls, state: Mapping[str, Any] | None, configured: Sequence[str] | None = None) -> CentreLines:
         state = state or {}
-        return cls(configured if configured is not None else state.get("configured", ()),
-                   state.get("learnt") or {}, int(state.get("seen") or 0))
+        return cls(
+            configured if configured is not None else state.get("configured", ()),
+            state.get("learnt") or {},
+            int(state.get("seen") or 0),
+        )

@@ -40,7 +40,8 @@ SENDER_CUE = re.compile(
     re.IGNORECASE,
 )
 ADDRESSEE_CUE = re.compile(
-    r"^\s*(to|deliver\s*to|ship\s*to|addressee|recipient|attn|for the attention of)\b\s*[:.]?\s*", re.IGNORECASE)
+    r"^\s*(to|deliver\s*to|ship\s*to|addressee|recipient|attn|for the attention of)\b\s*[:.]?\s*", re.IGNORECASE
+)
 STREET = re.compile(
     r"\b(street|st|road|rd|avenue|ave|lane|ln|house|suite|floor|fl|unit|building|bldg|court|ct|square|sq|place|pl|"
     r"way|park|centre|center|terrace|row|wharf|yard|mews|hall|tower|quay|parade|gardens|close|crescent|hill|"
@@ -49,8 +50,9 @@ STREET = re.compile(
 )
 ROADS = {"street", "road", "lane", "avenue", "st", "rd", "strasse", "straße"}  # a line ending so is a street
 POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b|\b\d{5}(-\d{4})?\b", re.IGNORECASE)
-LEGAL = re.compile(r"\b(ltd|limited|llp|plc|inc|llc|gmbh|sarl|s\.?a\.?|s\.?r\.?l|b\.?v|n\.?v|a\.?s|ab|oy|co)\b\.?",
-                   re.IGNORECASE)
+LEGAL = re.compile(
+    r"\b(ltd|limited|llp|plc|inc|llc|gmbh|sarl|s\.?a\.?|s\.?r\.?l|b\.?v|n\.?v|a\.?s|ab|oy|co)\b\.?", re.IGNORECASE
+)
 PO_BOX = re.compile(r"\bp\.?\s*o\.?\s*box\b|\bpo\s*box\b|\bbox\s*\d", re.IGNORECASE)
 
 
@@ -137,8 +139,11 @@ def build_lines(words: Sequence[Word]) -> list[Line]:
             small = min(line.height, other.height)
             overlap = min(line.bottom, other.bottom) - max(line.y, other.y)
             gap = line.x - other.right
-            if (overlap >= 0.6 * small and -0.5 * small <= gap <= JOIN_GAP * small
-                    and 0.7 <= line.height / max(other.height, 1.0) <= 1.4):
+            if (
+                overlap >= 0.6 * small
+                and -0.5 * small <= gap <= JOIN_GAP * small
+                and 0.7 <= line.height / max(other.height, 1.0) <= 1.4
+            ):
                 other.words.extend(line.words)
                 other.text = " ".join(w.text for w in other.words)
                 break
@@ -151,7 +156,7 @@ def build_lines(words: Sequence[Word]) -> list[Line]:
 def barcode_like(image: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     """Is this box a barcode (bars: ink columns that run the whole height, many of them) rather than text?"""
     x, y, w, h = box
-    crop = image[max(0, y):y + h, max(0, x):x + w]
+    crop = image[max(0, y) : y + h, max(0, x) : x + w]
     if crop.size == 0 or h < 8 or w < 3 * h:
         return False
     dark = crop < 128
@@ -182,7 +187,8 @@ def build_blocks(lines: list[Line]) -> list[list[Line]]:
                 continue
             aligned = abs(line.x - last.x) <= 2.0 * h
             overlap = min(line.right, last.right) - max(line.x, last.x) > 0.3 * min(
-                line.right - line.x, last.right - last.x)
+                line.right - line.x, last.right - last.x
+            )
             if aligned or overlap:
                 home = block
                 break

@@ -26,8 +26,10 @@ def _refuse_size(width: int, height: int) -> None:
         raise CaptureError("This picture has no content (it is 0 pixels wide or high).")
     if width * height > MAX_PIXELS:
         mp = width * height / 1_000_000
-        raise CaptureError(f"This picture is too large to read ({mp:.0f} megapixels; the most is "
-                           f"{MAX_PIXELS // 1_000_000}). Take the photo at a lower resolution or scan at 300 dpi.")
+        raise CaptureError(
+            f"This picture is too large to read ({mp:.0f} megapixels; the most is "
+            f"{MAX_PIXELS // 1_000_000}). Take the photo at a lower resolution or scan at 300 dpi."
+        )
 
 
 def load_image(data: bytes, filename: str = "") -> Image.Image:
@@ -44,8 +46,10 @@ def load_image(data: bytes, filename: str = "") -> Image.Image:
             opened = Image.open(io.BytesIO(data))
             image: Image.Image = opened
             if opened.format not in FORMATS:
-                raise CaptureError(f"This file is a {opened.format or 'kind of'} picture, which cannot be read here. "
-                                   "Use a JPEG, PNG, TIFF, BMP or WebP picture, or a PDF.")
+                raise CaptureError(
+                    f"This file is a {opened.format or 'kind of'} picture, which cannot be read here. "
+                    "Use a JPEG, PNG, TIFF, BMP or WebP picture, or a PDF."
+                )
             _refuse_size(*image.size)
             if opened.format in {"JPEG", "MPO"}:
                 width, height = opened.size
@@ -56,14 +60,19 @@ def load_image(data: bytes, filename: str = "") -> Image.Image:
     except CaptureError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise CaptureError(f"This picture is too large to read (more than {MAX_PIXELS // 1_000_000} megapixels). "
-                           "Take the photo at a lower resolution or scan at 300 dpi.") from None
+        raise CaptureError(
+            f"This picture is too large to read (more than {MAX_PIXELS // 1_000_000} megapixels). "
+            "Take the photo at a lower resolution or scan at 300 dpi."
+        ) from None
     except UnidentifiedImageError:
-        raise CaptureError("This file is not a picture that can be read (not a JPEG, PNG, TIFF, BMP, WebP or "
-                           "PDF).") from None
+        raise CaptureError(
+            "This file is not a picture that can be read (not a JPEG, PNG, TIFF, BMP, WebP or PDF)."
+        ) from None
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, MemoryError) as exc:
-        raise CaptureError("This picture is damaged or cut short and cannot be read. Scan or photograph the item "
-                           f"again. ({type(exc).__name__})") from None
+        raise CaptureError(
+            "This picture is damaged or cut short and cannot be read. Scan or photograph the item "
+            f"again. ({type(exc).__name__})"
+        ) from None
     if image.mode not in {"RGB", "L"}:
         try:
             image = _flatten(image)
@@ -78,8 +87,9 @@ def _flatten(image: Image.Image) -> Image.Image:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     if image.mode in {"I;16", "I;16B", "I;16L", "I", "F"}:
-        return ImageOps.autocontrast(image.convert("F").convert("L") if image.mode == "F" else image.point(
-            lambda v: v / 256).convert("L"))
+        return ImageOps.autocontrast(
+            image.convert("F").convert("L") if image.mode == "F" else image.point(lambda v: v / 256).convert("L")
+        )
     return image.convert("RGB")
 
 

@@ -91,8 +91,9 @@ def _read(api: Any, image: Image.Image) -> list[Word]:
         box = iterator.BoundingBox(RIL.WORD)
         if text and box:
             x1, y1, x2, y2 = box
-            words.append(Word(text.strip(), (x1, y1, x2 - x1, y2 - y1), iterator.Confidence(RIL.WORD) / 100.0,
-                              block, line))
+            words.append(
+                Word(text.strip(), (x1, y1, x2 - x1, y2 - y1), iterator.Confidence(RIL.WORD) / 100.0, block, line)
+            )
         if not iterator.Next(RIL.WORD):
             break
     return words

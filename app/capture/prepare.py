@@ -64,8 +64,13 @@ def speckle_level(arr: np.ndarray, reach: int = 2) -> float:
     """Share of pixels that are small dark dots: dark, while the pixels `reach` away on all four sides are paper."""
     dark = arr[reach:-reach, reach:-reach] < 128
     light = 170
-    dots = (dark & (arr[:-2 * reach, reach:-reach] > light) & (arr[2 * reach:, reach:-reach] > light)
-            & (arr[reach:-reach, :-2 * reach] > light) & (arr[reach:-reach, 2 * reach:] > light))
+    dots = (
+        dark
+        & (arr[: -2 * reach, reach:-reach] > light)
+        & (arr[2 * reach :, reach:-reach] > light)
+        & (arr[reach:-reach, : -2 * reach] > light)
+        & (arr[reach:-reach, 2 * reach :] > light)
+    )
     return float(np.mean(dots))
 
 
@@ -87,8 +92,9 @@ def estimate_skew(arr: np.ndarray) -> float:
     def sharpness(deg: float) -> float:
         t = np.tan(np.radians(deg))
         proj = ys + xs * t  # row of each ink point once the page is turned by deg
-        hist = np.bincount(np.clip(proj + small.shape[1] * 0.5, 0, bins * 2 - 1).astype(np.int64),
-                           minlength=bins * 2).astype(np.float64)
+        hist = np.bincount(
+            np.clip(proj + small.shape[1] * 0.5, 0, bins * 2 - 1).astype(np.int64), minlength=bins * 2
+        ).astype(np.float64)
         return float(np.sum(hist * hist))
 
     coarse = np.arange(-MAX_SKEW, MAX_SKEW + 0.01, 1.0)

@@ -81,8 +81,11 @@ def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> 
             cues.append(line)
         elif barcode_like(ink, line.box):
             line.role = "barcode"
-        elif tracking_candidates(line.text) and sum(c.isdigit() for c in line.text) >= 7 and \
-                len(re.sub(r"[^A-Za-z]", "", line.text)) <= 8:
+        elif (
+            tracking_candidates(line.text)
+            and sum(c.isdigit() for c in line.text) >= 7
+            and len(re.sub(r"[^A-Za-z]", "", line.text)) <= 8
+        ):
             line.role = "tracking"
         elif POSTAGE.search(line.text):
             line.role = "postage"
@@ -106,8 +109,10 @@ def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> 
         if letters < 3:
             continue
         # an address with no name over it (a sender's street read apart from its block) is a poor candidate
-        bare_address = all(looks_like_address(ln.text, strict=True) or (k > 0 and looks_like_town(ln.text))
-                           for k, ln in enumerate(block))
+        bare_address = all(
+            looks_like_address(ln.text, strict=True) or (k > 0 and looks_like_town(ln.text))
+            for k, ln in enumerate(block)
+        )
         conf = sum(ln.confidence for ln in block) / len(block)
         cx = (left + max(ln.right for ln in block)) / 2 / width
         cy = (top + max(ln.bottom for ln in block)) / 2 / height
@@ -125,9 +130,12 @@ def _assign_roles(lines: list[Line], ink: np.ndarray, centre: Sequence[str]) -> 
     names: list[Line] = []
     in_address = False
     for index, line in enumerate(block):
-        if is_centre_line(line.text, centre) or looks_like_address(line.text, strict=not names) or (
-                in_address and names) or (index > 0 and block[index - 1].role == "centre"
-                                          and looks_like_town(line.text)):
+        if (
+            is_centre_line(line.text, centre)
+            or looks_like_address(line.text, strict=not names)
+            or (in_address and names)
+            or (index > 0 and block[index - 1].role == "centre" and looks_like_town(line.text))
+        ):
             line.role = "centre"
             in_address = True
             continue
@@ -192,8 +200,10 @@ def apply_centre_lines(reading: LabelReading, centre_lines: Sequence[str]) -> La
     `complete` re-checked against them."""
     if not centre_lines:
         return reading
-    lines = tuple(replace(ln, role="centre") if ln.role == "addressee" and is_centre_line(ln.text, centre_lines)
-                  else ln for ln in reading.lines)
+    lines = tuple(
+        replace(ln, role="centre") if ln.role == "addressee" and is_centre_line(ln.text, centre_lines) else ln
+        for ln in reading.lines
+    )
     complete = reading.complete and not cut_address(_next_centre(lines), centre_lines)
     if lines == reading.lines and complete == reading.complete:
         return reading
@@ -204,8 +214,10 @@ def apply_centre_lines(reading: LabelReading, centre_lines: Sequence[str]) -> La
 def _under_cue(first: Line, cues: list[Line]) -> bool:
     """Is this line just under (or right of) a "Deliver to:" cue?"""
     for cue in cues:
-        below = 0 <= first.y - cue.bottom <= 3.0 * max(cue.height, first.height * 0.5) and abs(first.x - cue.x) <= \
-            4.0 * first.height
+        below = (
+            0 <= first.y - cue.bottom <= 3.0 * max(cue.height, first.height * 0.5)
+            and abs(first.x - cue.x) <= 4.0 * first.height
+        )
         beside = abs(first.y - cue.y) <= first.height and 0 <= first.x - cue.right <= 4.0 * first.height
         if below or beside:
             return True
@@ -250,8 +262,12 @@ def read_label(data: bytes, *, filename: str = "", centre_lines: Sequence[str] =
     def to_display(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         return (round(box[0] / scale), round(box[1] / scale), round(box[2] / scale), round(box[3] / scale))
 
-    read = tuple(ReadLine(ln.text, to_display(ln.box), round(ln.confidence, 3),
-                          "other" if ln.role in {"barcode", "cue"} else ln.role) for ln in lines)
+    read = tuple(
+        ReadLine(
+            ln.text, to_display(ln.box), round(ln.confidence, 3), "other" if ln.role in {"barcode", "cue"} else ln.role
+        )
+        for ln in lines
+    )
     text_lines = [t for t in (clean_text(ln.text) for ln in names) if t]
     block_box = None
     confidence = 0.0

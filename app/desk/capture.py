@@ -79,15 +79,19 @@ def safe_decision(matching: Matcher, reading: LabelReading, result: MatchResult)
     sender = fold(reading.sender_text)
     if sender and (_mentioned(best.name, sender) or _mentioned(best.company, sender)):
         addressee = fold(reading.text)
-        if not (_mentioned(best.name, addressee) or _mentioned(best.company, addressee)) or \
-                _mentioned(best.company, sender):
+        if not (_mentioned(best.name, addressee) or _mentioned(best.company, addressee)) or _mentioned(
+            best.company, sender
+        ):
             return Decision.REVIEW, "the best match is also named in the sender's address"
     name_lines = [t for t in reading.text.splitlines() if len(fold(t)) >= 4]
     if len(name_lines) >= 2:
         for line in name_lines:
             alone = matching.match(line, LIMIT)
-            if alone.decision == Decision.AUTO and alone.candidates and \
-                    alone.candidates[0].contract_id != best.contract_id:
+            if (
+                alone.decision == Decision.AUTO
+                and alone.candidates
+                and alone.candidates[0].contract_id != best.contract_id
+            ):
                 return Decision.REVIEW, "the lines of the address name two different contracts"
     return Decision.AUTO, ""
 
@@ -107,8 +111,9 @@ def match_reading(matching: Matcher, reading: LabelReading, limit: int = LIMIT) 
     return result
 
 
-def read_and_match(matching: Matcher, data: bytes, *, filename: str = "", centre_lines: Sequence[str] = (),
-                   limit: int = LIMIT) -> CaptureMatch:
+def read_and_match(
+    matching: Matcher, data: bytes, *, filename: str = "", centre_lines: Sequence[str] = (), limit: int = LIMIT
+) -> CaptureMatch:
     """Read the label in `data` (raises app.capture.CaptureError on bad input) and match its addressee block."""
     reading = read_label(data, filename=filename, centre_lines=centre_lines)
     tracking, carrier = _pick_tracking(reading)

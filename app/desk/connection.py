@@ -179,8 +179,12 @@ class ConnectionWatch:
             if self._refused:
                 return ConnectionView(Link.SIGNED_OUT, self._refused_since, self._refused)
             if self._offline_since is not None:
-                return ConnectionView(Link.OFFLINE, self._offline_since, self._problem,
-                                      max(0.0, self._next_check_at_locked() - self.clock()))
+                return ConnectionView(
+                    Link.OFFLINE,
+                    self._offline_since,
+                    self._problem,
+                    max(0.0, self._next_check_at_locked() - self.clock()),
+                )
             if self._last_answer is not None and self._fresh_locked():
                 return ConnectionView(Link.ONLINE, self._online_since)
             return ConnectionView(Link.UNKNOWN)
@@ -231,8 +235,9 @@ class SignedIn(Protocol):
     @property
     def business_id(self) -> int | None: ...
 
-    def new_client(self, on_answer: Callable[[bool, str], None] | None = None,
-                   quick: bool = False) -> NexudusClient: ...
+    def new_client(
+        self, on_answer: Callable[[bool, str], None] | None = None, quick: bool = False
+    ) -> NexudusClient: ...
 
 
 S = TypeVar("S", bound=SignedIn)

@@ -49,8 +49,23 @@ VIEW_LABELS: dict[DeliveryView, str] = {
 TYPE_LABELS: dict[DeliveryType, str] = DELIVERY_TYPE_WORDS  # the words live in app.desk.vocabulary
 
 CSV_HEADER = (
-    "Received", "Recipient", "Company", "Type", "Shelf", "Tracking number", "Carrier", "Received by", "Status",
-    "Collected", "Collected by", "Collected for", "Voided", "Void reason", "Notes", "Local id", "Nexudus id",
+    "Received",
+    "Recipient",
+    "Company",
+    "Type",
+    "Shelf",
+    "Tracking number",
+    "Carrier",
+    "Received by",
+    "Status",
+    "Collected",
+    "Collected by",
+    "Collected for",
+    "Voided",
+    "Void reason",
+    "Notes",
+    "Local id",
+    "Nexudus id",
 )
 
 
@@ -140,8 +155,9 @@ def delivery_story(row: DeliveryRow, now: datetime | None = None) -> list[str]:
         lines.append("Label: " + " / ".join(x.strip() for x in row.label_text.splitlines() if x.strip()))
     sent = f"Sent to Nexudus (delivery {row.nexudus_id})" if row.nexudus_id is not None else ""
     if row.local_state == "failed":
-        lines.append((f"{sent}; the latest change" if sent else "Not sent:")
-                     + " refused by Nexudus — see Sync ▸ Waiting to send")
+        lines.append(
+            (f"{sent}; the latest change" if sent else "Not sent:") + " refused by Nexudus — see Sync ▸ Waiting to send"
+        )
     elif row.local_state == "synced":
         lines.append(f"{sent or 'Sent to Nexudus'}: the customer was told")
     else:
@@ -174,10 +190,23 @@ def handover_warnings(rows: Sequence[DeliveryRow]) -> list[str]:
 
 def csv_row(row: DeliveryRow) -> list[str]:
     return [
-        _local(row.created_at), recipient_label(row), row.company_name, type_label(row.delivery_type),
-        row.shelf or row.location, row.tracking_number, row.carrier, row.received_by, status_label(row),
-        _local(row.collected_at), row.collected_by, row.collected_for, _local(row.voided_at), row.void_reason,
-        row.notes, str(row.delivery_id), "" if row.nexudus_id is None else str(row.nexudus_id),
+        _local(row.created_at),
+        recipient_label(row),
+        row.company_name,
+        type_label(row.delivery_type),
+        row.shelf or row.location,
+        row.tracking_number,
+        row.carrier,
+        row.received_by,
+        status_label(row),
+        _local(row.collected_at),
+        row.collected_by,
+        row.collected_for,
+        _local(row.voided_at),
+        row.void_reason,
+        row.notes,
+        str(row.delivery_id),
+        "" if row.nexudus_id is None else str(row.nexudus_id),
     ]
 
 
@@ -201,8 +230,11 @@ class DeliveriesService:
 
     def list(self, view: DeliveryView | str, text: str = "", limit: int = 2000) -> list[DeliveryRow]:
         with store.session_scope(self._engine, readonly=True) as session:
-            return list(store.list_deliveries(session, DeliveryView(view).value, text=text.strip(),
-                                              business_id=self.business_id, limit=limit))
+            return list(
+                store.list_deliveries(
+                    session, DeliveryView(view).value, text=text.strip(), business_id=self.business_id, limit=limit
+                )
+            )
 
     def collect(self, delivery_ids: Sequence[int], collected_by: str, for_whom: str) -> None:
         if not delivery_ids:

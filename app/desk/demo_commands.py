@@ -16,8 +16,10 @@ from app.config import Connection, Paths, Settings
 
 HEADLESS = ("status", "outbox", "match", "sync")
 EXIT_USAGE, EXIT_MATCH_PROBLEM, EXIT_DATABASE = 2, 1, 7
-NOT_SET_UP = ("The demo workspace has not been set up yet: open it once with `pigeonhole --demo`, or run "
-              "`pigeonhole --demo sync`.")
+NOT_SET_UP = (
+    "The demo workspace has not been set up yet: open it once with `pigeonhole --demo`, or run "
+    "`pigeonhole --demo sync`."
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,8 +50,9 @@ def _sync(args: argparse.Namespace, paths: Paths) -> int:
     server = start_demo_sandbox(paths)
     try:
         client_id = Settings.load(paths).client_id
-        connection = Connection(api_url=server.url, username=DEMO_ADMIN[0], password=DEMO_ADMIN[1], totp="",
-                                client_id=client_id)
+        connection = Connection(
+            api_url=server.url, username=DEMO_ADMIN[0], password=DEMO_ADMIN[1], totp="", client_id=client_id
+        )
         return sync_command(args, connection=connection)
     finally:
         server.stop()

@@ -19,12 +19,20 @@ from app.nexudus.enums import AmlCheckStatus
 from app.store.records import ContactRow, ContractDetail, ContractSummary
 
 __all__ = [
-    "AML_OK", "HANDLING_LABELS", "KIND_LABELS", "ContactRow", "ContractDetail", "ContractSummary", "DirectoryService",
-    "handling_label", "kind_label",
+    "AML_OK",
+    "HANDLING_LABELS",
+    "KIND_LABELS",
+    "ContactRow",
+    "ContractDetail",
+    "ContractSummary",
+    "DirectoryService",
+    "handling_label",
+    "kind_label",
 ]
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
 
 def aml_label(status: AmlCheckStatus | int) -> str:
     """The ID check in a table cell ("Pending", "Possible match"...)."""

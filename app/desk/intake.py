@@ -156,7 +156,7 @@ class IntakeDraft:
 
 
 def confirmation_text(draft: IntakeDraft) -> str:
-    """"Parcel for Jane Doe (Acme Ltd) — shelf B2. Waiting to send"; a right-to-left name keeps its own order."""
+    """ "Parcel for Jane Doe (Acme Ltd) — shelf B2. Waiting to send"; a right-to-left name keeps its own order."""
     kind = delivery_type_word(draft.delivery_type)
     cand = draft.candidate
     if cand.company and cand.name and cand.name != cand.company:

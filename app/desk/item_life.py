@@ -49,10 +49,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCAN_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".tif": "image/tiff", ".tiff": "image/tiff"}
-WORK_QUEUES: tuple[Queue, ...] = (Queue.SHELF, Queue.FORWARD, Queue.SCAN, Queue.RETURN, Queue.DISPOSE,
-                                  Queue.DEPOSIT, Queue.DECISION)
+SCAN_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+WORK_QUEUES: tuple[Queue, ...] = (
+    Queue.SHELF,
+    Queue.FORWARD,
+    Queue.SCAN,
+    Queue.RETURN,
+    Queue.DISPOSE,
+    Queue.DEPOSIT,
+    Queue.DECISION,
+)
 
 
 class ItemInputError(DeskInputError):
@@ -136,8 +149,14 @@ def age_bands(t: Thresholds) -> list[tuple[str, int, int | None]]:
 class ItemLifeService:
     """Use cases of the work queues, hand-over and reminders. Thread-safe: each call opens its own session."""
 
-    def __init__(self, engine: Engine, actor: str, *, thresholds: Thresholds | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        actor: str,
+        *,
+        thresholds: Thresholds | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._engine = engine
         self.actor = actor
         self.thresholds = thresholds or Thresholds()
@@ -177,9 +196,14 @@ class ItemLifeService:
     def label(self, delivery_id: int) -> ShelfLabel:
         item = self.item(delivery_id)
         d = item.delivery
-        return ShelfLabel(code=item_code(d.delivery_id), recipient=d.recipient_name or d.name,
-                          company=d.company_name, shelf=d.shelf or d.location, received=d.created_at,
-                          kind=type_label(d.delivery_type))
+        return ShelfLabel(
+            code=item_code(d.delivery_id),
+            recipient=d.recipient_name or d.name,
+            company=d.company_name,
+            shelf=d.shelf or d.location,
+            received=d.created_at,
+            kind=type_label(d.delivery_type),
+        )
 
     @staticmethod
     def handover_warning(item: QueueItem) -> str:
@@ -206,9 +230,15 @@ class ItemLifeService:
             draft = life.forwarding_address(s, delivery_id)
         if draft is None:
             return ForwardForm()
-        return ForwardForm(sent_to_name=draft.sent_to_name, address_lines=draft.address_lines,
-                           post_code=draft.post_code, city=draft.city, region=draft.region,
-                           country_name=draft.country_name, country_id=draft.country_id)
+        return ForwardForm(
+            sent_to_name=draft.sent_to_name,
+            address_lines=draft.address_lines,
+            post_code=draft.post_code,
+            city=draft.city,
+            region=draft.region,
+            country_name=draft.country_name,
+            country_id=draft.country_id,
+        )
 
     # -- outcomes -------------------------------------------------------------------------------------------
 
@@ -231,13 +261,28 @@ class ItemLifeService:
             raise ItemInputError("country", "Choose the country the item is sent to.")
         if not form.carrier.strip():
             raise ItemInputError("carrier", "Say how it is sent (the carrier, e.g. Royal Mail).")
-        draft = ForwardDraft(sent_to_name=form.sent_to_name, address_lines=lines, country_name=form.country_name,
-                             post_code=form.post_code, city=form.city, region=form.region,
-                             country_id=form.country_id, carrier=form.carrier, tracking_number=form.tracking_number)
+        draft = ForwardDraft(
+            sent_to_name=form.sent_to_name,
+            address_lines=lines,
+            country_name=form.country_name,
+            post_code=form.post_code,
+            city=form.city,
+            region=form.region,
+            country_id=form.country_id,
+            carrier=form.carrier,
+            tracking_number=form.tracking_number,
+        )
         return self._record(delivery_id, Outcome.FORWARD, forward=draft, done_by=self.actor)
 
-    def scan(self, delivery_id: int, path: Path | None = None, *, data: bytes | None = None,
-             file_name: str = "", media_type: str = "") -> OutcomeRow:
+    def scan(
+        self,
+        delivery_id: int,
+        path: Path | None = None,
+        *,
+        data: bytes | None = None,
+        file_name: str = "",
+        media_type: str = "",
+    ) -> OutcomeRow:
         """Attach the scan (a PDF or an image, from a file or from capture) and record the item scanned."""
         if path is not None:
             path = Path(path)
@@ -274,8 +319,15 @@ class ItemLifeService:
             raise ItemInputError("done_by", "Say who did it.")
         return self._record(delivery_id, kind, done_by=done_by.strip())
 
-    def hand_over(self, delivery_id: int, collected_by: str, for_whom: str, signature_png: bytes | None,
-                  *, id_checked: bool = False) -> OutcomeRow:
+    def hand_over(
+        self,
+        delivery_id: int,
+        collected_by: str,
+        for_whom: str,
+        signature_png: bytes | None,
+        *,
+        id_checked: bool = False,
+    ) -> OutcomeRow:
         """Hand an item over: who collected it, for whom, when, and a signature when the item requires one."""
         item = self.item(delivery_id)
         if not collected_by.strip():
@@ -286,11 +338,13 @@ class ItemLifeService:
             raise ItemInputError("id_check", ID_CHECK_PENDING + " Tick “photo ID checked” to go on.")
         if item.requires_signature and not signature_png:
             raise ItemInputError("signature", "This item needs a signature: ask the person collecting to sign.")
-        files = [FileDraft(SIGNATURE_SLOT, f"signature-{item_code(delivery_id)}.png", "image/png", signature_png)] \
-            if signature_png else []
+        files = (
+            [FileDraft(SIGNATURE_SLOT, f"signature-{item_code(delivery_id)}.png", "image/png", signature_png)]
+            if signature_png
+            else []
+        )
         details = {"collected_by": collected_by.strip(), "for_whom": for_whom.strip(), "id_checked": id_checked}
-        return self._record(delivery_id, Outcome.COLLECT, files=files, details=details,
-                            done_by=collected_by.strip())
+        return self._record(delivery_id, Outcome.COLLECT, files=files, details=details, done_by=collected_by.strip())
 
     def reverse(self, outcome_id: int, reason: str) -> OutcomeRow:
         if not reason.strip():
@@ -317,15 +371,46 @@ class ItemLifeService:
 
     @staticmethod
     def export_forwarding_log(rows: Sequence[ForwardingRow], path: Path) -> int:
-        header = ("Sent", "Item", "Recipient", "Company", "Sent to", "Address", "Post code", "City", "Region",
-                  "Country", "Carrier", "Tracking number", "Sent by", "Undone", "Local id")
+        header = (
+            "Sent",
+            "Item",
+            "Recipient",
+            "Company",
+            "Sent to",
+            "Address",
+            "Post code",
+            "City",
+            "Region",
+            "Country",
+            "Carrier",
+            "Tracking number",
+            "Sent by",
+            "Undone",
+            "Local id",
+        )
         with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(header)
             for r in rows:
-                writer.writerow([local_time(r.sent_at), r.item, r.recipient, r.company, r.sent_to_name,
-                                 "\n".join(r.address_lines), r.post_code, r.city, r.region, r.country_name, r.carrier,
-                                 r.tracking_number, r.sent_by, "yes" if r.reversed else "", str(r.delivery_id)])
+                writer.writerow(
+                    [
+                        local_time(r.sent_at),
+                        r.item,
+                        r.recipient,
+                        r.company,
+                        r.sent_to_name,
+                        "\n".join(r.address_lines),
+                        r.post_code,
+                        r.city,
+                        r.region,
+                        r.country_name,
+                        r.carrier,
+                        r.tracking_number,
+                        r.sent_by,
+                        "yes" if r.reversed else "",
+                        str(r.delivery_id),
+                    ]
+                )
         return len(rows)
 
     # -- reminders and the daily summary -----------------------------------------------------------------
@@ -371,5 +456,14 @@ class ItemLifeService:
             for level, items in summary.over.items():
                 for aged in items:
                     d = aged.item.delivery
-                    writer.writerow([level, item_code(d.delivery_id), d.recipient_name, d.company_name,
-                                     d.shelf or d.location, local_time(d.created_at), aged.item.age.days])
+                    writer.writerow(
+                        [
+                            level,
+                            item_code(d.delivery_id),
+                            d.recipient_name,
+                            d.company_name,
+                            d.shelf or d.location,
+                            local_time(d.created_at),
+                            aged.item.age.days,
+                        ]
+                    )

@@ -73,8 +73,7 @@ def _batch_lines(stream: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
         except ValueError as exc:
             yield number, None, f"not JSON ({exc})"
             continue
-        if not isinstance(item, dict) or not (isinstance(item.get("text"), str)
-                                              or isinstance(item.get("image"), str)):
+        if not isinstance(item, dict) or not (isinstance(item.get("text"), str) or isinstance(item.get("image"), str)):
             yield number, None, 'expected an object with "id" and "text" (or "image")'
             continue
         yield number, item, ""
@@ -82,8 +81,13 @@ def _batch_lines(stream: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
 
 def capture_json(capture: CaptureMatch) -> dict[str, Any]:
     """The JSON of a match read from an image: the text match's shape plus what was read."""
-    return {**capture.result.to_json(), "read_text": capture.reading.text, "tracking": capture.reading.tracking,
-            "carrier": capture.carrier, "read_confidence": capture.reading.confidence}
+    return {
+        **capture.result.to_json(),
+        "read_text": capture.reading.text,
+        "tracking": capture.reading.tracking,
+        "carrier": capture.carrier,
+        "read_confidence": capture.reading.confidence,
+    }
 
 
 def _read_image(service: MatchingService, path: Path, limit: int, centre: Sequence[str]) -> CaptureMatch | str:
@@ -97,8 +101,9 @@ def _read_image(service: MatchingService, path: Path, limit: int, centre: Sequen
         return exc.user_message
 
 
-def run_batch(service: MatchingService, stream: Iterable[str], out: TextIO, limit: int,
-              folder: Path | None = None) -> int:
+def run_batch(
+    service: MatchingService, stream: Iterable[str], out: TextIO, limit: int, folder: Path | None = None
+) -> int:
     """Match every line; returns how many lines could not be read or matched (reported on stderr)."""
     bad = 0
     base = folder or Path.cwd()
@@ -110,8 +115,9 @@ def run_batch(service: MatchingService, stream: Iterable[str], out: TextIO, limi
             for pos, (_number, item, _problem) in enumerate(chunk):
                 if item is not None and not isinstance(item.get("text"), str):
                     path = Path(item["image"]).expanduser()
-                    futures[pos] = pool.submit(_read_image, service, path if path.is_absolute() else base / path,
-                                               limit, known)
+                    futures[pos] = pool.submit(
+                        _read_image, service, path if path.is_absolute() else base / path, limit, known
+                    )
             for pos, (number, item, problem) in enumerate(chunk):
                 if item is None:
                     bad += 1
@@ -125,8 +131,13 @@ def run_batch(service: MatchingService, stream: Iterable[str], out: TextIO, limi
                 if isinstance(capture, str):
                     bad += 1
                     print(f"line {number}: {item['image']}: {capture}", file=sys.stderr)
-                    row: dict[str, Any] = {"id": item.get("id"), "decision": "none", "candidates": [],
-                                           "read_text": "", "error": capture}
+                    row: dict[str, Any] = {
+                        "id": item.get("id"),
+                        "decision": "none",
+                        "candidates": [],
+                        "read_text": "",
+                        "error": capture,
+                    }
                 else:
                     centre.observe(capture.reading)
                     row = {"id": item.get("id"), **capture_json(capture)}

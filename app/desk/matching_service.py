@@ -100,8 +100,14 @@ class MatchingService:
     """`on_built(names)`: called after each build (or snapshot load) with the number of names indexed (the
     composition root uses it to take process-wide measures, e.g. gc.freeze in app.ui.main; a library never does)."""
 
-    def __init__(self, engine: Engine, *, batch: int = BATCH, snapshot: Path | bool | None = True,
-                 on_built: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        batch: int = BATCH,
+        snapshot: Path | bool | None = True,
+        on_built: Callable[[int], None] | None = None,
+    ) -> None:
         """snapshot: where the built index is saved after each sync and read back at start (True: beside a SQLite
         database file, see snapshot_path_for; False or None: never saved)."""
         self._engine = engine
@@ -141,12 +147,21 @@ class MatchingService:
                     contracts, contacts = match_directory_rows(session)
                     aliases = list_aliases(session)
                 read = time.perf_counter() - started
-                index = MatchIndex.build(map(_contract_from_row, contracts), map(_contact_from_row, contacts),
-                                         [alias_entry(a) for a in aliases])
+                index = MatchIndex.build(
+                    map(_contract_from_row, contracts),
+                    map(_contact_from_row, contacts),
+                    [alias_entry(a) for a in aliases],
+                )
                 self.loaded_from = "database"
-                log.info("Matching index built from the database: %d contracts, %d contacts, %d aliases "
-                         "(read %.2f s, built %.2f s)", len(contracts), len(contacts), len(aliases), read,
-                         time.perf_counter() - started - read)
+                log.info(
+                    "Matching index built from the database: %d contracts, %d contacts, %d aliases "
+                    "(read %.2f s, built %.2f s)",
+                    len(contracts),
+                    len(contacts),
+                    len(aliases),
+                    read,
+                    time.perf_counter() - started - read,
+                )
                 if self.snapshot_path:
                     self._save_snapshot(index, fingerprint)
             self.build_seconds = time.perf_counter() - started

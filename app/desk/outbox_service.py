@@ -76,8 +76,7 @@ class ServerCheck:
 
 
 class OutboxService:
-    def __init__(self, engine: Engine, actor: str,
-                 client_factory: Callable[[], NexudusClient] | None = None) -> None:
+    def __init__(self, engine: Engine, actor: str, client_factory: Callable[[], NexudusClient] | None = None) -> None:
         self._engine = engine
         self.actor = actor
         self._client_factory = client_factory

@@ -14,7 +14,7 @@ _ALLOWED = re.compile(r"[\d\s+().\-/]+(?:\s*(?:ext\.?|x)\s*\d{1,6})?", re.IGNORE
 
 
 def phone_problem(text: str, region: str = "") -> str:
-    """"" when the number is fine (or empty); otherwise what to fix, in words for the field."""
+    """ "" when the number is fine (or empty); otherwise what to fix, in words for the field."""
     raw = text.strip()
     if not raw:
         return ""

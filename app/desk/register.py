@@ -209,8 +209,9 @@ class RecipientRefused(StoreError):
         first = next(iter(field_errors.items()))
         label = FIELD_LABELS.get(first[0], first[0])
         labels = ", ".join(FIELD_LABELS.get(k, k) for k in field_errors)
-        super().__init__(f"{label}: {first[1]}" if len(field_errors) == 1
-                         else f"Check the highlighted fields ({labels}).")
+        super().__init__(
+            f"{label}: {first[1]}" if len(field_errors) == 1 else f"Check the highlighted fields ({labels})."
+        )
         self.field_errors = field_errors
 
 

@@ -159,22 +159,34 @@ class DeskSession:
     def location_name(self) -> str:
         return next((loc.name for loc in self.locations if loc.id == self.business_id), "")
 
-    def new_client(self, on_answer: Callable[[bool, str], None] | None = None,
-                   quick: bool = False) -> NexudusClient:
+    def new_client(self, on_answer: Callable[[bool, str], None] | None = None, quick: bool = False) -> NexudusClient:
         """`on_answer`: told after every HTTP attempt whether Nexudus answered (app.desk.connection). `quick`: for
         the reachability check: one attempt with short timeouts (the check's own backoff does the retrying)."""
         from app.nexudus.client import NexudusClient
 
         # Few, short retries: the desk retries on its own timer and must not sit on a dead connection.
         timeout = (min(self.timeout[0], 5.0), min(self.timeout[1], 10.0)) if quick else self.timeout
-        return NexudusClient(self.api_url, client_id=self.client_id, tokens=self.tokens.current(),
-                             on_tokens=self.tokens.update, timeout=timeout, max_read_retries=0 if quick else 2,
-                             backoff_max=2.0, on_answer=on_answer)
+        return NexudusClient(
+            self.api_url,
+            client_id=self.client_id,
+            tokens=self.tokens.current(),
+            on_tokens=self.tokens.update,
+            timeout=timeout,
+            max_read_retries=0 if quick else 2,
+            backoff_max=2.0,
+            on_answer=on_answer,
+        )
 
 
 class SignInService:
-    def __init__(self, paths: Paths, settings: Settings, vault: TokenVault | None = None,
-                 timeout: tuple[float, float] = DEFAULT_TIMEOUT, remember: bool = True) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        settings: Settings,
+        vault: TokenVault | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        remember: bool = True,
+    ) -> None:
         """`remember`: save the address, user and location in the settings file (not for the demo)."""
         self.paths = paths
         self.settings = settings
@@ -207,8 +219,12 @@ class SignInService:
         if not refresh_token:
             return None
         try:
-            with NexudusClient(api_url, client_id=self.settings.client_id, timeout=self.timeout,
-                               tokens=Tokens(access_token="", refresh_token=refresh_token, expires_at=0.0)) as client:
+            with NexudusClient(
+                api_url,
+                client_id=self.settings.client_id,
+                timeout=self.timeout,
+                tokens=Tokens(access_token="", refresh_token=refresh_token, expires_at=0.0),
+            ) as client:
                 tokens = client.refresh()
                 locations = self._check_access(client)
                 tokens = client.tokens or tokens
@@ -240,8 +256,9 @@ class SignInService:
 
     # -- internals ------------------------------------------------------------------------------------------
 
-    def _session(self, api_url: str, email: str, tokens: Tokens, locations: list[Location],
-                 save_now: bool = True) -> DeskSession:
+    def _session(
+        self, api_url: str, email: str, tokens: Tokens, locations: list[Location], save_now: bool = True
+    ) -> DeskSession:
         def save(t: Tokens) -> None:
             self.vault.save(email, api_url, t.refresh_token)
 
@@ -249,9 +266,16 @@ class SignInService:
         preferred = self.settings.business_id if any(loc.id == self.settings.business_id for loc in locations) else None
         if preferred is None and len(locations) == 1:
             preferred = locations[0].id
-        return DeskSession(api_url=api_url, email=email, client_id=self.settings.client_id,
-                           tokens=TokenHolder(tokens, save), locations=tuple(locations), business_id=preferred,
-                           remembered=remembered, timeout=self.timeout)
+        return DeskSession(
+            api_url=api_url,
+            email=email,
+            client_id=self.settings.client_id,
+            tokens=TokenHolder(tokens, save),
+            locations=tuple(locations),
+            business_id=preferred,
+            remembered=remembered,
+            timeout=self.timeout,
+        )
 
     @staticmethod
     def _check_access(client: NexudusClient) -> list[Location]:
@@ -262,8 +286,7 @@ class SignInService:
             if page is None:
                 continue
             if resource is Resource.BUSINESSES:
-                locations = [Location(int(r["Id"]), str(r.get("Name") or f"Location {r['Id']}"))
-                             for r in page.records]
+                locations = [Location(int(r["Id"]), str(r.get("Name") or f"Location {r['Id']}")) for r in page.records]
         return sorted(locations, key=lambda loc: loc.name.lower())
 
 

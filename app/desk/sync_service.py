@@ -86,8 +86,12 @@ class DirectoryChanges:
 
     @property
     def changed(self) -> bool:
-        return bool(self.changed_contract_ids or self.removed_contract_ids or self.changed_contact_ids
-                    or self.removed_contact_ids)
+        return bool(
+            self.changed_contract_ids
+            or self.removed_contract_ids
+            or self.changed_contact_ids
+            or self.removed_contact_ids
+        )
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,11 @@ def describe_last_sync(last: datetime | None, now: datetime | None = None) -> st
 
 class SyncService:
     def __init__(
-        self, engine: Engine, client_factory: Callable[..., NexudusClient], *, online: bool | None = None,
+        self,
+        engine: Engine,
+        client_factory: Callable[..., NexudusClient],
+        *,
+        online: bool | None = None,
         watch: ConnectionWatch | None = None,
     ) -> None:
         """`online`: what is already known (True right after a sync that the caller ran itself). `watch`: the
@@ -157,8 +165,9 @@ class SyncService:
         try:
             with self._client_factory() as client:
                 try:
-                    report = pull_directory(self._engine, client, full=full, progress=context.report,
-                                            cancel=context.cancel)
+                    report = pull_directory(
+                        self._engine, client, full=full, progress=context.report, cancel=context.cancel
+                    )
                 except (LockBusyError, AuthenticationError):
                     raise  # the outbox would meet the same refusal (or another sync is sending it)
                 except Exception as exc:
@@ -238,8 +247,9 @@ class SyncService:
     def _sender(self, client: NexudusClient, now: bool) -> OutboxSender:
         # No waiting inside a desk flush (the desk tries again on its own timer, at most SEND_BACKOFF_MAX later);
         # "Sync now" and a connection that just came back ignore the retry delays.
-        return OutboxSender(self._engine, client, inline_retries=0, backoff_max=SEND_BACKOFF_MAX,
-                            respect_backoff=not now)
+        return OutboxSender(
+            self._engine, client, inline_retries=0, backoff_max=SEND_BACKOFF_MAX, respect_backoff=not now
+        )
 
     def _quick_client(self) -> NexudusClient:
         """One attempt, short timeouts, when the factory offers it (DeskSession/DeskConnection.new_client)."""

@@ -162,7 +162,7 @@ def id_check_word(status: AmlCheckStatus | int | None) -> str:
 
 
 def id_check_advice(status: AmlCheckStatus | int | None) -> str:
-    """"" when the check is clear (or unknown); otherwise what the desk should know, as a sentence fragment."""
+    """ "" when the check is clear (or unknown); otherwise what the desk should know, as a sentence fragment."""
     s = _aml(status)
     return ID_CHECK_ADVICE[s] if s is not None else ""
 
@@ -191,7 +191,7 @@ def isolate(text: str) -> str:
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """"1 delivery", "3 deliveries", "0 items"."""
+    """ "1 delivery", "3 deliveries", "0 items"."""
     if count == 1:
         return f"1 {singular}"
     if plural_form is None:

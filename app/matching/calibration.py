@@ -16,12 +16,41 @@ from operator import mul
 from app.matching.result import Decision
 
 FEATURE_NAMES = (
-    "bias", "score", "entry_cover", "label_cover", "evidence", "conflict", "given_missing", "surname_missing",
-    "known_fuzzy", "initial_only",
-    "support", "is_org", "stranger_at_company", "alias", "po_box", "whole_label_cover",
+    "bias",
+    "score",
+    "entry_cover",
+    "label_cover",
+    "evidence",
+    "conflict",
+    "given_missing",
+    "surname_missing",
+    "known_fuzzy",
+    "initial_only",
+    "support",
+    "is_org",
+    "stranger_at_company",
+    "alias",
+    "po_box",
+    "whole_label_cover",
 )
-COEFFICIENTS = (-6.415, 6.215, -1.133, -4.368, 2.965, -2.920, -4.167, -1.773, -3.683, -0.202, 6.967, -0.570, 0.643,
-                3.000, 4.000, 3.650)
+COEFFICIENTS = (
+    -6.415,
+    6.215,
+    -1.133,
+    -4.368,
+    2.965,
+    -2.920,
+    -4.167,
+    -1.773,
+    -3.683,
+    -0.202,
+    6.967,
+    -0.570,
+    0.643,
+    3.000,
+    4.000,
+    3.650,
+)
 # alias and po_box do not occur in the generated labels: their weights (3.0, 4.0) are set by hand so that a learned
 # alias or the contract's PO box number adds about as much as a rare surname.
 
@@ -83,9 +112,21 @@ def features(
     whole_label_cover: float,
 ) -> tuple[float, ...]:
     return (
-        1.0, score, entry_cover, label_cover, matched_weight, conflict, float(given_missing), float(surname_missing),
+        1.0,
+        score,
+        entry_cover,
+        label_cover,
+        matched_weight,
+        conflict,
+        float(given_missing),
+        float(surname_missing),
         known_fuzzy,
-        float(initial_only), support, float(is_org), float(stranger_at_company), float(alias), float(po_box),
+        float(initial_only),
+        support,
+        float(is_org),
+        float(stranger_at_company),
+        float(alias),
+        float(po_box),
         whole_label_cover,
     )
 

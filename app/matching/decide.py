@@ -77,16 +77,24 @@ def _person_segments(label: Label, org: Scored | None) -> bool:
     """Does the label name someone besides the company (a part that is not the company's)?"""
     if org is None:
         return False
-    return any(not seg.overlaps(org.segment) and not seg.org_like and (len(seg.tokens) >= 2 or seg.had_title)
-               for seg in label.segments)
+    return any(
+        not seg.overlaps(org.segment) and not seg.org_like and (len(seg.tokens) >= 2 or seg.had_title)
+        for seg in label.segments
+    )
 
 
 def _evaluate(ev: ContractEvidence, label: Label) -> None:
     person, org = ev.person, ev.org
     sp = person.alignment.score if person else 0.0
     so = org.alignment.score if org else 0.0
-    ev.supported = bool(person and org and not person.segment.overlaps(org.segment) and so >= 0.5 and sp > 0.0
-                        and any(p[3] != _INITIAL for p in person.alignment.pairs))
+    ev.supported = bool(
+        person
+        and org
+        and not person.segment.overlaps(org.segment)
+        and so >= 0.5
+        and sp > 0.0
+        and any(p[3] != _INITIAL for p in person.alignment.pairs)
+    )
     if person and (ev.supported or sp >= so):
         ev.chosen = person
     else:
@@ -216,49 +224,75 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
             first_matched = min(chosen.segment.tokens.index(p[0]) for p in a.pairs if p[0] in chosen.segment.tokens)
             before = [q for q in chosen.segment.tokens[:first_matched] if q in a.unmatched_label]
             if before:
-                return (f"the label names someone ({_shown(chosen.segment.text)}); {entry.name} is a company with "
-                        f"only part of that name: check who it is for")
+                return (
+                    f"the label names someone ({_shown(chosen.segment.text)}); {entry.name} is a company with "
+                    f"only part of that name: check who it is for"
+                )
         if not chosen.segment.org_like and not best.supported and len(chosen.segment.tokens) >= 2:
             # A name read as a company ("Thomas Evans" for Evans-Thomas Limited) while a person on another contract
             # answers to it too (Tom Evans).
             for s in scored:
                 e = s.entry
                 b = s.alignment
-                if (e.is_person and e.contract_id != best.contract_id and s.segment.overlaps(chosen.segment)
-                        and b.score >= RIVAL_SCORE and not b.conflict and not b.unmatched_label
-                        and not b.surname_missing and not b.given_missing):
+                if (
+                    e.is_person
+                    and e.contract_id != best.contract_id
+                    and s.segment.overlaps(chosen.segment)
+                    and b.score >= RIVAL_SCORE
+                    and not b.conflict
+                    and not b.unmatched_label
+                    and not b.surname_missing
+                    and not b.given_missing
+                ):
                     company = _company_of(e.contract_id, contracts)
-                    return (f"{_shown(chosen.segment.text)} may be a person, {e.name}"
-                            f"{f' ({company})' if company else ''}, rather than the company {entry.name}")
+                    return (
+                        f"{_shown(chosen.segment.text)} may be a person, {e.name}"
+                        f"{f' ({company})' if company else ''}, rather than the company {entry.name}"
+                    )
         return ""
     if a.unmatched_entry and "-" in entry.name:
         double = [w for w in fold(entry.name).replace("'", "").split() if "-" in w]
         parts = {p for w in double for p in w.split("-") if p}
         missing = parts & set(a.unmatched_entry)
         if missing and parts - missing:
-            return (f"the label gives only part of the double surname in {entry.name}: it may be someone else "
-                    f"with that surname")
+            return (
+                f"the label gives only part of the double surname in {entry.name}: it may be someone else "
+                f"with that surname"
+            )
     if best.supported:
         # The label names their company too: sure, unless that company name is on other contracts as well and the
         # label gives the person by surname only ("Mr Smith c/o Meridian Foods" with three Meridian Foods).
         org = best.org
         if org is not None and len(a.pairs) <= 1:
             floor = org.alignment.score - 0.02
-            others = {s.entry.contract_id for s in scored
-                      if not s.entry.is_person and s.entry.contract_id != best.contract_id
-                      and s.segment.overlaps(org.segment) and s.alignment.score >= floor}
+            others = {
+                s.entry.contract_id
+                for s in scored
+                if not s.entry.is_person
+                and s.entry.contract_id != best.contract_id
+                and s.segment.overlaps(org.segment)
+                and s.alignment.score >= floor
+            }
             if others:
-                return (f"{len(others) + 1} contracts are named {_shown(org.segment.text)}: check which "
-                        f"{_shown(chosen.segment.text)} it is")
+                return (
+                    f"{len(others) + 1} contracts are named {_shown(org.segment.text)}: check which "
+                    f"{_shown(chosen.segment.text)} it is"
+                )
         return ""
     for s in scored:
         # The label names a company the directory has ("Granite Logistics / Mrs Zaabi"), and this person is not
         # there: the addressee is more likely someone at that company.
-        if (not s.entry.is_person and s.entry.contract_id != best.contract_id and s.alignment.score >= NAMED_COMPANY
-                and not s.segment.overlaps(chosen.segment)):
+        if (
+            not s.entry.is_person
+            and s.entry.contract_id != best.contract_id
+            and s.alignment.score >= NAMED_COMPANY
+            and not s.segment.overlaps(chosen.segment)
+        ):
             company = _company_of(best.contract_id, contracts)
-            return (f"the label names {s.entry.name}, but {entry.name} is on another contract"
-                    f"{f' ({company})' if company else ''}")
+            return (
+                f"the label names {s.entry.name}, but {entry.name} is on another contract"
+                f"{f' ({company})' if company else ''}"
+            )
     rivals: list[Scored] = []
     seen = {best.contract_id}
     first_exact = _first_name_exact(a, entry)
@@ -271,11 +305,19 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
             continue
         # The whole label is in that person's longer name, word for word ("Inigo Vazquez" in Inigo Vazquez
         # Gonzalez, "John Smith" in John Paul Smith): a name is often written without its middle or second surname.
-        longer = (len(e.tokens) > len(entry.tokens) and e.tokens[0] == entry.tokens[0]
-                  and all(p[3] == Sim.EXACT for p in b.pairs) and len(b.pairs) == len(a.pairs))
+        longer = (
+            len(e.tokens) > len(entry.tokens)
+            and e.tokens[0] == entry.tokens[0]
+            and all(p[3] == Sim.EXACT for p in b.pairs)
+            and len(b.pairs) == len(a.pairs)
+        )
         if not longer:
-            if b.score < RIVAL_SCORE or b.surname_missing or e.tokens[-1] != entry.tokens[-1] or not any(
-                    p[1] == e.tokens[-1] and p[3] == Sim.EXACT for p in b.pairs):
+            if (
+                b.score < RIVAL_SCORE
+                or b.surname_missing
+                or e.tokens[-1] != entry.tokens[-1]
+                or not any(p[1] == e.tokens[-1] and p[3] == Sim.EXACT for p in b.pairs)
+            ):
                 continue  # the same surname, written as this person's
             if not any(p[3] in _FIRST_NAME_FORMS for p in b.pairs):
                 continue  # ...and that one's first name a short/long form of the label's
@@ -285,10 +327,15 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
         other = rivals[0].entry
         company = _company_of(other.contract_id, contracts)
         more = f" and {len(rivals) - 1} more" if len(rivals) > 1 else ""
-        how = "a short or long form of their name" if any(
-            p[3] in _FIRST_NAME_FORMS for p in rivals[0].alignment.pairs) else "their name written shorter"
-        return (f"{other.name}{f' ({company})' if company else ''}{more} could also be meant: "
-                f"{_shown(chosen.segment.text)} may be {how}")
+        how = (
+            "a short or long form of their name"
+            if any(p[3] in _FIRST_NAME_FORMS for p in rivals[0].alignment.pairs)
+            else "their name written shorter"
+        )
+        return (
+            f"{other.name}{f' ({company})' if company else ''}{more} could also be meant: "
+            f"{_shown(chosen.segment.text)} may be {how}"
+        )
     return ""
 
 
@@ -300,9 +347,12 @@ def _shown(text: str) -> str:
 def _first_name_exact(a: Alignment, entry: Entry) -> bool:
     """The label gives this person's first name and surname as written (a label with a slip in it is not a short
     form written on purpose)."""
-    return (len(entry.tokens) >= 2 and all(p[3] == Sim.EXACT for p in a.pairs)
-            and any(p[1] == entry.tokens[0] and len(p[0]) > 1 for p in a.pairs)
-            and any(p[1] == entry.tokens[-1] for p in a.pairs))
+    return (
+        len(entry.tokens) >= 2
+        and all(p[3] == Sim.EXACT for p in a.pairs)
+        and any(p[1] == entry.tokens[0] and len(p[0]) > 1 for p in a.pairs)
+        and any(p[1] == entry.tokens[-1] for p in a.pairs)
+    )
 
 
 def _look_alikes(ranked: list[ContractEvidence], contracts: dict[int, ContractEntry]) -> str:
@@ -333,8 +383,10 @@ def _candidate(
     company = (contract.company_name or contract.billing_name) if contract else ""
     chosen = ev.chosen
     if chosen is None:
-        entry = next((entries[e] for e in contract_entries.get(ev.contract_id, [])
-                      if entries[e].kind == ContactKind.COMPANY), None)
+        entry = next(
+            (entries[e] for e in contract_entries.get(ev.contract_id, []) if entries[e].kind == ContactKind.COMPANY),
+            None,
+        )
         name, kind, contact_id, gone = (entry.name if entry else company), ContactKind.COMPANY, None, False
     else:
         entry = chosen.entry

@@ -79,8 +79,10 @@ def describe_tokens(scored: Scored) -> list[str]:
         if missing and not a.conflict:
             out.append(f"middle name {' '.join(m.capitalize() for m in missing)} not on the label")
         if a.conflict and a.unmatched_label:
-            out.append(f"{' '.join(a.unmatched_label).title()} on the label but "
-                       f"{' '.join(a.unmatched_entry).title()} in the directory: may be a different person")
+            out.append(
+                f"{' '.join(a.unmatched_label).title()} on the label but "
+                f"{' '.join(a.unmatched_entry).title()} in the directory: may be a different person"
+            )
         elif a.unmatched_label:
             out.append(f"{' '.join(a.unmatched_label).title()} is not in the directory name")
         if a.given_missing:

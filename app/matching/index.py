@@ -155,8 +155,12 @@ class MatchIndex:
             for entry in index._entries.values():
                 index._weigh(entry)
             index._warm_common_words()
-        log.info("match index built: %d contracts, %d names, %d tokens", len(index._contracts),
-                 len(index._entries), len(index._postings))
+        log.info(
+            "match index built: %d contracts, %d names, %d tokens",
+            len(index._contracts),
+            len(index._entries),
+            len(index._postings),
+        )
         return index
 
     def __len__(self) -> int:
@@ -184,14 +188,40 @@ class MatchIndex:
         The caller keeps writers out meanwhile (MatchingService holds its write lock); matches go on: the index
         lock is not held, and each part is written by itself, so other threads run in between."""
         # A name's weights are not kept: they are worked out again when the name is first scored.
-        entries = [(e.eid, e.contract_id, e.contact_id, e.kind.value, e.name, e.tokens, e.alias, e.gone)
-                   for e in list(self._entries.values())]
-        contracts = [(c.contract_id, c.company_name, c.billing_name, c.holder_name, c.cancelled,
-                      c.cancelled_on.toordinal() if c.cancelled_on else None, c.location_id, c.po_box)
-                     for c in list(self._contracts.values())]
-        parts = (SNAPSHOT_FORMAT, contracts, entries, self._next_eid, self._contract_entries, self._contact_entries,
-                 self._postings, self._pairs, self._by_ocr, self._by_loose, self._by_delete, self._by_sound,
-                 self._by_prefix, self._aliases, self._po_boxes)
+        entries = [
+            (e.eid, e.contract_id, e.contact_id, e.kind.value, e.name, e.tokens, e.alias, e.gone)
+            for e in list(self._entries.values())
+        ]
+        contracts = [
+            (
+                c.contract_id,
+                c.company_name,
+                c.billing_name,
+                c.holder_name,
+                c.cancelled,
+                c.cancelled_on.toordinal() if c.cancelled_on else None,
+                c.location_id,
+                c.po_box,
+            )
+            for c in list(self._contracts.values())
+        ]
+        parts = (
+            SNAPSHOT_FORMAT,
+            contracts,
+            entries,
+            self._next_eid,
+            self._contract_entries,
+            self._contact_entries,
+            self._postings,
+            self._pairs,
+            self._by_ocr,
+            self._by_loose,
+            self._by_delete,
+            self._by_sound,
+            self._by_prefix,
+            self._aliases,
+            self._po_boxes,
+        )
         return marshal.dumps([marshal.dumps(part) for part in parts])
 
     @classmethod
@@ -212,24 +242,44 @@ class MatchIndex:
         if len(state) != 15:
             raise ValueError("a match index snapshot of another version")
         index = cls()
-        (_format, contracts, entries, index._next_eid, index._contract_entries, index._contact_entries,
-         index._postings, index._pairs, index._by_ocr, index._by_loose, index._by_delete, index._by_sound,
-         index._by_prefix, index._aliases, index._po_boxes) = state
+        (
+            _format,
+            contracts,
+            entries,
+            index._next_eid,
+            index._contract_entries,
+            index._contact_entries,
+            index._postings,
+            index._pairs,
+            index._by_ocr,
+            index._by_loose,
+            index._by_delete,
+            index._by_sound,
+            index._by_prefix,
+            index._aliases,
+            index._po_boxes,
+        ) = state
         kinds = {k.value: (k, k in _PERSON_KINDS) for k in ContactKind}
         index._entries = {
             eid: Entry(eid, contract_id, contact_id, kinds[kind][0], name, tokens, alias, gone, kinds[kind][1])
-            for (eid, contract_id, contact_id, kind, name, tokens, alias, gone) in entries}
+            for (eid, contract_id, contact_id, kind, name, tokens, alias, gone) in entries
+        }
         index._contracts = {
-            c[0]: ContractEntry(c[0], c[1], c[2], c[3], c[4], date.fromordinal(c[5]) if c[5] is not None else None,
-                                c[6], c[7])
-            for c in contracts}
+            c[0]: ContractEntry(
+                c[0], c[1], c[2], c[3], c[4], date.fromordinal(c[5]) if c[5] is not None else None, c[6], c[7]
+            )
+            for c in contracts
+        }
         return index
 
     def upsert_contracts(self, entries: Iterable[ContractEntry]) -> None:
         with self._lock:
             for contract in entries:
-                self._remove_entries(e for e in self._contract_entries.get(contract.contract_id, [])
-                                     if self._entries[e].contact_id is None and not self._entries[e].alias)
+                self._remove_entries(
+                    e
+                    for e in self._contract_entries.get(contract.contract_id, [])
+                    if self._entries[e].contact_id is None and not self._entries[e].alias
+                )
                 old = self._contracts.get(contract.contract_id)
                 if old and old.po_box:
                     self._po_boxes.get(_po_key(old.po_box), set()).discard(contract.contract_id)
@@ -251,12 +301,14 @@ class MatchIndex:
         with self._lock:
             for contact in entries:
                 if contact.contact_id in self._contact_entries:
-                    self._remove_entries(e for e in self._contact_entries[contact.contact_id]
-                                         if not self._entries[e].alias)
+                    self._remove_entries(
+                        e for e in self._contact_entries[contact.contact_id] if not self._entries[e].alias
+                    )
                 tokens = name_tokens(contact.name, person=contact.kind in _PERSON_KINDS)
                 if tokens:
-                    self._add_entry(contact.contract_id, contact.contact_id, contact.kind, contact.name, tokens,
-                                    gone=contact.gone)
+                    self._add_entry(
+                        contact.contract_id, contact.contact_id, contact.kind, contact.name, tokens, gone=contact.gone
+                    )
 
     def remove_contacts(self, ids: Iterable[int]) -> None:
         with self._lock:
@@ -284,16 +336,27 @@ class MatchIndex:
             for segment in label.segments or []:
                 if segment.sub >= 0:
                     continue
-                if any(self._entries[e].contract_id == alias.contract_id and
-                       self._entries[e].contact_id == alias.contact_id
-                       for e in self._aliases.get(segment.tokens, [])):
+                if any(
+                    self._entries[e].contract_id == alias.contract_id
+                    and self._entries[e].contact_id == alias.contact_id
+                    for e in self._aliases.get(segment.tokens, [])
+                ):
                     continue
-                eid = self._add_entry(alias.contract_id, alias.contact_id, kind, name, segment.tokens,
-                                      alias=True, gone=gone)
+                eid = self._add_entry(
+                    alias.contract_id, alias.contact_id, kind, name, segment.tokens, alias=True, gone=gone
+                )
                 self._aliases.setdefault(segment.tokens, []).append(eid)
 
-    def _add_entry(self, contract_id: int, contact_id: int | None, kind: ContactKind, name: str,
-                   tokens: tuple[str, ...], alias: bool = False, gone: bool = False) -> int:
+    def _add_entry(
+        self,
+        contract_id: int,
+        contact_id: int | None,
+        kind: ContactKind,
+        name: str,
+        tokens: tuple[str, ...],
+        alias: bool = False,
+        gone: bool = False,
+    ) -> int:
         self._changed()
         eid = self._next_eid
         self._next_eid += 1
@@ -387,8 +450,11 @@ class MatchIndex:
     def _warm_common_words(self) -> None:
         """Do the label-word work (neighbours, evidence lists) for the directory's commonest words at build: they are
         the costliest to do on a keystroke and the likeliest on a label. Bounded by the memo's budget."""
-        common = sorted((t for t, p in self._postings.items() if len(p) >= WARM_MIN_NAMES and len(t) > 1),
-                        key=lambda t: len(self._postings[t]), reverse=True)[:WARM_WORDS]
+        common = sorted(
+            (t for t, p in self._postings.items() if len(p) >= WARM_MIN_NAMES and len(t) > 1),
+            key=lambda t: len(self._postings[t]),
+            reverse=True,
+        )[:WARM_WORDS]
         for token in common:
             if self._votes_memo_size >= VOTES_MEMO_MAX // 2:
                 break
@@ -426,8 +492,9 @@ class MatchIndex:
             label = parse_label(text)
             scored = self._score_label(label)
             po_contracts = {c for box in label.po_boxes for c in self._po_boxes.get(_po_key(box), ())}
-            return rank_and_decide(label, scored, po_contracts, self._contracts, self._entries,
-                                   self._contract_entries, limit)
+            return rank_and_decide(
+                label, scored, po_contracts, self._contracts, self._entries, self._contract_entries, limit
+            )
 
     def evidence(self, text: str) -> list[ContractEvidence]:
         """The per-contract evidence behind match(), best first (for calibration and diagnostics)."""
@@ -578,8 +645,9 @@ class MatchIndex:
                 known += best_idf
             # A part with commas is read part by part too: read whole, it only needs the names several words share
             # ("Smith, John"; "Goodwin, King and Williamson"), not those one word alone finds.
-            votes = _combine(token_votes, shared_only=segment.sub < 0 and segment.piece in split_pieces,
-                             entries=entries)
+            votes = _combine(
+                token_votes, shared_only=segment.sub < 0 and segment.piece in split_pieces, entries=entries
+            )
             if initials and fulls:
                 for q in fulls:
                     for t, _s in self._near(q):
@@ -646,25 +714,49 @@ class MatchIndex:
         self._look_inside_companies(label, scored, done, segment_weights, aligned)
         return scored
 
-    def _align(self, aligned: _Aligned, segment: Segment, entry: Entry, label_weights: list[float], known_mask: int,
-               near_maps: list[NearMap | None]) -> Alignment:
+    def _align(
+        self,
+        aligned: _Aligned,
+        segment: Segment,
+        entry: Entry,
+        label_weights: list[float],
+        known_mask: int,
+        near_maps: list[NearMap | None],
+    ) -> Alignment:
         """A name's alignment with a label part, once per label: it depends on the name's words alone (their weights
         are their rarity), so names spelt alike (a company's company and billing name, a holder who is also a
         contact) share one."""
         key = (id(segment), entry.tokens, entry.is_person)
         found = aligned.get(key)
         if found is None:
-            found = aligned[key] = align(segment.tokens, entry.tokens, entry.is_person, entry.weights, label_weights,
-                                         self._sim_memo, segment.had_title, known_mask, near_maps)
+            found = aligned[key] = align(
+                segment.tokens,
+                entry.tokens,
+                entry.is_person,
+                entry.weights,
+                label_weights,
+                self._sim_memo,
+                segment.had_title,
+                known_mask,
+                near_maps,
+            )
         return found
 
-    def _look_inside_companies(self, label: Label, scored: list[Scored], done: set[tuple[int, int]],
-                               segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]],
-                               aligned: _Aligned) -> None:
+    def _look_inside_companies(
+        self,
+        label: Label,
+        scored: list[Scored],
+        done: set[tuple[int, int]],
+        segment_weights: dict[int, tuple[list[float], int, list[NearMap | None]]],
+        aligned: _Aligned,
+    ) -> None:
         """When a part of the label names a company, read the rest against that contract's own people: "Ms Craig,
         Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone."""
-        orgs = sorted((s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
-                      key=_score_of, reverse=True)
+        orgs = sorted(
+            (s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
+            key=_score_of,
+            reverse=True,
+        )
         if len(orgs) > COMPANIES_LOOKED_INTO:
             # Companies read as well as the best (one trading name on several contracts) are all looked into:
             # the person the label names may be at any of them.
@@ -724,8 +816,9 @@ def snapshot_format() -> str:
     return f"{SNAPSHOT_FORMAT}-{digest.hexdigest()[:16]}"
 
 
-def _combine(token_votes: list[TokenVotes], shared_only: bool = False,
-             entries: dict[int, Entry] | None = None) -> dict[int, float]:
+def _combine(
+    token_votes: list[TokenVotes], shared_only: bool = False, entries: dict[int, Entry] | None = None
+) -> dict[int, float]:
     """Names with the largest summed evidence over the label's tokens, without summing every name: a name named by
     one token only can rank in the top only if it ranks in that token's own top list (memoized); names named by
     several tokens are found by walking all but the largest token's names."""
@@ -756,8 +849,11 @@ def _combine(token_votes: list[TokenVotes], shared_only: bool = False,
             if gain is not None:
                 word = via[eid]
                 before = by_word.get(word)
-                if before is None or (any(token_votes[m][0] is tv for m in range(k))
-                                      and entries is not None and entries[eid].tokens.count(word) > 1):
+                if before is None or (
+                    any(token_votes[m][0] is tv for m in range(k))
+                    and entries is not None
+                    and entries[eid].tokens.count(word) > 1
+                ):
                     by_word[word] = gain  # ...unless both repeat it ("Willow Willow Media"; not Willow Media)
                     total += gain
                 elif gain > before:

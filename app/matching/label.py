@@ -70,7 +70,6 @@ class Segment:
     had_title: bool = False
     org_like: bool = False  # a legal form was written, or a company word
 
-
     def overlaps(self, other: Segment) -> bool:
         return self.piece == other.piece and (self.sub < 0 or other.sub < 0 or self.sub == other.sub)
 
@@ -97,8 +96,12 @@ def is_code(token: str) -> bool:
     if not digits:
         return False
     letters = sum(ch.isalpha() for ch in token)
-    if (letters >= 2 and digits <= letters and all(ch in _OCR_DIGITS for ch in token if ch.isdigit())
-            and not _ORDINAL.fullmatch(token)):
+    if (
+        letters >= 2
+        and digits <= letters
+        and all(ch in _OCR_DIGITS for ch in token if ch.isdigit())
+        and not _ORDINAL.fullmatch(token)
+    ):
         return False
     return letters < 3 or letters < 2 * digits
 
@@ -254,6 +257,7 @@ def _segments(text: str, piece: int, sub: int) -> list[Segment]:
         tokens, had_title = clean_tokens(raw, person=person)
         if tokens and all(tokens != seg.tokens for seg in found):
             org_like = not person and not LEGAL_FORMS.isdisjoint(raw)
-            found.append(Segment(tokens=tokens, text=text, piece=piece, sub=sub, had_title=had_title,
-                                 org_like=org_like))
+            found.append(
+                Segment(tokens=tokens, text=text, piece=piece, sub=sub, had_title=had_title, org_like=org_like)
+            )
     return found

@@ -39,13 +39,9 @@ LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
 # Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").
 _LEGAL_SUFFIXES = (("sp", "z", "o", "o"), ("sp", "z", "oo"), ("sp", "k"), ("sp", "j"), ("s", "c"), ("s", "a"))
 _SUFFIX_ENDS = frozenset(suffix[-1] for suffix in _LEGAL_SUFFIXES)
-CONNECTORS = words(
-    "the and und et "
-)
+CONNECTORS = words("the and und et ")
 # Name particles: kept, but they say little on their own.
-PARTICLES = words(
-    "o mac mc van von der den de da di du la le del della dos das el al bin ibn ter ten ua ni nic ap "
-)
+PARTICLES = words("o mac mc van von der den de da di du la le del della dos das el al bin ibn ter ten ua ni nic ap ")
 
 _DOTTED = re.compile(r"(?<![a-z0-9])([a-z](?:\.\s?[a-z])+\.?)(?![a-z0-9])")  # P.L.C., S.L.N.E, J.R.R.
 _APOSTROPHES = re.compile(r"['’`´‘]")
@@ -75,7 +71,7 @@ def _join_form(m: re.Match[str]) -> str:
 
 
 def join_slashed_forms(folded: str) -> str:
-    """"A/S", "S/A" -> "as", "sa": one legal form, not two letters (c/o stays)."""
+    """ "A/S", "S/A" -> "as", "sa": one legal form, not two letters (c/o stays)."""
     return _SLASHED_FORM.sub(_join_form, folded) if "/" in folded else folded
 
 

@@ -162,8 +162,25 @@ def align(
     if unmatched_label and any(q not in PARTICLES for q in unmatched_label):
         conflict = 1.0 if hard_e else 0.5 if soft_e else 0.0
     given_missing = is_person and n_entry >= 2 and bool((used_e & 1) == 0) and not unmatched_label
-    surname_missing = is_person and n_entry >= 2 and n_label >= 2 and not (used_e >> (n_entry - 1)) & 1 \
+    surname_missing = (
+        is_person
+        and n_entry >= 2
+        and n_label >= 2
+        and not (used_e >> (n_entry - 1)) & 1
         and entry_tokens[-1] not in PARTICLES
+    )
     score = entry_cover * label_cover * penalty - 0.45 * conflict
-    return Alignment(score, entry_cover, label_cover, credit, conflict, pairs, unmatched_label, unmatched_entry,
-                     given_missing, surname_missing, known_fuzzy, label_explained)
+    return Alignment(
+        score,
+        entry_cover,
+        label_cover,
+        credit,
+        conflict,
+        pairs,
+        unmatched_label,
+        unmatched_entry,
+        given_missing,
+        surname_missing,
+        known_fuzzy,
+        label_explained,
+    )

@@ -27,8 +27,9 @@ class Sim(IntEnum):
 INITIAL_SIM = 0.8
 
 _OCR_MULTI = (("rn", "m"), ("ri", "n"), ("vv", "w"), ("cl", "d"), ("ii", "u"))
-_OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "6": "b", "2": "z", "4": "a", "3": "e",
-                             "7": "t", "9": "g"})
+_OCR_DIGITS = str.maketrans(
+    {"0": "o", "1": "l", "5": "s", "8": "b", "6": "b", "2": "z", "4": "a", "3": "e", "7": "t", "9": "g"}
+)
 _OCR_SINGLE = str.maketrans({"i": "l"})
 _GERMAN = re.compile(r"(?<=[a-z])([aou])e(?=[a-z])")  # Mueller ~ Muller, but not Zoe, Joe, Chloe
 # Letter shapes a scanner (or a tired eye) confuses beyond the strict set: c/e/g, e/F, a/o, u/v, h/b.

@@ -623,7 +623,6 @@ def redirect_target(call: _Call, current_url: str, resp: requests.Response, redi
     return target
 
 
-
 def encode_filter_value(value: object) -> str:
     """A filter value as the API wants it: booleans lower-case, enums as ints, dates as YYYY-MM-DDTHH:mm (UTC)."""
     if isinstance(value, bool):

@@ -25,9 +25,19 @@ from typing import Any
 from app.errors import FieldError, UserFacingError
 
 __all__ = [
-    "AuthenticationError", "ConflictError", "FieldError", "NetworkError", "NexudusError", "NotFoundError",
-    "PermissionDenied", "ResponseFormatError", "ServerError", "ThrottledError", "TwoFactorRequired",
-    "UnknownOutcomeError", "ValidationError",
+    "AuthenticationError",
+    "ConflictError",
+    "FieldError",
+    "NetworkError",
+    "NexudusError",
+    "NotFoundError",
+    "PermissionDenied",
+    "ResponseFormatError",
+    "ServerError",
+    "ThrottledError",
+    "TwoFactorRequired",
+    "UnknownOutcomeError",
+    "ValidationError",
 ]
 
 

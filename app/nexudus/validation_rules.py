@@ -152,8 +152,11 @@ COWORKER_DELIVERY_RULES: tuple[FieldRule, ...] = (
     FieldRule("HandlingPreference", Kind.ENUM, enum=HandlingPreference),
     FieldRule("Collected", Kind.BOOL),
     FieldRule("CollectedOn", Kind.DATETIME),
-    *(rule for flag in DELIVERY_OUTCOME_FLAGS for rule in (FieldRule(flag, Kind.BOOL),
-                                                           FieldRule(f"{flag}On", Kind.DATETIME))),
+    *(
+        rule
+        for flag in DELIVERY_OUTCOME_FLAGS
+        for rule in (FieldRule(flag, Kind.BOOL), FieldRule(f"{flag}On", Kind.DATETIME))
+    ),
     FieldRule("Signed", Kind.BOOL),
     FieldRule("Notified", Kind.BOOL),
     FieldRule("Billed", Kind.BOOL),

@@ -58,8 +58,9 @@ def _no_method(method: str) -> Response:
 
 
 class SandboxApi:
-    def __init__(self, state: SandboxState, auth: Auth, throttle: Throttle | None = None,
-                 variants: Variants | None = None) -> None:
+    def __init__(
+        self, state: SandboxState, auth: Auth, throttle: Throttle | None = None, variants: Variants | None = None
+    ) -> None:
         self.state = state
         self.auth = auth
         self.throttle = throttle

@@ -175,8 +175,10 @@ class Auth:
         if self.tokens_file is None:
             return
         with self._lock:
-            data = {"access": [vars(g) for g in self._access.values()],
-                    "refresh": [vars(g) for g in self._refresh.values()]}
+            data = {
+                "access": [vars(g) for g in self._access.values()],
+                "refresh": [vars(g) for g in self._refresh.values()],
+            }
         path = self.tokens_file
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600

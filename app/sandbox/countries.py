@@ -281,5 +281,3 @@ def builtin_countries() -> list[dict[str, Any]]:
             }
         )
     return rows
-
-

@@ -23,8 +23,9 @@ from app.nexudus.validation_rules import NOT_VALID, FieldError
 from app.sandbox.answers import Response, not_found
 from app.sandbox.shapes import DELIVERY_FILE_SLOTS
 
-_DATA_URL = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^;,]*)*?)(?P<b64>;base64)?,(?P<data>.*)$",
-                       re.DOTALL)
+_DATA_URL = re.compile(
+    r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?P<params>(;[^;,]*)*?)(?P<b64>;base64)?,(?P<data>.*)$", re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,7 @@ def take_files(body: Mapping[str, Any]) -> tuple[dict[str, StoredFile], list[Fie
             errors.append(FieldError(f"New{slot}Url", NOT_VALID, None))
             continue
         name = body.get(f"{slot}FileName".lower())
-        found[slot] = StoredFile(str(name) if name else f"{slot.lower()}", stored.media_type, stored.data,
-                                 stored.url)
+        found[slot] = StoredFile(str(name) if name else f"{slot.lower()}", stored.media_type, stored.data, stored.url)
     return found, errors
 
 
@@ -77,5 +77,9 @@ def file_answer(stored: StoredFile | None) -> Response:
     if stored.url and not stored.data:
         return Response(302, b"", (("Location", stored.url),), content_type=None)
     disposition = stored.name.replace('"', "")
-    return Response(200, stored.data, (("Content-Disposition", f'inline; filename="{disposition}"'),),
-                    content_type=stored.media_type)
+    return Response(
+        200,
+        stored.data,
+        (("Content-Disposition", f'inline; filename="{disposition}"'),),
+        content_type=stored.media_type,
+    )

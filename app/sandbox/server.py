@@ -224,8 +224,9 @@ class SandboxServer:
         auth = Auth(users=_users(users)) if users is not None else Auth()
         if state_file is not None:  # a restarted sandbox keeps the tokens it issued
             auth.load_tokens(tokens_file_for(state_file))
-        srv = cls(state, auth=auth, faults=faults, realistic_limits=realistic_limits, host=host, port=port,
-                  variants=variants)
+        srv = cls(
+            state, auth=auth, faults=faults, realistic_limits=realistic_limits, host=host, port=port, variants=variants
+        )
         srv.restart()
         return srv
 
@@ -316,8 +317,11 @@ class SandboxServer:
         injector = self._faults
         token = is_token_path(req.path)
         fault = None
-        if injector is not None and (not token or injector.applies_to_token_endpoint()) and \
-                injector.spec.applies_to(req.method):
+        if (
+            injector is not None
+            and (not token or injector.applies_to_token_endpoint())
+            and injector.spec.applies_to(req.method)
+        ):
             fault = injector.draw(is_write=req.method in WRITE_METHODS and not token)
         if fault is None:
             handler.send_answer(self.api.handle(req))

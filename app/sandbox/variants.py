@@ -57,5 +57,8 @@ class Variants:
         return cls(**values)
 
     def describe(self) -> str:
-        return ", ".join(f"{f.name.replace('_', '-')}={getattr(self, f.name)}" for f in fields(self)
-                         if getattr(self, f.name) != f.default)
+        return ", ".join(
+            f"{f.name.replace('_', '-')}={getattr(self, f.name)}"
+            for f in fields(self)
+            if getattr(self, f.name) != f.default
+        )

@@ -77,13 +77,19 @@ def _drop_zero_references(rec: Record) -> None:
 def _check(state: SandboxState, res: Resource, rec: Record, variants: Variants | None = None) -> list[FieldError]:
     errors = validate_record(res.entity, rec, exists=state.exists)
     if variants is not None and variants.refs == "relation":  # live answers name the relation, not its Id field
-        errors = [FieldError(e.property_name[:-2], e.message, e.attempted_value)
-                  if e.property_name.endswith("Id") and e.property_name in _REFERENCES.get(res.entity, ()) else e
-                  for e in errors]
+        errors = [
+            FieldError(e.property_name[:-2], e.message, e.attempted_value)
+            if e.property_name.endswith("Id") and e.property_name in _REFERENCES.get(res.entity, ())
+            else e
+            for e in errors
+        ]
     named = {e.property_name for e in errors}
     # Fields without a rule of their own: text that cannot be encoded is refused like any other (a 400).
-    errors += [FieldError(name, NOT_STORABLE, None) for name, value in rec.items()
-               if name not in named and isinstance(value, str) and not is_storable(value)]
+    errors += [
+        FieldError(name, NOT_STORABLE, None)
+        for name, value in rec.items()
+        if name not in named and isinstance(value, str) and not is_storable(value)
+    ]
     return errors
 
 

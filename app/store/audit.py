@@ -17,6 +17,11 @@ def utcnow() -> datetime:
 def add_audit(session: Session, actor: str, action: str, subject: str, **details: object) -> None:
     """Never pass secrets or dates of birth in `details`."""
     session.add(
-        AuditEntry(at=utcnow(), actor=actor, action=action, subject=subject,
-                   details=json.dumps(details, default=str, sort_keys=True))
+        AuditEntry(
+            at=utcnow(),
+            actor=actor,
+            action=action,
+            subject=subject,
+            details=json.dumps(details, default=str, sort_keys=True),
+        )
     )

@@ -61,7 +61,8 @@ class _Codec:
         self.sqlite = dialect == "sqlite"
         # strict: no text fast path, every date-time through the full parser (a PostgreSQL page retried)
         self.dt: Callable[[object], str | None] = (
-            functools.partial(schemas.api_datetime_text, fast=False) if strict else schemas.api_datetime_text)
+            functools.partial(schemas.api_datetime_text, fast=False) if strict else schemas.api_datetime_text
+        )
         self.cleaned = False  # set when `text` had to change a value of the record being built
 
     def text(self, value: object) -> str:
@@ -150,8 +151,9 @@ class Const:
 Column = tuple[str, Wire | Const]
 
 
-def _fast_builder(model: type[schemas.WireModel], spec: Sequence[Column]) -> Callable[[dict[str, Any], _Codec],
-                                                                                         tuple[Any, ...]]:
+def _fast_builder(
+    model: type[schemas.WireModel], spec: Sequence[Column]
+) -> Callable[[dict[str, Any], _Codec], tuple[Any, ...]]:
     names: dict[str, Any] = {"_int": _int, "_opt_int": _opt_int, "_int64": _int64}
     parts: list[str] = []
     for i, (_column, source) in enumerate(spec):
@@ -221,48 +223,117 @@ class _Mapping:
 
 
 MAPPINGS: dict[Resource, _Mapping] = {
-    Resource.BUSINESSES: _Mapping(businesses_table, schemas.Business, (
-        ("id", Wire("id")), ("name", Wire("name")), ("root_location_id", Wire("root_location_id")),
-        ("updated_on", Wire("updated_on")),
-    ), "id", False, False),
-    Resource.COUNTRIES: _Mapping(countries_table, schemas.Country, (
-        ("id", Wire("id")), ("name", Wire("name")), ("two_digits_code", Wire("two_digits_code")),
-        ("culture", Wire("culture")), ("updated_on", Wire("updated_on")),
-    ), "id", False, False),
-    Resource.COWORKERS: _Mapping(coworkers_table, schemas.Coworker, (
-        ("id", Wire("id")), ("full_name", Wire("full_name")), ("email", Wire("email")),
-        ("company_name", Wire("company_name")), ("billing_name", Wire("billing_name")),
-        ("nick_name", Wire("nick_name")), ("coworker_type", Wire("coworker_type")),
-        ("active", Wire("active", True)), ("updated_on", Wire("updated_on")),
-    ), "id", True, False),
-    Resource.COWORKER_CONTRACTS: _Mapping(contracts_table, schemas.CoworkerContract, (
-        ("id", Wire("id")), ("coworker_id", Wire("coworker_id")), ("holder_name", Wire("coworker_full_name")),
-        ("company_name", Wire("coworker_company_name")), ("billing_name", Wire("coworker_billing_name")),
-        ("email", Wire("coworker_email")), ("business_id", Wire("issued_by_id")), ("tariff_id", Wire("tariff_id")),
-        ("tariff_name", Wire("tariff_name")), ("active", Wire("active", True)),
-        ("cancelled", Wire("cancelled", False)), ("cancellation_date", Wire("cancellation_date")),
-        ("start_date", Wire("start_date")), ("po_box", Wire("po_box_number")),
-        ("delivery_instructions", Wire("delivery_instructions")),
-        ("handling_mail", Wire("delivery_handling_preference_mail", 0)),
-        ("handling_parcels", Wire("delivery_handling_preference_parcels", 0)),
-        ("handling_checks", Wire("delivery_handling_preference_checks", 0)),
-        ("handling_publicity", Wire("delivery_handling_preference_publicity", 0)),
-        ("gone", Const(False, flag=True)), ("updated_on", Wire("updated_on")),
-    ), "id", True, True),
-    Resource.CONTRACT_CONTACTS: _Mapping(contacts_table, schemas.ContractContact, (
-        ("nexudus_id", Wire("id")), ("contract_id", Wire("coworker_contract_id", 0)),
-        ("coworker_id", Wire("coworker_id")), ("contact_type", Wire("contract_contact_type", 1)),
-        ("full_name", Wire("full_name")), ("email", Wire("email")), ("date_of_birth", Wire("date_of_birth")),
-        ("address", Wire("address")), ("post_code", Wire("post_code")), ("city_name", Wire("city_name")),
-        ("state", Wire("state")), ("country_id", Wire("country_id")), ("phone_number", Wire("phone_number")),
-        ("notes", Wire("notes")), ("coworker_full_name", Wire("coworker_full_name")),
-        ("aml_check_status", Wire("aml_check_status", 0)), ("aml_check_date", Wire("aml_check_date")),
-        ("aml_notes", Wire("aml_notes")), ("aml_cleared_by", Wire("aml_cleared_by")),
-        ("aml_cleared_on", Wire("aml_cleared_on")), ("unique_id", Wire("unique_id")),
-        ("system_id", Wire("system_id")), ("created_on", Wire("created_on")), ("updated_on", Wire("updated_on")),
-        ("updated_by", Wire("updated_by")), ("local_state", Const(LocalState.SYNCED)),
-        ("gone", Const(False, flag=True)),
-    ), "nexudus_id", True, True),
+    Resource.BUSINESSES: _Mapping(
+        businesses_table,
+        schemas.Business,
+        (
+            ("id", Wire("id")),
+            ("name", Wire("name")),
+            ("root_location_id", Wire("root_location_id")),
+            ("updated_on", Wire("updated_on")),
+        ),
+        "id",
+        False,
+        False,
+    ),
+    Resource.COUNTRIES: _Mapping(
+        countries_table,
+        schemas.Country,
+        (
+            ("id", Wire("id")),
+            ("name", Wire("name")),
+            ("two_digits_code", Wire("two_digits_code")),
+            ("culture", Wire("culture")),
+            ("updated_on", Wire("updated_on")),
+        ),
+        "id",
+        False,
+        False,
+    ),
+    Resource.COWORKERS: _Mapping(
+        coworkers_table,
+        schemas.Coworker,
+        (
+            ("id", Wire("id")),
+            ("full_name", Wire("full_name")),
+            ("email", Wire("email")),
+            ("company_name", Wire("company_name")),
+            ("billing_name", Wire("billing_name")),
+            ("nick_name", Wire("nick_name")),
+            ("coworker_type", Wire("coworker_type")),
+            ("active", Wire("active", True)),
+            ("updated_on", Wire("updated_on")),
+        ),
+        "id",
+        True,
+        False,
+    ),
+    Resource.COWORKER_CONTRACTS: _Mapping(
+        contracts_table,
+        schemas.CoworkerContract,
+        (
+            ("id", Wire("id")),
+            ("coworker_id", Wire("coworker_id")),
+            ("holder_name", Wire("coworker_full_name")),
+            ("company_name", Wire("coworker_company_name")),
+            ("billing_name", Wire("coworker_billing_name")),
+            ("email", Wire("coworker_email")),
+            ("business_id", Wire("issued_by_id")),
+            ("tariff_id", Wire("tariff_id")),
+            ("tariff_name", Wire("tariff_name")),
+            ("active", Wire("active", True)),
+            ("cancelled", Wire("cancelled", False)),
+            ("cancellation_date", Wire("cancellation_date")),
+            ("start_date", Wire("start_date")),
+            ("po_box", Wire("po_box_number")),
+            ("delivery_instructions", Wire("delivery_instructions")),
+            ("handling_mail", Wire("delivery_handling_preference_mail", 0)),
+            ("handling_parcels", Wire("delivery_handling_preference_parcels", 0)),
+            ("handling_checks", Wire("delivery_handling_preference_checks", 0)),
+            ("handling_publicity", Wire("delivery_handling_preference_publicity", 0)),
+            ("gone", Const(False, flag=True)),
+            ("updated_on", Wire("updated_on")),
+        ),
+        "id",
+        True,
+        True,
+    ),
+    Resource.CONTRACT_CONTACTS: _Mapping(
+        contacts_table,
+        schemas.ContractContact,
+        (
+            ("nexudus_id", Wire("id")),
+            ("contract_id", Wire("coworker_contract_id", 0)),
+            ("coworker_id", Wire("coworker_id")),
+            ("contact_type", Wire("contract_contact_type", 1)),
+            ("full_name", Wire("full_name")),
+            ("email", Wire("email")),
+            ("date_of_birth", Wire("date_of_birth")),
+            ("address", Wire("address")),
+            ("post_code", Wire("post_code")),
+            ("city_name", Wire("city_name")),
+            ("state", Wire("state")),
+            ("country_id", Wire("country_id")),
+            ("phone_number", Wire("phone_number")),
+            ("notes", Wire("notes")),
+            ("coworker_full_name", Wire("coworker_full_name")),
+            ("aml_check_status", Wire("aml_check_status", 0)),
+            ("aml_check_date", Wire("aml_check_date")),
+            ("aml_notes", Wire("aml_notes")),
+            ("aml_cleared_by", Wire("aml_cleared_by")),
+            ("aml_cleared_on", Wire("aml_cleared_on")),
+            ("unique_id", Wire("unique_id")),
+            ("system_id", Wire("system_id")),
+            ("created_on", Wire("created_on")),
+            ("updated_on", Wire("updated_on")),
+            ("updated_by", Wire("updated_by")),
+            ("local_state", Const(LocalState.SYNCED)),
+            ("gone", Const(False, flag=True)),
+        ),
+        "nexudus_id",
+        True,
+        True,
+    ),
 }
 
 
@@ -303,8 +374,10 @@ def _upsert_sql(mapping: _Mapping, rows: int) -> str:
     columns = mapping.written
     one = f"({', '.join(['?'] * len(columns))})"
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != mapping.key)
-    return (f"INSERT INTO {mapping.table.name} ({', '.join(columns)}) VALUES {', '.join([one] * rows)} "
-            f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates}")
+    return (
+        f"INSERT INTO {mapping.table.name} ({', '.join(columns)}) VALUES {', '.join([one] * rows)} "
+        f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates}"
+    )
 
 
 def _write(conn: Connection, mapping: _Mapping, values: list[tuple[Any, ...]]) -> None:
@@ -316,12 +389,13 @@ def _write(conn: Connection, mapping: _Mapping, values: list[tuple[Any, ...]]) -
     assert isinstance(dbapi, sqlite3.Connection)
     per = max(1, dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(values[0]))
     for start in range(0, len(values), per):
-        chunk = values[start:start + per]
+        chunk = values[start : start + per]
         conn.exec_driver_sql(_upsert_sql(mapping, len(chunk)), tuple(chain.from_iterable(chunk)))
 
 
-def _write_postgresql(conn: Connection, mapping: _Mapping, rows: dict[int, tuple[Any, ...]],
-                      stamp: str | None) -> list[int]:
+def _write_postgresql(
+    conn: Connection, mapping: _Mapping, rows: dict[int, tuple[Any, ...]], stamp: str | None
+) -> list[int]:
     """PostgreSQL: COPY the page into a temporary staging table (kept per connection, emptied at commit),
     then one `INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE <changed> RETURNING key`: rows whose UpdatedOn
     is unchanged (and that are not flagged gone) are not rewritten, and the keys returned are exactly the rows
@@ -337,15 +411,19 @@ def _write_postgresql(conn: Connection, mapping: _Mapping, rows: dict[int, tuple
     changed = f"{table}.updated_on IS DISTINCT FROM excluded.updated_on OR excluded.updated_on IS NULL"
     if mapping.gone:
         changed += f" OR {table}.gone"
-    setup = (f"SET LOCAL synchronous_commit TO OFF; CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
-             f"AS SELECT {names} FROM {table} WITH NO DATA; SAVEPOINT {_SAVEPOINT}")  # one round trip
+    setup = (
+        f"SET LOCAL synchronous_commit TO OFF; CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
+        f"AS SELECT {names} FROM {table} WITH NO DATA; SAVEPOINT {_SAVEPOINT}"
+    )  # one round trip
     cursor = conn.connection.cursor()
     try:
         cursor.execute(setup)
         _copy(cursor, stage, mapping, rows, stamp)
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} "
-                       f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates} WHERE {changed} "
-                       f"RETURNING {table}.{mapping.key}")
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} "
+            f"ON CONFLICT ({mapping.key}) DO UPDATE SET {updates} WHERE {changed} "
+            f"RETURNING {table}.{mapping.key}"
+        )
         return [int(r[0]) for r in cursor.fetchall()]
     finally:
         cursor.close()
@@ -380,8 +458,9 @@ def _copy_new_rows(conn: Connection, mapping: _Mapping, rows: dict[int, tuple[An
         cursor.close()
 
 
-def _build_rows(resource: Resource, records: Sequence[dict[str, Any]], codec: _Codec,
-                result: PageResult) -> dict[int, tuple[Any, ...]]:
+def _build_rows(
+    resource: Resource, records: Sequence[dict[str, Any]], codec: _Codec, result: PageResult
+) -> dict[int, tuple[Any, ...]]:
     mapping = MAPPINGS[resource]
     rows: dict[int, tuple[Any, ...]] = {}
     result.skipped = 0
@@ -395,8 +474,12 @@ def _build_rows(resource: Resource, records: Sequence[dict[str, Any]], codec: _C
             result.skipped += 1
             continue
         if codec.cleaned:  # the Id only: the text itself may be personal data
-            log.warning("%s %s: text with control characters, broken symbols or over %d characters was cleaned",
-                        resource.value.entity, row[0], MAX_INCOMING_LENGTH)
+            log.warning(
+                "%s %s: text with control characters, broken symbols or over %d characters was cleaned",
+                resource.value.entity,
+                row[0],
+                MAX_INCOMING_LENGTH,
+            )
             result.cleaned += 1
         rows[row[0]] = row  # a record listed twice on a page: the last wins
     return rows
@@ -450,8 +533,9 @@ def write_page(conn: Connection, page: PreparedPage, synced_at: datetime, *, fre
     codec = _Codec(conn.dialect.name)
     if resource is Resource.CONTRACT_CONTACTS:
         system_at = mapping.columns.index("system_id")
-        result.adopted = _adopt_by_marker(conn, {r[system_at]: key for key, r in rows.items()
-                                                 if r[system_at].startswith(MARKER_PREFIX)})
+        result.adopted = _adopt_by_marker(
+            conn, {r[system_at]: key for key, r in rows.items() if r[system_at].startswith(MARKER_PREFIX)}
+        )
     stamp = codec.dt(synced_at.astimezone(UTC).replace(tzinfo=None)) if mapping.synced_at else None
     if conn.dialect.name == "postgresql":
         if fresh and _copy_new_rows(conn, mapping, rows, stamp):
@@ -472,9 +556,14 @@ def write_page(conn: Connection, page: PreparedPage, synced_at: datetime, *, fre
     else:
         updated_at = mapping.columns.index("updated_on")
         existing = _existing(conn, mapping, list(rows))
-        changed = [key for key, row in rows.items()
-                   if key not in existing or existing[key][1] or row[updated_at] is None
-                   or codec.to_datetime(existing[key][0]) != codec.to_datetime(row[updated_at])]
+        changed = [
+            key
+            for key, row in rows.items()
+            if key not in existing
+            or existing[key][1]
+            or row[updated_at] is None
+            or codec.to_datetime(existing[key][0]) != codec.to_datetime(row[updated_at])
+        ]
     if changed:
         values = [(*rows[key], stamp) if mapping.synced_at else rows[key] for key in changed]
         _write(conn, mapping, values)
@@ -486,8 +575,10 @@ def _existing(conn: Connection, mapping: _Mapping, keys: list[int]) -> dict[int,
     """{Nexudus Id: (stored updated_on, gone)} for the rows of this page that are already here (SQLite)."""
     table = mapping.table.name
     gone = ", gone" if mapping.gone else ""
-    sql = (f"SELECT {mapping.key}, updated_on{gone} FROM {table} "
-           f"WHERE {mapping.key} IN ({', '.join(str(int(k)) for k in keys)})")
+    sql = (
+        f"SELECT {mapping.key}, updated_on{gone} FROM {table} "
+        f"WHERE {mapping.key} IN ({', '.join(str(int(k)) for k in keys)})"
+    )
     found: dict[int, tuple[Any, bool]] = {}
     for r in conn.exec_driver_sql(sql):
         found[int(r[0])] = (r[1], bool(r[2]) if mapping.gone else False)
@@ -518,20 +609,29 @@ def attach_contact_server_id(conn: Connection, local_id: int, nexudus_id: int) -
     c = contacts_table.c
     twin = conn.execute(select(c.id).where(c.nexudus_id == nexudus_id, c.id != local_id)).scalar()
     if twin is not None:
-        conn.execute(update(deliveries_table).where(deliveries_table.c.contact_row_id == twin)
-                     .values(contact_row_id=local_id))
-        conn.execute(update(aliases_table).where(aliases_table.c.contact_row_id == twin)
-                     .values(contact_row_id=local_id))
-        conn.execute(update(outbox_table).where(outbox_table.c.contact_row_id == twin)
-                     .values(contact_row_id=local_id))
+        conn.execute(
+            update(deliveries_table).where(deliveries_table.c.contact_row_id == twin).values(contact_row_id=local_id)
+        )
+        conn.execute(
+            update(aliases_table).where(aliases_table.c.contact_row_id == twin).values(contact_row_id=local_id)
+        )
+        conn.execute(update(outbox_table).where(outbox_table.c.contact_row_id == twin).values(contact_row_id=local_id))
         conn.execute(delete(contacts_table).where(c.id == twin))
-    conn.execute(update(contacts_table).where(c.id == local_id).values(
-        nexudus_id=nexudus_id, local_state=LocalState.SYNCED, gone=False, synced_at=utcnow()))
+    conn.execute(
+        update(contacts_table)
+        .where(c.id == local_id)
+        .values(nexudus_id=nexudus_id, local_state=LocalState.SYNCED, gone=False, synced_at=utcnow())
+    )
     o = outbox_table.c
-    conn.execute(update(outbox_table).where(
-        o.contact_row_id == local_id, o.kind == OutboxKind.CREATE_CONTACT,
-        o.state.in_((OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED, OutboxState.PAUSED)),
-    ).values(state=OutboxState.SENT, last_error="", field_errors="{}", updated_at=utcnow()))
+    conn.execute(
+        update(outbox_table)
+        .where(
+            o.contact_row_id == local_id,
+            o.kind == OutboxKind.CREATE_CONTACT,
+            o.state.in_((OutboxState.PENDING, OutboxState.SENDING, OutboxState.FAILED, OutboxState.PAUSED)),
+        )
+        .values(state=OutboxState.SENT, last_error="", field_errors="{}", updated_at=utcnow())
+    )
 
 
 # ---- deletion reconciliation ---------------------------------------------------------------------------------
@@ -595,7 +695,7 @@ def remove_deleted(conn: Connection, resource: Resource, ids: Iterable[int]) -> 
     table = mapping.table
     key = table.c[mapping.key]
     for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
+        chunk = wanted[start : start + 500]
         keep: set[int] = set()
         if resource is Resource.CONTRACT_CONTACTS:
             local = {int(r[0]): int(r[1]) for r in conn.execute(select(contacts_table.c.id, key).where(key.in_(chunk)))}
@@ -628,16 +728,21 @@ def _referenced_contracts(conn: Connection, contract_ids: list[int]) -> set[int]
     refs: set[int] = set()
     for col in (deliveries_table.c.contract_id, aliases_table.c.contract_id):
         refs |= {int(r[0]) for r in conn.execute(select(col).where(col.in_(contract_ids)).distinct())}
-    local_contacts = select(contacts_table.c.contract_id).where(
-        contacts_table.c.contract_id.in_(contract_ids), contacts_table.c.nexudus_id.is_(None)).distinct()
+    local_contacts = (
+        select(contacts_table.c.contract_id)
+        .where(contacts_table.c.contract_id.in_(contract_ids), contacts_table.c.nexudus_id.is_(None))
+        .distinct()
+    )
     refs |= {int(r[0]) for r in conn.execute(local_contacts)}
     return refs
 
 
 def _contract_contact_public_ids(conn: Connection, contract_ids: list[int]) -> list[int]:
     c = contacts_table.c
-    return [contact_public_id(r.id, r.nexudus_id)
-            for r in conn.execute(select(c.id, c.nexudus_id).where(c.contract_id.in_(contract_ids)))]
+    return [
+        contact_public_id(r.id, r.nexudus_id)
+        for r in conn.execute(select(c.id, c.nexudus_id).where(c.contract_id.in_(contract_ids)))
+    ]
 
 
 def linked_to_coworkers(conn: Connection, coworker_ids: Sequence[int]) -> tuple[list[int], list[int]]:
@@ -652,19 +757,31 @@ def linked_to_coworkers(conn: Connection, coworker_ids: Sequence[int]) -> tuple[
     c = contacts_table.c
     if len(coworker_ids) > 2000:
         wanted = set(coworker_ids)
-        contracts = [int(r[0]) for r in conn.execute(select(contracts_table.c.id, contracts_table.c.coworker_id)
-                                                     .where(contracts_table.c.coworker_id.is_not(None)))
-                     if r[1] in wanted]
-        contacts = [contact_public_id(r.id, r.nexudus_id)
-                    for r in conn.execute(select(c.id, c.nexudus_id, c.coworker_id).where(c.coworker_id.is_not(None)))
-                    if r.coworker_id in wanted]
+        contracts = [
+            int(r[0])
+            for r in conn.execute(
+                select(contracts_table.c.id, contracts_table.c.coworker_id).where(
+                    contracts_table.c.coworker_id.is_not(None)
+                )
+            )
+            if r[1] in wanted
+        ]
+        contacts = [
+            contact_public_id(r.id, r.nexudus_id)
+            for r in conn.execute(select(c.id, c.nexudus_id, c.coworker_id).where(c.coworker_id.is_not(None)))
+            if r.coworker_id in wanted
+        ]
         return contracts, contacts
     for start in range(0, len(coworker_ids), 500):
-        chunk = list(coworker_ids[start:start + 500])
-        contracts += [int(r[0]) for r in conn.execute(select(contracts_table.c.id)
-                                                      .where(contracts_table.c.coworker_id.in_(chunk)))]
-        contacts += [contact_public_id(r.id, r.nexudus_id)
-                     for r in conn.execute(select(c.id, c.nexudus_id).where(c.coworker_id.in_(chunk)))]
+        chunk = list(coworker_ids[start : start + 500])
+        contracts += [
+            int(r[0])
+            for r in conn.execute(select(contracts_table.c.id).where(contracts_table.c.coworker_id.in_(chunk)))
+        ]
+        contacts += [
+            contact_public_id(r.id, r.nexudus_id)
+            for r in conn.execute(select(c.id, c.nexudus_id).where(c.coworker_id.in_(chunk)))
+        ]
     return contracts, contacts
 
 

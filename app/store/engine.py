@@ -130,7 +130,9 @@ def create_database_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    raise DatabaseUrlError(f"Unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql+psycopg://")
+    raise DatabaseUrlError(
+        f"Unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql+psycopg://"
+    )
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -166,8 +168,10 @@ def open_existing_database(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if not database or database == ":memory:" or not Path(database).is_file():
-            raise DatabaseMissing(f"There is no Pigeonhole database at {database or safe} yet. Run `pigeonhole "
-                                  "sync` (or open the desk) first.")
+            raise DatabaseMissing(
+                f"There is no Pigeonhole database at {database or safe} yet. Run `pigeonhole "
+                "sync` (or open the desk) first."
+            )
         return open_database(url)
     engine = create_database_engine(url)
     try:

@@ -33,8 +33,9 @@ def keep_delivery_image(session: Session, delivery_id: int, jpeg: bytes, width: 
         raise InvalidOperation("The label image is not a JPEG; the delivery was not recorded.")
     if len(jpeg) > MAX_IMAGE_BYTES:
         raise InvalidOperation("The label image is too large to keep; the delivery was not recorded.")
-    session.add(DeliveryImage(delivery_row_id=delivery_id, jpeg=jpeg, width=int(width), height=int(height),
-                              created_at=utcnow()))
+    session.add(
+        DeliveryImage(delivery_row_id=delivery_id, jpeg=jpeg, width=int(width), height=int(height), created_at=utcnow())
+    )
     session.flush()
 
 
@@ -55,7 +56,7 @@ def deliveries_with_images(session: Session, delivery_ids: Sequence[int]) -> set
     found: set[int] = set()
     ids = list(delivery_ids)
     for start in range(0, len(ids), 500):  # bounded IN lists on both engines
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         rows = session.execute(select(_images.delivery_row_id).where(_images.delivery_row_id.in_(chunk)))
         found.update(int(r[0]) for r in rows)
     return found

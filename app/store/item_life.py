@@ -207,19 +207,24 @@ def _route_inputs(session: Session, delivery: Delivery) -> tuple[int, bool, int 
     preference, cancelled, aml = 0, False, None
     if delivery.contract_id is not None:
         k = contracts_table.c
-        row = session.execute(select(k.cancelled, k.handling_mail, k.handling_parcels, k.handling_checks,
-                                     k.handling_publicity).where(k.id == delivery.contract_id)).first()
+        row = session.execute(
+            select(k.cancelled, k.handling_mail, k.handling_parcels, k.handling_checks, k.handling_publicity).where(
+                k.id == delivery.contract_id
+            )
+        ).first()
         if row is not None:
             cancelled = bool(row.cancelled)
             preference = int(getattr(row, preference_column(delivery.delivery_type)) or 0)
     if delivery.contact_row_id is not None:
-        aml = session.execute(select(contacts_table.c.aml_check_status)
-                              .where(contacts_table.c.id == delivery.contact_row_id)).scalar()
+        aml = session.execute(
+            select(contacts_table.c.aml_check_status).where(contacts_table.c.id == delivery.contact_row_id)
+        ).scalar()
     return preference, cancelled, aml
 
 
-def route_delivery(session: Session, delivery_id: int, *, requires_signature: bool = False,
-                   now: datetime | None = None) -> Queue:
+def route_delivery(
+    session: Session, delivery_id: int, *, requires_signature: bool = False, now: datetime | None = None
+) -> Queue:
     """Put a new item in its first queue (intake calls this through record_delivery). Idempotent."""
     existing = session.get(DeliveryLife, delivery_id)
     if existing is not None:
@@ -232,8 +237,17 @@ def route_delivery(session: Session, delivery_id: int, *, requires_signature: bo
     if delivery.voided_at is not None or delivery.collected_at is not None:
         queue = Queue.DONE
     stamp = now or utcnow()
-    session.add(DeliveryLife(delivery_row_id=delivery_id, queue=queue.value, preference=preference, reason=reason,
-                             requires_signature=requires_signature, routed_at=stamp, updated_at=stamp))
+    session.add(
+        DeliveryLife(
+            delivery_row_id=delivery_id,
+            queue=queue.value,
+            preference=preference,
+            reason=reason,
+            requires_signature=requires_signature,
+            routed_at=stamp,
+            updated_at=stamp,
+        )
+    )
     session.flush()
     return queue
 
@@ -249,8 +263,9 @@ def _life(session: Session, delivery_id: int) -> DeliveryLife:
 
 def active_outcomes(session: Session | Connection, delivery_id: int) -> list[tuple[int, Outcome]]:
     """(outcome id, kind) of the outcomes in force: recorded and not reversed, oldest first."""
-    rows = session.execute(select(_oc.id, _oc.kind, _oc.reverses_id).where(_oc.delivery_row_id == delivery_id)
-                           .order_by(_oc.id)).all()
+    rows = session.execute(
+        select(_oc.id, _oc.kind, _oc.reverses_id).where(_oc.delivery_row_id == delivery_id).order_by(_oc.id)
+    ).all()
     reversed_ids = {r.reverses_id for r in rows if r.reverses_id is not None}
     return [(r.id, Outcome(r.kind)) for r in rows if r.kind != Outcome.REVERSE and r.id not in reversed_ids]
 
@@ -263,8 +278,12 @@ def requeue(session: Session, delivery_id: int) -> Queue:
 def _requeue(session: Session, life: DeliveryLife, now: datetime) -> Queue:
     kinds = [kind for _, kind in active_outcomes(session, life.delivery_row_id)]
     queue = queue_after(life.preference, kinds, life.reason)
-    if session.execute(select(_cf.id).where(_cf.delivery_row_id == life.delivery_row_id,
-                                            _cf.resolved_at.is_(None))).first() is not None:
+    if (
+        session.execute(
+            select(_cf.id).where(_cf.delivery_row_id == life.delivery_row_id, _cf.resolved_at.is_(None))
+        ).first()
+        is not None
+    ):
         queue = Queue.DECISION  # Nexudus disagrees: a person decides
     life.queue = queue.value
     life.updated_at = now
@@ -284,10 +303,17 @@ def _check_forward(draft: ForwardDraft | None) -> ForwardDraft:
         raise InvalidOperation("The forwarding address has no country.")
     if not draft.sent_to_name.strip():
         raise InvalidOperation("Say whom the item is forwarded to.")
-    return ForwardDraft(sent_to_name=draft.sent_to_name.strip(), address_lines=lines,
-                        country_name=draft.country_name.strip(), post_code=draft.post_code.strip(),
-                        city=draft.city.strip(), region=draft.region.strip(), country_id=draft.country_id,
-                        carrier=draft.carrier.strip(), tracking_number=draft.tracking_number.strip())
+    return ForwardDraft(
+        sent_to_name=draft.sent_to_name.strip(),
+        address_lines=lines,
+        country_name=draft.country_name.strip(),
+        post_code=draft.post_code.strip(),
+        city=draft.city.strip(),
+        region=draft.region.strip(),
+        country_id=draft.country_id,
+        carrier=draft.carrier.strip(),
+        tracking_number=draft.tracking_number.strip(),
+    )
 
 
 def _check_file(draft: FileDraft) -> None:
@@ -299,10 +325,19 @@ def _check_file(draft: FileDraft) -> None:
         raise InvalidOperation(f"The file is too large (over {MAX_FILE_BYTES // 1_000_000} MB).")
 
 
-def record_outcome(session: Session, delivery_id: int, kind: Outcome, actor: str, *, done_by: str = "",
-                   at: datetime | None = None, details: dict[str, Any] | None = None,
-                   forward: ForwardDraft | None = None, files: Sequence[FileDraft] = (),
-                   contract_id_for_log: int | None = None) -> OutcomeRow:
+def record_outcome(
+    session: Session,
+    delivery_id: int,
+    kind: Outcome,
+    actor: str,
+    *,
+    done_by: str = "",
+    at: datetime | None = None,
+    details: dict[str, Any] | None = None,
+    forward: ForwardDraft | None = None,
+    files: Sequence[FileDraft] = (),
+    contract_id_for_log: int | None = None,
+) -> OutcomeRow:
     """Record what was done with an item and queue it for Nexudus; everything or nothing."""
     kind = Outcome(kind)
     if kind is Outcome.REVERSE:
@@ -316,8 +351,7 @@ def record_outcome(session: Session, delivery_id: int, kind: Outcome, actor: str
     active = active_outcomes(session, delivery_id)
     final = [k for _, k in active if k in FINAL]
     if final:
-        raise InvalidOperation(f"This item is already done ({final[0].value}); reverse that first if it was a "
-                               "mistake.")
+        raise InvalidOperation(f"This item is already done ({final[0].value}); reverse that first if it was a mistake.")
     if any(k is kind for _, k in active):
         raise InvalidOperation("That is already recorded for this item.")
     if not (done_by or actor).strip():
@@ -331,26 +365,53 @@ def record_outcome(session: Session, delivery_id: int, kind: Outcome, actor: str
         raise InvalidOperation("This item needs a signature: ask the person collecting to sign.")
     now = utcnow()
     when = to_second(at or now)
-    outcome = DeliveryOutcome(delivery_row_id=delivery_id, kind=kind.value, at=when, done_by=(done_by or actor).strip(),
-                              actor=actor, source=SOURCE_DESK, details=json.dumps(details or {}, default=str),
-                              recorded_at=now)
+    outcome = DeliveryOutcome(
+        delivery_row_id=delivery_id,
+        kind=kind.value,
+        at=when,
+        done_by=(done_by or actor).strip(),
+        actor=actor,
+        source=SOURCE_DESK,
+        details=json.dumps(details or {}, default=str),
+        recorded_at=now,
+    )
     session.add(outcome)
     session.flush()
     assert outcome.id is not None
     for file in files:
-        session.add(DeliveryFile(delivery_row_id=delivery_id, outcome_id=outcome.id, slot=file.slot,
-                                 file_name=file.file_name, media_type=file.media_type, size=len(file.data),
-                                 sha256=hashlib.sha256(file.data).hexdigest(), data=file.data, created_at=now,
-                                 created_by=actor))
+        session.add(
+            DeliveryFile(
+                delivery_row_id=delivery_id,
+                outcome_id=outcome.id,
+                slot=file.slot,
+                file_name=file.file_name,
+                media_type=file.media_type,
+                size=len(file.data),
+                sha256=hashlib.sha256(file.data).hexdigest(),
+                data=file.data,
+                created_at=now,
+                created_by=actor,
+            )
+        )
     if checked_forward is not None:
-        session.add(ForwardingLogEntry(
-            delivery_row_id=delivery_id, outcome_id=outcome.id,
-            contract_id=contract_id_for_log if contract_id_for_log is not None else delivery.contract_id,
-            sent_to_name=checked_forward.sent_to_name, address_lines="\n".join(checked_forward.address_lines),
-            post_code=checked_forward.post_code, city=checked_forward.city, region=checked_forward.region,
-            country_id=checked_forward.country_id, country_name=checked_forward.country_name,
-            carrier=checked_forward.carrier, tracking_number=checked_forward.tracking_number, sent_at=when,
-            sent_by=outcome.done_by))
+        session.add(
+            ForwardingLogEntry(
+                delivery_row_id=delivery_id,
+                outcome_id=outcome.id,
+                contract_id=contract_id_for_log if contract_id_for_log is not None else delivery.contract_id,
+                sent_to_name=checked_forward.sent_to_name,
+                address_lines="\n".join(checked_forward.address_lines),
+                post_code=checked_forward.post_code,
+                city=checked_forward.city,
+                region=checked_forward.region,
+                country_id=checked_forward.country_id,
+                country_name=checked_forward.country_name,
+                carrier=checked_forward.carrier,
+                tracking_number=checked_forward.tracking_number,
+                sent_at=when,
+                sent_by=outcome.done_by,
+            )
+        )
     if kind is Outcome.COLLECT:
         delivery.collected_at = when
         delivery.collected_by = str((details or {}).get("collected_by") or outcome.done_by)
@@ -358,14 +419,33 @@ def record_outcome(session: Session, delivery_id: int, kind: Outcome, actor: str
     delivery.local_state = LocalState.PENDING
     queue = _requeue(session, life, now)
     row = delivery_rows(session, [delivery_id])[0]
-    entry = _enqueue(session, OutboxKind.DELIVERY_OUTCOME, actor, system_id=new_marker(), delivery_row_id=delivery_id,
-                     outcome_id=outcome.id, summary=f"{_OUTCOME_SUMMARY[kind]}: {row.name} for {_addressee(row)}")
+    entry = _enqueue(
+        session,
+        OutboxKind.DELIVERY_OUTCOME,
+        actor,
+        system_id=new_marker(),
+        delivery_row_id=delivery_id,
+        outcome_id=outcome.id,
+        summary=f"{_OUTCOME_SUMMARY[kind]}: {row.name} for {_addressee(row)}",
+    )
     outcome.outbox_id = entry.id
-    add_audit(session, actor, f"delivery.{kind.value}", f"delivery:{delivery_id}", outcome_id=outcome.id,
-              done_by=outcome.done_by, at=when.isoformat(), queue=queue.value, outbox_id=entry.id,
-              files=[f.slot for f in files], **({"forwarded_to": checked_forward.sent_to_name,
-                                                  "country": checked_forward.country_name}
-                                                 if checked_forward else {}))
+    add_audit(
+        session,
+        actor,
+        f"delivery.{kind.value}",
+        f"delivery:{delivery_id}",
+        outcome_id=outcome.id,
+        done_by=outcome.done_by,
+        at=when.isoformat(),
+        queue=queue.value,
+        outbox_id=entry.id,
+        files=[f.slot for f in files],
+        **(
+            {"forwarded_to": checked_forward.sent_to_name, "country": checked_forward.country_name}
+            if checked_forward
+            else {}
+        ),
+    )
     session.flush()
     return outcome_rows(session, delivery_id, outcome_id=outcome.id)[0]
 
@@ -400,10 +480,17 @@ def reverse_outcome(session: Session, outcome_id: int, actor: str, reason: str) 
     assert delivery is not None
     life = _life(session, delivery_id)
     now = utcnow()
-    outcome = DeliveryOutcome(delivery_row_id=delivery_id, kind=Outcome.REVERSE.value, at=to_second(now),
-                              done_by=actor, actor=actor, source=SOURCE_DESK, reverses_id=outcome_id,
-                              details=json.dumps({"reason": reason.strip(), "reverses": original.kind}),
-                              recorded_at=now)
+    outcome = DeliveryOutcome(
+        delivery_row_id=delivery_id,
+        kind=Outcome.REVERSE.value,
+        at=to_second(now),
+        done_by=actor,
+        actor=actor,
+        source=SOURCE_DESK,
+        reverses_id=outcome_id,
+        details=json.dumps({"reason": reason.strip(), "reverses": original.kind}),
+        recorded_at=now,
+    )
     session.add(outcome)
     session.flush()
     assert outcome.id is not None
@@ -414,27 +501,57 @@ def reverse_outcome(session: Session, outcome_id: int, actor: str, reason: str) 
     delivery.local_state = LocalState.PENDING
     queue = _requeue(session, life, now)
     row = delivery_rows(session, [delivery_id])[0]
-    entry = _enqueue(session, OutboxKind.DELIVERY_OUTCOME, actor, system_id=new_marker(), delivery_row_id=delivery_id,
-                     outcome_id=outcome.id,
-                     summary=f"Undo {_OUTCOME_SUMMARY[Outcome(original.kind)].lower()}: {row.name} for "
-                             f"{_addressee(row)}")
+    entry = _enqueue(
+        session,
+        OutboxKind.DELIVERY_OUTCOME,
+        actor,
+        system_id=new_marker(),
+        delivery_row_id=delivery_id,
+        outcome_id=outcome.id,
+        summary=f"Undo {_OUTCOME_SUMMARY[Outcome(original.kind)].lower()}: {row.name} for {_addressee(row)}",
+    )
     outcome.outbox_id = entry.id
-    add_audit(session, actor, "delivery.reverse", f"delivery:{delivery_id}", outcome_id=outcome.id,
-              reverses=outcome_id, kind=original.kind, reason=reason.strip(), queue=queue.value, outbox_id=entry.id)
+    add_audit(
+        session,
+        actor,
+        "delivery.reverse",
+        f"delivery:{delivery_id}",
+        outcome_id=outcome.id,
+        reverses=outcome_id,
+        kind=original.kind,
+        reason=reason.strip(),
+        queue=queue.value,
+        outbox_id=entry.id,
+    )
     session.flush()
     return outcome_rows(session, delivery_id, outcome_id=outcome.id)[0]
 
 
 def outcome_rows(session: Session, delivery_id: int, *, outcome_id: int | None = None) -> list[OutcomeRow]:
-    q = (select(delivery_outcomes_table, _ob.state.label("outbox_state"))
-         .select_from(delivery_outcomes_table.outerjoin(outbox_table, _ob.id == _oc.outbox_id))
-         .where(_oc.delivery_row_id == delivery_id).order_by(_oc.id))
+    q = (
+        select(delivery_outcomes_table, _ob.state.label("outbox_state"))
+        .select_from(delivery_outcomes_table.outerjoin(outbox_table, _ob.id == _oc.outbox_id))
+        .where(_oc.delivery_row_id == delivery_id)
+        .order_by(_oc.id)
+    )
     rows = session.execute(q).all()
     reversed_by = {r.reverses_id: r.id for r in rows if r.reverses_id is not None}
-    out = [OutcomeRow(outcome_id=r.id, delivery_id=r.delivery_row_id, kind=Outcome(r.kind),
-                      at=aware(r.at) or r.at, done_by=r.done_by, actor=r.actor, source=r.source,
-                      details=json.loads(r.details or "{}"), reverses_id=r.reverses_id,
-                      reversed_by=reversed_by.get(r.id), outbox_state=r.outbox_state) for r in rows]
+    out = [
+        OutcomeRow(
+            outcome_id=r.id,
+            delivery_id=r.delivery_row_id,
+            kind=Outcome(r.kind),
+            at=aware(r.at) or r.at,
+            done_by=r.done_by,
+            actor=r.actor,
+            source=r.source,
+            details=json.loads(r.details or "{}"),
+            reverses_id=r.reverses_id,
+            reversed_by=reversed_by.get(r.id),
+            outbox_state=r.outbox_state,
+        )
+        for r in rows
+    ]
     return [o for o in out if o.outcome_id == outcome_id] if outcome_id is not None else out
 
 
@@ -442,40 +559,71 @@ def outcome_rows(session: Session, delivery_id: int, *, outcome_id: int | None =
 
 
 def _queue_items(session: Session, where: Any, now: datetime, limit: int) -> list[QueueItem]:
-    q = (select(_lf.delivery_row_id, _lf.queue, _lf.preference, _lf.reason, _lf.requires_signature,
-                contacts_table.c.aml_check_status, contracts_table.c.cancelled)
-         .select_from(delivery_life_table.join(deliveries_table, _dl.id == _lf.delivery_row_id)
-                      .outerjoin(contacts_table, contacts_table.c.id == _dl.contact_row_id)
-                      .outerjoin(contracts_table, contracts_table.c.id == _dl.contract_id))
-         .where(where, _dl.voided_at.is_(None)).order_by(_dl.created_at, _dl.id).limit(limit))
+    q = (
+        select(
+            _lf.delivery_row_id,
+            _lf.queue,
+            _lf.preference,
+            _lf.reason,
+            _lf.requires_signature,
+            contacts_table.c.aml_check_status,
+            contracts_table.c.cancelled,
+        )
+        .select_from(
+            delivery_life_table.join(deliveries_table, _dl.id == _lf.delivery_row_id)
+            .outerjoin(contacts_table, contacts_table.c.id == _dl.contact_row_id)
+            .outerjoin(contracts_table, contracts_table.c.id == _dl.contract_id)
+        )
+        .where(where, _dl.voided_at.is_(None))
+        .order_by(_dl.created_at, _dl.id)
+        .limit(limit)
+    )
     meta = session.execute(q).all()
     if not meta:
         return []
     ids = [r.delivery_row_id for r in meta]
     by_id = {d.delivery_id: d for d in delivery_rows(session, ids)}
-    conflicts = dict(session.execute(select(_cf.delivery_row_id, func.count()).where(
-        _cf.delivery_row_id.in_(ids), _cf.resolved_at.is_(None)).group_by(_cf.delivery_row_id)).all())
+    conflicts = dict(
+        session.execute(
+            select(_cf.delivery_row_id, func.count())
+            .where(_cf.delivery_row_id.in_(ids), _cf.resolved_at.is_(None))
+            .group_by(_cf.delivery_row_id)
+        ).all()
+    )
     items = []
     for r in meta:
         row = by_id[r.delivery_row_id]
         created = aware(row.created_at) or row.created_at
-        items.append(QueueItem(delivery=row, queue=Queue(r.queue), preference=int(r.preference), reason=r.reason,
-                               requires_signature=bool(r.requires_signature), aml_status=r.aml_check_status,
-                               contract_cancelled=bool(r.cancelled), age=max(now - created, timedelta(0)),
-                               open_conflicts=int(conflicts.get(r.delivery_row_id, 0))))
+        items.append(
+            QueueItem(
+                delivery=row,
+                queue=Queue(r.queue),
+                preference=int(r.preference),
+                reason=r.reason,
+                requires_signature=bool(r.requires_signature),
+                aml_status=r.aml_check_status,
+                contract_cancelled=bool(r.cancelled),
+                age=max(now - created, timedelta(0)),
+                open_conflicts=int(conflicts.get(r.delivery_row_id, 0)),
+            )
+        )
     return items
 
 
-def queue_items(session: Session, queue: Queue | str, *, now: datetime | None = None,
-                limit: int = 2000) -> list[QueueItem]:
+def queue_items(
+    session: Session, queue: Queue | str, *, now: datetime | None = None, limit: int = 2000
+) -> list[QueueItem]:
     """Items waiting in a queue, oldest first."""
     return _queue_items(session, _lf.queue == Queue(queue).value, now or utcnow(), limit)
 
 
 def queue_counts(session: Session) -> dict[Queue, int]:
-    rows = session.execute(select(_lf.queue, func.count()).select_from(
-        delivery_life_table.join(deliveries_table, _dl.id == _lf.delivery_row_id))
-        .where(_dl.voided_at.is_(None)).group_by(_lf.queue)).all()
+    rows = session.execute(
+        select(_lf.queue, func.count())
+        .select_from(delivery_life_table.join(deliveries_table, _dl.id == _lf.delivery_row_id))
+        .where(_dl.voided_at.is_(None))
+        .group_by(_lf.queue)
+    ).all()
     counts = {q: 0 for q in Queue}
     for queue, n in rows:
         counts[Queue(queue)] = int(n)
@@ -502,9 +650,17 @@ def find_item(session: Session, code: str, *, now: datetime | None = None) -> li
         except RecordNotFound:
             return []
         return [item]
-    ids = [int(i) for i in session.execute(select(_dl.id).where(
-        or_(_dl.tracking_number == text, func.upper(_dl.tracking_number) == text.upper().replace(" ", "")),
-        _dl.voided_at.is_(None)).order_by(_dl.id)).scalars()]
+    ids = [
+        int(i)
+        for i in session.execute(
+            select(_dl.id)
+            .where(
+                or_(_dl.tracking_number == text, func.upper(_dl.tracking_number) == text.upper().replace(" ", "")),
+                _dl.voided_at.is_(None),
+            )
+            .order_by(_dl.id)
+        ).scalars()
+    ]
     for delivery_id in ids:
         _life(session, delivery_id)
     items = _queue_items(session, _lf.delivery_row_id.in_(ids), now or utcnow(), 50) if ids else []
@@ -522,13 +678,23 @@ def delivery_files(session: Session, delivery_id: int, slot: str | None = None) 
     q = select(delivery_files_table).where(_fl.delivery_row_id == delivery_id)
     if slot is not None:
         q = q.where(_fl.slot == slot)
-    return [StoredFileRow(file_id=r.id, delivery_id=r.delivery_row_id, slot=r.slot, file_name=r.file_name,
-                          media_type=r.media_type, size=r.size, data=bytes(r.data))
-            for r in session.execute(q.order_by(_fl.id))]
+    return [
+        StoredFileRow(
+            file_id=r.id,
+            delivery_id=r.delivery_row_id,
+            slot=r.slot,
+            file_name=r.file_name,
+            media_type=r.media_type,
+            size=r.size,
+            data=bytes(r.data),
+        )
+        for r in session.execute(q.order_by(_fl.id))
+    ]
 
 
-def forwarding_log(session: Session, *, contract_id: int | None = None, since: datetime | None = None,
-                   limit: int = 100_000) -> list[ForwardingRow]:
+def forwarding_log(
+    session: Session, *, contract_id: int | None = None, since: datetime | None = None, limit: int = 100_000
+) -> list[ForwardingRow]:
     q = select(forwarding_log_table).order_by(_fw.sent_at, _fw.id).limit(limit)
     if contract_id is not None:
         q = q.where(_fw.contract_id == contract_id)
@@ -538,48 +704,100 @@ def forwarding_log(session: Session, *, contract_id: int | None = None, since: d
     if not rows:
         return []
     deliveries = {d.delivery_id: d for d in delivery_rows(session, sorted({r.delivery_row_id for r in rows}))}
-    reversed_ids = {int(i) for i in session.execute(
-        select(_oc.reverses_id).where(_oc.reverses_id.is_not(None))).scalars()}
+    reversed_ids = {
+        int(i) for i in session.execute(select(_oc.reverses_id).where(_oc.reverses_id.is_not(None))).scalars()
+    }
     out = []
     for r in rows:
         d = deliveries[r.delivery_row_id]
-        out.append(ForwardingRow(
-            forward_id=r.id, delivery_id=r.delivery_row_id, item=d.name, recipient=d.recipient_name,
-            company=d.company_name, sent_to_name=r.sent_to_name, address_lines=tuple(r.address_lines.split("\n")),
-            post_code=r.post_code, city=r.city, region=r.region, country_name=r.country_name, carrier=r.carrier,
-            tracking_number=r.tracking_number, sent_at=aware(r.sent_at) or r.sent_at, sent_by=r.sent_by,
-            reversed=r.outcome_id in reversed_ids))
+        out.append(
+            ForwardingRow(
+                forward_id=r.id,
+                delivery_id=r.delivery_row_id,
+                item=d.name,
+                recipient=d.recipient_name,
+                company=d.company_name,
+                sent_to_name=r.sent_to_name,
+                address_lines=tuple(r.address_lines.split("\n")),
+                post_code=r.post_code,
+                city=r.city,
+                region=r.region,
+                country_name=r.country_name,
+                carrier=r.carrier,
+                tracking_number=r.tracking_number,
+                sent_at=aware(r.sent_at) or r.sent_at,
+                sent_by=r.sent_by,
+                reversed=r.outcome_id in reversed_ids,
+            )
+        )
     return out
 
 
-def record_conflict(conn: Session | Connection, delivery_id: int, desk_outcome_id: int | None, server_flag: str,
-                    server_time: datetime | None, message: str) -> bool:
+def record_conflict(
+    conn: Session | Connection,
+    delivery_id: int,
+    desk_outcome_id: int | None,
+    server_flag: str,
+    server_time: datetime | None,
+    message: str,
+) -> bool:
     """Note a disagreement with Nexudus (once per delivery, desk outcome and flag while it is open)."""
-    exists = conn.execute(select(_cf.id).where(
-        _cf.delivery_row_id == delivery_id, _cf.server_flag == server_flag, _cf.resolved_at.is_(None),
-        _cf.desk_outcome_id.is_(None) if desk_outcome_id is None else _cf.desk_outcome_id == desk_outcome_id)).first()
+    exists = conn.execute(
+        select(_cf.id).where(
+            _cf.delivery_row_id == delivery_id,
+            _cf.server_flag == server_flag,
+            _cf.resolved_at.is_(None),
+            _cf.desk_outcome_id.is_(None) if desk_outcome_id is None else _cf.desk_outcome_id == desk_outcome_id,
+        )
+    ).first()
     if exists is not None:
         return False
-    conn.execute(delivery_conflicts_table.insert().values(
-        delivery_row_id=delivery_id, desk_outcome_id=desk_outcome_id, server_flag=server_flag,
-        server_time=server_time, message=message, detected_at=utcnow(), resolved_by="", resolution=""))
-    conn.execute(update(delivery_life_table).where(_lf.delivery_row_id == delivery_id)
-                 .values(queue=Queue.DECISION.value, updated_at=utcnow()))
+    conn.execute(
+        delivery_conflicts_table.insert().values(
+            delivery_row_id=delivery_id,
+            desk_outcome_id=desk_outcome_id,
+            server_flag=server_flag,
+            server_time=server_time,
+            message=message,
+            detected_at=utcnow(),
+            resolved_by="",
+            resolution="",
+        )
+    )
+    conn.execute(
+        update(delivery_life_table)
+        .where(_lf.delivery_row_id == delivery_id)
+        .values(queue=Queue.DECISION.value, updated_at=utcnow())
+    )
     return True
 
 
 def conflicts(session: Session, *, open_only: bool = True) -> list[ConflictRow]:
-    q = select(delivery_conflicts_table, _oc.kind.label("desk_kind")).select_from(
-        delivery_conflicts_table.outerjoin(delivery_outcomes_table, _oc.id == _cf.desk_outcome_id)).order_by(_cf.id)
+    q = (
+        select(delivery_conflicts_table, _oc.kind.label("desk_kind"))
+        .select_from(delivery_conflicts_table.outerjoin(delivery_outcomes_table, _oc.id == _cf.desk_outcome_id))
+        .order_by(_cf.id)
+    )
     if open_only:
         q = q.where(_cf.resolved_at.is_(None))
     rows = session.execute(q).all()
     deliveries = {d.delivery_id: d for d in delivery_rows(session, sorted({r.delivery_row_id for r in rows}))}
-    return [ConflictRow(conflict_id=r.id, delivery_id=r.delivery_row_id, item=deliveries[r.delivery_row_id].name,
-                        recipient=deliveries[r.delivery_row_id].recipient_name,
-                        desk_outcome=Outcome(r.desk_kind) if r.desk_kind else None, server_flag=r.server_flag,
-                        server_time=aware(r.server_time), message=r.message, detected_at=aware(r.detected_at)
-                        or r.detected_at, resolved_at=aware(r.resolved_at), resolution=r.resolution) for r in rows]
+    return [
+        ConflictRow(
+            conflict_id=r.id,
+            delivery_id=r.delivery_row_id,
+            item=deliveries[r.delivery_row_id].name,
+            recipient=deliveries[r.delivery_row_id].recipient_name,
+            desk_outcome=Outcome(r.desk_kind) if r.desk_kind else None,
+            server_flag=r.server_flag,
+            server_time=aware(r.server_time),
+            message=r.message,
+            detected_at=aware(r.detected_at) or r.detected_at,
+            resolved_at=aware(r.resolved_at),
+            resolution=r.resolution,
+        )
+        for r in rows
+    ]
 
 
 KEEP_DESK, ACCEPT_NEXUDUS = "keep desk", "accept nexudus"
@@ -601,40 +819,68 @@ def resolve_conflict(session: Session, conflict_id: int, resolution: str, actor:
     if resolution == KEEP_DESK and entry_id is not None:
         payload = json.loads(session.execute(select(_ob.payload).where(_ob.id == entry_id)).scalar() or "{}")
         payload["force"] = True
-        session.execute(update(outbox_table).where(_ob.id == entry_id, _ob.state.in_(
-            (OutboxState.FAILED, OutboxState.PENDING, OutboxState.PAUSED))).values(
-            state=OutboxState.PENDING, payload=json.dumps(payload), last_error="", field_errors="{}",
-            next_attempt_at=None, updated_at=now))
+        session.execute(
+            update(outbox_table)
+            .where(_ob.id == entry_id, _ob.state.in_((OutboxState.FAILED, OutboxState.PENDING, OutboxState.PAUSED)))
+            .values(
+                state=OutboxState.PENDING,
+                payload=json.dumps(payload),
+                last_error="",
+                field_errors="{}",
+                next_attempt_at=None,
+                updated_at=now,
+            )
+        )
     elif resolution == ACCEPT_NEXUDUS:
         if entry_id is not None:  # never sent as it was: the reversal below tells Nexudus nothing is to be cleared
-            session.execute(update(outbox_table).where(_ob.id == entry_id, _ob.state.in_(
-                (OutboxState.FAILED, OutboxState.PENDING, OutboxState.PAUSED))).values(
-                state=OutboxState.DISCARDED, last_error="Nexudus's outcome was kept.", updated_at=now))
-        if desk is not None and desk.id is not None and not session.execute(
-                select(_oc.id).where(_oc.reverses_id == desk.id)).first():
+            session.execute(
+                update(outbox_table)
+                .where(_ob.id == entry_id, _ob.state.in_((OutboxState.FAILED, OutboxState.PENDING, OutboxState.PAUSED)))
+                .values(state=OutboxState.DISCARDED, last_error="Nexudus's outcome was kept.", updated_at=now)
+            )
+        if (
+            desk is not None
+            and desk.id is not None
+            and not session.execute(select(_oc.id).where(_oc.reverses_id == desk.id)).first()
+        ):
             _reverse_locally(session, desk, actor, now)
         server_kind = OUTCOME_OF_FLAG.get(conflict.server_flag)
         if server_kind is not None:
-            note_server_outcome(session, conflict.delivery_row_id, server_kind,
-                                aware(conflict.server_time) or now, actor)
+            note_server_outcome(
+                session, conflict.delivery_row_id, server_kind, aware(conflict.server_time) or now, actor
+            )
     conflict.resolved_at = now
     conflict.resolved_by = actor
     conflict.resolution = resolution
     session.flush()
     _requeue(session, _life(session, conflict.delivery_row_id), now)
-    add_audit(session, actor, "delivery.conflict_resolved", f"delivery:{conflict.delivery_row_id}",
-              conflict_id=conflict_id, resolution=resolution)
+    add_audit(
+        session,
+        actor,
+        "delivery.conflict_resolved",
+        f"delivery:{conflict.delivery_row_id}",
+        conflict_id=conflict_id,
+        resolution=resolution,
+    )
     session.flush()
 
 
 def _reverse_locally(session: Session, original: DeliveryOutcome, actor: str, now: datetime) -> None:
     """A reversal that Nexudus need not hear of (the desk's outcome never reached it)."""
     assert original.id is not None
-    session.add(DeliveryOutcome(delivery_row_id=original.delivery_row_id, kind=Outcome.REVERSE.value,
-                                at=to_second(now), done_by=actor, actor=actor, source=SOURCE_DESK,
-                                reverses_id=original.id, recorded_at=now,
-                                details=json.dumps({"reason": "conflict: Nexudus's outcome kept",
-                                                    "reverses": original.kind})))
+    session.add(
+        DeliveryOutcome(
+            delivery_row_id=original.delivery_row_id,
+            kind=Outcome.REVERSE.value,
+            at=to_second(now),
+            done_by=actor,
+            actor=actor,
+            source=SOURCE_DESK,
+            reverses_id=original.id,
+            recorded_at=now,
+            details=json.dumps({"reason": "conflict: Nexudus's outcome kept", "reverses": original.kind}),
+        )
+    )
     if original.kind == Outcome.COLLECT:
         delivery = session.get(Delivery, original.delivery_row_id)
         assert delivery is not None
@@ -646,8 +892,18 @@ def _reverse_locally(session: Session, original: DeliveryOutcome, actor: str, no
 def note_server_outcome(session: Session, delivery_id: int, kind: Outcome, at: datetime, actor: str) -> None:
     """An outcome recorded in Nexudus (NexDelivery, the admin panel) enters the desk's trail as source "nexudus"."""
     now = utcnow()
-    session.add(DeliveryOutcome(delivery_row_id=delivery_id, kind=kind.value, at=to_second(at), done_by="",
-                                actor=actor, source=SOURCE_NEXUDUS, details="{}", recorded_at=now))
+    session.add(
+        DeliveryOutcome(
+            delivery_row_id=delivery_id,
+            kind=kind.value,
+            at=to_second(at),
+            done_by="",
+            actor=actor,
+            source=SOURCE_NEXUDUS,
+            details="{}",
+            recorded_at=now,
+        )
+    )
     if kind is Outcome.COLLECT:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
@@ -674,24 +930,41 @@ class OutcomeToSend:
 
 
 def outcome_for_send(conn: Connection, outcome_id: int) -> OutcomeToSend | None:
-    row = conn.execute(select(delivery_outcomes_table, _dl.nexudus_id).select_from(
-        delivery_outcomes_table.join(deliveries_table, _dl.id == _oc.delivery_row_id))
-        .where(_oc.id == outcome_id)).first()
+    row = conn.execute(
+        select(delivery_outcomes_table, _dl.nexudus_id)
+        .select_from(delivery_outcomes_table.join(deliveries_table, _dl.id == _oc.delivery_row_id))
+        .where(_oc.id == outcome_id)
+    ).first()
     if row is None:
         return None
     reverses = None
     if row.reverses_id is not None:
         kind = conn.execute(select(_oc.kind).where(_oc.id == row.reverses_id)).scalar()
         reverses = Outcome(kind) if kind else None
-    files = tuple(StoredFileRow(file_id=f.id, delivery_id=f.delivery_row_id, slot=f.slot, file_name=f.file_name,
-                                media_type=f.media_type, size=f.size, data=bytes(f.data))
-                  for f in conn.execute(select(delivery_files_table).where(_fl.outcome_id == outcome_id)
-                                        .order_by(_fl.id)))
+    files = tuple(
+        StoredFileRow(
+            file_id=f.id,
+            delivery_id=f.delivery_row_id,
+            slot=f.slot,
+            file_name=f.file_name,
+            media_type=f.media_type,
+            size=f.size,
+            data=bytes(f.data),
+        )
+        for f in conn.execute(select(delivery_files_table).where(_fl.outcome_id == outcome_id).order_by(_fl.id))
+    )
     desk_flags = frozenset(FLAG[k] for i, k in active_outcomes(conn, row.delivery_row_id) if k in FLAG)
     # the desk's flags also include outcomes seen in Nexudus itself (they are not a disagreement)
-    return OutcomeToSend(outcome_id=row.id, delivery_id=row.delivery_row_id, nexudus_id=row.nexudus_id,
-                         kind=Outcome(row.kind), at=aware(row.at) or row.at, reverses_kind=reverses, files=files,
-                         desk_flags=desk_flags)
+    return OutcomeToSend(
+        outcome_id=row.id,
+        delivery_id=row.delivery_row_id,
+        nexudus_id=row.nexudus_id,
+        kind=Outcome(row.kind),
+        at=aware(row.at) or row.at,
+        reverses_kind=reverses,
+        files=files,
+        desk_flags=desk_flags,
+    )
 
 
 # ---- pulled from Nexudus --------------------------------------------------------------------------------------
@@ -701,8 +974,13 @@ def life_by_delivery(session: Session, delivery_id: int) -> DeliveryLife | None:
     return session.get(DeliveryLife, delivery_id)
 
 
-def remember_server_state(session: Session, delivery_id: int, updated_on: datetime | None,
-                          flags: dict[str, str | None], requires_signature: bool) -> None:
+def remember_server_state(
+    session: Session,
+    delivery_id: int,
+    updated_on: datetime | None,
+    flags: dict[str, str | None],
+    requires_signature: bool,
+) -> None:
     life = _life(session, delivery_id)
     life.server_updated_on = updated_on
     life.server_flags = json.dumps(flags, sort_keys=True)
@@ -710,16 +988,32 @@ def remember_server_state(session: Session, delivery_id: int, updated_on: dateti
     session.flush()
 
 
-def note_desk_collect(session: Session, delivery_ids: Sequence[int], at: datetime, collected_by: str, for_whom: str,
-                      actor: str, outbox_id: int) -> None:
+def note_desk_collect(
+    session: Session,
+    delivery_ids: Sequence[int],
+    at: datetime,
+    collected_by: str,
+    for_whom: str,
+    actor: str,
+    outbox_id: int,
+) -> None:
     """A hand-over recorded by app.store.writes.collect_deliveries (sent as DELIVERY_COLLECT): in the trail too."""
     now = utcnow()
     for delivery_id in delivery_ids:
         life = _life(session, delivery_id)
-        session.add(DeliveryOutcome(delivery_row_id=delivery_id, kind=Outcome.COLLECT.value, at=to_second(at),
-                                    done_by=collected_by, actor=actor, source=SOURCE_DESK, outbox_id=outbox_id,
-                                    details=json.dumps({"collected_by": collected_by, "for_whom": for_whom}),
-                                    recorded_at=now))
+        session.add(
+            DeliveryOutcome(
+                delivery_row_id=delivery_id,
+                kind=Outcome.COLLECT.value,
+                at=to_second(at),
+                done_by=collected_by,
+                actor=actor,
+                source=SOURCE_DESK,
+                outbox_id=outbox_id,
+                details=json.dumps({"collected_by": collected_by, "for_whom": for_whom}),
+                recorded_at=now,
+            )
+        )
         session.flush()
         _requeue(session, life, now)
 
@@ -738,8 +1032,13 @@ def forwarding_address(session: Session, delivery_id: int) -> ForwardDraft | Non
     if delivery.contact_row_id is not None:
         rows.extend(session.execute(select(contacts_table).where(c.id == delivery.contact_row_id)).all())
     if delivery.contract_id is not None:
-        rows.extend(session.execute(select(contacts_table).where(
-            c.contract_id == delivery.contract_id, c.gone.is_(False)).order_by(c.contact_type, c.id)).all())
+        rows.extend(
+            session.execute(
+                select(contacts_table)
+                .where(c.contract_id == delivery.contract_id, c.gone.is_(False))
+                .order_by(c.contact_type, c.id)
+            ).all()
+        )
     row = next((r for r in rows if (r.address or "").strip()), None)
     recipient = delivery_rows(session, [delivery_id])[0]
     name = recipient.recipient_name or recipient.company_name
@@ -747,8 +1046,16 @@ def forwarding_address(session: Session, delivery_id: int) -> ForwardDraft | Non
         return ForwardDraft(sent_to_name=name, address_lines=(), country_name="")
     country = ""
     if row.country_id is not None:
-        country = session.execute(select(countries_table.c.name).where(countries_table.c.id == row.country_id)
-                                  ).scalar() or ""
+        country = (
+            session.execute(select(countries_table.c.name).where(countries_table.c.id == row.country_id)).scalar() or ""
+        )
     lines = tuple(part.strip() for part in re.split(r"[\n\r]+|,\s*", row.address) if part.strip())
-    return ForwardDraft(sent_to_name=name, address_lines=lines, country_name=country, post_code=row.post_code,
-                        city=row.city_name, region=row.state, country_id=row.country_id)
+    return ForwardDraft(
+        sent_to_name=name,
+        address_lines=lines,
+        country_name=country,
+        post_code=row.post_code,
+        city=row.city_name,
+        region=row.state,
+        country_id=row.country_id,
+    )

@@ -19,13 +19,29 @@ def new_marker() -> str:
     return f"pigeonhole:{uuid.uuid4()}"
 
 
-def enqueue(session: Session, kind: str, actor: str, *, system_id: str, contact_row_id: int | None = None,
-            delivery_row_id: int | None = None, **payload: object) -> OutboxEntry:
+def enqueue(
+    session: Session,
+    kind: str,
+    actor: str,
+    *,
+    system_id: str,
+    contact_row_id: int | None = None,
+    delivery_row_id: int | None = None,
+    **payload: object,
+) -> OutboxEntry:
     """A pending outbox entry, flushed (its id is set) in the caller's transaction."""
     now = utcnow()
-    entry = OutboxEntry(kind=kind, payload=json.dumps(payload, default=str), system_id=system_id,
-                        state=OutboxState.PENDING, contact_row_id=contact_row_id, delivery_row_id=delivery_row_id,
-                        created_at=now, updated_at=now, created_by=actor)
+    entry = OutboxEntry(
+        kind=kind,
+        payload=json.dumps(payload, default=str),
+        system_id=system_id,
+        state=OutboxState.PENDING,
+        contact_row_id=contact_row_id,
+        delivery_row_id=delivery_row_id,
+        created_at=now,
+        updated_at=now,
+        created_by=actor,
+    )
     session.add(entry)
     session.flush()
     return entry

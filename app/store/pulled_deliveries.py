@@ -44,9 +44,16 @@ NEXUDUS_ACTOR = "Nexudus"
 _dl = deliveries_table.c
 _ob = outbox_table.c
 _oc = delivery_outcomes_table.c
-_PAST = {"Collected": "collected", "Forwarded": "forwarded", "ReturnedToSender": "returned to sender",
-         "Shredded": "shredded", "Recycled": "recycled", "CheckDeposited": "deposited", "Scanned": "scanned",
-         "StoredForCollection": "kept for collection"}
+_PAST = {
+    "Collected": "collected",
+    "Forwarded": "forwarded",
+    "ReturnedToSender": "returned to sender",
+    "Shredded": "shredded",
+    "Recycled": "recycled",
+    "CheckDeposited": "deposited",
+    "Scanned": "scanned",
+    "StoredForCollection": "kept for collection",
+}
 
 
 @dataclass(frozen=True)
@@ -80,21 +87,29 @@ def _attr(flag: str) -> str:
 def _contract_for(session: Session, rec: CoworkerDelivery) -> tuple[int | None, int | None]:
     """(contract id, local contact row id) for the delivery's recipient."""
     if rec.contract_contact_id is not None:
-        row = session.execute(select(contacts_table.c.id, contacts_table.c.contract_id)
-                              .where(contacts_table.c.nexudus_id == rec.contract_contact_id)).first()
+        row = session.execute(
+            select(contacts_table.c.id, contacts_table.c.contract_id).where(
+                contacts_table.c.nexudus_id == rec.contract_contact_id
+            )
+        ).first()
         if row is not None:
             return int(row.contract_id), int(row.id)
     if rec.coworker_id is not None:
         k = contracts_table.c
-        contract = session.execute(select(k.id).where(k.coworker_id == rec.coworker_id, k.gone.is_(False))
-                                   .order_by(k.cancelled, k.id.desc())).scalar()
+        contract = session.execute(
+            select(k.id).where(k.coworker_id == rec.coworker_id, k.gone.is_(False)).order_by(k.cancelled, k.id.desc())
+        ).scalar()
         return (int(contract) if contract is not None else None), None
     return None, None
 
 
 def _open_entries(session: Session, delivery_id: int) -> bool:
-    return session.execute(select(_ob.id).where(_ob.delivery_row_id == delivery_id,
-                                                _ob.state.in_(OutboxState.OPEN))).first() is not None
+    return (
+        session.execute(
+            select(_ob.id).where(_ob.delivery_row_id == delivery_id, _ob.state.in_(OutboxState.OPEN))
+        ).first()
+        is not None
+    )
 
 
 def apply_pulled_delivery(session: Session, rec: CoworkerDelivery) -> PulledResult:
@@ -103,8 +118,9 @@ def apply_pulled_delivery(session: Session, rec: CoworkerDelivery) -> PulledResu
     adopted = created = False
     marker = rec.system_id or ""
     if local is None and marker.startswith(MARKER_PREFIX):
-        local = session.execute(select(Delivery).where(_dl.system_id == marker, _dl.nexudus_id.is_(None))
-                                ).scalar_one_or_none()
+        local = session.execute(
+            select(Delivery).where(_dl.system_id == marker, _dl.nexudus_id.is_(None))
+        ).scalar_one_or_none()
         if local is not None:
             local.nexudus_id = rec.id
             adopted = True
@@ -112,10 +128,22 @@ def apply_pulled_delivery(session: Session, rec: CoworkerDelivery) -> PulledResu
         contract_id, contact_row_id = _contract_for(session, rec)
         created_on = _utc(rec.created_on) or utcnow()
         local = Delivery(
-            nexudus_id=rec.id, contract_id=contract_id, contact_row_id=contact_row_id, coworker_id=rec.coworker_id,
-            business_id=rec.business_id, name=rec.name or "", location=rec.location or "", shelf=rec.location or "",
-            delivery_type=int(rec.delivery_type or 0), received_by=rec.received_by or "", notes=rec.notes or "",
-            created_at=created_on, created_by=NEXUDUS_ACTOR, system_id=marker, local_state=LocalState.SYNCED)
+            nexudus_id=rec.id,
+            contract_id=contract_id,
+            contact_row_id=contact_row_id,
+            coworker_id=rec.coworker_id,
+            business_id=rec.business_id,
+            name=rec.name or "",
+            location=rec.location or "",
+            shelf=rec.location or "",
+            delivery_type=int(rec.delivery_type or 0),
+            received_by=rec.received_by or "",
+            notes=rec.notes or "",
+            created_at=created_on,
+            created_by=NEXUDUS_ACTOR,
+            system_id=marker,
+            local_state=LocalState.SYNCED,
+        )
         session.add(local)
         session.flush()
         created = True
@@ -135,9 +163,11 @@ def apply_pulled_delivery(session: Session, rec: CoworkerDelivery) -> PulledResu
                 when = datetime.fromisoformat(stamp) if stamp else utcnow()
                 if outcome in FINAL and clash:
                     desk_id, desk_kind = clash[0]
-                    message = (f"Nexudus says this item was {_PAST[flag]} on "
-                               f"{when.astimezone().strftime('%d %b %Y %H:%M')}, but the desk recorded it as "
-                               f"{_PAST[FLAG[desk_kind]]}. Decide which is right in “Needs a decision”.")
+                    message = (
+                        f"Nexudus says this item was {_PAST[flag]} on "
+                        f"{when.astimezone().strftime('%d %b %Y %H:%M')}, but the desk recorded it as "
+                        f"{_PAST[FLAG[desk_kind]]}. Decide which is right in “Needs a decision”."
+                    )
                     if record_conflict(session, local.id, desk_id, flag, when, message):
                         conflicts += 1
                     continue
@@ -148,8 +178,13 @@ def apply_pulled_delivery(session: Session, rec: CoworkerDelivery) -> PulledResu
                 taken.append(f"undo {outcome.value}")
         if taken:
             requeue(session, local.id)
-    if not created and local.voided_at is None and rec.location and local.location != rec.location \
-            and not _open_entries(session, local.id):
+    if (
+        not created
+        and local.voided_at is None
+        and rec.location
+        and local.location != rec.location
+        and not _open_entries(session, local.id)
+    ):
         local.location = rec.location
     remember_server_state(session, local.id, _utc(rec.updated_on), flags, bool(rec.requires_signature))
     session.flush()
@@ -157,15 +192,27 @@ def apply_pulled_delivery(session: Session, rec: CoworkerDelivery) -> PulledResu
 
 
 def _sent(session: Session, outcome_id: int) -> bool:
-    row = session.execute(select(_oc.source, _ob.state).select_from(
-        delivery_outcomes_table.outerjoin(outbox_table, _ob.id == _oc.outbox_id)).where(_oc.id == outcome_id)).first()
+    row = session.execute(
+        select(_oc.source, _ob.state)
+        .select_from(delivery_outcomes_table.outerjoin(outbox_table, _ob.id == _oc.outbox_id))
+        .where(_oc.id == outcome_id)
+    ).first()
     return row is not None and (row.source == SOURCE_NEXUDUS or row.state == OutboxState.SENT)
 
 
 def _take(session: Session, delivery: Delivery, outcome: Outcome, when: datetime) -> None:
     assert delivery.id is not None
-    session.add(DeliveryOutcome(delivery_row_id=delivery.id, kind=outcome.value, at=to_second(when),
-                                actor=NEXUDUS_ACTOR, source=SOURCE_NEXUDUS, details="{}", recorded_at=utcnow()))
+    session.add(
+        DeliveryOutcome(
+            delivery_row_id=delivery.id,
+            kind=outcome.value,
+            at=to_second(when),
+            actor=NEXUDUS_ACTOR,
+            source=SOURCE_NEXUDUS,
+            details="{}",
+            recorded_at=utcnow(),
+        )
+    )
     if outcome is Outcome.COLLECT and delivery.collected_at is None:
         delivery.collected_at = to_second(when)
         delivery.collected_by = "(in Nexudus)"
@@ -177,10 +224,18 @@ def _undone_in_nexudus(session: Session, delivery: Delivery, outcome_id: int) ->
     assert delivery.id is not None
     original = session.get(DeliveryOutcome, outcome_id)
     assert original is not None
-    session.add(DeliveryOutcome(delivery_row_id=delivery.id, kind=Outcome.REVERSE.value, at=to_second(utcnow()),
-                                actor=NEXUDUS_ACTOR, source=SOURCE_NEXUDUS, reverses_id=outcome_id,
-                                details=json.dumps({"reason": "cleared in Nexudus", "reverses": original.kind}),
-                                recorded_at=utcnow()))
+    session.add(
+        DeliveryOutcome(
+            delivery_row_id=delivery.id,
+            kind=Outcome.REVERSE.value,
+            at=to_second(utcnow()),
+            actor=NEXUDUS_ACTOR,
+            source=SOURCE_NEXUDUS,
+            reverses_id=outcome_id,
+            details=json.dumps({"reason": "cleared in Nexudus", "reverses": original.kind}),
+            recorded_at=utcnow(),
+        )
+    )
     if original.kind == Outcome.COLLECT:
         delivery.collected_at = None
         delivery.collected_by = delivery.collected_for = ""

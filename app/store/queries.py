@@ -75,17 +75,24 @@ def _holder_name_expr(coworker: Any) -> ColumnElement[str]:
 def _contact_name_expr(coworker: Any) -> ColumnElement[str]:
     """A contact linked to a coworker shows the coworker's current name."""
     return case(
-        (_cc.coworker_id.is_not(None),
-         func.coalesce(_nonempty(coworker.full_name), _nonempty(_cc.coworker_full_name), _cc.full_name)),
+        (
+            _cc.coworker_id.is_not(None),
+            func.coalesce(_nonempty(coworker.full_name), _nonempty(_cc.coworker_full_name), _cc.full_name),
+        ),
         else_=_cc.full_name,
     )
 
 
 def _contract_info(row: Any) -> ContractInfo:
     return ContractInfo(
-        contract_id=row.id, company_name=row.company_name, billing_name=row.billing_name,
-        holder_name=row.holder, cancelled=bool(row.cancelled), cancellation_date=_day(row.cancellation_date),
-        location_id=row.business_id, po_box=row.po_box,
+        contract_id=row.id,
+        company_name=row.company_name,
+        billing_name=row.billing_name,
+        holder_name=row.holder,
+        cancelled=bool(row.cancelled),
+        cancellation_date=_day(row.cancellation_date),
+        location_id=row.business_id,
+        po_box=row.po_box,
     )
 
 
@@ -99,31 +106,57 @@ def _contact_type(value: int) -> ContractContactType:
 # ---- matching ------------------------------------------------------------------------------------------------
 
 
-def _match_directory(session: Session, contract_ids: Iterable[int] | None,
-                     contact_ids: Iterable[int] | None) -> MatchDirectory:
+def _match_directory(
+    session: Session, contract_ids: Iterable[int] | None, contact_ids: Iterable[int] | None
+) -> MatchDirectory:
     holder = aliased(coworkers_table)
-    q = (select(_ct.id, _ct.company_name, _ct.billing_name, _holder_name_expr(holder.c).label("holder"),
-                _ct.cancelled, _ct.cancellation_date, _ct.business_id, _ct.po_box)
-         .select_from(contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id))
-         .where(_ct.gone.is_(False)).order_by(_ct.id))
+    q = (
+        select(
+            _ct.id,
+            _ct.company_name,
+            _ct.billing_name,
+            _holder_name_expr(holder.c).label("holder"),
+            _ct.cancelled,
+            _ct.cancellation_date,
+            _ct.business_id,
+            _ct.po_box,
+        )
+        .select_from(contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id))
+        .where(_ct.gone.is_(False))
+        .order_by(_ct.id)
+    )
     if contract_ids is not None:
         q = q.where(_ct.id.in_(list(contract_ids)))
     contracts = [_contract_info(r) for r in session.execute(q)]
 
     linked = aliased(coworkers_table)
     live_contract = select(_ct.id).where(_ct.gone.is_(False))
-    cq = (select(_cc.id, _cc.nexudus_id, _cc.contract_id, _cc.contact_type, _contact_name_expr(linked.c).label("name"),
-                 _cc.gone, _cc.local_state)
-          .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
-          .where(_cc.contract_id.in_(live_contract)).order_by(_cc.id))
+    cq = (
+        select(
+            _cc.id,
+            _cc.nexudus_id,
+            _cc.contract_id,
+            _cc.contact_type,
+            _contact_name_expr(linked.c).label("name"),
+            _cc.gone,
+            _cc.local_state,
+        )
+        .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
+        .where(_cc.contract_id.in_(live_contract))
+        .order_by(_cc.id)
+    )
     if contact_ids is not None:
         wanted = list(contact_ids)
-        cq = cq.where(or_(_cc.nexudus_id.in_([i for i in wanted if i > 0]),
-                          _cc.id.in_([-i for i in wanted if i < 0])))
+        cq = cq.where(or_(_cc.nexudus_id.in_([i for i in wanted if i > 0]), _cc.id.in_([-i for i in wanted if i < 0])))
     contacts = [
-        ContactInfo(contact_id=contact_public_id(r.id, r.nexudus_id), contract_id=r.contract_id,
-                    contact_type=_contact_type(r.contact_type), name=r.name or "", gone=bool(r.gone),
-                    local_state=r.local_state)
+        ContactInfo(
+            contact_id=contact_public_id(r.id, r.nexudus_id),
+            contract_id=r.contract_id,
+            contact_type=_contact_type(r.contact_type),
+            name=r.name or "",
+            gone=bool(r.gone),
+            local_state=r.local_state,
+        )
         for r in session.execute(cq)
     ]
     aliases: list[AliasInfo] = []
@@ -139,41 +172,76 @@ MatchContractRow = tuple[int, str, str, str, bool, date | None, int | None, str]
 MatchContactRow = tuple[int, int, int, str, bool]
 
 
-def match_directory_rows(session: Session, *, contract_ids: Iterable[int] | None = None,
-                         contact_ids: Iterable[int] | None = None, local_only: bool = False,
-                         ) -> tuple[list[MatchContractRow], list[MatchContactRow]]:
+def match_directory_rows(
+    session: Session,
+    *,
+    contract_ids: Iterable[int] | None = None,
+    contact_ids: Iterable[int] | None = None,
+    local_only: bool = False,
+) -> tuple[list[MatchContractRow], list[MatchContactRow]]:
     """The contracts and contacts the matcher reads, as plain column reads: every live one when no ids are given;
     only the contracts with contract_ids and/or the contacts with contact_ids; or (local_only) only the contacts
     not yet synced (registered here, pending or refused)."""
     holder = aliased(coworkers_table)
     contracts: list[MatchContractRow] = []
     if not local_only and (contract_ids is not None or contact_ids is None):
-        q = (select(_ct.id, _ct.company_name, _ct.billing_name, _holder_name_expr(holder.c),
-                    _ct.cancelled, _ct.cancellation_date, _ct.business_id, _ct.po_box)
-             .select_from(contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id))
-             .where(_ct.gone.is_(False)).order_by(_ct.id))
+        q = (
+            select(
+                _ct.id,
+                _ct.company_name,
+                _ct.billing_name,
+                _holder_name_expr(holder.c),
+                _ct.cancelled,
+                _ct.cancellation_date,
+                _ct.business_id,
+                _ct.po_box,
+            )
+            .select_from(contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id))
+            .where(_ct.gone.is_(False))
+            .order_by(_ct.id)
+        )
         if contract_ids is not None:
             q = q.where(_ct.id.in_(list(contract_ids)))
-        contracts = [(cid, company or "", billing or "", holder_name or "", bool(cancelled), _day(cancelled_on),
-                      business, po_box or "")
-                     for cid, company, billing, holder_name, cancelled, cancelled_on, business, po_box
-                     in session.execute(q)]
+        contracts = [
+            (
+                cid,
+                company or "",
+                billing or "",
+                holder_name or "",
+                bool(cancelled),
+                _day(cancelled_on),
+                business,
+                po_box or "",
+            )
+            for cid, company, billing, holder_name, cancelled, cancelled_on, business, po_box in session.execute(q)
+        ]
     contacts: list[MatchContactRow] = []
     if local_only or contact_ids is not None or contract_ids is None:
         linked = aliased(coworkers_table)
         live_contract = select(_ct.id).where(_ct.gone.is_(False))
-        cq = (select(_cc.id, _cc.nexudus_id, _cc.contract_id, _cc.contact_type, _contact_name_expr(linked.c), _cc.gone)
-              .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
-              .where(_cc.contract_id.in_(live_contract)).order_by(_cc.id))
+        cq = (
+            select(_cc.id, _cc.nexudus_id, _cc.contract_id, _cc.contact_type, _contact_name_expr(linked.c), _cc.gone)
+            .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
+            .where(_cc.contract_id.in_(live_contract))
+            .order_by(_cc.id)
+        )
         if local_only:
             cq = cq.where(_cc.local_state != LocalState.SYNCED)
         if contact_ids is not None:
             wanted = list(contact_ids)
-            cq = cq.where(or_(_cc.nexudus_id.in_([i for i in wanted if i > 0]),
-                              _cc.id.in_([-i for i in wanted if i < 0])))
-        contacts = [(nexudus_id if nexudus_id is not None else -local_id, contract_id, contact_type or 0, name or "",
-                     bool(gone))
-                    for local_id, nexudus_id, contract_id, contact_type, name, gone in session.execute(cq)]
+            cq = cq.where(
+                or_(_cc.nexudus_id.in_([i for i in wanted if i > 0]), _cc.id.in_([-i for i in wanted if i < 0]))
+            )
+        contacts = [
+            (
+                nexudus_id if nexudus_id is not None else -local_id,
+                contract_id,
+                contact_type or 0,
+                name or "",
+                bool(gone),
+            )
+            for local_id, nexudus_id, contract_id, contact_type, name, gone in session.execute(cq)
+        ]
     return contracts, contacts
 
 
@@ -196,8 +264,9 @@ def match_directory_fingerprint(session: Session) -> list[Any]:
         if "local_state" in c:
             q = q.where(c.local_state == LocalState.SYNCED)
         row = session.execute(q).one()
-        out.extend(v.isoformat() if isinstance(v, datetime | date) else int(v) if isinstance(v, Decimal) else v
-                   for v in row)
+        out.extend(
+            v.isoformat() if isinstance(v, datetime | date) else int(v) if isinstance(v, Decimal) else v for v in row
+        )
     return out
 
 
@@ -212,12 +281,18 @@ def match_directory_subset(session: Session, contract_ids: Iterable[int], contac
 
 
 def list_aliases(session: Session) -> list[AliasInfo]:
-    q = (select(_al.id, _al.text, _al.contract_id, _cc.id.label("row_id"), _cc.nexudus_id)
-         .select_from(aliases_table.outerjoin(contacts_table, _cc.id == _al.contact_row_id))
-         .order_by(_al.id))
+    q = (
+        select(_al.id, _al.text, _al.contract_id, _cc.id.label("row_id"), _cc.nexudus_id)
+        .select_from(aliases_table.outerjoin(contacts_table, _cc.id == _al.contact_row_id))
+        .order_by(_al.id)
+    )
     return [
-        AliasInfo(alias_id=r.id, text=r.text, contract_id=r.contract_id,
-                  contact_id=contact_public_id(r.row_id, r.nexudus_id) if r.row_id is not None else None)
+        AliasInfo(
+            alias_id=r.id,
+            text=r.text,
+            contract_id=r.contract_id,
+            contact_id=contact_public_id(r.row_id, r.nexudus_id) if r.row_id is not None else None,
+        )
         for r in session.execute(q)
     ]
 
@@ -234,29 +309,60 @@ def _field_errors(raw: str | None) -> dict[str, list[str]]:
 
 def contact_rows(session: Session, where: ColumnElement[bool]) -> list[ContactRow]:
     linked = aliased(coworkers_table)
-    open_create = (select(_ob.id, _ob.field_errors, _ob.contact_row_id)
-                   .where(_ob.kind == OutboxKind.CREATE_CONTACT, _ob.state.in_(OutboxState.OPEN)).subquery())
-    q = (select(contacts_table, _contact_name_expr(linked.c).label("display"),
-                open_create.c.id.label("outbox_id"), open_create.c.field_errors.label("errors"))
-         .select_from(contacts_table
-                      .outerjoin(linked, linked.c.id == _cc.coworker_id)
-                      .outerjoin(open_create, open_create.c.contact_row_id == _cc.id))
-         .where(where).order_by(_cc.contact_type, _cc.full_name, _cc.id))
+    open_create = (
+        select(_ob.id, _ob.field_errors, _ob.contact_row_id)
+        .where(_ob.kind == OutboxKind.CREATE_CONTACT, _ob.state.in_(OutboxState.OPEN))
+        .subquery()
+    )
+    q = (
+        select(
+            contacts_table,
+            _contact_name_expr(linked.c).label("display"),
+            open_create.c.id.label("outbox_id"),
+            open_create.c.field_errors.label("errors"),
+        )
+        .select_from(
+            contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id).outerjoin(
+                open_create, open_create.c.contact_row_id == _cc.id
+            )
+        )
+        .where(where)
+        .order_by(_cc.contact_type, _cc.full_name, _cc.id)
+    )
     out = []
     for r in session.execute(q):
         try:
             aml = AmlCheckStatus(r.aml_check_status)
         except ValueError:
             aml = AmlCheckStatus.NOT_STARTED
-        out.append(ContactRow(
-            contact_id=contact_public_id(r.id, r.nexudus_id), local_id=r.id, nexudus_id=r.nexudus_id,
-            contract_id=r.contract_id, contact_type=_contact_type(r.contact_type), full_name=r.full_name,
-            display_name=r.display or "", email=r.email, coworker_id=r.coworker_id, date_of_birth=r.date_of_birth,
-            address=r.address, post_code=r.post_code, city_name=r.city_name, state=r.state, country_id=r.country_id,
-            phone_number=r.phone_number, notes=r.notes, aml_check_status=aml, aml_check_date=r.aml_check_date,
-            aml_notes=r.aml_notes, local_state=r.local_state, gone=bool(r.gone), outbox_id=r.outbox_id,
-            field_errors=_field_errors(r.errors),
-        ))
+        out.append(
+            ContactRow(
+                contact_id=contact_public_id(r.id, r.nexudus_id),
+                local_id=r.id,
+                nexudus_id=r.nexudus_id,
+                contract_id=r.contract_id,
+                contact_type=_contact_type(r.contact_type),
+                full_name=r.full_name,
+                display_name=r.display or "",
+                email=r.email,
+                coworker_id=r.coworker_id,
+                date_of_birth=r.date_of_birth,
+                address=r.address,
+                post_code=r.post_code,
+                city_name=r.city_name,
+                state=r.state,
+                country_id=r.country_id,
+                phone_number=r.phone_number,
+                notes=r.notes,
+                aml_check_status=aml,
+                aml_check_date=r.aml_check_date,
+                aml_notes=r.aml_notes,
+                local_state=r.local_state,
+                gone=bool(r.gone),
+                outbox_id=r.outbox_id,
+                field_errors=_field_errors(r.errors),
+            )
+        )
     return out
 
 
@@ -287,8 +393,9 @@ def _handling(value: int) -> HandlingPreference:
 
 def _summary_select() -> Any:
     holder = aliased(coworkers_table)
-    return (select(contracts_table, _holder_name_expr(holder.c).label("holder"))
-            .select_from(contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id)))
+    return select(contracts_table, _holder_name_expr(holder.c).label("holder")).select_from(
+        contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id)
+    )
 
 
 MAX_SEARCH_CHARS = 200  # a search term longer than any name or label line is cut (LIKE patterns stay small)
@@ -312,20 +419,39 @@ def search_contracts(session: Session, text: str, limit: int = 50) -> list[Contr
     q = _summary_select()
     if needle:
         linked = aliased(coworkers_table)
-        by_contact = (select(_cc.contract_id)
-                      .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
-                      .where(or_(_cc.full_name.icontains(needle, autoescape=True),
-                                 linked.c.full_name.icontains(needle, autoescape=True))))
-        q = q.where(or_(_ct.company_name.icontains(needle, autoescape=True),
-                        _ct.billing_name.icontains(needle, autoescape=True),
-                        _ct.holder_name.icontains(needle, autoescape=True),
-                        _ct.po_box.icontains(needle, autoescape=True),
-                        _ct.id.in_(by_contact)))
+        by_contact = (
+            select(_cc.contract_id)
+            .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
+            .where(
+                or_(
+                    _cc.full_name.icontains(needle, autoescape=True),
+                    linked.c.full_name.icontains(needle, autoescape=True),
+                )
+            )
+        )
+        q = q.where(
+            or_(
+                _ct.company_name.icontains(needle, autoescape=True),
+                _ct.billing_name.icontains(needle, autoescape=True),
+                _ct.holder_name.icontains(needle, autoescape=True),
+                _ct.po_box.icontains(needle, autoescape=True),
+                _ct.id.in_(by_contact),
+            )
+        )
     q = q.order_by(_ct.gone, _ct.cancelled, _ct.company_name, _ct.id).limit(limit)
     return [
-        ContractSummary(contract_id=r.id, company_name=r.company_name, billing_name=r.billing_name,
-                        holder_name=r.holder, po_box=r.po_box, tariff_name=r.tariff_name, location_id=r.business_id,
-                        cancelled=bool(r.cancelled), cancellation_date=_day(r.cancellation_date), gone=bool(r.gone))
+        ContractSummary(
+            contract_id=r.id,
+            company_name=r.company_name,
+            billing_name=r.billing_name,
+            holder_name=r.holder,
+            po_box=r.po_box,
+            tariff_name=r.tariff_name,
+            location_id=r.business_id,
+            cancelled=bool(r.cancelled),
+            cancellation_date=_day(r.cancellation_date),
+            gone=bool(r.gone),
+        )
         for r in session.execute(q)
     ]
 
@@ -335,20 +461,34 @@ def contract_detail(session: Session, contract_id: int) -> ContractDetail:
     if r is None:
         raise RecordNotFound(f"Contract {contract_id} is not in the local directory; sync and try again.")
     return ContractDetail(
-        contract_id=r.id, company_name=r.company_name, billing_name=r.billing_name, holder_name=r.holder,
-        holder_coworker_id=r.coworker_id, email=r.email, po_box=r.po_box, tariff_name=r.tariff_name,
-        location_id=r.business_id, active=bool(r.active), cancelled=bool(r.cancelled),
-        cancellation_date=_day(r.cancellation_date), delivery_instructions=r.delivery_instructions,
-        handling_mail=_handling(r.handling_mail), handling_parcels=_handling(r.handling_parcels),
-        handling_checks=_handling(r.handling_checks), handling_publicity=_handling(r.handling_publicity),
-        gone=bool(r.gone), contacts=contact_rows(session, _cc.contract_id == contract_id),
+        contract_id=r.id,
+        company_name=r.company_name,
+        billing_name=r.billing_name,
+        holder_name=r.holder,
+        holder_coworker_id=r.coworker_id,
+        email=r.email,
+        po_box=r.po_box,
+        tariff_name=r.tariff_name,
+        location_id=r.business_id,
+        active=bool(r.active),
+        cancelled=bool(r.cancelled),
+        cancellation_date=_day(r.cancellation_date),
+        delivery_instructions=r.delivery_instructions,
+        handling_mail=_handling(r.handling_mail),
+        handling_parcels=_handling(r.handling_parcels),
+        handling_checks=_handling(r.handling_checks),
+        handling_publicity=_handling(r.handling_publicity),
+        gone=bool(r.gone),
+        contacts=contact_rows(session, _cc.contract_id == contract_id),
     )
 
 
 def list_countries(session: Session) -> list[CountryInfo]:
     c = countries_table.c
-    return [CountryInfo(country_id=r.id, name=r.name, code=r.two_digits_code)
-            for r in session.execute(select(c.id, c.name, c.two_digits_code).order_by(c.name))]
+    return [
+        CountryInfo(country_id=r.id, name=r.name, code=r.two_digits_code)
+        for r in session.execute(select(c.id, c.name, c.two_digits_code).order_by(c.name))
+    ]
 
 
 def list_businesses(session: Session) -> list[BusinessInfo]:
@@ -362,11 +502,20 @@ def search_coworkers(session: Session, text: str, limit: int = 20) -> list[Cowor
         return []
     q = select(_cw.id, _cw.full_name, _cw.email, _cw.company_name, _cw.active)
     if needle:
-        q = q.where(or_(_cw.full_name.icontains(needle, autoescape=True), _cw.email.icontains(needle, autoescape=True),
-                        _cw.company_name.icontains(needle, autoescape=True)))
+        q = q.where(
+            or_(
+                _cw.full_name.icontains(needle, autoescape=True),
+                _cw.email.icontains(needle, autoescape=True),
+                _cw.company_name.icontains(needle, autoescape=True),
+            )
+        )
     q = q.order_by(_cw.active.desc(), _cw.full_name, _cw.id).limit(limit)
-    return [CoworkerInfo(coworker_id=r.id, full_name=r.full_name, email=r.email, company_name=r.company_name,
-                         active=bool(r.active)) for r in session.execute(q)]
+    return [
+        CoworkerInfo(
+            coworker_id=r.id, full_name=r.full_name, email=r.email, company_name=r.company_name, active=bool(r.active)
+        )
+        for r in session.execute(q)
+    ]
 
 
 # ---- deliveries ----------------------------------------------------------------------------------------------
@@ -383,13 +532,18 @@ def _delivery_select() -> Any:
     direct = aliased(coworkers_table)
     recipient = func.coalesce(_contact_name_expr(linked.c), _nonempty(direct.c.full_name), "")
     company = func.coalesce(_nonempty(_ct.company_name), _nonempty(_ct.billing_name), "")
-    return (select(deliveries_table, recipient.label("recipient"), company.label("company"),
-                   _cc.nexudus_id.label("contact_nexudus_id"), _cc.aml_check_status.label("contact_aml_status"))
-            .select_from(deliveries_table
-                         .outerjoin(contacts_table, _cc.id == _dl.contact_row_id)
-                         .outerjoin(linked, linked.c.id == _cc.coworker_id)
-                         .outerjoin(direct, direct.c.id == _dl.coworker_id)
-                         .outerjoin(contracts_table, _ct.id == _dl.contract_id)))
+    return select(
+        deliveries_table,
+        recipient.label("recipient"),
+        company.label("company"),
+        _cc.nexudus_id.label("contact_nexudus_id"),
+        _cc.aml_check_status.label("contact_aml_status"),
+    ).select_from(
+        deliveries_table.outerjoin(contacts_table, _cc.id == _dl.contact_row_id)
+        .outerjoin(linked, linked.c.id == _cc.coworker_id)
+        .outerjoin(direct, direct.c.id == _dl.coworker_id)
+        .outerjoin(contracts_table, _ct.id == _dl.contract_id)
+    )
 
 
 def _delivery_row(r: Any, now: datetime) -> DeliveryRow:
@@ -399,17 +553,39 @@ def _delivery_row(r: Any, now: datetime) -> DeliveryRow:
         kind = DeliveryType.OTHER
     created: datetime = r.created_at
     return DeliveryRow(
-        delivery_id=r.id, nexudus_id=r.nexudus_id, contract_id=r.contract_id,
-        contact_id=(contact_public_id(r.contact_row_id, r.contact_nexudus_id) if r.contact_row_id is not None
-                    else None),
-        coworker_id=r.coworker_id, business_id=r.business_id, recipient_name=r.recipient, company_name=r.company,
-        name=r.name, location=r.location, shelf=r.shelf, delivery_type=kind, received_by=r.received_by,
-        tracking_number=r.tracking_number, carrier=r.carrier, label_text=r.label_text,
-        match_decision=r.match_decision, match_confidence=r.match_confidence,
-        match_reasons=tuple(json.loads(r.match_reasons or "[]")), notes=r.notes, created_at=created,
-        created_by=r.created_by, collected_at=r.collected_at, collected_by=r.collected_by,
-        collected_for=r.collected_for, voided_at=r.voided_at, voided_by=r.voided_by, void_reason=r.void_reason,
-        local_state=r.local_state, age=max(now - created, now - now), contact_aml_status=r.contact_aml_status,
+        delivery_id=r.id,
+        nexudus_id=r.nexudus_id,
+        contract_id=r.contract_id,
+        contact_id=(
+            contact_public_id(r.contact_row_id, r.contact_nexudus_id) if r.contact_row_id is not None else None
+        ),
+        coworker_id=r.coworker_id,
+        business_id=r.business_id,
+        recipient_name=r.recipient,
+        company_name=r.company,
+        name=r.name,
+        location=r.location,
+        shelf=r.shelf,
+        delivery_type=kind,
+        received_by=r.received_by,
+        tracking_number=r.tracking_number,
+        carrier=r.carrier,
+        label_text=r.label_text,
+        match_decision=r.match_decision,
+        match_confidence=r.match_confidence,
+        match_reasons=tuple(json.loads(r.match_reasons or "[]")),
+        notes=r.notes,
+        created_at=created,
+        created_by=r.created_by,
+        collected_at=r.collected_at,
+        collected_by=r.collected_by,
+        collected_for=r.collected_for,
+        voided_at=r.voided_at,
+        voided_by=r.voided_by,
+        void_reason=r.void_reason,
+        local_state=r.local_state,
+        age=max(now - created, now - now),
+        contact_aml_status=r.contact_aml_status,
     )
 
 
@@ -419,8 +595,9 @@ def delivery_rows(session: Session, ids: Sequence[int]) -> list[DeliveryRow]:
     return [_delivery_row(r, now) for r in rows]
 
 
-def list_deliveries(session: Session, view: DeliveryView = "today", text: str = "", business_id: int | None = None,
-                    limit: int = 500) -> list[DeliveryRow]:
+def list_deliveries(
+    session: Session, view: DeliveryView = "today", text: str = "", business_id: int | None = None, limit: int = 500
+) -> list[DeliveryRow]:
     """Newest first. today: logged since local midnight; uncollected: neither collected nor voided; all: everything
     (voided included)."""
     q = _delivery_select()
@@ -436,12 +613,27 @@ def list_deliveries(session: Session, view: DeliveryView = "today", text: str = 
     if needle is None:
         return []
     if needle:
-        q = q.where(or_(*(col.icontains(needle, autoescape=True) for col in (
-            _dl.name, _dl.label_text, _dl.tracking_number, _dl.notes, _cc.full_name, _ct.company_name,
-            _ct.billing_name, _ct.po_box))))
+        q = q.where(
+            or_(
+                *(
+                    col.icontains(needle, autoescape=True)
+                    for col in (
+                        _dl.name,
+                        _dl.label_text,
+                        _dl.tracking_number,
+                        _dl.notes,
+                        _cc.full_name,
+                        _ct.company_name,
+                        _ct.billing_name,
+                        _ct.po_box,
+                    )
+                )
+            )
+        )
     now = utcnow()
-    return [_delivery_row(r, now) for r in session.execute(q.order_by(_dl.created_at.desc(), _dl.id.desc())
-                                                            .limit(limit))]
+    return [
+        _delivery_row(r, now) for r in session.execute(q.order_by(_dl.created_at.desc(), _dl.id.desc()).limit(limit))
+    ]
 
 
 def scanned_today(session: Session, tracking_number: str) -> bool:
@@ -449,8 +641,11 @@ def scanned_today(session: Session, tracking_number: str) -> bool:
     number = tracking_number.strip()
     if not number:
         return False
-    q = select(func.count()).select_from(deliveries_table).where(
-        _dl.tracking_number == number, _dl.voided_at.is_(None), _dl.created_at >= start_of_local_day())
+    q = (
+        select(func.count())
+        .select_from(deliveries_table)
+        .where(_dl.tracking_number == number, _dl.voided_at.is_(None), _dl.created_at >= start_of_local_day())
+    )
     return bool(session.execute(q).scalar())
 
 
@@ -470,20 +665,35 @@ def _outbox_summary(kind: str, payload: dict[str, Any]) -> str:
 
 
 def _outbox_rows(session: Session, where: ColumnElement[bool], order: Any, limit: int) -> list[OutboxRow]:
-    q = (select(outbox_table, _cc.nexudus_id.label("contact_nexudus_id"))
-         .select_from(outbox_table.outerjoin(contacts_table, _cc.id == _ob.contact_row_id))
-         .where(where).order_by(order).limit(limit))
+    q = (
+        select(outbox_table, _cc.nexudus_id.label("contact_nexudus_id"))
+        .select_from(outbox_table.outerjoin(contacts_table, _cc.id == _ob.contact_row_id))
+        .where(where)
+        .order_by(order)
+        .limit(limit)
+    )
     out = []
     for r in session.execute(q):
         payload = json.loads(r.payload or "{}")
-        out.append(OutboxRow(
-            outbox_id=r.id, kind=r.kind, state=r.state, summary=_outbox_summary(r.kind, payload), attempts=r.attempts,
-            last_error=r.last_error, field_errors=_field_errors(r.field_errors),
-            contact_id=(contact_public_id(r.contact_row_id, r.contact_nexudus_id) if r.contact_row_id is not None
-                        else None),
-            delivery_id=r.delivery_row_id, created_at=r.created_at, updated_at=r.updated_at, created_by=r.created_by,
-            outcome_unknown=bool(payload.get(OUTCOME_UNKNOWN)),
-        ))
+        out.append(
+            OutboxRow(
+                outbox_id=r.id,
+                kind=r.kind,
+                state=r.state,
+                summary=_outbox_summary(r.kind, payload),
+                attempts=r.attempts,
+                last_error=r.last_error,
+                field_errors=_field_errors(r.field_errors),
+                contact_id=(
+                    contact_public_id(r.contact_row_id, r.contact_nexudus_id) if r.contact_row_id is not None else None
+                ),
+                delivery_id=r.delivery_row_id,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                created_by=r.created_by,
+                outcome_unknown=bool(payload.get(OUTCOME_UNKNOWN)),
+            )
+        )
     return out
 
 
@@ -513,15 +723,17 @@ def outbox_paused(session: Session) -> bool:
 
 def status_summary(session: Session) -> StatusSummary:
     contracts = session.execute(select(func.count()).where(_ct.gone.is_(False))).scalar() or 0
-    contacts = session.execute(
-        select(func.count()).select_from(contacts_table).where(_cc.gone.is_(False))
-    ).scalar() or 0
+    contacts = (
+        session.execute(select(func.count()).select_from(contacts_table).where(_cc.gone.is_(False))).scalar() or 0
+    )
     counts = {state: n for state, n in session.execute(select(_ob.state, func.count()).group_by(_ob.state))}
     directory = session.get(SyncState, DIRECTORY_STATE)
     return StatusSummary(
-        contracts=int(contracts), contacts=int(contacts),
-        outbox_pending=sum(int(counts.get(s, 0)) for s in (OutboxState.PENDING, OutboxState.SENDING,
-                                                           OutboxState.PAUSED)),
+        contracts=int(contracts),
+        contacts=int(contacts),
+        outbox_pending=sum(
+            int(counts.get(s, 0)) for s in (OutboxState.PENDING, OutboxState.SENDING, OutboxState.PAUSED)
+        ),
         outbox_failed=int(counts.get(OutboxState.FAILED, 0)),
         last_sync=directory.high_water if directory is not None else None,  # DIRECTORY row: last successful pull
         outbox_paused=outbox_paused(session),

@@ -71,8 +71,7 @@ QUEUE_OUTCOMES: dict[Queue, tuple[Outcome, ...]] = {
     Queue.DONE: (),
 }
 FAILED_ID_CHECK: frozenset[int] = frozenset({AmlCheckStatus.POTENTIAL_MATCH, AmlCheckStatus.CONFIRMED_MATCH})
-PENDING_ID_CHECK: frozenset[int] = frozenset({AmlCheckStatus.NOT_STARTED, AmlCheckStatus.PENDING,
-                                              AmlCheckStatus.ERROR})
+PENDING_ID_CHECK: frozenset[int] = frozenset({AmlCheckStatus.NOT_STARTED, AmlCheckStatus.PENDING, AmlCheckStatus.ERROR})
 
 _HP = HandlingPreference
 _FIRST: dict[int, Queue] = {

@@ -20,8 +20,9 @@ from sqlmodel import Field, SQLModel
 
 
 def _big(*, primary_key: bool = False, nullable: bool = True, unique: bool = False, index: bool = False) -> Column[int]:
-    return Column(BigInteger, primary_key=primary_key, nullable=nullable, unique=unique, index=index,
-                  autoincrement=False)
+    return Column(
+        BigInteger, primary_key=primary_key, nullable=nullable, unique=unique, index=index, autoincrement=False
+    )
 
 
 class LocalState:
@@ -355,6 +356,10 @@ delivery_files_table = _table(DeliveryFile)
 delivery_conflicts_table = _table(DeliveryConflict)
 
 # Pending contacts are found by their SystemId marker; synced rows never are, so they stay out of the index.
-Index("ix_contacts_pending_system_id", contacts_table.c.system_id, sqlite_where=contacts_table.c.nexudus_id.is_(None),
-      postgresql_where=contacts_table.c.nexudus_id.is_(None))
+Index(
+    "ix_contacts_pending_system_id",
+    contacts_table.c.system_id,
+    sqlite_where=contacts_table.c.nexudus_id.is_(None),
+    postgresql_where=contacts_table.c.nexudus_id.is_(None),
+)
 Index("ix_deliveries_collected_at", deliveries_table.c.collected_at)

@@ -102,10 +102,24 @@ def register_contact(session: Session, draft: ContactDraft, actor: str) -> Conta
     session.add(contact)
     session.flush()
     assert contact.id is not None
-    entry = _enqueue(session, OutboxKind.CREATE_CONTACT, actor, system_id=marker, contact_row_id=contact.id,
-                     summary=f"New recipient {contact.full_name} for {_company(contract)}")
-    add_audit(session, actor, "contact.register", f"contact:{contact.id}", contract_id=draft.contract_id,
-              name=contact.full_name, type=int(draft.contact_type), outbox_id=entry.id)
+    entry = _enqueue(
+        session,
+        OutboxKind.CREATE_CONTACT,
+        actor,
+        system_id=marker,
+        contact_row_id=contact.id,
+        summary=f"New recipient {contact.full_name} for {_company(contract)}",
+    )
+    add_audit(
+        session,
+        actor,
+        "contact.register",
+        f"contact:{contact.id}",
+        contract_id=draft.contract_id,
+        name=contact.full_name,
+        type=int(draft.contact_type),
+        outbox_id=entry.id,
+    )
     return contact_row(session, contact.id)
 
 
@@ -139,8 +153,7 @@ def resubmit_contact(session: Session, outbox_id: int, draft: ContactDraft, acto
     entry.updated_at = utcnow()
     kept = {k: v for k, v in json.loads(entry.payload or "{}").items() if k == OUTCOME_UNKNOWN}  # still unknown
     entry.payload = json.dumps({"summary": f"New recipient {contact.full_name} for {_company(contract)}", **kept})
-    add_audit(session, actor, "contact.resubmit", f"contact:{contact.id}", outbox_id=outbox_id,
-              name=contact.full_name)
+    add_audit(session, actor, "contact.resubmit", f"contact:{contact.id}", outbox_id=outbox_id, name=contact.full_name)
     session.flush()
     return contact_row(session, entry.contact_row_id)
 
@@ -163,24 +176,53 @@ def record_delivery(session: Session, draft: DeliveryDraft, actor: str) -> Deliv
         _contract(session, contract_id)
     marker = new_marker()
     delivery = Delivery(
-        contract_id=contract_id, contact_row_id=contact_row_id, coworker_id=draft.coworker_id,
-        business_id=draft.business_id, name=draft.name.strip(), location=draft.location.strip(), shelf=draft.shelf,
-        delivery_type=int(draft.delivery_type), received_by=draft.received_by,
-        tracking_number=draft.tracking_number.strip(), carrier=draft.carrier, label_text=draft.label_text,
-        match_decision=draft.match_decision, match_confidence=draft.match_confidence,
-        match_reasons=json.dumps(list(draft.match_reasons)), notes=draft.notes, created_at=utcnow(),
-        created_by=actor, system_id=marker, local_state=LocalState.PENDING,
+        contract_id=contract_id,
+        contact_row_id=contact_row_id,
+        coworker_id=draft.coworker_id,
+        business_id=draft.business_id,
+        name=draft.name.strip(),
+        location=draft.location.strip(),
+        shelf=draft.shelf,
+        delivery_type=int(draft.delivery_type),
+        received_by=draft.received_by,
+        tracking_number=draft.tracking_number.strip(),
+        carrier=draft.carrier,
+        label_text=draft.label_text,
+        match_decision=draft.match_decision,
+        match_confidence=draft.match_confidence,
+        match_reasons=json.dumps(list(draft.match_reasons)),
+        notes=draft.notes,
+        created_at=utcnow(),
+        created_by=actor,
+        system_id=marker,
+        local_state=LocalState.PENDING,
     )
     session.add(delivery)
     session.flush()
     assert delivery.id is not None
     route_delivery(session, delivery.id, requires_signature=draft.requires_signature)  # its first work queue
     row = delivery_rows(session, [delivery.id])[0]
-    entry = _enqueue(session, OutboxKind.CREATE_DELIVERY, actor, system_id=marker, delivery_row_id=delivery.id,
-                     contact_row_id=contact_row_id, summary=f"{delivery.name} for {_addressee(row)}")
-    add_audit(session, actor, "delivery.record", f"delivery:{delivery.id}", contract_id=contract_id,
-              contact_row_id=contact_row_id, name=delivery.name, tracking=delivery.tracking_number,
-              decision=draft.match_decision, outbox_id=entry.id)
+    entry = _enqueue(
+        session,
+        OutboxKind.CREATE_DELIVERY,
+        actor,
+        system_id=marker,
+        delivery_row_id=delivery.id,
+        contact_row_id=contact_row_id,
+        summary=f"{delivery.name} for {_addressee(row)}",
+    )
+    add_audit(
+        session,
+        actor,
+        "delivery.record",
+        f"delivery:{delivery.id}",
+        contract_id=contract_id,
+        contact_row_id=contact_row_id,
+        name=delivery.name,
+        tracking=delivery.tracking_number,
+        decision=draft.match_decision,
+        outbox_id=entry.id,
+    )
     return row
 
 
@@ -191,8 +233,9 @@ def _delivery(session: Session, delivery_id: int) -> Delivery:
     return delivery
 
 
-def collect_deliveries(session: Session, delivery_ids: Sequence[int], collected_by: str, for_whom: str,
-                       actor: str) -> list[DeliveryRow]:
+def collect_deliveries(
+    session: Session, delivery_ids: Sequence[int], collected_by: str, for_whom: str, actor: str
+) -> list[DeliveryRow]:
     """Hand deliveries over: marked collected locally, one DELIVERY_COLLECT queued for all of them."""
     _require_storable({"name of who collected": collected_by, "name of who it was for": for_whom})
     ids = sorted(set(delivery_ids))
@@ -211,14 +254,27 @@ def collect_deliveries(session: Session, delivery_ids: Sequence[int], collected_
         delivery.collected_by = collected_by.strip()
         delivery.collected_for = for_whom.strip()
         delivery.local_state = LocalState.PENDING
-    entry = _enqueue(session, OutboxKind.COLLECT_DELIVERIES, actor, system_id=new_marker(),
-                     delivery_row_id=ids[0] if len(ids) == 1 else None, delivery_row_ids=ids,
-                     summary=f"Hand-over of {len(ids)} deliver{'y' if len(ids) == 1 else 'ies'} to {collected_by}")
+    entry = _enqueue(
+        session,
+        OutboxKind.COLLECT_DELIVERIES,
+        actor,
+        system_id=new_marker(),
+        delivery_row_id=ids[0] if len(ids) == 1 else None,
+        delivery_row_ids=ids,
+        summary=f"Hand-over of {len(ids)} deliver{'y' if len(ids) == 1 else 'ies'} to {collected_by}",
+    )
     assert entry.id is not None
     # the hand-over in the item's trail; its queue is done
     note_desk_collect(session, ids, now, collected_by.strip(), for_whom.strip(), actor, entry.id)
-    add_audit(session, actor, "delivery.collect", ",".join(f"delivery:{i}" for i in ids), collected_by=collected_by,
-              for_whom=for_whom, outbox_id=entry.id)
+    add_audit(
+        session,
+        actor,
+        "delivery.collect",
+        ",".join(f"delivery:{i}" for i in ids),
+        collected_by=collected_by,
+        for_whom=for_whom,
+        outbox_id=entry.id,
+    )
     session.flush()
     return delivery_rows(session, ids)
 
@@ -235,11 +291,16 @@ def void_delivery(session: Session, delivery_id: int, reason: str, actor: str) -
     delivery.voided_by = actor
     delivery.void_reason = reason.strip()
     create = session.execute(
-        select(OutboxEntry).where(outbox_table.c.delivery_row_id == delivery_id,
-                                  outbox_table.c.kind == OutboxKind.CREATE_DELIVERY).with_for_update()
+        select(OutboxEntry)
+        .where(outbox_table.c.delivery_row_id == delivery_id, outbox_table.c.kind == OutboxKind.CREATE_DELIVERY)
+        .with_for_update()
     ).scalar_one_or_none()
-    never_sent = (create is not None and create.attempts == 0 and delivery.nexudus_id is None
-                  and create.state in (OutboxState.PENDING, OutboxState.FAILED, OutboxState.PAUSED))
+    never_sent = (
+        create is not None
+        and create.attempts == 0
+        and delivery.nexudus_id is None
+        and create.state in (OutboxState.PENDING, OutboxState.FAILED, OutboxState.PAUSED)
+    )
     if never_sent:
         assert create is not None
         create.state = OutboxState.DISCARDED
@@ -251,10 +312,23 @@ def void_delivery(session: Session, delivery_id: int, reason: str, actor: str) -
         delivery.local_state = LocalState.PENDING
     row = delivery_rows(session, [delivery_id])[0]
     if not never_sent:
-        outbox_id = _enqueue(session, OutboxKind.VOID_DELIVERY, actor, system_id=new_marker(),
-                             delivery_row_id=delivery_id, summary=f"Void: {delivery.name} for {_addressee(row)}").id
-    add_audit(session, actor, "delivery.void", f"delivery:{delivery_id}", reason=delivery.void_reason,
-              outbox_id=outbox_id, sent_before=not never_sent)
+        outbox_id = _enqueue(
+            session,
+            OutboxKind.VOID_DELIVERY,
+            actor,
+            system_id=new_marker(),
+            delivery_row_id=delivery_id,
+            summary=f"Void: {delivery.name} for {_addressee(row)}",
+        ).id
+    add_audit(
+        session,
+        actor,
+        "delivery.void",
+        f"delivery:{delivery_id}",
+        reason=delivery.void_reason,
+        outbox_id=outbox_id,
+        sent_before=not never_sent,
+    )
     session.flush()
     return row
 
@@ -273,19 +347,35 @@ def learn_alias(session: Session, text: str, contract_id: int, contact_id: int |
     _contract(session, contract_id)
     contact_row_id = resolve_contact_local_id(session, contact_id) if contact_id is not None else None
     existing = session.execute(
-        select(aliases_table.c.id).where(aliases_table.c.normalized == normalized,
-                                         aliases_table.c.contract_id == contract_id,
-                                         aliases_table.c.contact_row_id.is_(None) if contact_row_id is None
-                                         else aliases_table.c.contact_row_id == contact_row_id)
+        select(aliases_table.c.id).where(
+            aliases_table.c.normalized == normalized,
+            aliases_table.c.contract_id == contract_id,
+            aliases_table.c.contact_row_id.is_(None)
+            if contact_row_id is None
+            else aliases_table.c.contact_row_id == contact_row_id,
+        )
     ).scalar()
     if existing is None:
-        alias = Alias(text=text.strip(), normalized=normalized, contract_id=contract_id, contact_row_id=contact_row_id,
-                      created_by=actor, created_at=utcnow())
+        alias = Alias(
+            text=text.strip(),
+            normalized=normalized,
+            contract_id=contract_id,
+            contact_row_id=contact_row_id,
+            created_by=actor,
+            created_at=utcnow(),
+        )
         session.add(alias)
         session.flush()
         existing = alias.id
-        add_audit(session, actor, "alias.learn", f"alias:{alias.id}", text=alias.text, contract_id=contract_id,
-                  contact_row_id=contact_row_id)
+        add_audit(
+            session,
+            actor,
+            "alias.learn",
+            f"alias:{alias.id}",
+            text=alias.text,
+            contract_id=contract_id,
+            contact_row_id=contact_row_id,
+        )
     return next(a for a in list_aliases(session) if a.alias_id == existing)
 
 
@@ -310,17 +400,25 @@ def discard_outbox_entry(session: Session, outbox_id: int, actor: str, *, absent
         raise InvalidOperation("That entry is being sent or is finished; it cannot be discarded.")
     unknown = bool(json.loads(entry.payload or "{}").get(OUTCOME_UNKNOWN))
     if not absent_on_server and may_be_on_server(entry.kind, entry.state, unknown):
-        raise OutcomeUnknown("Nexudus may already have this: the last attempt to send it got no clear answer. "
-                             "Pigeonhole has to ask Nexudus first; then you can keep Nexudus's copy or delete it "
-                             "there.")
+        raise OutcomeUnknown(
+            "Nexudus may already have this: the last attempt to send it got no clear answer. "
+            "Pigeonhole has to ask Nexudus first; then you can keep Nexudus's copy or delete it "
+            "there."
+        )
     entry.state = OutboxState.DISCARDED
     entry.updated_at = utcnow()
     if entry.kind == OutboxKind.CREATE_CONTACT and entry.contact_row_id is not None:
-        session.execute(update(contacts_table).where(contacts_table.c.id == entry.contact_row_id)
-                        .values(local_state=LocalState.FAILED, gone=True))
+        session.execute(
+            update(contacts_table)
+            .where(contacts_table.c.id == entry.contact_row_id)
+            .values(local_state=LocalState.FAILED, gone=True)
+        )
     elif entry.delivery_row_id is not None and entry.kind in (OutboxKind.CREATE_DELIVERY, OutboxKind.VOID_DELIVERY):
-        session.execute(update(deliveries_table).where(deliveries_table.c.id == entry.delivery_row_id)
-                        .values(local_state=LocalState.FAILED))
+        session.execute(
+            update(deliveries_table)
+            .where(deliveries_table.c.id == entry.delivery_row_id)
+            .values(local_state=LocalState.FAILED)
+        )
     add_audit(session, actor, "outbox.discard", f"outbox:{outbox_id}", kind=entry.kind)
     session.flush()
 
@@ -334,13 +432,17 @@ def retry_outbox_entry(session: Session, outbox_id: int, actor: str) -> None:
     entry.next_attempt_at = None
     entry.updated_at = utcnow()
     if entry.kind == OutboxKind.CREATE_CONTACT and entry.contact_row_id is not None:
-        session.execute(update(contacts_table).where(contacts_table.c.id == entry.contact_row_id)
-                        .values(local_state=LocalState.PENDING))
+        session.execute(
+            update(contacts_table)
+            .where(contacts_table.c.id == entry.contact_row_id)
+            .values(local_state=LocalState.PENDING)
+        )
     pause = session.get(SyncState, OUTBOX_STATE)
     if pause is not None and pause.last_status == "paused":
         pause.last_status = "ok"
         pause.last_message = f"resumed by {actor}"
-    session.execute(update(outbox_table).where(outbox_table.c.state == OutboxState.PAUSED)
-                    .values(state=OutboxState.PENDING))
+    session.execute(
+        update(outbox_table).where(outbox_table.c.state == OutboxState.PAUSED).values(state=OutboxState.PENDING)
+    )
     add_audit(session, actor, "outbox.retry", f"outbox:{outbox_id}", kind=entry.kind)
     session.flush()

@@ -109,8 +109,11 @@ def sync_command(args: argparse.Namespace, connection: Connection | None = None)
         return _sync(args, connection)
     except Exception as exc:  # a bug: the traceback goes to the log, a message to the terminal
         log.exception("sync failed")
-        _out(f"Error: the sync stopped on an unexpected problem ({type(exc).__name__}); details are in the log "
-             f"file {Paths.default().log_file}.", sys.stderr)
+        _out(
+            f"Error: the sync stopped on an unexpected problem ({type(exc).__name__}); details are in the log "
+            f"file {Paths.default().log_file}.",
+            sys.stderr,
+        )
         return EXIT_BUG
 
 
@@ -121,16 +124,21 @@ def _sync(args: argparse.Namespace, connection: Connection | None) -> int:
     settings, engine = opened
     conn = connection or resolve_connection(settings)
     if not conn.username or not conn.password:
-        _out("Error: set PIGEONHOLE_USERNAME and PIGEONHOLE_PASSWORD (and PIGEONHOLE_API_URL) to sync from the "
-             "command line.", sys.stderr)
+        _out(
+            "Error: set PIGEONHOLE_USERNAME and PIGEONHOLE_PASSWORD (and PIGEONHOLE_API_URL) to sync from the "
+            "command line.",
+            sys.stderr,
+        )
         return EXIT_USAGE
     cancel = threading.Event()
     report = None
     try:
         with NexudusClient(conn.api_url, client_id=conn.client_id) as client:
             client.login(conn.username, conn.password, conn.totp or None)
-            _out(f"Signed in to {client.base_url} as {conn.username}; pulling the directory"
-                 f"{' (full)' if args.full else ''}...")
+            _out(
+                f"Signed in to {client.base_url} as {conn.username}; pulling the directory"
+                f"{' (full)' if args.full else ''}..."
+            )
             pull_error: Exception | None = None
             try:
                 report = pull_directory(engine, client, full=bool(args.full), progress=_Progress(), cancel=cancel)
@@ -171,8 +179,10 @@ def _sync(args: argparse.Namespace, connection: Connection | None) -> int:
         return EXIT_DATA
     with store_engine.session_scope(engine, readonly=True) as session:
         summary = queries.status_summary(session)
-    _out(f"Directory: {summary.contracts} contracts, {summary.contacts} contacts. Outbox: "
-         f"{summary.outbox_pending} waiting, {summary.outbox_failed} need attention.")
+    _out(
+        f"Directory: {summary.contracts} contracts, {summary.contacts} contacts. Outbox: "
+        f"{summary.outbox_pending} waiting, {summary.outbox_failed} need attention."
+    )
     if flush.paused:
         return EXIT_AUTH
     if flush.stopped in ("network", "server", "throttled"):
@@ -180,8 +190,11 @@ def _sync(args: argparse.Namespace, connection: Connection | None) -> int:
     if summary.outbox_failed:
         return EXIT_NEEDS_ATTENTION
     if report is not None and report.skipped:
-        _out(f"Error: {sum(report.skipped.values())} record(s) from Nexudus could not be read and were left out; "
-             "the log names them. Correct them in Nexudus.", sys.stderr)
+        _out(
+            f"Error: {sum(report.skipped.values())} record(s) from Nexudus could not be read and were left out; "
+            "the log names them. Correct them in Nexudus.",
+            sys.stderr,
+        )
         return EXIT_DATA
     return EXIT_OK
 
@@ -243,5 +256,12 @@ def outbox_command(args: argparse.Namespace) -> int:
 
 
 def _row_json(r: Any) -> dict[str, Any]:
-    return {"id": r.outbox_id, "kind": r.kind, "state": r.state, "summary": r.summary, "attempts": r.attempts,
-            "last_error": r.last_error, "field_errors": r.field_errors}
+    return {
+        "id": r.outbox_id,
+        "kind": r.kind,
+        "state": r.state,
+        "summary": r.summary,
+        "attempts": r.attempts,
+        "last_error": r.last_error,
+        "field_errors": r.field_errors,
+    }

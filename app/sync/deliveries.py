@@ -42,12 +42,20 @@ class DeliveryPullReport:
     cancelled: bool = False
 
     def summary(self) -> str:
-        return (f"deliveries: {self.received} received, {self.created} new from Nexudus, {self.changed} changed "
-                f"there, {self.conflicts} conflicts")
+        return (
+            f"deliveries: {self.received} received, {self.created} new from Nexudus, {self.changed} changed "
+            f"there, {self.conflicts} conflicts"
+        )
 
 
-def pull_deliveries(engine: Engine, client: NexudusClient, *, full: bool = False,
-                    cancel: threading.Event | None = None, page_size: int = MAX_PAGE_SIZE) -> DeliveryPullReport:
+def pull_deliveries(
+    engine: Engine,
+    client: NexudusClient,
+    *,
+    full: bool = False,
+    cancel: threading.Event | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+) -> DeliveryPullReport:
     with engine.connect() as conn:
         state = read_sync_state(conn, STATE)
     since = None if full or state.high_water is None else state.high_water - OVERLAP

@@ -102,17 +102,23 @@ class SyncReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.changed_contract_ids or self.removed_contract_ids or self.changed_contact_ids
-                    or self.removed_contact_ids)
+        return bool(
+            self.changed_contract_ids
+            or self.removed_contract_ids
+            or self.changed_contact_ids
+            or self.removed_contact_ids
+        )
 
     def summary(self) -> str:
         total = sum(self.pulled.values())
         kind = "full" if self.full else "incremental"
         state = " (cancelled)" if self.cancelled else ""
         seconds = (self.finished_at - self.started_at).total_seconds()
-        text = (f"{kind} sync{state}: {total} records received; contracts {len(self.changed_contract_ids)} changed, "
-                f"{len(self.removed_contract_ids)} removed; contacts {len(self.changed_contact_ids)} changed, "
-                f"{len(self.removed_contact_ids)} removed; {seconds:.1f} s")
+        text = (
+            f"{kind} sync{state}: {total} records received; contracts {len(self.changed_contract_ids)} changed, "
+            f"{len(self.removed_contract_ids)} removed; contacts {len(self.changed_contact_ids)} changed, "
+            f"{len(self.removed_contact_ids)} removed; {seconds:.1f} s"
+        )
         if self.skipped:
             text += "; " + _counts(self.skipped, "unreadable record(s) left out (see the log)")
         if self.cleaned:
@@ -156,17 +162,25 @@ class _Run:
             self.progress(self.done, total)
 
 
-def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False, progress: Progress | None = None,
-                   cancel: threading.Event | None = None, lock_wait: float = 0.0,
-                   page_size: int = MAX_PAGE_SIZE) -> SyncReport:
+def pull_directory(
+    engine: Engine,
+    client: NexudusClient,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    lock_wait: float = 0.0,
+    page_size: int = MAX_PAGE_SIZE,
+) -> SyncReport:
     """Bring the local directory up to date (see the module docstring). Raises LockBusyError when another sync
     holds this database, and the client's NexudusError subclasses when the server cannot be reached or refuses."""
     run = _Run(engine, client, progress, cancel, page_size)
     cancelled = False
     with database_lock(engine, LOCK_NAME, wait=lock_wait):
         with engine.begin() as conn:
-            store.write_sync_state(conn, DIRECTORY_STATE, last_run_at=run.started_at, last_status="running",
-                                   last_message="")
+            store.write_sync_state(
+                conn, DIRECTORY_STATE, last_run_at=run.started_at, last_status="running", last_message=""
+            )
         try:
             for resource in ORDER:
                 _pull_resource(run, resource, force_full=full)
@@ -175,26 +189,33 @@ def pull_directory(engine: Engine, client: NexudusClient, *, full: bool = False,
             cancelled = True
         except BaseException as exc:
             with engine.begin() as conn:
-                store.write_sync_state(conn, DIRECTORY_STATE, last_status="failed",
-                                       last_message=type(exc).__name__)
+                store.write_sync_state(conn, DIRECTORY_STATE, last_status="failed", last_message=type(exc).__name__)
             raise
         finished = utcnow()
         with engine.begin() as conn:
-            values: dict[str, object] = {"last_status": "cancelled" if cancelled else "ok",
-                                         "last_message": "", "last_run_at": finished}
+            values: dict[str, object] = {
+                "last_status": "cancelled" if cancelled else "ok",
+                "last_message": "",
+                "last_run_at": finished,
+            }
             if not cancelled:
                 values["high_water"] = finished  # the DIRECTORY row: time of the last successful pull
                 if full or run.full_passes >= _MAIN:
                     values["last_full_sync"] = finished
             store.write_sync_state(conn, DIRECTORY_STATE, **values)
     report = SyncReport(
-        full=full or run.full_passes >= _MAIN, cancelled=cancelled, started_at=run.started_at,
+        full=full or run.full_passes >= _MAIN,
+        cancelled=cancelled,
+        started_at=run.started_at,
         finished_at=finished,
         changed_contract_ids=frozenset(run.changed_contracts - run.removed_contracts),
         removed_contract_ids=frozenset(run.removed_contracts),
         changed_contact_ids=frozenset(run.changed_contacts - run.removed_contacts),
-        removed_contact_ids=frozenset(run.removed_contacts), pulled=dict(run.pulled),
-        reconciled=tuple(run.reconciled), requests=run.requests, skipped=dict(run.skipped),
+        removed_contact_ids=frozenset(run.removed_contacts),
+        pulled=dict(run.pulled),
+        reconciled=tuple(run.reconciled),
+        requests=run.requests,
+        skipped=dict(run.skipped),
         cleaned=dict(run.cleaned),
     )
     log.info("%s", report.summary())
@@ -205,8 +226,11 @@ def _pull_resource(run: _Run, resource: Resource, *, force_full: bool) -> None:
     with run.engine.connect() as conn:
         state = store.read_sync_state(conn, resource.name)
     if resource in REFERENCE:
-        if not force_full and state.last_full_sync is not None and \
-                _aware(state.last_full_sync) > run.started_at - REFERENCE_MAX_AGE:
+        if (
+            not force_full
+            and state.last_full_sync is not None
+            and _aware(state.last_full_sync) > run.started_at - REFERENCE_MAX_AGE
+        ):
             return  # pulled in full less than a day ago
         full = True
     else:
@@ -228,14 +252,20 @@ def _pull_resource(run: _Run, resource: Resource, *, force_full: bool) -> None:
         # The list changed while it was paged: read it again.
         while (not listing.stable or _created_since(run, resource, pass_start - OVERLAP)) and relists < RELIST_MAX:
             relists += 1
-            log.info("%s: the list changed while it was read (%s); reading it again (%d of %d)",
-                     resource.value.entity, listing, relists, RELIST_MAX)
+            log.info(
+                "%s: the list changed while it was read (%s); reading it again (%d of %d)",
+                resource.value.entity,
+                listing,
+                relists,
+                RELIST_MAX,
+            )
             pass_start = utcnow()
             seen, again_high, listing = _pull_pages(run, resource, None)
             high_water = max((h for h in (high_water, again_high) if h is not None), default=None)
         if not listing.stable:
-            log.warning("%s: the list kept changing while it was read; deletions are checked one by one",
-                        resource.value.entity)
+            log.warning(
+                "%s: the list kept changing while it was read; deletions are checked one by one", resource.value.entity
+            )
         run.full_passes.add(resource)
         _reconcile(run, resource, seen, pass_start)
     with run.engine.begin() as conn:
@@ -275,8 +305,16 @@ def _probe_differs(run: _Run, resource: Resource, runs_since_full: int) -> bool:
     with run.engine.connect() as conn:
         here = store.local_server_ids_between(conn, resource, ids[0], ids[-1])
     if here != set(ids):
-        log.info("%s: page %d (Ids %d..%d) differs from the local copy (%d missing here, %d extra here): full pass "
-                 "to reconcile", entity, number, ids[0], ids[-1], len(set(ids) - here), len(here - set(ids)))
+        log.info(
+            "%s: page %d (Ids %d..%d) differs from the local copy (%d missing here, %d extra here): full pass "
+            "to reconcile",
+            entity,
+            number,
+            ids[0],
+            ids[-1],
+            len(set(ids) - here),
+            len(here - set(ids)),
+        )
         return True
     return False
 
@@ -319,8 +357,9 @@ class _Prefetch:
     def __init__(self, pages: Iterator[ListPage], resource: Resource, dialect: str) -> None:
         self._queue: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=PREFETCH_DEPTH)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(pages, resource, dialect), name="sync-prefetch",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(pages, resource, dialect), name="sync-prefetch", daemon=True
+        )
         self._thread.start()
 
     def _run(self, pages: Iterator[ListPage], resource: Resource, dialect: str) -> None:
@@ -399,8 +438,14 @@ def _pull_pages(run: _Run, resource: Resource, since: datetime | None) -> tuple[
             if result.cleaned:
                 run.cleaned[entity] = run.cleaned.get(entity, 0) + result.cleaned
             run.done += len(page.records)
-            log.debug("%s page %d: %d records, %d changed, %.0f ms", entity, page.current_page, len(page.records),
-                      len(result.changed), (time.monotonic() - started) * 1000)
+            log.debug(
+                "%s page %d: %d records, %d changed, %.0f ms",
+                entity,
+                page.current_page,
+                len(page.records),
+                len(result.changed),
+                (time.monotonic() - started) * 1000,
+            )
             run.report_progress()
             run.check_cancel()
     finally:
@@ -432,14 +477,18 @@ def _reconcile(run: _Run, resource: Resource, seen: set[int], pass_start: dateti
     still_there = {int(r["Id"]) for r in run.client.get_many(resource, sorted(candidates)) if "Id" in r}
     deleted = candidates - still_there
     if still_there:
-        log.info("%s: %d records missed by paging are still on the server", resource.value.entity,
-                 len(still_there))
+        log.info("%s: %d records missed by paging are still on the server", resource.value.entity, len(still_there))
     if not deleted:
         return
     with run.engine.begin() as conn:
         removal = store.remove_deleted(conn, resource, deleted)
-    log.info("%s: %d deleted on the server (%d removed, %d kept as gone)", resource.value.entity, len(deleted),
-             len(removal.removed), len(removal.gone))
+    log.info(
+        "%s: %d deleted on the server (%d removed, %d kept as gone)",
+        resource.value.entity,
+        len(deleted),
+        len(removal.removed),
+        len(removal.gone),
+    )
     if resource is Resource.COWORKER_CONTRACTS:
         run.removed_contracts.update(deleted)
         run.removed_contacts.update(removal.removed_contact_ids)

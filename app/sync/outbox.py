@@ -93,8 +93,16 @@ class _Blocked(Exception):
 
 
 class OutboxSender:
-    def __init__(self, engine: Engine, client: NexudusClient, *, inline_retries: int = 2, backoff_base: float = 1.0,
-                 backoff_max: float = 300.0, respect_backoff: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        client: NexudusClient,
+        *,
+        inline_retries: int = 2,
+        backoff_base: float = 1.0,
+        backoff_max: float = 300.0,
+        respect_backoff: bool = True,
+    ) -> None:
         self.engine = engine
         self.client = client
         self.inline_retries = inline_retries
@@ -153,8 +161,14 @@ class OutboxSender:
                     blocked_deliveries.add(entry.delivery_row_id)
                 continue
 
-    def _send_with_retries(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
-                           blocked_deliveries: set[int], cancel: threading.Event | None) -> None:
+    def _send_with_retries(
+        self,
+        entry: store.QueuedEntry,
+        report: FlushReport,
+        blocked_contacts: set[int],
+        blocked_deliveries: set[int],
+        cancel: threading.Event | None,
+    ) -> None:
         attempt = 0
         while True:
             try:
@@ -165,8 +179,12 @@ class OutboxSender:
                 with self.engine.begin() as conn:
                     store.mark_failed(conn, entry, exc.user_message, field_errors)
                 report.failed += 1
-                log.warning("Outbox %d (%s) refused by the server: %s", entry.id, entry.kind,
-                            "; ".join(f"{k}: {', '.join(v)}" for k, v in field_errors.items()) or exc.detail)
+                log.warning(
+                    "Outbox %d (%s) refused by the server: %s",
+                    entry.id,
+                    entry.kind,
+                    "; ".join(f"{k}: {', '.join(v)}" for k, v in field_errors.items()) or exc.detail,
+                )
                 if entry.kind == OutboxKind.CREATE_CONTACT and entry.contact_row_id is not None:
                     blocked_contacts.add(entry.contact_row_id)
                 if entry.kind == OutboxKind.CREATE_DELIVERY and entry.delivery_row_id is not None:
@@ -176,24 +194,44 @@ class OutboxSender:
                 with self.engine.begin() as conn:
                     store.pause(conn, entry.id, exc.user_message)
                 raise _Stop("paused", exc.user_message) from exc
-            except (errors.NetworkError, errors.ServerError, errors.ThrottledError, errors.ConflictError,
-                    errors.ResponseFormatError) as exc:
-                reason = ("throttled" if isinstance(exc, errors.ThrottledError | errors.ConflictError)
-                          else "network" if isinstance(exc, errors.NetworkError) else "server")
+            except (
+                errors.NetworkError,
+                errors.ServerError,
+                errors.ThrottledError,
+                errors.ConflictError,
+                errors.ResponseFormatError,
+            ) as exc:
+                reason = (
+                    "throttled"
+                    if isinstance(exc, errors.ThrottledError | errors.ConflictError)
+                    else "network"
+                    if isinstance(exc, errors.NetworkError)
+                    else "server"
+                )
                 attempt += 1
                 delay = self._delay(entry.attempts + attempt, exc)
-                log.info("Outbox %d (%s): %s; %s", entry.id, entry.kind, type(exc).__name__,
-                         "retrying" if attempt <= self.inline_retries else "will try again later")
+                log.info(
+                    "Outbox %d (%s): %s; %s",
+                    entry.id,
+                    entry.kind,
+                    type(exc).__name__,
+                    "retrying" if attempt <= self.inline_retries else "will try again later",
+                )
                 unknown = exc.outcome_unknown
                 if attempt > self.inline_retries:
                     with self.engine.begin() as conn:
-                        store.mark_retry(conn, entry.id, exc.user_message, utcnow() + timedelta(seconds=delay),
-                                         outcome_unknown=unknown)
+                        store.mark_retry(
+                            conn,
+                            entry.id,
+                            exc.user_message,
+                            utcnow() + timedelta(seconds=delay),
+                            outcome_unknown=unknown,
+                        )
                     raise _Stop(reason, exc.user_message) from exc
                 with self.engine.begin() as conn:
                     store.mark_retry(conn, entry.id, exc.user_message, None, outcome_unknown=unknown)
                 waiter = cancel or threading.Event()
-                if waiter.wait(min(delay, self.backoff_base * 2 ** attempt)):
+                if waiter.wait(min(delay, self.backoff_base * 2**attempt)):
                     raise _Stop("cancelled", "Stopped on request.") from exc
                 entry = _with_attempts(entry, entry.attempts + 1)
 
@@ -206,8 +244,9 @@ class OutboxSender:
 
     # ------------------------------------------------------------------ one entry
 
-    def _send_one(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
-                  blocked_deliveries: set[int]) -> None:
+    def _send_one(
+        self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int], blocked_deliveries: set[int]
+    ) -> None:
         handlers = {
             OutboxKind.CREATE_CONTACT: self._create_contact,
             OutboxKind.CREATE_DELIVERY: self._create_delivery,
@@ -217,8 +256,9 @@ class OutboxSender:
         }
         handler = handlers.get(entry.kind)
         if handler is None:
-            raise errors.ValidationError(f"unknown outbox kind {entry.kind}",
-                                         user_message="Pigeonhole does not know how to send this entry.")
+            raise errors.ValidationError(
+                f"unknown outbox kind {entry.kind}", user_message="Pigeonhole does not know how to send this entry."
+            )
         handler(entry, report, blocked_contacts, blocked_deliveries)
 
     def _claim(self, entry: store.QueuedEntry) -> None:
@@ -240,8 +280,9 @@ class OutboxSender:
             return int(found["Id"]) if found is not None else None
         return result.id
 
-    def _create_contact(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
-                        blocked_deliveries: set[int]) -> None:
+    def _create_contact(
+        self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int], blocked_deliveries: set[int]
+    ) -> None:
         assert entry.contact_row_id is not None
         with self.engine.connect() as conn:
             contact = store.contact_for_send(conn, entry.contact_row_id)
@@ -259,37 +300,50 @@ class OutboxSender:
         if server_id is not None:
             report.contact_ids[contact_public_id(entry.contact_row_id, None)] = server_id
 
-    def _create_delivery(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
-                         blocked_deliveries: set[int]) -> None:
+    def _create_delivery(
+        self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int], blocked_deliveries: set[int]
+    ) -> None:
         assert entry.delivery_row_id is not None
         with self.engine.connect() as conn:
             delivery = store.delivery_for_send(conn, entry.delivery_row_id)
             if delivery is None:
                 raise errors.ValidationError("delivery row missing", user_message="The delivery no longer exists.")
-            contact_state = (store.create_entry_state(conn, contact_row_id=delivery["contact_row_id"])
-                             if delivery["contact_row_id"] is not None and delivery["contact_nexudus_id"] is None
-                             else None)
+            contact_state = (
+                store.create_entry_state(conn, contact_row_id=delivery["contact_row_id"])
+                if delivery["contact_row_id"] is not None and delivery["contact_nexudus_id"] is None
+                else None
+            )
         if delivery["nexudus_id"] is not None:
             with self.engine.begin() as conn:
                 store.mark_sent(conn, entry, delivery["nexudus_id"])
             report.sent += 1
             return
-        if delivery["contact_row_id"] is not None and delivery["contact_nexudus_id"] is None and (
-                delivery["contact_row_id"] in blocked_contacts or contact_state in OPEN_CREATE):
+        if (
+            delivery["contact_row_id"] is not None
+            and delivery["contact_nexudus_id"] is None
+            and (delivery["contact_row_id"] in blocked_contacts or contact_state in OPEN_CREATE)
+        ):
             raise _Blocked
         server_id = self._create(entry, Resource.COWORKER_DELIVERIES, delivery_body(delivery, entry.system_id))
         with self.engine.begin() as conn:
             store.mark_sent(conn, entry, server_id)
         report.sent += 1
 
-    def _collect(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
-                 blocked_deliveries: set[int]) -> None:
+    def _collect(
+        self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int], blocked_deliveries: set[int]
+    ) -> None:
         row_ids = [int(i) for i in entry.payload.get("delivery_row_ids", [])]
         with self.engine.connect() as conn:
             rows = store.deliveries_for_collect(conn, row_ids)
-            waiting = [r["id"] for r in rows if r["nexudus_id"] is None and (
-                r["id"] in blocked_deliveries
-                or store.create_entry_state(conn, delivery_row_id=r["id"]) in OPEN_CREATE)]
+            waiting = [
+                r["id"]
+                for r in rows
+                if r["nexudus_id"] is None
+                and (
+                    r["id"] in blocked_deliveries
+                    or store.create_entry_state(conn, delivery_row_id=r["id"]) in OPEN_CREATE
+                )
+            ]
         if waiting:
             raise _Blocked
         ids = [int(r["nexudus_id"]) for r in rows if r["nexudus_id"] is not None]
@@ -303,8 +357,9 @@ class OutboxSender:
             store.mark_sent(conn, entry, delivery_ids=row_ids)
         report.sent += 1
 
-    def _void(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
-              blocked_deliveries: set[int]) -> None:
+    def _void(
+        self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int], blocked_deliveries: set[int]
+    ) -> None:
         assert entry.delivery_row_id is not None
         with self.engine.connect() as conn:
             delivery = store.delivery_for_send(conn, entry.delivery_row_id)
@@ -322,7 +377,8 @@ class OutboxSender:
                 raise errors.ValidationError(
                     f"void {entry.id}: marker look-up failed: {exc}",
                     user_message="Pigeonhole could not check whether Nexudus has this delivery, so it could not "
-                    "delete it there. Look for it in Nexudus and delete it by hand if it is there.") from exc
+                    "delete it there. Look for it in Nexudus and delete it by hand if it is there.",
+                ) from exc
             if found is not None:
                 self._claim(entry)
                 try:
@@ -340,14 +396,15 @@ class OutboxSender:
             store.mark_sent(conn, entry)
         report.sent += 1
 
-
-    def _outcome(self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int],
-                 blocked_deliveries: set[int]) -> None:
+    def _outcome(
+        self, entry: store.QueuedEntry, report: FlushReport, blocked_contacts: set[int], blocked_deliveries: set[int]
+    ) -> None:
         """An outcome or its reversal: GET the record, PUT it back with the flag and time (see app.sync.outcomes)."""
         with self.engine.connect() as conn:
             outcome = item_life.outcome_for_send(conn, int(entry.payload.get("outcome_id", 0)))
-            create_state = (store.create_entry_state(conn, delivery_row_id=outcome.delivery_id)
-                            if outcome is not None else None)
+            create_state = (
+                store.create_entry_state(conn, delivery_row_id=outcome.delivery_id) if outcome is not None else None
+            )
         if outcome is None:
             raise errors.ValidationError("outcome row missing", user_message="The outcome no longer exists here.")
         if outcome.nexudus_id is None:
@@ -363,7 +420,8 @@ class OutboxSender:
             raise errors.ValidationError(
                 f"delivery {outcome.nexudus_id} not found",
                 user_message="This delivery is no longer in Nexudus (it was deleted there); the outcome is kept on "
-                             "the desk only.") from exc
+                "the desk only.",
+            ) from exc
         if outcomes.already_applied(record, outcome):
             log.info("Outbox %d: outcome already in Nexudus", entry.id)
         else:
@@ -371,8 +429,14 @@ class OutboxSender:
             if clash is not None:
                 message = outcomes.conflict_message(record, clash, outcome)
                 with self.engine.begin() as conn:
-                    item_life.record_conflict(conn, outcome.delivery_id, outcome.outcome_id, clash,
-                                              outcomes.server_time(record, clash), message)
+                    item_life.record_conflict(
+                        conn,
+                        outcome.delivery_id,
+                        outcome.outcome_id,
+                        clash,
+                        outcomes.server_time(record, clash),
+                        message,
+                    )
                     store.mark_failed(conn, entry, message, {})
                 report.failed += 1
                 log.warning("Outbox %d held: %s", entry.id, message)
@@ -408,8 +472,17 @@ def delete_server_copy(client: NexudusClient, entry: store.QueuedEntry, server_i
 
 
 def _with_attempts(entry: store.QueuedEntry, attempts: int) -> store.QueuedEntry:
-    return store.QueuedEntry(entry.id, entry.kind, OutboxState.PENDING, entry.system_id, attempts, entry.payload,
-                             entry.contact_row_id, entry.delivery_row_id, None)
+    return store.QueuedEntry(
+        entry.id,
+        entry.kind,
+        OutboxState.PENDING,
+        entry.system_id,
+        attempts,
+        entry.payload,
+        entry.contact_row_id,
+        entry.delivery_row_id,
+        None,
+    )
 
 
 def _put(body: dict[str, Any], key: str, value: object) -> None:
@@ -425,10 +498,18 @@ def contact_body(contact: dict[str, Any], marker: str) -> dict[str, Any]:
         "ContractContactType": contact["contact_type"],
         "SystemId": marker,
     }
-    for key, column in (("CoworkerId", "coworker_id"), ("Email", "email"), ("DateOfBirth", "date_of_birth"),
-                        ("Address", "address"), ("PostCode", "post_code"), ("CityName", "city_name"),
-                        ("State", "state"), ("CountryId", "country_id"), ("PhoneNumber", "phone_number"),
-                        ("Notes", "notes")):
+    for key, column in (
+        ("CoworkerId", "coworker_id"),
+        ("Email", "email"),
+        ("DateOfBirth", "date_of_birth"),
+        ("Address", "address"),
+        ("PostCode", "post_code"),
+        ("CityName", "city_name"),
+        ("State", "state"),
+        ("CountryId", "country_id"),
+        ("PhoneNumber", "phone_number"),
+        ("Notes", "notes"),
+    ):
         _put(body, key, contact[column])
     return body
 
@@ -465,5 +546,3 @@ def delivery_body(delivery: dict[str, Any], marker: str) -> dict[str, Any]:
     if delivery.get("requires_signature"):
         body["RequiresSignature"] = True
     return body
-
-

@@ -24,8 +24,10 @@ from app.nexudus.schemas import format_api_datetime, parse_api_datetime
 from app.store.item_life import SIGNATURE_SLOT, OutcomeToSend, StoredFileRow
 from app.store.routing import FINAL_FLAGS, FLAG, Outcome
 
-CONFLICT_MESSAGE = ("Nexudus says this item was {server} on {when}, but the desk recorded it as {desk}. "
-                    "Decide which is right in “Needs a decision”.")
+CONFLICT_MESSAGE = (
+    "Nexudus says this item was {server} on {when}, but the desk recorded it as {desk}. "
+    "Decide which is right in “Needs a decision”."
+)
 _PAST = {
     "Collected": "collected",
     "Forwarded": "forwarded",
@@ -89,8 +91,9 @@ def conflict_message(record: dict[str, Any], flag: str, outcome: OutcomeToSend) 
     if parsed is not None:
         when = parsed.replace(tzinfo=UTC).astimezone().strftime("%d %b %Y %H:%M")
     desk_flag, _ = _flag_of(outcome)
-    return CONFLICT_MESSAGE.format(server=_PAST.get(flag, flag), when=when or "an unknown date",
-                                   desk=_PAST.get(desk_flag, desk_flag))
+    return CONFLICT_MESSAGE.format(
+        server=_PAST.get(flag, flag), when=when or "an unknown date", desk=_PAST.get(desk_flag, desk_flag)
+    )
 
 
 def outcome_body(record: dict[str, Any], outcome: OutcomeToSend) -> dict[str, Any]:

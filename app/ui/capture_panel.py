@@ -253,8 +253,11 @@ class _InputFilter(QObject):
             if event.matches(QKeySequence.StandardKey.Paste) and mime_has_capture(clipboard, prefer_text=in_text):
                 self._c.paste()
                 return True
-            if (event.key() == Qt.Key.Key_Space and obj is self._c.panel.image_view
-                    and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            if (
+                event.key() == Qt.Key.Key_Space
+                and obj is self._c.panel.image_view
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            ):
                 self._c.take_photo()
                 return True
         elif kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(event, QDropEvent):
@@ -271,7 +274,8 @@ class _InputFilter(QObject):
                 if others:
                     self._c.panel.show_problem(
                         f"{', '.join(others)}: only photos and scans (JPEG, PNG, TIFF, BMP, WebP) or PDF files can "
-                        "be read. Nothing was recorded.")
+                        "be read. Nothing was recorded."
+                    )
                 return True
         return False
 
@@ -494,8 +498,11 @@ class CaptureController(QObject):
                 continue
             self._show(head)
         if self.queue and self.current is None and not self.intake.is_idle() and self.queue[0].label is not None:
-            self.panel.say(f"{self.queue[0].name} is ready: record or clear (Esc) what you are typing, or press F6 "
-                           "to show it now.", Tone.WAITING)
+            self.panel.say(
+                f"{self.queue[0].name} is ready: record or clear (Esc) what you are typing, or press F6 "
+                "to show it now.",
+                Tone.WAITING,
+            )
         if self.queue and self._reading is None:
             unread = next((i for i in self.queue if i.label is None and not i.problem), None)
             if unread is not None:
@@ -506,8 +513,9 @@ class CaptureController(QObject):
         self._update_compact()
 
     def _update_compact(self) -> None:
-        self.panel.set_compact(self.current is None and self._reading is None and not self.queue
-                               and not self._camera_on())
+        self.panel.set_compact(
+            self.current is None and self._reading is None and not self.queue and not self._camera_on()
+        )
 
     def _camera_on(self) -> bool:
         return self.camera is not None and self.camera.is_active()
@@ -525,9 +533,15 @@ class CaptureController(QObject):
         self._requests.put((item.item_id, read_item, (self._service, item, delivery_type)))
 
     def _start_reader(self) -> None:
-        self._reader.submit("capture-reader", reading_loop, self._requests, self._relay, with_context=True,
-                            on_result=lambda _r: self._reader_ended(),
-                            on_error=lambda exc: log.error("The reading thread failed", exc_info=exc))
+        self._reader.submit(
+            "capture-reader",
+            reading_loop,
+            self._requests,
+            self._relay,
+            with_context=True,
+            on_result=lambda _r: self._reader_ended(),
+            on_error=lambda exc: log.error("The reading thread failed", exc_info=exc),
+        )
 
     def _reader_ended(self) -> None:
         """The reading job ended when idle; a request put in just then still gets read."""
@@ -583,11 +597,15 @@ class CaptureController(QObject):
         reading = label.capture.reading
         self.panel.image_view.set_image(item.shown or QImage(), reading.block, reading.image_size)
         if reading.text.strip():
-            self.panel.say(f"Read: {item.name}. Check who it is for, then press Enter to record it (Ctrl+Enter "
-                           "keeps the shelf for the next item; Esc sets it aside).", Tone.OK)
+            self.panel.say(
+                f"Read: {item.name}. Check who it is for, then press Enter to record it (Ctrl+Enter "
+                "keeps the shelf for the next item; Esc sets it aside).",
+                Tone.OK,
+            )
         else:
-            self.panel.say(f"No name could be read on {item.name}: type who it is for, or press Esc to set it "
-                           "aside.", Tone.WAITING)
+            self.panel.say(
+                f"No name could be read on {item.name}: type who it is for, or press Esc to set it aside.", Tone.WAITING
+            )
         self.intake.show_capture(reading.text, label.view, label.tracking, label.image, matcher)
         self.item_shown.emit(item.name)
         self._pump()  # read the next one ahead

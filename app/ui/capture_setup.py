@@ -68,8 +68,14 @@ def install_capture(
         retention = 90
     settings.image_retention_days = retention
     service = CaptureService(intake, centre_lines_from(settings.centre_address, settings.centre_lines_state))
-    controller = CaptureController(service, intake_view, runner, camera=camera or QtCameraSource(),
-                                   watched_folder=settings.watched_folder, poll_ms=poll_ms)
+    controller = CaptureController(
+        service,
+        intake_view,
+        runner,
+        camera=camera or QtCameraSource(),
+        watched_folder=settings.watched_folder,
+        poll_ms=poll_ms,
+    )
     images = DeliveryImagesService(engine)
 
     def save() -> None:
@@ -83,8 +89,12 @@ def install_capture(
     controller.centre_learnt.connect(learnt)
 
     def purge() -> None:
-        runner.submit("images-purge", images.purge, int(settings.image_retention_days),
-                      on_error=lambda exc: log.error("Deleting old label images failed", exc_info=exc))
+        runner.submit(
+            "images-purge",
+            images.purge,
+            int(settings.image_retention_days),
+            on_error=lambda exc: log.error("Deleting old label images failed", exc_info=exc),
+        )
 
     owner: QObject = window if window is not None else intake_view
     timer = QTimer(owner)
@@ -118,8 +128,13 @@ def install_capture(
     return CaptureDesk(controller, service, images, preview, timer, open_settings)
 
 
-def _install_window_parts(window: QMainWindow, controller: CaptureController, images: DeliveryImagesService,
-                          runner: TaskRunner, open_settings: Callable[[], SettingsDialog]) -> DeliveryImagePreview:
+def _install_window_parts(
+    window: QMainWindow,
+    controller: CaptureController,
+    images: DeliveryImagesService,
+    runner: TaskRunner,
+    open_settings: Callable[[], SettingsDialog],
+) -> DeliveryImagePreview:
     pages = getattr(window, "pages", None)
 
     def on_intake(slot: Callable[[], None]) -> Callable[[bool], None]:
@@ -127,6 +142,7 @@ def _install_window_parts(window: QMainWindow, controller: CaptureController, im
             if pages is not None:
                 pages.setCurrentWidget(controller.intake)
             slot()
+
         return run
 
     bar = window.menuBar()

@@ -135,7 +135,7 @@ class ConnectionController(QObject):
         if self.watch.check_due() and not self._runner.is_busy("check") and not self._is_sending():
             self._runner.submit("check", self._sync.check, on_result=self._checked, on_error=self._check_failed)
             return
-        if (view.link is Link.ONLINE and self._pending and not self._paused and self._send_due()):
+        if view.link is Link.ONLINE and self._pending and not self._paused and self._send_due():
             self._start_send(now=False, resume=False)
 
     def _send_due(self) -> bool:
@@ -175,9 +175,17 @@ class SignInAgain(QObject):
 
     switched = Signal(object)  # the new DeskSession
 
-    def __init__(self, *, service: SignInService, connection: DeskConnection, runner: TaskRunner,
-                 actors: list[Any], parent_widget: QWidget, report_bug: Callable[[BaseException], None] | None = None,
-                 demo: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        service: SignInService,
+        connection: DeskConnection,
+        runner: TaskRunner,
+        actors: list[Any],
+        parent_widget: QWidget,
+        report_bug: Callable[[BaseException], None] | None = None,
+        demo: bool = False,
+    ) -> None:
         super().__init__(parent_widget)
         self._service = service
         self._connection = connection
@@ -194,10 +202,18 @@ class SignInAgain(QObject):
         if self.dialog is not None and self.dialog.isVisible():
             return self.dialog
         current = self._connection.session
-        dialog = SignInDialog(self._service, self._runner, report_bug=self._report_bug, parent=self._parent,
-                              api_url=current.api_url, email="" if switch_user else current.email,
-                              reason=reason, switch_user=switch_user, location_id=current.business_id,
-                              keep_location=True)
+        dialog = SignInDialog(
+            self._service,
+            self._runner,
+            report_bug=self._report_bug,
+            parent=self._parent,
+            api_url=current.api_url,
+            email="" if switch_user else current.email,
+            reason=reason,
+            switch_user=switch_user,
+            location_id=current.business_id,
+            keep_location=True,
+        )
         dialog.accepted.connect(lambda: self._accepted(dialog))
         self.dialog = dialog
         dialog.open()

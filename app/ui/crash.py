@@ -37,8 +37,9 @@ _QT_LEVELS = {
 __all__ = ["CrashReporter", "crash_text", "error_dialog", "user_message_of"]
 
 
-def error_dialog(parent: QWidget | None, title: str, text: str, *, details: str | None = None,
-                 modal: bool = True) -> QMessageBox:
+def error_dialog(
+    parent: QWidget | None, title: str, text: str, *, details: str | None = None, modal: bool = True
+) -> QMessageBox:
     """An error window (not shown yet): critical icon, one OK button, the technical details folded away."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
@@ -118,8 +119,12 @@ class CrashReporter(QObject):
         if self.dialog is not None or QApplication.instance() is None:
             return  # shown once per run; later errors are only logged
         parent = QApplication.activeWindow()
-        box = error_dialog(parent if isinstance(parent, QWidget) else None, "Pigeonhole — something went wrong",
-                           crash_text(self.log_file), details=details)
+        box = error_dialog(
+            parent if isinstance(parent, QWidget) else None,
+            "Pigeonhole — something went wrong",
+            crash_text(self.log_file),
+            details=details,
+        )
         self.dialog = box
         box.show()
 

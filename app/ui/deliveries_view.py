@@ -70,8 +70,10 @@ def _age_tone(row: DeliveryRow) -> Tone | None:
 def _details(row: DeliveryRow) -> str:
     lines = [f"Label: {row.label_text}" if row.label_text else "", f"Notes: {row.notes}" if row.notes else ""]
     if row.collected_at:
-        lines.append(f"Collected {desk_time(row.collected_at)} by {row.collected_by}"
-                     + (f" for {row.collected_for}" if row.collected_for else ""))
+        lines.append(
+            f"Collected {desk_time(row.collected_at)} by {row.collected_by}"
+            + (f" for {row.collected_for}" if row.collected_for else "")
+        )
     if row.voided_at:
         lines.append(f"Voided {desk_time(row.voided_at)} by {row.voided_by}: {row.void_reason}")
     return "\n".join(x for x in lines if x)
@@ -79,8 +81,14 @@ def _details(row: DeliveryRow) -> str:
 
 DELIVERY_COLUMNS: list[Column[DeliveryRow]] = [
     Column("Received", lambda r: desk_time(r.created_at), sort_key=lambda r: r.created_at.timestamp()),
-    Column("Waiting", lambda r: "" if r.collected_at or r.voided_at else describe_age(r.age), tone=_age_tone,
-           sort_key=lambda r: r.age.total_seconds(), align_right=True, header_tip="How long it has been here"),
+    Column(
+        "Waiting",
+        lambda r: "" if r.collected_at or r.voided_at else describe_age(r.age),
+        tone=_age_tone,
+        sort_key=lambda r: r.age.total_seconds(),
+        align_right=True,
+        header_tip="How long it has been here",
+    ),
     Column("Recipient", recipient_label, tooltip=_details),
     Column("Company", lambda r: r.company_name),
     Column("Type", lambda r: type_label(r.delivery_type)),
@@ -160,9 +168,11 @@ class VoidDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Void delivery")
         self.setAccessibleName("Void delivery")
-        info = QLabel(f"Void the {type_label(row.delivery_type).lower()} for {recipient_label(row)}"
-                      f"{' (' + row.company_name + ')' if row.company_name else ''}? It stays in the list, "
-                      "marked void, with your reason.")
+        info = QLabel(
+            f"Void the {type_label(row.delivery_type).lower()} for {recipient_label(row)}"
+            f"{' (' + row.company_name + ')' if row.company_name else ''}? It stays in the list, "
+            "marked void, with your reason."
+        )
         info.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
@@ -201,8 +211,13 @@ class DeliveriesView(QWidget):
     changed = Signal()  # something was recorded (the window refreshes the status bar and sends soon)
     loaded = Signal(int)  # rows shown
 
-    def __init__(self, service: DeliveriesService, runner: TaskRunner,
-                 report_bug: Callable[[BaseException], None] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: DeliveriesService,
+        runner: TaskRunner,
+        report_bug: Callable[[BaseException], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
@@ -281,8 +296,11 @@ class DeliveriesView(QWidget):
         self.collect_button.clicked.connect(self.collect_selected)
         self.void_button.clicked.connect(self.void_selected)
         self.export_button.clicked.connect(self.export_csv)
-        for keys, slot in (("Ctrl+H", self.collect_selected), ("Ctrl+Del", self.void_selected),
-                           ("Ctrl+E", self.export_csv)):
+        for keys, slot in (
+            ("Ctrl+H", self.collect_selected),
+            ("Ctrl+Del", self.void_selected),
+            ("Ctrl+E", self.export_csv),
+        ):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
@@ -299,8 +317,15 @@ class DeliveriesView(QWidget):
 
     def refresh(self) -> None:
         view = DeliveryView(self.view_choice.currentData())
-        self._runner.submit("deliveries", self._service.list, view, self.filter.text(), latest_only=True,
-                            on_result=self._show_rows, on_error=self._failed)
+        self._runner.submit(
+            "deliveries",
+            self._service.list,
+            view,
+            self.filter.text(),
+            latest_only=True,
+            on_result=self._show_rows,
+            on_error=self._failed,
+        )
 
     def selected_rows(self) -> list[DeliveryRow]:
         rows = {self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()}
@@ -327,10 +352,15 @@ class DeliveriesView(QWidget):
 
     def collect(self, rows: list[DeliveryRow], collected_by: str, for_whom: str) -> None:
         ids = [r.delivery_id for r in rows]
-        self._runner.submit("deliveries-write", self._service.collect, ids, collected_by, for_whom,
-                            on_result=lambda _r: self._written(
-                                f"Handed over {plural(len(ids), 'item')} to {collected_by}."),
-                            on_error=self._failed)
+        self._runner.submit(
+            "deliveries-write",
+            self._service.collect,
+            ids,
+            collected_by,
+            for_whom,
+            on_result=lambda _r: self._written(f"Handed over {plural(len(ids), 'item')} to {collected_by}."),
+            on_error=self._failed,
+        )
 
     def void_selected(self) -> None:
         rows = [r for r in self.selected_rows() if r.voided_at is None]
@@ -343,19 +373,27 @@ class DeliveriesView(QWidget):
         self.void(rows[0], dialog.reason.text())
 
     def void(self, row: DeliveryRow, reason: str) -> None:
-        self._runner.submit("deliveries-write", self._service.void, row.delivery_id, reason,
-                            on_result=lambda _r: self._written(f"Voided the delivery for {recipient_label(row)}."),
-                            on_error=self._failed)
+        self._runner.submit(
+            "deliveries-write",
+            self._service.void,
+            row.delivery_id,
+            reason,
+            on_result=lambda _r: self._written(f"Voided the delivery for {recipient_label(row)}."),
+            on_error=self._failed,
+        )
 
     def export_csv(self, path: str | Path | None = None) -> None:
         if not isinstance(path, (str, Path)):
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export deliveries", str(Path.home() / "deliveries.csv"),
-                                                    "CSV files (*.csv)")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "Export deliveries", str(Path.home() / "deliveries.csv"), "CSV files (*.csv)"
+            )
             if not chosen:
                 return
             path = chosen
-        rows = [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
-                for i in range(self.proxy.rowCount())]
+        rows = [
+            self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
+            for i in range(self.proxy.rowCount())
+        ]
         try:
             count = self._service.export_csv(rows, Path(path))
         except OSError as exc:

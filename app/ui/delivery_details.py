@@ -47,8 +47,7 @@ class DeliveryDetails(QFrame):
             return
         if len(rows) > 1:
             self.title.setText(f"{plural(len(rows), 'delivery')} selected")
-            self.story.setText("\n".join(delivery_story(r)[0] for r in rows[:12])
-                               + ("\n…" if len(rows) > 12 else ""))
+            self.story.setText("\n".join(delivery_story(r)[0] for r in rows[:12]) + ("\n…" if len(rows) > 12 else ""))
             self.warning.hide()
             return
         lines = delivery_story(rows[0])

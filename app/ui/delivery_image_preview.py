@@ -47,8 +47,9 @@ class DeliveryImagePreview(QWidget):
             self.image_view.set_placeholder(NONE_SELECTED)
             return
         self.image_view.set_placeholder("Loading…")
-        self._runner.submit("delivery-image", _load, self._service, delivery_id, latest_only=True,
-                            on_result=self._loaded)
+        self._runner.submit(
+            "delivery-image", _load, self._service, delivery_id, latest_only=True, on_result=self._loaded
+        )
 
     def _loaded(self, result: tuple[int, StoredImage | None, QImage]) -> None:
         delivery_id, stored, image = result

@@ -72,8 +72,12 @@ CONTACT_COLUMNS: list[Column[ContactRow]] = [
     Column("Role", lambda c: kind_label(c.contact_type)),
     Column("E-mail", lambda c: c.email),
     Column("ID check", lambda c: aml_label(c.aml_check_status), tone=_aml_tone),
-    Column("Sync", lambda c: contact_badge(c) or "In Nexudus", tone=_badge_tone,
-           tooltip=lambda c: "; ".join(f"{k}: {' '.join(v)}" for k, v in c.field_errors.items())),
+    Column(
+        "Sync",
+        lambda c: contact_badge(c) or "In Nexudus",
+        tone=_badge_tone,
+        tooltip=lambda c: "; ".join(f"{k}: {' '.join(v)}" for k, v in c.field_errors.items()),
+    ),
 ]
 
 
@@ -81,8 +85,13 @@ class DirectoryView(QWidget):
     loaded = Signal(int)
     detail_shown = Signal(int)
 
-    def __init__(self, service: DirectoryService, runner: TaskRunner,
-                 report_bug: Callable[[BaseException], None] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: DirectoryService,
+        runner: TaskRunner,
+        report_bug: Callable[[BaseException], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._service = service
         self._runner = runner
@@ -148,20 +157,34 @@ class DirectoryView(QWidget):
         self.search.selectAll()
 
     def refresh(self) -> None:
-        self._runner.submit("directory", self._service.search, self.search.text(), latest_only=True,
-                            on_result=self._show_contracts, on_error=self._failed)
+        self._runner.submit(
+            "directory",
+            self._service.search,
+            self.search.text(),
+            latest_only=True,
+            on_result=self._show_contracts,
+            on_error=self._failed,
+        )
 
     def show_contract(self, contract_id: int) -> None:
-        self._runner.submit("directory-detail", self._service.detail, contract_id, latest_only=True,
-                            on_result=self._show_detail, on_error=self._failed)
+        self._runner.submit(
+            "directory-detail",
+            self._service.detail,
+            contract_id,
+            latest_only=True,
+            on_result=self._show_detail,
+            on_error=self._failed,
+        )
 
     # -- internals ------------------------------------------------------------------------------------------
 
     def _show_contracts(self, rows: list[ContractSummary]) -> None:
         keep = self.current.contract_id if self.current else None
         self.contracts.set_rows(rows)
-        self.count_label.setText(f"{len(rows)} contract{'s' if len(rows) != 1 else ''}"
-                                 + (" (first 200; type more to narrow)" if len(rows) >= 200 else ""))
+        self.count_label.setText(
+            f"{len(rows)} contract{'s' if len(rows) != 1 else ''}"
+            + (" (first 200; type more to narrow)" if len(rows) >= 200 else "")
+        )
         self.contract_table.resizeColumnsToContents()
         if rows:
             row = next((i for i, r in enumerate(rows) if r.contract_id == keep), 0)
@@ -182,8 +205,11 @@ class DirectoryView(QWidget):
             return
         e = html.escape
         state = contract_state(detail)
-        state_html = (f"<span style='color:{tone_color(Tone.PROBLEM).name()}'>{e(state)}</span>"
-                      if state != "Active" else e(state))
+        state_html = (
+            f"<span style='color:{tone_color(Tone.PROBLEM).name()}'>{e(state)}</span>"
+            if state != "Active"
+            else e(state)
+        )
         parts = [
             f"<b>{e(detail.company_name or detail.billing_name or detail.holder_name)}</b> — {state_html}",
             f"Holder: {e(detail.holder_name)}" + (f" · {e(po_box_label(detail.po_box))}" if detail.po_box else ""),

@@ -651,8 +651,12 @@ class IntakeView(QWidget):
         said = "; ".join(warnings)
         self.details_warning.setText(f"⚠ {said[:1].upper()}{said[1:]}." if warnings else "")
         self.details_warning.setToolTip(self.details_warning.text())
-        _toned(self.details_warning, Tone.PROBLEM if warnings and (c.cancelled or c.gone or c.id_check_serious
-                                                                     or self._scanned_before) else Tone.WAITING)
+        _toned(
+            self.details_warning,
+            Tone.PROBLEM
+            if warnings and (c.cancelled or c.gone or c.id_check_serious or self._scanned_before)
+            else Tone.WAITING,
+        )
         self.details_warning.setVisible(bool(warnings))
 
     def _show_hint(self, view: MatchView | None) -> None:

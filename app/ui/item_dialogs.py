@@ -58,8 +58,10 @@ def item_summary(item: QueueItem) -> str:
     who = d.recipient_name or d.name
     company = f" ({d.company_name})" if d.company_name and d.company_name != who else ""
     shelf = f" — shelf {d.shelf or d.location}" if (d.shelf or d.location) else ""
-    return f"{item_code(d.delivery_id)}: {type_label(d.delivery_type)} for {who}{company}{shelf}, received " \
-           f"{desk_time(d.created_at)}"
+    return (
+        f"{item_code(d.delivery_id)}: {type_label(d.delivery_type)} for {who}{company}{shelf}, received "
+        f"{desk_time(d.created_at)}"
+    )
 
 
 def _error_label() -> QLabel:
@@ -159,8 +161,15 @@ class WorkDialog(QDialog):
 class ForwardDialog(WorkDialog):
     """Where the item is sent (pre-filled from the contract, editable), how, and its tracking number."""
 
-    def __init__(self, item: QueueItem, form: ForwardForm, service: ItemLifeService, runner: TaskRunner,
-                 countries: list[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        item: QueueItem,
+        form: ForwardForm,
+        service: ItemLifeService,
+        runner: TaskRunner,
+        countries: list[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Forward", runner, parent)
         self._item = item
         self._service = service
@@ -212,11 +221,16 @@ class ForwardDialog(WorkDialog):
         self.carrier.setFocus() if form.address_lines and form.country_name else self.sent_to.setFocus()
 
     def form(self) -> ForwardForm:
-        return ForwardForm(sent_to_name=self.sent_to.text(), address_lines=tuple(self.address.toPlainText()
-                                                                                 .splitlines()),
-                           post_code=self.post_code.text(), city=self.city.text(), region=self.region.text(),
-                           country_name=self.country.text(), carrier=self.carrier.currentText(),
-                           tracking_number=self.tracking.text())
+        return ForwardForm(
+            sent_to_name=self.sent_to.text(),
+            address_lines=tuple(self.address.toPlainText().splitlines()),
+            post_code=self.post_code.text(),
+            city=self.city.text(),
+            region=self.region.text(),
+            country_name=self.country.text(),
+            carrier=self.carrier.currentText(),
+            tracking_number=self.tracking.text(),
+        )
 
     def work(self) -> Callable[[], Any]:
         delivery_id, form = self._item.delivery.delivery_id, self.form()
@@ -227,8 +241,9 @@ class HandOverDialog(WorkDialog):
     """Hand an item over: the shelf, warnings (ID check, cancelled contract), who collects it for whom, and a
     signature on the pad when the item needs one."""
 
-    def __init__(self, item: QueueItem, service: ItemLifeService, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, item: QueueItem, service: ItemLifeService, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Hand over", runner, parent)
         self._item = item
         self._service = service
@@ -292,16 +307,27 @@ class HandOverDialog(WorkDialog):
 
     def work(self) -> Callable[[], Any]:
         delivery_id = self._item.delivery.delivery_id
-        by, for_whom, png, checked = (self.collected_by.text(), self.for_whom.text(), self.pad.to_png(),
-                                      self.id_checked.isChecked())
+        by, for_whom, png, checked = (
+            self.collected_by.text(),
+            self.for_whom.text(),
+            self.pad.to_png(),
+            self.id_checked.isChecked(),
+        )
         return lambda: self._service.hand_over(delivery_id, by, for_whom, png, id_checked=checked)
 
 
 class DoneByDialog(WorkDialog):
     """Record a simple outcome (return, shred, recycle, deposit, keep): which, and who did it."""
 
-    def __init__(self, item: QueueItem, choices: tuple[Outcome, ...], service: ItemLifeService,
-                 runner: TaskRunner, preselect: Outcome | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        item: QueueItem,
+        choices: tuple[Outcome, ...],
+        service: ItemLifeService,
+        runner: TaskRunner,
+        preselect: Outcome | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(OUTCOME_LABELS[choices[0]] if len(choices) == 1 else "What was done", runner, parent)
         self._item = item
         self._service = service
@@ -352,13 +378,21 @@ class DoneByDialog(WorkDialog):
 class UndoDialog(WorkDialog):
     """Undo an outcome recorded by mistake: a new entry, with the reason; the item goes back to its queue."""
 
-    def __init__(self, item: QueueItem, outcome: OutcomeRow, service: ItemLifeService, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        item: QueueItem,
+        outcome: OutcomeRow,
+        service: ItemLifeService,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Undo", runner, parent)
         self._outcome = outcome
         self._service = service
-        info = QLabel(f"Undo “{OUTCOME_PAST[outcome.kind]}” ({desk_time(outcome.at)}, {outcome.done_by}) for "
-                      f"{item_summary(item)}? It stays in the item's history, marked undone.")
+        info = QLabel(
+            f"Undo “{OUTCOME_PAST[outcome.kind]}” ({desk_time(outcome.at)}, {outcome.done_by}) for "
+            f"{item_summary(item)}? It stays in the item's history, marked undone."
+        )
         info.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
@@ -374,8 +408,9 @@ class UndoDialog(WorkDialog):
         self.reason.setFocus()
 
     def check(self) -> tuple[str, str] | None:
-        return ("reason", "Say why this is undone (for example “wrong item”).") if not self.reason.text().strip() \
-            else None
+        return (
+            ("reason", "Say why this is undone (for example “wrong item”).") if not self.reason.text().strip() else None
+        )
 
     def work(self) -> Callable[[], Any]:
         outcome_id, reason = self._outcome.outcome_id, self.reason.text()
@@ -386,8 +421,9 @@ class ConflictDialog(WorkDialog):
     """Nexudus and the desk disagree: accept what Nexudus says (the desk's entry is undone by a new entry), or keep
     what the desk recorded (it is sent; Nexudus keeps its own too). Enter accepts Nexudus's."""
 
-    def __init__(self, conflict: ConflictRow, service: ItemLifeService, runner: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, conflict: ConflictRow, service: ItemLifeService, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__("Nexudus disagrees", runner, parent)
         self._conflict = conflict
         self._service = service
@@ -402,8 +438,12 @@ class ConflictDialog(WorkDialog):
         self.keep.clicked.connect(self._keep)
         layout = QVBoxLayout(self)
         layout.addWidget(info)
-        layout.addWidget(QLabel("Accepting undoes the desk's entry (it stays in the item's history). Keeping sends "
-                                "the desk's entry to Nexudus as well."))
+        layout.addWidget(
+            QLabel(
+                "Accepting undoes the desk's entry (it stays in the item's history). Keeping sends "
+                "the desk's entry to Nexudus as well."
+            )
+        )
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)

@@ -135,8 +135,9 @@ def build_main_window(
         settings.shelf = shelf
         settings.save(paths)
 
-    intake = IntakeService(engine, matching, actor, session.business_id, shelf=settings.shelf,
-                           on_shelf_changed=save_shelf)
+    intake = IntakeService(
+        engine, matching, actor, session.business_id, shelf=settings.shelf, on_shelf_changed=save_shelf
+    )
     register = RegisterService(engine, matching, actor)
     connection = DeskConnection(session, watch)
     # The demo has just synced (a call answered seconds ago).
@@ -159,46 +160,93 @@ def build_main_window(
     where = session.location_name
     title = "Demo workspace" if demo else (f"{session.email} at {where}" if where else session.email)
     window = MainWindow(
-        runner=runner, sync=sync, deliveries=deliveries, directory=DirectoryService(engine), outbox=outbox,
-        intake=intake_view, title_detail=title, demo=demo, state_file=window_state_file(paths),
-        sync_interval_minutes=settings.sync_interval_minutes, report_bug=report_bug,
-        edit_failed_contact=edit_failed_contact, connection_tick_ms=connection_tick_ms, queues=queues,
+        runner=runner,
+        sync=sync,
+        deliveries=deliveries,
+        directory=DirectoryService(engine),
+        outbox=outbox,
+        intake=intake_view,
+        title_detail=title,
+        demo=demo,
+        state_file=window_state_file(paths),
+        sync_interval_minutes=settings.sync_interval_minutes,
+        report_bug=report_bug,
+        edit_failed_contact=edit_failed_contact,
+        connection_tick_ms=connection_tick_ms,
+        queues=queues,
     )
     holder["window"] = window
     if settings.print_shelf_labels:  # a shelf label for every item recorded at intake
         intake_view.delivery_recorded.connect(queues.print_label_for)
         queues.label_problem.connect(window.status.show_problem)
     if sign_in_service is None:
-        sign_in_service = (SignInService(paths, Settings(), vault=TokenVault(enabled=False), remember=False) if demo
-                           else SignInService(paths, settings))
-    again = SignInAgain(service=sign_in_service, connection=connection, runner=runner,
-                        actors=[intake, register, deliveries, outbox], parent_widget=window, report_bug=report_bug,
-                        demo=demo)
+        sign_in_service = (
+            SignInService(paths, Settings(), vault=TokenVault(enabled=False), remember=False)
+            if demo
+            else SignInService(paths, settings)
+        )
+    again = SignInAgain(
+        service=sign_in_service,
+        connection=connection,
+        runner=runner,
+        actors=[intake, register, deliveries, outbox],
+        parent_widget=window,
+        report_bug=report_bug,
+        demo=demo,
+    )
     window.sign_in_requested.connect(lambda switch: again.open(switch_user=bool(switch)))
     window.connection.sign_in_needed.connect(lambda reason: again.open(reason=reason))
     from app.ui.capture_setup import install_capture  # label capture (issue 10): panel, sources, settings, images
 
-    capture = install_capture(window=window, intake_view=intake_view, intake=intake, engine=engine, runner=runner,
-                              paths=paths, settings=settings, demo=demo, camera=camera, poll_ms=capture_poll_ms)
-    return Desk(window=window, sync=sync, intake=intake, register=register, deliveries=deliveries, outbox=outbox,
-                matching=matching, connection=connection, sign_in_again=again, capture=capture)
+    capture = install_capture(
+        window=window,
+        intake_view=intake_view,
+        intake=intake,
+        engine=engine,
+        runner=runner,
+        paths=paths,
+        settings=settings,
+        demo=demo,
+        camera=camera,
+        poll_ms=capture_poll_ms,
+    )
+    return Desk(
+        window=window,
+        sync=sync,
+        intake=intake,
+        register=register,
+        deliveries=deliveries,
+        outbox=outbox,
+        matching=matching,
+        connection=connection,
+        sign_in_again=again,
+        capture=capture,
+    )
 
 
-def build_queues_view(engine: Any, actor: str, runner: TaskRunner, settings: Settings,
-                      report_bug: Callable[[BaseException], None] | None) -> QueuesView:
+def build_queues_view(
+    engine: Any, actor: str, runner: TaskRunner, settings: Settings, report_bug: Callable[[BaseException], None] | None
+) -> QueuesView:
     """The work queues after intake, with the reminder thresholds and the label printer from the settings."""
     from app.desk.item_life import ItemLifeService, Thresholds
     from app.ui.shelf_label import QtLabelPrinter
 
-    service = ItemLifeService(engine, actor, thresholds=Thresholds(
-        settings.remind_after_days, settings.escalate_after_days, settings.return_after_days))
-    printer = QtLabelPrinter(settings.label_printer, settings.label_width_mm, settings.label_height_mm) \
-        if settings.print_shelf_labels else None
+    service = ItemLifeService(
+        engine,
+        actor,
+        thresholds=Thresholds(settings.remind_after_days, settings.escalate_after_days, settings.return_after_days),
+    )
+    printer = (
+        QtLabelPrinter(settings.label_printer, settings.label_width_mm, settings.label_height_mm)
+        if settings.print_shelf_labels
+        else None
+    )
     return QueuesView(service, runner, printer=printer, report_bug=report_bug)
 
 
-def _sign_in(paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashReporter
-             ) -> tuple[DeskSession | None, DemoWorkspace | None]:
+def _sign_in(
+    paths: Paths, settings: Settings, runner: TaskRunner, crash: CrashReporter
+) -> tuple[DeskSession | None, DemoWorkspace | None]:
     service = SignInService(paths, settings)
     session = service.resume(settings.api_url, settings.username)
     if session is not None and session.business_id is not None:
@@ -250,8 +298,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             engine = open_desk_database(resolve_db_url(paths, settings, getattr(args, "db", None)))
         assert session is not None
-        desk = build_main_window(engine=engine, session=session, runner=runner, paths=paths, settings=settings,
-                                 crash=crash, demo=demo is not None)
+        desk = build_main_window(
+            engine=engine,
+            session=session,
+            runner=runner,
+            paths=paths,
+            settings=settings,
+            crash=crash,
+            demo=demo is not None,
+        )
         if os.environ.get(ENV_EXIT_AFTER_SHOWN):
             _exit_after_shown(desk.window, demo is not None)
         desk.window.show()

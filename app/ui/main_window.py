@@ -54,11 +54,15 @@ def window_title(detail: str = "") -> str:
 
 def unsent_work_text(pending: int, failed: int) -> str:
     """What the quit question says about work Nexudus has not received."""
-    waiting = (f"{pending} item{'s' if pending != 1 else ''} {'are' if pending != 1 else 'is'} waiting to be sent "
-               f"to Nexudus. {'They are' if pending != 1 else 'It is'} kept on this computer and will be sent the "
-               "next time Pigeonhole starts.")
-    refused = (f"{failed} item{'s' if failed != 1 else ''} that Nexudus refused {'need' if failed != 1 else 'needs'} "
-               "attention (Sync ▸ Waiting to send).")
+    waiting = (
+        f"{pending} item{'s' if pending != 1 else ''} {'are' if pending != 1 else 'is'} waiting to be sent "
+        f"to Nexudus. {'They are' if pending != 1 else 'It is'} kept on this computer and will be sent the "
+        "next time Pigeonhole starts."
+    )
+    refused = (
+        f"{failed} item{'s' if failed != 1 else ''} that Nexudus refused {'need' if failed != 1 else 'needs'} "
+        "attention (Sync ▸ Waiting to send)."
+    )
     return " ".join(t for t, n in ((waiting, pending), (refused, failed)) if n)
 
 
@@ -175,8 +179,14 @@ class MainWindow(QMainWindow):
         self._status_timer.setInterval(STATUS_INTERVAL_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self.connection = ConnectionController(
-            runner=runner, sync=sync, show=self.status.set_connection, send=self.send_waiting,
-            is_sending=lambda: self._runner.is_busy("sync"), tick_ms=connection_tick_ms, parent=self)
+            runner=runner,
+            sync=sync,
+            show=self.status.set_connection,
+            send=self.send_waiting,
+            is_sending=lambda: self._runner.is_busy("sync"),
+            tick_ms=connection_tick_ms,
+            parent=self,
+        )
         self.status_shown.connect(self.connection.on_status)
         self.sync_finished.connect(self.connection.on_send_finished)
         self.status.sign_in_requested.connect(lambda: self.sign_in_requested.emit(False))
@@ -185,8 +195,9 @@ class MainWindow(QMainWindow):
 
     # -- menus and shortcuts --------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: Callable[[], Any], keys: str | QKeySequence.StandardKey | None = None,
-                tip: str = "") -> QAction:
+    def _action(
+        self, text: str, slot: Callable[[], Any], keys: str | QKeySequence.StandardKey | None = None, tip: str = ""
+    ) -> QAction:
         action = QAction(text, self)
         if keys is not None:
             action.setShortcut(QKeySequence(keys))
@@ -210,10 +221,16 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export deliveries as CSV…", self._export)
         desk.addAction(self.export_action)
         desk.addSeparator()
-        self.sign_in_again_action = self._action("Sign &in again…", lambda: self.sign_in_requested.emit(False),
-                                                 tip="Sign in to Nexudus again; everything recorded is kept")
-        self.switch_user_action = self._action("S&witch user…", lambda: self.sign_in_requested.emit(True),
-                                               tip="Sign in as another Nexudus user; everything recorded is kept")
+        self.sign_in_again_action = self._action(
+            "Sign &in again…",
+            lambda: self.sign_in_requested.emit(False),
+            tip="Sign in to Nexudus again; everything recorded is kept",
+        )
+        self.switch_user_action = self._action(
+            "S&witch user…",
+            lambda: self.sign_in_requested.emit(True),
+            tip="Sign in as another Nexudus user; everything recorded is kept",
+        )
         desk.addAction(self.sign_in_again_action)
         desk.addAction(self.switch_user_action)
         desk.addSeparator()
@@ -307,9 +324,16 @@ class MainWindow(QMainWindow):
                 self.status.show_problem("A sync is already running.")
             return False
         self.status.show_progress(0, 0)
-        self._runner.submit("sync", self._sync.run, full, not quiet, with_context=True,
-                            on_progress=self.status.show_progress,
-                            on_result=self._sync_done, on_error=self._sync_failed)
+        self._runner.submit(
+            "sync",
+            self._sync.run,
+            full,
+            not quiet,
+            with_context=True,
+            on_progress=self.status.show_progress,
+            on_result=self._sync_done,
+            on_error=self._sync_failed,
+        )
         return True
 
     def send_waiting(self, now: bool = False, resume: bool = False) -> None:
@@ -319,8 +343,15 @@ class MainWindow(QMainWindow):
             again = self._send_again or (False, False)
             self._send_again = (again[0] or now, again[1] or resume)
             return
-        self._runner.submit("sync", self._sync.send_waiting, now, resume, with_context=True,
-                            on_result=self._sync_done, on_error=self._sync_failed)
+        self._runner.submit(
+            "sync",
+            self._sync.send_waiting,
+            now,
+            resume,
+            with_context=True,
+            on_result=self._sync_done,
+            on_error=self._sync_failed,
+        )
 
     def changes_recorded(self) -> None:
         """Something was recorded locally: show it in the counts now, send it shortly."""
@@ -328,8 +359,9 @@ class MainWindow(QMainWindow):
         self._send_timer.start()
 
     def refresh_status(self) -> None:
-        self._runner.submit("status", self._sync.status, latest_only=True, on_result=self._show_status,
-                            on_error=self._status_failed)
+        self._runner.submit(
+            "status", self._sync.status, latest_only=True, on_result=self._show_status, on_error=self._status_failed
+        )
 
     def _show_status(self, status: DeskStatus) -> None:
         # The counts come from the job; the connection is read now (evidence may have arrived meanwhile).
@@ -386,9 +418,13 @@ class MainWindow(QMainWindow):
 
     def open_outbox(self) -> OutboxDialog:
         if self.outbox_dialog is None:
-            self.outbox_dialog = OutboxDialog(self._outbox_service, self._runner,
-                                              edit_contact=self._edit_failed_contact, report_bug=self._report_bug,
-                                              parent=self)
+            self.outbox_dialog = OutboxDialog(
+                self._outbox_service,
+                self._runner,
+                edit_contact=self._edit_failed_contact,
+                report_bug=self._report_bug,
+                parent=self,
+            )
             self.outbox_dialog.changed.connect(self.changes_recorded)
         self.outbox_dialog.refresh()
         self.outbox_dialog.show()
@@ -452,8 +488,7 @@ class MainWindow(QMainWindow):
         pending, failed = self.unsent_work()
         if not (pending or failed):
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, "Quit Pigeonhole?", unsent_work_text(pending, failed),
-                          parent=self)
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit Pigeonhole?", unsent_work_text(pending, failed), parent=self)
         box.setObjectName("quitWithUnsentWork")
         quit_button = box.addButton("&Quit", QMessageBox.ButtonRole.AcceptRole)
         stay = box.addButton("&Stay open", QMessageBox.ButtonRole.RejectRole)

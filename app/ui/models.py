@@ -107,8 +107,11 @@ def setup_table(table: QTableView, *, multi_select: bool = False) -> None:
     """The desk's table look: whole rows selected, rows as tall as the text needs (scales with the font), no row
     numbers, the last column stretched."""
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi_select
-                           else QAbstractItemView.SelectionMode.SingleSelection)
+    table.setSelectionMode(
+        QAbstractItemView.SelectionMode.ExtendedSelection
+        if multi_select
+        else QAbstractItemView.SelectionMode.SingleSelection
+    )
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.setTabKeyNavigation(False)  # Tab leaves the table (arrow keys move inside it)

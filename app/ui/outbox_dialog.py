@@ -82,8 +82,10 @@ class OutboxDialog(QDialog):
         self.setWindowTitle("Waiting to send to Nexudus")
         self.setAccessibleName("Waiting to send")
 
-        intro = QLabel("Everything recorded at this desk is kept here until Nexudus has it. Items that need "
-                       "attention were refused by Nexudus: fix them, try again, or discard them.")
+        intro = QLabel(
+            "Everything recorded at this desk is kept here until Nexudus has it. Items that need "
+            "attention were refused by Nexudus: fix them, try again, or discard them."
+        )
         intro.setWordWrap(True)
         self.model: RowTableModel[OutboxRow] = RowTableModel(OUTBOX_COLUMNS, self)
         self.table = QTableView()
@@ -127,8 +129,11 @@ class OutboxDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_selected)
         self.discard_button.clicked.connect(self.discard_selected)
         self.close_button.clicked.connect(self.accept)
-        for keys, slot in (("Ctrl+R", self.retry_selected), ("Ctrl+O", self.edit_selected),
-                           ("Ctrl+Del", self.discard_selected)):
+        for keys, slot in (
+            ("Ctrl+R", self.retry_selected),
+            ("Ctrl+O", self.edit_selected),
+            ("Ctrl+Del", self.discard_selected),
+        ):
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
@@ -136,8 +141,9 @@ class OutboxDialog(QDialog):
     # -- API ------------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self._runner.submit("outbox", self._service.list, latest_only=True, on_result=self._show_rows,
-                            on_error=self._failed)
+        self._runner.submit(
+            "outbox", self._service.list, latest_only=True, on_result=self._show_rows, on_error=self._failed
+        )
 
     def selected(self) -> OutboxRow | None:
         rows = self.table.selectionModel().selectedRows()
@@ -154,9 +160,13 @@ class OutboxDialog(QDialog):
         if row is None or not can_retry(row):
             self._say("Choose an item that is waiting or needs attention.", Tone.WAITING)
             return
-        self._runner.submit("outbox-write", self._service.retry, row.outbox_id,
-                            on_result=lambda _r: self._written("It will be sent with the next sync."),
-                            on_error=self._failed)
+        self._runner.submit(
+            "outbox-write",
+            self._service.retry,
+            row.outbox_id,
+            on_result=lambda _r: self._written("It will be sent with the next sync."),
+            on_error=self._failed,
+        )
 
     def edit_selected(self) -> None:
         row = self.selected()
@@ -173,29 +183,50 @@ class OutboxDialog(QDialog):
             return
         if needs_server_check(row):
             self._say("Asking Nexudus whether it already has this…", Tone.WAITING)
-            self._runner.submit("outbox-write", self._service.check_server, row.outbox_id,
-                                on_result=lambda check: self._on_server_checked(row, check), on_error=self._failed)
+            self._runner.submit(
+                "outbox-write",
+                self._service.check_server,
+                row.outbox_id,
+                on_result=lambda check: self._on_server_checked(row, check),
+                on_error=self._failed,
+            )
             return
         if not self.confirm_discard(row):
             return
-        self._runner.submit("outbox-write", self._service.discard, row.outbox_id,
-                            on_result=lambda _r: self._written("Discarded. It will not be sent to Nexudus."),
-                            on_error=self._failed)
+        self._runner.submit(
+            "outbox-write",
+            self._service.discard,
+            row.outbox_id,
+            on_result=lambda _r: self._written("Discarded. It will not be sent to Nexudus."),
+            on_error=self._failed,
+        )
 
     def _on_server_checked(self, row: OutboxRow, check: ServerCheck) -> None:
         choice = self.choose_server_copy(row, check)
         if choice == "keep":
-            self._runner.submit("outbox-write", self._service.keep_server_copy, row.outbox_id,
-                                on_result=lambda c: self._written(
-                                    "Kept: Nexudus has it, so it is marked as sent." if c.server_id is not None
-                                    else "Nexudus does not have it: discarded, it will not be sent."),
-                                on_error=self._failed)
+            self._runner.submit(
+                "outbox-write",
+                self._service.keep_server_copy,
+                row.outbox_id,
+                on_result=lambda c: self._written(
+                    "Kept: Nexudus has it, so it is marked as sent."
+                    if c.server_id is not None
+                    else "Nexudus does not have it: discarded, it will not be sent."
+                ),
+                on_error=self._failed,
+            )
         elif choice == "delete":
-            self._runner.submit("outbox-write", self._service.delete_server_copy, row.outbox_id,
-                                on_result=lambda c: self._written(
-                                    "Deleted in Nexudus and discarded here." if c.server_id is not None
-                                    else "Nexudus does not have it: discarded, it will not be sent."),
-                                on_error=self._failed)
+            self._runner.submit(
+                "outbox-write",
+                self._service.delete_server_copy,
+                row.outbox_id,
+                on_result=lambda c: self._written(
+                    "Deleted in Nexudus and discarded here."
+                    if c.server_id is not None
+                    else "Nexudus does not have it: discarded, it will not be sent."
+                ),
+                on_error=self._failed,
+            )
         else:
             self._say("Nothing changed.", Tone.MUTED)
 
@@ -203,9 +234,12 @@ class OutboxDialog(QDialog):
 
     def _ask_discard(self, row: OutboxRow) -> bool:
         answer = QMessageBox.question(
-            self, "Discard this item?",
+            self,
+            "Discard this item?",
             f"{kind_label(row)}: {row.summary}\n\nNexudus will never receive it. This cannot be undone. Discard it?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _ask_server_copy(self, row: OutboxRow, check: ServerCheck) -> str:
@@ -213,17 +247,23 @@ class OutboxDialog(QDialog):
         box.setIcon(QMessageBox.Icon.Question)
         if check.server_id is None:
             box.setWindowTitle("Discard this item?")
-            box.setText(f"{row.summary}\n\nPigeonhole just checked: Nexudus does not have it. "
-                        "Discard it? It will not be sent. This cannot be undone.")
+            box.setText(
+                f"{row.summary}\n\nPigeonhole just checked: Nexudus does not have it. "
+                "Discard it? It will not be sent. This cannot be undone."
+            )
             discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
             box.setDefaultButton(box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole))
             box.exec()
             return "delete" if box.clickedButton() is discard else ""
         box.setWindowTitle("Nexudus already has this")
-        box.setText(f"{row.summary}\n\nThe last attempt to send it got no clear answer, and "
-                    "Pigeonhole just found it in Nexudus. What should happen?")
-        box.setInformativeText("Keep: Nexudus keeps it, and it is marked as sent here.\n"
-                               "Delete: it is deleted in Nexudus and discarded here.")
+        box.setText(
+            f"{row.summary}\n\nThe last attempt to send it got no clear answer, and "
+            "Pigeonhole just found it in Nexudus. What should happen?"
+        )
+        box.setInformativeText(
+            "Keep: Nexudus keeps it, and it is marked as sent here.\n"
+            "Delete: it is deleted in Nexudus and discarded here."
+        )
         keep = box.addButton("&Keep Nexudus's copy", QMessageBox.ButtonRole.AcceptRole)
         delete = box.addButton("De&lete it in Nexudus", QMessageBox.ButtonRole.DestructiveRole)
         cancel = box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)

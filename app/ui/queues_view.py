@@ -106,9 +106,16 @@ class QueuesView(QWidget):
     found = Signal(int)  # the delivery found for a scanned code (0: none)
     label_problem = Signal(str)  # a label could not be printed (plain words)
 
-    def __init__(self, service: ItemLifeService, runner: TaskRunner, *, printer: LabelPrinter | None = None,
-                 countries: list[str] | None = None, report_bug: Callable[[BaseException], None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: ItemLifeService,
+        runner: TaskRunner,
+        *,
+        printer: LabelPrinter | None = None,
+        countries: list[str] | None = None,
+        report_bug: Callable[[BaseException], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Work queues")
         self._service = service
@@ -207,8 +214,11 @@ class QueuesView(QWidget):
         self.queues.setCurrentRow(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and not event.modifiers() & ~(
-                Qt.KeyboardModifier.KeypadModifier):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and not event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier)
+        ):
             if watched is self.table and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.work_current()
                 return True
@@ -223,8 +233,9 @@ class QueuesView(QWidget):
         service = self._service
         return [
             Column("Item", lambda i: item_code(i.delivery.delivery_id)),
-            Column("Waiting", lambda i: describe_age(i.age), sort_key=lambda i: i.age.total_seconds(),
-                   align_right=True),
+            Column(
+                "Waiting", lambda i: describe_age(i.age), sort_key=lambda i: i.age.total_seconds(), align_right=True
+            ),
             Column("Recipient", lambda i: i.delivery.recipient_name or i.delivery.name),
             Column("Company", lambda i: i.delivery.company_name),
             Column("Kind", lambda i: type_label(i.delivery.delivery_type)),
@@ -272,9 +283,13 @@ class QueuesView(QWidget):
 
     def refresh(self) -> None:
         queue = self.queue
-        self._runner.submit("queues", lambda: (self._service.queue(queue), self._service.counts()),
-                            on_result=lambda result: self._loaded(queue, result), on_error=self._bug,
-                            latest_only=True)
+        self._runner.submit(
+            "queues",
+            lambda: (self._service.queue(queue), self._service.counts()),
+            on_result=lambda result: self._loaded(queue, result),
+            on_error=self._bug,
+            latest_only=True,
+        )
 
     def _loaded(self, queue: Queue, result: tuple[list[QueueItem], dict[Queue, int]]) -> None:
         items, counts = result
@@ -341,6 +356,7 @@ class QueuesView(QWidget):
 
     def _then(self, fn: Callable[[], object], callback: Callable[[Any], object]) -> None:
         """Read in the background, then carry on here (no database work on the GUI thread)."""
+
         def carry_on(result: Any) -> None:
             callback(result)
 
@@ -352,9 +368,10 @@ class QueuesView(QWidget):
         service = self._service
         if item.open_conflicts:
             delivery_id = item.delivery.delivery_id
-            self._then(lambda: [c for c in service.conflicts() if c.delivery_id == delivery_id],
-                       lambda found: self._open(ConflictDialog(found[0], service, self._runner, self))
-                       if found else None)
+            self._then(
+                lambda: [c for c in service.conflicts() if c.delivery_id == delivery_id],
+                lambda found: self._open(ConflictDialog(found[0], service, self._runner, self)) if found else None,
+            )
             return
         if queue is Queue.SHELF:
             self._open(HandOverDialog(item, service, self._runner, self))
@@ -386,8 +403,9 @@ class QueuesView(QWidget):
             self._open(DoneByDialog(item, choices[queue], service, self._runner, preselect, self))
 
     def _ask_scan_file(self) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(self, "Attach the scan", "",
-                                              "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Attach the scan", "", "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
+        )
         return Path(name) if name else None
 
     def _scan(self, item: QueueItem) -> None:
@@ -395,8 +413,12 @@ class QueuesView(QWidget):
         if path is None:
             return
         delivery_id = item.delivery.delivery_id
-        self._runner.submit(CHANNEL, lambda: self._service.scan(delivery_id, path),
-                            on_result=lambda _r: self._recorded(), on_error=self._show_problem)
+        self._runner.submit(
+            CHANNEL,
+            lambda: self._service.scan(delivery_id, path),
+            on_result=lambda _r: self._recorded(),
+            on_error=self._show_problem,
+        )
 
     def undo_current(self) -> None:
         item = self.current_item()
@@ -405,8 +427,9 @@ class QueuesView(QWidget):
         delivery_id = item.delivery.delivery_id
 
         def undoable() -> list[OutcomeRow]:
-            return [o for o in self._service.history(delivery_id)
-                    if o.kind is not Outcome.REVERSE and o.reversed_by is None]
+            return [
+                o for o in self._service.history(delivery_id) if o.kind is not Outcome.REVERSE and o.reversed_by is None
+            ]
 
         def ask(history: list[OutcomeRow]) -> None:
             if not history:
@@ -495,4 +518,3 @@ class QueuesView(QWidget):
             self._report_bug(exc)
         else:
             log.error("Work queues failed", exc_info=exc)
-

@@ -58,7 +58,6 @@ from app.ui.theme import Tone, tone_color
 log = logging.getLogger(__name__)
 
 
-
 class RegisterDialog(QDialog):
     registered = Signal(object, str)  # RegisteredRecipient, the label text it came from
 
@@ -286,9 +285,19 @@ class RegisterDialog(QDialog):
         assert country_edit is not None  # an editable combo box
         country_edit.textEdited.connect(lambda _t: self._changed("CountryId"))
         # what the person at the desk changed (Esc then asks before throwing it away)
-        for edit in (self.full_name, self.email, self.dob.edit, self.address, self.post_code, self.city,
-                     self.state, self.phone, self.coworker_search, self.picker.search_field,
-                     country_edit):
+        for edit in (
+            self.full_name,
+            self.email,
+            self.dob.edit,
+            self.address,
+            self.post_code,
+            self.city,
+            self.state,
+            self.phone,
+            self.coworker_search,
+            self.picker.search_field,
+            country_edit,
+        ):
             edit.textEdited.connect(self._mark_edited)
         for combo in (self.kind_combo, self.country, self.coworker_combo):
             combo.activated.connect(self._mark_edited)
@@ -477,8 +486,7 @@ class RegisterDialog(QDialog):
         return self._country_codes.get(self.country.currentData() or 0, "")
 
     def _validate(self, only_touched: bool) -> dict[str, str]:
-        errors = {**self._register.validate(self.draft(), phone_region=self._phone_region()),
-                  **self._local_errors()}
+        errors = {**self._register.validate(self.draft(), phone_region=self._phone_region()), **self._local_errors()}
         merged = {**errors, **self._server_errors}
         shown = {n: m for n, m in merged.items() if not only_touched or n in self._touched}
         self._show_errors(shown)

@@ -205,8 +205,10 @@ def step_capture(state: SelfTestState) -> str:
 
     target = " ".join(str(state.target["FullName"]).split())
     if target != SAMPLE_NAME:
-        raise StepFailed(f"the sample label is for {SAMPLE_NAME}, but the sandbox's target is {target}: "
-                         "run tests/support/make_self_test_label.py for the new target")
+        raise StepFailed(
+            f"the sample label is for {SAMPLE_NAME}, but the sandbox's target is {target}: "
+            "run tests/support/make_self_test_label.py for the new target"
+        )
     path = resources_dir() / SAMPLE_LABEL
     if not path.is_file():
         raise StepFailed(f"the sample label image {path} is missing")
@@ -225,9 +227,11 @@ def step_capture(state: SelfTestState) -> str:
     cameras = "a camera" if camera.available() else "no camera"
     if camera.import_problem:
         raise StepFailed(f"Qt Multimedia (the desk camera) does not load: {camera.import_problem}")
-    return (f"{path.name} read in {seconds:.1f} s ({' / '.join(label.read_text.splitlines())}) -> "
-            f"{best.recipient_label}, {label.view.decision}; OCR model in {tessdata_dir()}; "
-            f"Qt Multimedia loads, {cameras} found")
+    return (
+        f"{path.name} read in {seconds:.1f} s ({' / '.join(label.read_text.splitlines())}) -> "
+        f"{best.recipient_label}, {label.view.decision}; OCR model in {tessdata_dir()}; "
+        f"Qt Multimedia loads, {cameras} found"
+    )
 
 
 def step_record(state: SelfTestState) -> str:
@@ -265,8 +269,7 @@ def step_send(state: SelfTestState) -> str:
         status = state.sync.status()
         if status.pending or status.failed:
             raise StepFailed(f"after sending: {status.pending} still waiting, {status.failed} need attention")
-        new = [r for r in state.server.state.records("CoworkerDelivery")
-               if int(r["Id"]) not in state.deliveries_before]
+        new = [r for r in state.server.state.records("CoworkerDelivery") if int(r["Id"]) not in state.deliveries_before]
         if len(new) != 1:
             raise StepFailed(f"after the {attempt} send the sandbox has {len(new)} new deliveries, expected 1")
     got = new[0]
@@ -282,8 +285,9 @@ def step_send(state: SelfTestState) -> str:
     return f"sandbox delivery {got['Id']} for contact {got['ContractContactId']} on shelf {got['Location']}"
 
 
-def _wait_until(state: SelfTestState, condition: Callable[[], bool], what: str,
-                timeout: float = WINDOW_TIMEOUT_S) -> None:
+def _wait_until(
+    state: SelfTestState, condition: Callable[[], bool], what: str, timeout: float = WINDOW_TIMEOUT_S
+) -> None:
     """Run the Qt event loop until `condition()` holds (no sleeping through it: events are processed meanwhile)."""
     from PySide6.QtCore import QDeadlineTimer, QEventLoop
 
@@ -306,15 +310,19 @@ def step_main_window(state: SelfTestState) -> str:
             log.warning("Self-test: background jobs still running at exit")
 
     state.cleanups.append(wait_for_jobs)
-    desk = build_main_window(engine=state.engine, session=state.session, runner=runner, paths=state.paths,
-                             settings=state.settings)
+    desk = build_main_window(
+        engine=state.engine, session=state.session, runner=runner, paths=state.paths, settings=state.settings
+    )
     window = desk.window
     outcomes: list[object] = []
     window.sync_finished.connect(outcomes.append)
     try:
         window.show()
-        _wait_until(state, lambda: window.windowHandle() is not None and window.windowHandle().isExposed(),
-                    "showing the main window")
+        _wait_until(
+            state,
+            lambda: window.windowHandle() is not None and window.windowHandle().isExposed(),
+            "showing the main window",
+        )
         window.start(first_sync=True)  # a background sync through the task runner, as at the desk
         _wait_until(state, lambda: bool(outcomes), "the window's background sync")
         if isinstance(outcomes[0], BaseException):

@@ -38,8 +38,9 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Desk settings")
         self.centre_address = QPlainTextEdit("\n".join(settings.centre_address))
         self.centre_address.setAccessibleName("This centre's own address")
-        self.centre_address.setPlaceholderText("One line each, as printed on the post, e.g.\nCentral House\n"
-                                               "1 High Street\nLondon EC1A 1AA")
+        self.centre_address.setPlaceholderText(
+            "One line each, as printed on the post, e.g.\nCentral House\n1 High Street\nLondon EC1A 1AA"
+        )
         self.centre_address.setTabChangesFocus(True)
         self.centre_address.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 16)
         centre_help = QLabel("Read on every label, never the addressee: photos and scans leave these lines out.")
@@ -54,8 +55,10 @@ class SettingsDialog(QDialog):
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
-        folder_help = QLabel("Where a document scanner or a phone saves its files: each new file comes up to be "
-                             "checked. Done ones move to its “Done” folder.")
+        folder_help = QLabel(
+            "Where a document scanner or a phone saves its files: each new file comes up to be "
+            "checked. Done ones move to its “Done” folder."
+        )
         folder_help.setWordWrap(True)
         self.retention = QSpinBox()
         self.retention.setAccessibleName("Keep label images for (days)")

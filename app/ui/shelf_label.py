@@ -52,8 +52,9 @@ def label_date(when: datetime) -> str:
 
 
 def page_size(width_mm: float, height_mm: float) -> QPageSize:
-    return QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, "Label",
-                     QPageSize.SizeMatchPolicy.ExactMatch)
+    return QPageSize(
+        QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, "Label", QPageSize.SizeMatchPolicy.ExactMatch
+    )
 
 
 def draw_label(painter: QPainter, page: QRectF, label: ShelfLabel) -> None:
@@ -96,18 +97,23 @@ def draw_label(painter: QPainter, page: QRectF, label: ShelfLabel) -> None:
         right_width = metrics.horizontalAdvance(right) + margin if right else 0
         painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, right)
         left_rect = rect.adjusted(0, 0, -right_width, 0)
-        painter.drawText(left_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(left, Qt.TextElideMode.ElideRight, int(left_rect.width())))
+        painter.drawText(
+            left_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(left, Qt.TextElideMode.ElideRight, int(left_rect.width())),
+        )
     painter.restore()
 
 
-def write_label_pdf(label: ShelfLabel, path: Path, width_mm: float = 62.0, height_mm: float = 29.0,
-                    resolution: int = 600) -> Path:
+def write_label_pdf(
+    label: ShelfLabel, path: Path, width_mm: float = 62.0, height_mm: float = 29.0, resolution: int = 600
+) -> Path:
     """The label as a one-page PDF of the label's own size (no printer needed)."""
     writer = QPdfWriter(str(path))
     writer.setResolution(resolution)
-    writer.setPageLayout(QPageLayout(page_size(width_mm, height_mm), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(0, 0, 0, 0)))
+    writer.setPageLayout(
+        QPageLayout(page_size(width_mm, height_mm), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    )
     painter = QPainter()
     if not painter.begin(writer):
         raise PrinterError(f"The label could not be written to {path}.")
@@ -122,8 +128,9 @@ class QtLabelPrinter:
     """Prints through Qt's print system: the printer named in the settings ("" = the system default), or a PDF
     file when `pdf_path` is given (no printer needed)."""
 
-    def __init__(self, printer_name: str = "", width_mm: float = 62.0, height_mm: float = 29.0,
-                 pdf_path: Path | None = None) -> None:
+    def __init__(
+        self, printer_name: str = "", width_mm: float = 62.0, height_mm: float = 29.0, pdf_path: Path | None = None
+    ) -> None:
         self.printer_name = printer_name
         self.width_mm = width_mm
         self.height_mm = height_mm
@@ -136,21 +143,29 @@ class QtLabelPrinter:
         info = QPrinterInfo.printerInfo(self.printer_name) if self.printer_name else QPrinterInfo.defaultPrinter()
         if info.isNull():
             which = f"“{self.printer_name}”" if self.printer_name else "(no default printer is set up)"
-            raise PrinterError(f"The label printer {which} is not connected to this computer. Check the cable or "
-                               "choose another printer in the settings.")
+            raise PrinterError(
+                f"The label printer {which} is not connected to this computer. Check the cable or "
+                "choose another printer in the settings."
+            )
         printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(QPageLayout(page_size(self.width_mm, self.height_mm),
-                                          QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        printer.setPageLayout(
+            QPageLayout(
+                page_size(self.width_mm, self.height_mm), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)
+            )
+        )
         printer.setDocName(f"Shelf label {label.code}")
         painter = QPainter()
         if not painter.begin(printer):
-            raise PrinterError("The label printer did not start. It may be out of labels, open or switched off: "
-                               "check it and print the label again.")
+            raise PrinterError(
+                "The label printer did not start. It may be out of labels, open or switched off: "
+                "check it and print the label again."
+            )
         try:
             draw_label(painter, QRectF(printer.pageLayout().paintRectPixels(printer.resolution())), label)
         finally:
             painter.end()
         if printer.printerState() in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-            raise PrinterError("The label printer reported a problem (out of labels or jammed?). Check it and "
-                               "print the label again.")
+            raise PrinterError(
+                "The label printer reported a problem (out of labels or jammed?). Check it and print the label again."
+            )
         log.info("Printed shelf label %s on %s", label.code, info.printerName())

@@ -159,9 +159,11 @@ class SignaturePad(QWidget):
         painter.drawLine(QPointF(16, base), QPointF(self.width() - 16, base))
         if self.is_empty() and not self._strokes:
             painter.setPen(QColor("#80868b"))
-            painter.drawText(QRectF(16, base + 4, self.width() - 32, self.height() - base - 4),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-                             "Sign above the line (pen, finger or mouse)")
+            painter.drawText(
+                QRectF(16, base + 4, self.width() - 32, self.height() - base - 4),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                "Sign above the line (pen, finger or mouse)",
+            )
         self._draw_ink(painter, QColor("black"))
         painter.end()
 

@@ -72,8 +72,13 @@ class SignInDialog(QDialog):
         self.session: DeskSession | None = None
         self.demo: Any = None  # the DemoWorkspace when the demo was chosen
         again = api_url is not None
-        self.setWindowTitle("Switch user — Pigeonhole" if switch_user else "Sign in again — Pigeonhole" if again
-                            else "Sign in — Pigeonhole")
+        self.setWindowTitle(
+            "Switch user — Pigeonhole"
+            if switch_user
+            else "Sign in again — Pigeonhole"
+            if again
+            else "Sign in — Pigeonhole"
+        )
         self.setWindowIcon(app_icon())
         self.setAccessibleName("Sign in")
 
@@ -113,8 +118,14 @@ class SignInDialog(QDialog):
         self.message.setAccessibleName("Sign-in message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
-        self.reason = QLabel(reason + ("\n\nEverything recorded at this desk is kept and will be sent once you are "
-                                       "signed in." if reason else ""))
+        self.reason = QLabel(
+            reason
+            + (
+                "\n\nEverything recorded at this desk is kept and will be sent once you are signed in."
+                if reason
+                else ""
+            )
+        )
         self.reason.setWordWrap(True)
         self.reason.setAccessibleName("Why sign in again")
         self.reason.setStyleSheet(f"color: {tone_color(Tone.WAITING).name()};")
@@ -196,8 +207,16 @@ class SignInDialog(QDialog):
             return
         code = self.code.text().strip() if self.form.isRowVisible(self.code) else ""
         self._set_busy(True, "Signing in…")
-        self._runner.submit("signin", self._service.sign_in, self.api_url.text(), email, password, code or None,
-                            on_result=self._signed_in, on_error=self._sign_in_failed)
+        self._runner.submit(
+            "signin",
+            self._service.sign_in,
+            self.api_url.text(),
+            email,
+            password,
+            code or None,
+            on_result=self._signed_in,
+            on_error=self._sign_in_failed,
+        )
 
     def _signed_in(self, session: DeskSession) -> None:
         self._set_busy(False)
@@ -207,8 +226,9 @@ class SignInDialog(QDialog):
         if len(session.locations) <= 1:
             self._finish()
             return
-        if self._keep_location and (self._location_id is None
-                                    or any(loc.id == self._location_id for loc in session.locations)):
+        if self._keep_location and (
+            self._location_id is None or any(loc.id == self._location_id for loc in session.locations)
+        ):
             self.session = self._service.choose_location(session, self._location_id)
             self.accept()
             return
@@ -230,8 +250,12 @@ class SignInDialog(QDialog):
         if isinstance(exc, TwoFactorRequired):
             first_time = not self.form.isRowVisible(self.code)
             self._show_row(self.code, True)
-            self._say(exc.user_message if first_time else "That code was not accepted. Enter the current code "
-                      "from your authenticator app.", Tone.WAITING if first_time else Tone.PROBLEM)
+            self._say(
+                exc.user_message
+                if first_time
+                else "That code was not accepted. Enter the current code from your authenticator app.",
+                Tone.WAITING if first_time else Tone.PROBLEM,
+            )
             self.code.clear()
             self.code.setFocus()
         elif isinstance(exc, AuthenticationError):

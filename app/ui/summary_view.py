@@ -39,39 +39,54 @@ _LEVEL_TONE = {LEVEL_REMIND: Tone.WAITING, LEVEL_ESCALATE: Tone.PROBLEM, LEVEL_R
 def summary_html(summary: DailySummary, thresholds_text: str) -> str:
     """The summary as a small HTML document (shown on screen and printed to PDF)."""
     e = html.escape
-    parts = [f"<h2>Mail room — daily summary, {e(local_time(summary.at))}</h2>",
-             f"<p>{e(thresholds_text)}</p>", "<h3>Waiting, by queue</h3><table cellpadding='3'>"]
+    parts = [
+        f"<h2>Mail room — daily summary, {e(local_time(summary.at))}</h2>",
+        f"<p>{e(thresholds_text)}</p>",
+        "<h3>Waiting, by queue</h3><table cellpadding='3'>",
+    ]
     for queue in WORK_QUEUES:
-        parts.append(f"<tr><td>{e(QUEUE_LABELS[queue])}</td><td align='right'><b>{summary.counts.get(queue, 0)}"
-                     "</b></td></tr>")
+        parts.append(
+            f"<tr><td>{e(QUEUE_LABELS[queue])}</td><td align='right'><b>{summary.counts.get(queue, 0)}</b></td></tr>"
+        )
     parts.append("</table><h3>Waiting, by age</h3><table cellpadding='3'>")
     for label, n in summary.by_age.items():
         parts.append(f"<tr><td>{e(label)}</td><td align='right'><b>{n}</b></td></tr>")
     parts.append("</table>")
     if summary.conflicts:
-        parts.append(f"<p><b>{summary.conflicts} item(s) where Nexudus disagrees with the desk</b> "
-                     "(see “Needs a decision”).</p>")
+        parts.append(
+            f"<p><b>{summary.conflicts} item(s) where Nexudus disagrees with the desk</b> (see “Needs a decision”).</p>"
+        )
     for level in (LEVEL_RETURN, LEVEL_ESCALATE, LEVEL_REMIND):
         items = summary.over.get(level, [])
         parts.append(f"<h3>{e(LEVEL_LABELS[level])} ({len(items)})</h3>")
         if not items:
             parts.append("<p>None.</p>")
             continue
-        parts.append("<table cellpadding='3'><tr><th align='left'>Item</th><th align='left'>Customer</th>"
-                     "<th align='left'>Company</th><th align='left'>Shelf</th><th align='right'>Waiting</th></tr>")
+        parts.append(
+            "<table cellpadding='3'><tr><th align='left'>Item</th><th align='left'>Customer</th>"
+            "<th align='left'>Company</th><th align='left'>Shelf</th><th align='right'>Waiting</th></tr>"
+        )
         for aged in items:
             d = aged.item.delivery
-            parts.append(f"<tr><td>{item_code(d.delivery_id)}</td><td>{e(d.recipient_name or d.name)}</td>"
-                         f"<td>{e(d.company_name)}</td><td>{e(d.shelf or d.location)}</td>"
-                         f"<td align='right'>{e(describe_age(aged.item.age))}</td></tr>")
+            parts.append(
+                f"<tr><td>{item_code(d.delivery_id)}</td><td>{e(d.recipient_name or d.name)}</td>"
+                f"<td>{e(d.company_name)}</td><td>{e(d.shelf or d.location)}</td>"
+                f"<td align='right'>{e(describe_age(aged.item.age))}</td></tr>"
+            )
         parts.append("</table>")
     return "".join(parts)
 
 
 def write_summary_pdf(summary: DailySummary, thresholds_text: str, path: Path) -> Path:
     writer = QPdfWriter(str(path))
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
     writer.setTitle("Mail room — daily summary")
     document = QTextDocument()
     document.setHtml(summary_html(summary, thresholds_text))
@@ -83,8 +98,13 @@ class SummaryView(QWidget):
     loaded = Signal(int)  # items on the shelves
     exported = Signal(str)  # path
 
-    def __init__(self, service: ItemLifeService, runner: TaskRunner,
-                 report_bug: Callable[[BaseException], None] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: ItemLifeService,
+        runner: TaskRunner,
+        report_bug: Callable[[BaseException], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Daily summary")
         self._service = service
@@ -98,15 +118,21 @@ class SummaryView(QWidget):
         font = title.font()
         font.setBold(True)
         title.setFont(font)
-        self.model: RowTableModel[AgedItem] = RowTableModel([
-            Column("Item", lambda a: item_code(a.item.delivery.delivery_id)),
-            Column("Waiting", lambda a: describe_age(a.item.age), sort_key=lambda a: a.item.age.total_seconds(),
-                   align_right=True),
-            Column("Reminder", lambda a: LEVEL_LABELS[a.level], tone=lambda a: _LEVEL_TONE.get(a.level)),
-            Column("Recipient", lambda a: a.item.delivery.recipient_name or a.item.delivery.name),
-            Column("Company", lambda a: a.item.delivery.company_name),
-            Column("Shelf", lambda a: a.item.delivery.shelf or a.item.delivery.location),
-        ])
+        self.model: RowTableModel[AgedItem] = RowTableModel(
+            [
+                Column("Item", lambda a: item_code(a.item.delivery.delivery_id)),
+                Column(
+                    "Waiting",
+                    lambda a: describe_age(a.item.age),
+                    sort_key=lambda a: a.item.age.total_seconds(),
+                    align_right=True,
+                ),
+                Column("Reminder", lambda a: LEVEL_LABELS[a.level], tone=lambda a: _LEVEL_TONE.get(a.level)),
+                Column("Recipient", lambda a: a.item.delivery.recipient_name or a.item.delivery.name),
+                Column("Company", lambda a: a.item.delivery.company_name),
+                Column("Shelf", lambda a: a.item.delivery.shelf or a.item.delivery.location),
+            ]
+        )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -142,13 +168,20 @@ class SummaryView(QWidget):
 
     def thresholds_text(self) -> str:
         t = self._service.thresholds
-        return (f"Reminders: remind the customer after {t.remind_days} days on the shelf, call them after "
-                f"{t.escalate_days}, return to sender after {t.return_days}.")
+        return (
+            f"Reminders: remind the customer after {t.remind_days} days on the shelf, call them after "
+            f"{t.escalate_days}, return to sender after {t.return_days}."
+        )
 
     def refresh(self) -> None:
         service = self._service
-        self._runner.submit("summary", lambda: (service.on_the_shelves(), service.daily_summary()),
-                            on_result=self._loaded, on_error=self._bug, latest_only=True)
+        self._runner.submit(
+            "summary",
+            lambda: (service.on_the_shelves(), service.daily_summary()),
+            on_result=self._loaded,
+            on_error=self._bug,
+            latest_only=True,
+        )
 
     def _loaded(self, result: tuple[list[AgedItem], DailySummary]) -> None:
         shelves, summary = result

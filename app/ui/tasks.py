@@ -87,8 +87,9 @@ class TaskRunner(QObject):
 
     busy_changed = Signal(bool)
 
-    def __init__(self, pool: QThreadPool | None = None, parent: QObject | None = None, *,
-                 own_threads: int | None = None) -> None:
+    def __init__(
+        self, pool: QThreadPool | None = None, parent: QObject | None = None, *, own_threads: int | None = None
+    ) -> None:
         """`own_threads`: run on a pool of exactly that many threads of this runner's own (a long job, such as the
         capture's reading loop, that must not hold one of the shared pool's threads); otherwise on `pool` (the
         global pool by default), grown to at least MIN_THREADS."""

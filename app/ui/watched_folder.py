@@ -70,9 +70,14 @@ class FolderWatcher(QObject):
         if not self._folder:
             return
         folder = self._folder
-        self._runner.submit("capture-folder", list_capture_files, folder, latest_only=True,
-                            on_result=lambda files: self._listed(folder, files),
-                            on_error=lambda exc: self._failed(folder, exc))
+        self._runner.submit(
+            "capture-folder",
+            list_capture_files,
+            folder,
+            latest_only=True,
+            on_result=lambda files: self._listed(folder, files),
+            on_error=lambda exc: self._failed(folder, exc),
+        )
 
     def _listed(self, folder: str, files: list[tuple[str, int]]) -> None:
         if folder != self._folder:

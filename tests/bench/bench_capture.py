@@ -36,17 +36,25 @@ P95_TARGET = 2.0
 
 def images(count: int, sizes: list[float], seed: int) -> list[tuple[float, bytes]]:
     rng = random.Random(seed)
-    names = ["Jane Doe", "Zephyr Consulting LLP", "Mr R Smith\nAcme Trading Ltd", "Mary Craig", "Beacon Labs Ltd",
-             "Dr. Jan Smith c/o Zephyr Consulting LLP"]
+    names = [
+        "Jane Doe",
+        "Zephyr Consulting LLP",
+        "Mr R Smith\nAcme Trading Ltd",
+        "Mary Craig",
+        "Beacon Labs Ltd",
+        "Dr. Jan Smith c/o Zephyr Consulting LLP",
+    ]
     out: list[tuple[float, bytes]] = []
     for k in range(count):
-        flat = render_label(names[k % len(names)], rng, sender=list(rng.choice(SENDERS)), centre=CENTRES[0],
-                            tracking=None)
+        flat = render_label(
+            names[k % len(names)], rng, sender=list(rng.choice(SENDERS)), centre=CENTRES[0], tracking=None
+        )
         photo = damage(flat, 1, rng).convert("RGB")
         for mp in sizes:
             factor = (mp * 1_000_000 / (photo.size[0] * photo.size[1])) ** 0.5
-            sized = photo.resize((round(photo.size[0] * factor), round(photo.size[1] * factor)),
-                                 Image.Resampling.BICUBIC)
+            sized = photo.resize(
+                (round(photo.size[0] * factor), round(photo.size[1] * factor)), Image.Resampling.BICUBIC
+            )
             buffer = io.BytesIO()
             sized.save(buffer, "JPEG", quality=88)
             out.append((mp, buffer.getvalue()))
@@ -116,17 +124,25 @@ def main(argv: list[str] | None = None) -> int:
             line += f"   baseline median {statistics.median(base[mp]):.3f} s"
         print(line)
     median, tail = statistics.median(all_ours), p95(all_ours)
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; CPU time per capture: "
-          f"median {statistics.median(cpu):.3f} s, p95 {p95(cpu):.3f} s (wall time above includes waiting for a core)")
-    print(f"image -> candidates: median {median:.3f} s (target <= {MEDIAN_TARGET}), p95 {tail:.3f} s "
-          f"(target <= {P95_TARGET})")
+    print(
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; CPU time per capture: "
+        f"median {statistics.median(cpu):.3f} s, p95 {p95(cpu):.3f} s (wall time above includes waiting for a core)"
+    )
+    print(
+        f"image -> candidates: median {median:.3f} s (target <= {MEDIAN_TARGET}), p95 {tail:.3f} s "
+        f"(target <= {P95_TARGET})"
+    )
     if not args.no_baseline:
         all_base = [t for ts in base.values() for t in ts]
-        print(f"baseline (plain Tesseract on the whole image + matcher): median {statistics.median(all_base):.3f} s,"
-              f" p95 {p95(all_base):.3f} s; ratio ours/baseline: median {median / statistics.median(all_base):.2f},"
-              f" p95 {tail / p95(all_base):.2f}")
-    print(f"peak memory (process resident set): {rss_ours:.0f} MB after our captures "
-          f"(before them {rss_before:.0f} MB; index and engine included)")
+        print(
+            f"baseline (plain Tesseract on the whole image + matcher): median {statistics.median(all_base):.3f} s,"
+            f" p95 {p95(all_base):.3f} s; ratio ours/baseline: median {median / statistics.median(all_base):.2f},"
+            f" p95 {tail / p95(all_base):.2f}"
+        )
+    print(
+        f"peak memory (process resident set): {rss_ours:.0f} MB after our captures "
+        f"(before them {rss_before:.0f} MB; index and engine included)"
+    )
     ok = median <= MEDIAN_TARGET and tail <= P95_TARGET
     print("PASS" if ok else "MISS")
     return 0 if ok else 1

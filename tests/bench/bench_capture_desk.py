@@ -65,8 +65,7 @@ def test_desk_adds_little_to_reading(qtbot: QtBot, engine: Engine) -> None:
                 inner.append(time.perf_counter() - started)
 
     controller = CaptureController(TimedService(intake), view, runner, camera=camera)
-    images = [encode(label_image(["Jane Doe", "Acme Trading Ltd"], size=size), "JPEG", quality=90)
-              for size in SIZES]
+    images = [encode(label_image(["Jane Doe", "Acme Trading Ltd"], size=size), "JPEG", quality=90) for size in SIZES]
     read_and_match(matching, images[0])  # warm-up: the OCR engine loads once per thread
     bare: list[float] = []
     desk: list[float] = []
@@ -86,8 +85,10 @@ def test_desk_adds_little_to_reading(qtbot: QtBot, engine: Engine) -> None:
     runner.wait_for_done()
     ratios = [d / b for d, b in zip(desk, bare, strict=True)]
     ratio = statistics.median(ratios)
-    print(f"\ncapture desk bench: bare read_and_match median {statistics.median(bare):.3f} s "
-          f"(max {max(bare):.3f}), image -> candidates on screen median {statistics.median(desk):.3f} s "
-          f"(max {max(desk):.3f}); inside the job median {statistics.median(inner):.3f} s; "
-          f"median ratio {ratio:.2f} (target <= {TARGET_RATIO})")
+    print(
+        f"\ncapture desk bench: bare read_and_match median {statistics.median(bare):.3f} s "
+        f"(max {max(bare):.3f}), image -> candidates on screen median {statistics.median(desk):.3f} s "
+        f"(max {max(desk):.3f}); inside the job median {statistics.median(inner):.3f} s; "
+        f"median ratio {ratio:.2f} (target <= {TARGET_RATIO})"
+    )
     assert ratio <= TARGET_RATIO, f"the desk adds too much: ratio {ratio:.2f} > {TARGET_RATIO}"

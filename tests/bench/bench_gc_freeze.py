@@ -31,8 +31,10 @@ def _collect_seconds(rounds: int = 3) -> float:
 
 def test_bench_gc_freeze() -> None:
     contracts = [ContractEntry(c, f"Company {c} Ltd", f"Company {c} Ltd", f"Holder {c}") for c in range(1, 12_001)]
-    contacts = [ContactEntry(100_000 + n, 1 + n % 12_000, ContactKind.DIRECTOR, f"Person{n} Surname{n % 997}")
-                for n in range(30_000)]
+    contacts = [
+        ContactEntry(100_000 + n, 1 + n % 12_000, ContactKind.DIRECTOR, f"Person{n} Surname{n % 997}")
+        for n in range(30_000)
+    ]
     index = MatchIndex.build(contracts, contacts)
     assert len(index) >= FREEZE_MIN_NAMES
     baseline = _collect_seconds()
@@ -43,7 +45,9 @@ def test_bench_gc_freeze() -> None:
     finally:
         gc.unfreeze()
     ratio = frozen / baseline
-    print(f"\nfull collection with a {len(index)}-name index: {baseline * 1000:.1f} ms as is, "
-          f"{frozen * 1000:.1f} ms frozen; ratio {ratio:.2f} (target <= {TARGET_RATIO}, frozen < "
-          f"{TARGET_FROZEN_S * 1000:.0f} ms)")
+    print(
+        f"\nfull collection with a {len(index)}-name index: {baseline * 1000:.1f} ms as is, "
+        f"{frozen * 1000:.1f} ms frozen; ratio {ratio:.2f} (target <= {TARGET_RATIO}, frozen < "
+        f"{TARGET_FROZEN_S * 1000:.0f} ms)"
+    )
     assert frozen < TARGET_FROZEN_S and ratio <= TARGET_RATIO

@@ -52,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
             if seed == 0 or cpu >= BOUND_MS:
                 print(f"  {name:<28} {cpu:7.1f} ms CPU ({wall:.1f} wall)  ratio {cpu / p95:5.1f}x")
     verdict = "OK" if worst_all < BOUND_MS else "MISS"
-    print(f"worst hostile label: {worst_all:.1f} ms CPU (bound {BOUND_MS:.0f} ms), {worst_all / p95:.1f}x the "
-          f"ordinary p95: {verdict}")
+    print(
+        f"worst hostile label: {worst_all:.1f} ms CPU (bound {BOUND_MS:.0f} ms), {worst_all / p95:.1f}x the "
+        f"ordinary p95: {verdict}"
+    )
     return 0 if worst_all < BOUND_MS else 1
 
 

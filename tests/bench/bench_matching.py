@@ -100,11 +100,17 @@ def run_size(contacts: int, n_labels: int, generator: str = "sandbox") -> dict[s
         scan_cpu.append(c2 - c1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
-        "contacts": len(names), "names_indexed": len(index), "build_s": build_s,
-        "index_mb": rss_after - rss_before, "peak_rss_mb": peak,
-        "p50_ms": sorted(ours)[len(ours) // 2] * 1000, "p95_ms": _p95(ours) * 1000,
-        "scan_p95_ms": _p95(scan) * 1000, "ratio": _p95(ours) / _p95(scan),
-        "cpu_p95_ms": _p95(ours_cpu) * 1000, "scan_cpu_p95_ms": _p95(scan_cpu) * 1000,
+        "contacts": len(names),
+        "names_indexed": len(index),
+        "build_s": build_s,
+        "index_mb": rss_after - rss_before,
+        "peak_rss_mb": peak,
+        "p50_ms": sorted(ours)[len(ours) // 2] * 1000,
+        "p95_ms": _p95(ours) * 1000,
+        "scan_p95_ms": _p95(scan) * 1000,
+        "ratio": _p95(ours) / _p95(scan),
+        "cpu_p95_ms": _p95(ours_cpu) * 1000,
+        "scan_cpu_p95_ms": _p95(scan_cpu) * 1000,
         "cpu_ratio": _p95(ours_cpu) / _p95(scan_cpu),
     }
 
@@ -126,13 +132,16 @@ def _ready_db(contacts: int, generator: str) -> Path:
     data = _directory(contacts, generator)
     engine = open_database(f"sqlite:///{tmp}")
     now = datetime.now(UTC)
-    for kind, key in ((Resource.BUSINESSES, "Businesses"), (Resource.COWORKERS, "Coworkers"),
-                          (Resource.COWORKER_CONTRACTS, "CoworkerContracts"),
-                          (Resource.CONTRACT_CONTACTS, "ContractContacts")):
+    for kind, key in (
+        (Resource.BUSINESSES, "Businesses"),
+        (Resource.COWORKERS, "Coworkers"),
+        (Resource.COWORKER_CONTRACTS, "CoworkerContracts"),
+        (Resource.CONTRACT_CONTACTS, "ContractContacts"),
+    ):
         records = data.get(key) or []
         for start in range(0, len(records), 5000):
             with engine.begin() as conn:
-                page = prepare_page(kind, records[start:start + 5000], conn.dialect.name)
+                page = prepare_page(kind, records[start : start + 5000], conn.dialect.name)
                 write_page(conn, page, now, fresh=True)
     engine.dispose()
     tmp.rename(path)
@@ -156,12 +165,18 @@ def run_ready(db: Path) -> dict[str, Any]:
     assert service._index is not None
     contract_id = next(iter(service._index._contracts))
     written = time.perf_counter()
-    service.add_contact(-10**9, contract_id, 1, "Quentin Zebedee Blackwood")
+    service.add_contact(-(10**9), contract_id, 1, "Quentin Zebedee Blackwood")
     best = service.match("Quentin Blackwood").best
     write_s = time.perf_counter() - written
-    assert best is not None and best.contact_id == -10**9
-    return {"ready_s": took, "ready_cpu_s": ready_cpu, "from": service.loaded_from, "write_to_match_s": write_s,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "names": service.entry_count}
+    assert best is not None and best.contact_id == -(10**9)
+    return {
+        "ready_s": took,
+        "ready_cpu_s": ready_cpu,
+        "from": service.loaded_from,
+        "write_to_match_s": write_s,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "names": service.entry_count,
+    }
 
 
 def _ready(size: int, generator: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -170,8 +185,12 @@ def _ready(size: int, generator: str) -> tuple[dict[str, Any], dict[str, Any]]:
         old.unlink()
     runs = []
     for _ in range(2):  # no snapshot: build and save it; then from the snapshot
-        out = subprocess.run([sys.executable, "-m", "tests.bench.bench_matching", "--ready-db", str(db)],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "tests.bench.bench_matching", "--ready-db", str(db)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         runs.append(json.loads(out.strip().splitlines()[-1]))
     return runs[0], runs[1]
 
@@ -192,31 +211,54 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_ready(args.ready_db)))
         return 0
     misses: list[str] = []
-    print(f"{'contacts':>9} {'build s':>8} {'index MB':>9} {'peak MB':>8} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'scan p95':>9} {'ratio':>6} {'cpu p95':>8} {'scan cpu':>9} {'cpu ratio':>9}")
+    print(
+        f"{'contacts':>9} {'build s':>8} {'index MB':>9} {'peak MB':>8} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'scan p95':>9} {'ratio':>6} {'cpu p95':>8} {'scan cpu':>9} {'cpu ratio':>9}"
+    )
     worst = 0.0
     for size in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run([sys.executable, "-m", "tests.bench.bench_matching", "--one", str(size),
-                              "--labels", str(args.labels), "--generator", args.generator],
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tests.bench.bench_matching",
+                "--one",
+                str(size),
+                "--labels",
+                str(args.labels),
+                "--generator",
+                args.generator,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         r = json.loads(out.strip().splitlines()[-1])
         worst = max(worst, r["cpu_ratio"])
-        print(f"{r['contacts']:>9,} {r['build_s']:>8.1f} {r['index_mb']:>9.0f} {r['peak_rss_mb']:>8.0f} "
-              f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['scan_p95_ms']:>9.2f} {r['ratio']:>6.2f} "
-              f"{r['cpu_p95_ms']:>8.2f} {r['scan_cpu_p95_ms']:>9.2f} {r['cpu_ratio']:>9.2f}", flush=True)
+        print(
+            f"{r['contacts']:>9,} {r['build_s']:>8.1f} {r['index_mb']:>9.0f} {r['peak_rss_mb']:>8.0f} "
+            f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['scan_p95_ms']:>9.2f} {r['ratio']:>6.2f} "
+            f"{r['cpu_p95_ms']:>8.2f} {r['scan_cpu_p95_ms']:>9.2f} {r['cpu_ratio']:>9.2f}",
+            flush=True,
+        )
         if r["cpu_ratio"] > TARGET_RATIO:
             misses.append(f"{size:,}: p95 ratio {r['cpu_ratio']:.2f} > {TARGET_RATIO}")
         if size in P95_MAX_MS and r["cpu_p95_ms"] > P95_MAX_MS[size]:
             misses.append(f"{size:,}: p95 {r['cpu_p95_ms']:.1f} ms > {P95_MAX_MS[size]} ms")
         if not args.no_ready:
             cold, warm = _ready(size, args.generator)
-            print(f"{'':>9} open to first match: {cold['ready_s']:.2f} s building from the database "
-                  f"(CPU {cold['ready_cpu_s']:.2f} s, peak {cold['peak_rss_mb']:.0f} MB), {warm['ready_s']:.2f} s "
-                  f"from the snapshot (CPU {warm['ready_cpu_s']:.2f} s, {warm['from']}, peak "
-                  f"{warm['peak_rss_mb']:.0f} MB)", flush=True)
+            print(
+                f"{'':>9} open to first match: {cold['ready_s']:.2f} s building from the database "
+                f"(CPU {cold['ready_cpu_s']:.2f} s, peak {cold['peak_rss_mb']:.0f} MB), {warm['ready_s']:.2f} s "
+                f"from the snapshot (CPU {warm['ready_cpu_s']:.2f} s, {warm['from']}, peak "
+                f"{warm['peak_rss_mb']:.0f} MB)",
+                flush=True,
+            )
             if "write_to_match_s" in warm:
-                print(f"{'':>9} a registration shows in matches after {warm['write_to_match_s'] * 1000:.0f} ms",
-                      flush=True)
+                print(
+                    f"{'':>9} a registration shows in matches after {warm['write_to_match_s'] * 1000:.0f} ms",
+                    flush=True,
+                )
                 if warm["write_to_match_s"] > 1.0:
                     misses.append(f"{size:,}: a registration took {warm['write_to_match_s']:.2f} s to show")
             target = READY_TARGET_S.get(size)

@@ -142,8 +142,14 @@ def bench_engine(url: str, new_url: Callable[[], str], label: str, rounds: int) 
         f"[{label}] incremental, 100 changed contacts: {_figures(incrementals)} (target < {TARGET_INCREMENTAL} s); "
         f"received {received[-1]} in the last round"
     )
-    return {"baseline": min(baselines), "full": min(fulls), "ratio": ratio_best, "ratio_median": ratio_median,
-            "incremental": incremental, "incremental_median": statistics.median(incrementals)}
+    return {
+        "baseline": min(baselines),
+        "full": min(fulls),
+        "ratio": ratio_best,
+        "ratio_median": ratio_median,
+        "incremental": incremental,
+        "incremental_median": statistics.median(incrementals),
+    }
 
 
 def run(contracts: int = 25_000, rounds: int = 5) -> dict[str, dict[str, float]]:
@@ -154,13 +160,16 @@ def run(contracts: int = 25_000, rounds: int = 5) -> dict[str, dict[str, float]]
         fetch_only(url)  # the sandbox's first answers warm its caches: not part of either side
         with _client(url) as client:
             contacts = next(client.iter_pages(Resource.CONTRACT_CONTACTS, size=1)).total_items
-        print(f"sandbox (own process): {contracts} contracts, {contacts} contacts "
-              f"(generated and warmed in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"sandbox (own process): {contracts} contracts, {contacts} contacts "
+            f"(generated and warmed in {time.perf_counter() - started:.1f} s)"
+        )
         results: dict[str, dict[str, float]] = {}
         with tempfile.TemporaryDirectory() as tmp:
             files = iter(range(1000))
             results["sqlite"] = bench_engine(
-                url, lambda: f"sqlite:///{Path(tmp) / f'bench{next(files)}.sqlite3'}", "sqlite", rounds)
+                url, lambda: f"sqlite:///{Path(tmp) / f'bench{next(files)}.sqlite3'}", "sqlite", rounds
+            )
         admin_url = os.environ.get("PIGEONHOLE_TEST_PG")
         if admin_url:
             databases = _PgDatabases(admin_url)

@@ -27,8 +27,10 @@ from app.desk.capture import _pick_tracking, match_reading
 from app.matching import MatchIndex
 from tests.support.fixture_records import records_from_fixture
 
-SHARED = next((p / "shared" for p in Path(__file__).resolve().parents if (p / "shared" / "capture-dev").is_dir()),
-              Path(__file__).resolve().parents[3] / "shared")  # shared/ beside the repo (or the worktrees' folder)
+SHARED = next(
+    (p / "shared" for p in Path(__file__).resolve().parents if (p / "shared" / "capture-dev").is_dir()),
+    Path(__file__).resolve().parents[3] / "shared",
+)  # shared/ beside the repo (or the worktrees' folder)
 DEFAULT_CAPTURE_DEV = Path(os.environ.get("PIGEONHOLE_CAPTURE_DEV", SHARED / "capture-dev"))
 DEFAULT_MATCHING_DEV = Path(os.environ.get("PIGEONHOLE_MATCHING_DEV", SHARED / "matching-dev"))
 
@@ -54,8 +56,7 @@ def read_all(items: list[dict[str, Any]], folder: Path, cache: Path | None, jobs
                 continue
         todo.append((item["id"], path, cached))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for (item_id, _path, cached), reading in zip(todo, pool.map(_read, [str(p) for _, p, _ in todo]),
-                                                     strict=True):
+        for (item_id, _path, cached), reading in zip(todo, pool.map(_read, [str(p) for _, p, _ in todo]), strict=True):
             out[item_id] = reading
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
@@ -80,20 +81,33 @@ def predictions(index: MatchIndex, items: list[dict[str, Any]], readings: dict[s
         reading = apply_centre_lines(reading, centre)
         result = match_reading(index, reading)
         tracking, carrier = _pick_tracking(reading)
-        rows.append({"id": item["id"], **result.to_json(), "read_text": reading.text, "tracking": tracking,
-                     "carrier": carrier, "read_confidence": reading.confidence})
+        rows.append(
+            {
+                "id": item["id"],
+                **result.to_json(),
+                "read_text": reading.text,
+                "tracking": tracking,
+                "carrier": carrier,
+                "read_confidence": reading.confidence,
+            }
+        )
     return rows
 
 
 def score(labels: Path, preds: Path, matching_dev: Path) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, str(matching_dev / "score.py"), str(labels), str(preds), "--json"],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(matching_dev / "score.py"), str(labels), str(preds), "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     result: dict[str, Any] = json.loads(out)
     return result
 
 
-def score_by_tier(items: list[dict[str, Any]], rows: list[dict[str, Any]], matching_dev: Path,
-                  tmp: Path) -> dict[str, dict[str, Any]]:
+def score_by_tier(
+    items: list[dict[str, Any]], rows: list[dict[str, Any]], matching_dev: Path, tmp: Path
+) -> dict[str, dict[str, Any]]:
     preds = tmp / "predictions.jsonl"
     preds.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     results: dict[str, dict[str, Any]] = {}
@@ -110,9 +124,11 @@ def score_by_tier(items: list[dict[str, Any]], rows: list[dict[str, Any]], match
 def report(results: dict[str, dict[str, Any]]) -> str:
     lines = []
     for name, res in results.items():
-        lines.append(f"{name:7s} n={res['labels']:4d} top1 {res['top1']:.4f} top3 {res['top3']:.4f} "
-                     f"auto_prec {res['auto_prec']:.4f} auto_cover {res['auto_cover']:.4f} "
-                     f"unk_auto {res['unk_auto']:.4f}")
+        lines.append(
+            f"{name:7s} n={res['labels']:4d} top1 {res['top1']:.4f} top3 {res['top3']:.4f} "
+            f"auto_prec {res['auto_prec']:.4f} auto_cover {res['auto_cover']:.4f} "
+            f"unk_auto {res['unk_auto']:.4f}"
+        )
     return "\n".join(lines)
 
 
@@ -127,8 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     images = args.images or args.dev / "images.jsonl"
     items = [json.loads(x) for x in images.read_text(encoding="utf-8").splitlines() if x.strip()]
-    index = MatchIndex.build(*records_from_fixture(
-        json.loads((args.matching_dev / "directory.json").read_text(encoding="utf-8"))))
+    index = MatchIndex.build(
+        *records_from_fixture(json.loads((args.matching_dev / "directory.json").read_text(encoding="utf-8")))
+    )
     start = time.perf_counter()
     readings = read_all(items, images.parent, args.cache, args.jobs)
     print(f"read {len(items)} images in {time.perf_counter() - start:.1f} s")

@@ -70,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.families:
             from tests.support.label_families import generate_labels
 
-            extra = generate_labels(json.loads((args.dev / "directory.json").read_text(encoding="utf-8")),
-                                    args.families, seed=args.seed)
+            extra = generate_labels(
+                json.loads((args.dev / "directory.json").read_text(encoding="utf-8")), args.families, seed=args.seed
+            )
             extra_path = Path(tmp) / "families.jsonl"
             extra_path.write_text("".join(json.dumps(x) + "\n" for x in extra), encoding="utf-8")
             extra_preds = Path(tmp) / "families-pred.jsonl"

@@ -56,8 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     labels = generate_labels(data, args.labels, seed=args.seed, families=BASE_FAMILIES + EXTRA_FAMILIES)
     started = time.perf_counter()
     index = MatchIndex.build(*records_from_fixture(data))
-    print(f"{args.generator} directory, {len(data.get('ContractContacts', []))} contacts: index of {len(index)} names "
-          f"built in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{args.generator} directory, {len(data.get('ContractContacts', []))} contacts: index of {len(index)} names "
+        f"built in {time.perf_counter() - started:.1f} s"
+    )
     del data
     with tempfile.TemporaryDirectory() as tmp:
         labels_path = Path(tmp) / "labels.jsonl"
@@ -71,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
                 best = (pred["candidates"] or [{}])[0]
                 expect = label["expect"]
                 if pred["decision"] == "auto" and (expect is None or best.get("contract_id") != expect["contract_id"]):
-                    print(f"  wrong auto [{label['family']}] {label['text']!r} -> {best.get('name')} "
-                          f"({best.get('company')}, {best.get('contract_id')}) expected {expect}")
+                    print(
+                        f"  wrong auto [{label['family']}] {label['text']!r} -> {best.get('name')} "
+                        f"({best.get('company')}, {best.get('contract_id')}) expected {expect}"
+                    )
         res = json.loads(score(labels_path, preds, Path("/nonexistent"), as_json=True))
     for key in ("top1", "top3", "contact1", "auto_prec", "auto_cover", "unk_auto"):
         print(f"{key:12s} {res[key]:.4f}")

@@ -17,8 +17,16 @@ from tests.integration.sync_support import client_for, directory
 HP = HandlingPreference
 # contract index -> the preference set for every kind of item
 PREFERENCES: tuple[HandlingPreference, ...] = (
-    HP.STORE_FOR_COLLECTION, HP.FORWARD, HP.OPEN_SCAN_FORWARD, HP.RETURN_TO_SENDER, HP.SHRED, HP.RECYCLE,
-    HP.DEPOSIT_CHECK, HP.OPEN_SCAN_STORE_FOR_COLLECTION, HP.STORE_FOR_COLLECTION, HP.STORE_FOR_COLLECTION,
+    HP.STORE_FOR_COLLECTION,
+    HP.FORWARD,
+    HP.OPEN_SCAN_FORWARD,
+    HP.RETURN_TO_SENDER,
+    HP.SHRED,
+    HP.RECYCLE,
+    HP.DEPOSIT_CHECK,
+    HP.OPEN_SCAN_STORE_FOR_COLLECTION,
+    HP.STORE_FOR_COLLECTION,
+    HP.STORE_FOR_COLLECTION,
 )
 CANCELLED = 8  # contract index whose contract is cancelled
 FAILED_ID = 9  # contract index whose contacts failed the ID check
@@ -36,8 +44,9 @@ def item_life_directory(seed: int = 5, contracts: int = 30) -> dict[str, Any]:
     failed = int(ordered[FAILED_ID]["Id"])
     for contact in data["ContractContacts"]:
         contract_id = int(contact["CoworkerContractId"])
-        contact["AmlCheckStatus"] = int(AmlCheckStatus.CONFIRMED_MATCH if contract_id == failed
-                                        else AmlCheckStatus.CLEAR)
+        contact["AmlCheckStatus"] = int(
+            AmlCheckStatus.CONFIRMED_MATCH if contract_id == failed else AmlCheckStatus.CLEAR
+        )
     return data
 
 
@@ -47,8 +56,9 @@ def contract_id(srv: SandboxServer, index: int) -> int:
 
 def contact_id(srv: SandboxServer, index: int) -> int | None:
     wanted = contract_id(srv, index)
-    ids = sorted(int(r["Id"]) for r in srv.state.records(Resource.CONTRACT_CONTACTS)
-                 if int(r["CoworkerContractId"]) == wanted)
+    ids = sorted(
+        int(r["Id"]) for r in srv.state.records(Resource.CONTRACT_CONTACTS) if int(r["CoworkerContractId"]) == wanted
+    )
     return ids[0] if ids else None
 
 
@@ -63,13 +73,33 @@ def desk_database(db_url: str, srv: SandboxServer) -> Engine:
     return engine
 
 
-def record(engine: Engine, srv: SandboxServer, index: int, *, kind: DeliveryType = DeliveryType.MAIL,
-           tracking: str = "", requires_signature: bool = False, name: str = "Letter", shelf: str = "A1") -> int:
+def record(
+    engine: Engine,
+    srv: SandboxServer,
+    index: int,
+    *,
+    kind: DeliveryType = DeliveryType.MAIL,
+    tracking: str = "",
+    requires_signature: bool = False,
+    name: str = "Letter",
+    shelf: str = "A1",
+) -> int:
     with session_scope(engine) as s:
-        row = record_delivery(s, DeliveryDraft(
-            contract_id=contract_id(srv, index), business_id=business_id(srv), name=name, location=shelf,
-            shelf=shelf, delivery_type=kind, contact_id=contact_id(srv, index), tracking_number=tracking,
-            requires_signature=requires_signature), actor="jo")
+        row = record_delivery(
+            s,
+            DeliveryDraft(
+                contract_id=contract_id(srv, index),
+                business_id=business_id(srv),
+                name=name,
+                location=shelf,
+                shelf=shelf,
+                delivery_type=kind,
+                contact_id=contact_id(srv, index),
+                tracking_number=tracking,
+                requires_signature=requires_signature,
+            ),
+            actor="jo",
+        )
         return row.delivery_id
 
 
@@ -84,8 +114,9 @@ def server_record(srv: SandboxServer, engine: Engine, delivery_id: int) -> dict[
     from app.store.tables import deliveries_table
 
     with engine.connect() as conn:
-        nexudus_id = conn.execute(select(deliveries_table.c.nexudus_id)
-                                  .where(deliveries_table.c.id == delivery_id)).scalar()
+        nexudus_id = conn.execute(
+            select(deliveries_table.c.nexudus_id).where(deliveries_table.c.id == delivery_id)
+        ).scalar()
     assert nexudus_id is not None, "the delivery has not reached the sandbox"
     found = srv.state.get(Resource.COWORKER_DELIVERIES, int(nexudus_id))
     assert found is not None

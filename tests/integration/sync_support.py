@@ -31,13 +31,26 @@ def cli_env(srv: SandboxServer, user: tuple[str, str] = ADMIN) -> dict[str, str]
 
 
 def cli(srv: SandboxServer, db_url: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", "--db", db_url, *args], env=cli_env(srv), cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--db", db_url, *args],
+        env=cli_env(srv),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def cli_popen(srv: SandboxServer, db_url: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "app", "--db", db_url, *args], env=cli_env(srv), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "--db", db_url, *args],
+        env=cli_env(srv),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def client_for(srv: SandboxServer, user: tuple[str, str] = ADMIN, **kwargs: Any) -> NexudusClient:

@@ -15,8 +15,14 @@ CENTRE = ("Suite 4, Harbour House", "12 Harbour Street", "LONDON", "EC2A 4BX")
 
 
 def _label(path: Path, text: str, seed: int, *, sender: list[str] | None = None, tracking: str | None = None) -> Path:
-    image = render_label(text, random.Random(seed), sender=sender or ["Barclays Bank UK PLC", "Leicester LE87 2BB"],
-                         centre=CENTRE, tracking=tracking, layout="centre")
+    image = render_label(
+        text,
+        random.Random(seed),
+        sender=sender or ["Barclays Bank UK PLC", "Leicester LE87 2BB"],
+        centre=CENTRE,
+        tracking=tracking,
+        layout="centre",
+    )
     image.save(path, "JPEG", quality=88)
     return path
 
@@ -46,14 +52,20 @@ def test_match_image_and_batch_image_lines(sandbox_factory: Any, tmp_path: Path)
     (folder / "broken.jpg").write_bytes(jane.read_bytes()[:2000])
     (folder / "notes.txt").write_text("not a picture", encoding="utf-8")
     batch = folder / "batch.jsonl"
-    batch.write_text("".join(json.dumps(x) + "\n" for x in (
-        {"id": "a", "image": "jane.jpg"},
-        {"id": "b", "image": "broken.jpg"},
-        {"id": "c", "text": "Mary Craig"},
-        {"id": "d", "image": str(folder / "stranger.jpg")},
-        {"id": "e", "image": "notes.txt"},
-        {"id": "f", "image": "missing.jpg"},
-    )), encoding="utf-8")
+    batch.write_text(
+        "".join(
+            json.dumps(x) + "\n"
+            for x in (
+                {"id": "a", "image": "jane.jpg"},
+                {"id": "b", "image": "broken.jpg"},
+                {"id": "c", "text": "Mary Craig"},
+                {"id": "d", "image": str(folder / "stranger.jpg")},
+                {"id": "e", "image": "notes.txt"},
+                {"id": "f", "image": "missing.jpg"},
+            )
+        ),
+        encoding="utf-8",
+    )
     done = cli(["match", "--batch", str(batch), "--json"], env, timeout=300)
     assert done.returncode == 1  # some lines could not be read: said on stderr, the batch went on
     rows = {row["id"]: row for row in map(json.loads, done.stdout.splitlines())}

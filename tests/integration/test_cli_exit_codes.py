@@ -17,8 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PIGEONHOLE_USERNAME": "admin@sandbox.test", "PIGEONHOLE_PASSWORD": "sandbox", **env}
-    return subprocess.run([sys.executable, "-m", "app", *args], env=full_env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env=full_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_plain_http_to_another_computer_is_bad_settings_not_an_outage(tmp_path: Path) -> None:

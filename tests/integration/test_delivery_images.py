@@ -39,8 +39,9 @@ def _jpeg() -> LabelImage:
 
 def _draft(intake: IntakeService, image: LabelImage | None) -> IntakeDraft:
     view = intake.match("Jane Doe")
-    return IntakeDraft(candidate=view.candidates[0], label_text="Jane Doe", shelf="B2", decision=view.decision,
-                       image=image)
+    return IntakeDraft(
+        candidate=view.candidates[0], label_text="Jane Doe", shelf="B2", decision=view.decision, image=image
+    )
 
 
 def test_image_recorded_with_the_delivery_and_purged_after_retention(engine: Engine) -> None:

@@ -20,8 +20,9 @@ EXIT_DATABASE = 7
 
 def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, ENV_HOME: str(home)}
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def _files(home: Path) -> list[str]:
@@ -30,10 +31,15 @@ def _files(home: Path) -> list[str]:
 
 def test_reading_commands_create_nothing(tmp_path: Path) -> None:
     home = tmp_path / "fresh-home"
-    for args, code in ((("status", "--json"), EXIT_DATABASE), (("status",), EXIT_DATABASE),
-                       (("outbox",), EXIT_DATABASE), (("match", "Jane Smith"), 1),
-                       (("--demo", "status", "--json"), EXIT_DATABASE), (("--demo", "outbox"), EXIT_DATABASE),
-                       (("--demo", "match", "Jane Smith"), 1)):
+    for args, code in (
+        (("status", "--json"), EXIT_DATABASE),
+        (("status",), EXIT_DATABASE),
+        (("outbox",), EXIT_DATABASE),
+        (("match", "Jane Smith"), 1),
+        (("--demo", "status", "--json"), EXIT_DATABASE),
+        (("--demo", "outbox"), EXIT_DATABASE),
+        (("--demo", "match", "Jane Smith"), 1),
+    ):
         done = _run(home, *args)
         assert done.returncode == code, (args, done.stdout, done.stderr)
         assert done.stdout == "", "no counts of a database that does not exist"

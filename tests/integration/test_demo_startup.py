@@ -21,8 +21,9 @@ LIMIT_S = 60.0
 def _start_demo(home: Path) -> tuple[float, str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIGEONHOLE_HOME": str(home), ENV_EXIT_AFTER_SHOWN: "1"}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "app", "--demo"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=LIMIT_S + 30)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=LIMIT_S + 30
+    )
     elapsed = time.monotonic() - started
     assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
     shown = [line for line in done.stdout.splitlines() if line.startswith(SHOWN_MARKER)]

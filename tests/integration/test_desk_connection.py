@@ -20,8 +20,9 @@ def _desk(sandbox: Any, db_url: str, paths: Paths) -> tuple[Any, FakeClock, Sync
     return desk, clock, SyncService(desk.engine, connection.new_client, watch=connection.watch), connection
 
 
-def test_offline_stays_until_nexudus_answers_and_online_needs_a_fresh_answer(sandbox: Any, db_url: str,
-                                                                             pigeonhole_home: Paths) -> None:
+def test_offline_stays_until_nexudus_answers_and_online_needs_a_fresh_answer(
+    sandbox: Any, db_url: str, pigeonhole_home: Paths
+) -> None:
     desk, clock, sync, _ = _desk(sandbox, db_url, pigeonhole_home)
     assert sync.status().online is None, "nothing was asked of Nexudus by this desk yet"
     assert sync.check() is True
@@ -76,8 +77,9 @@ def test_reachability_check_backs_off_to_25_seconds(sandbox: Any, db_url: str, p
     assert sync.watch.retry_delay() == 0 and sync.watch.view().link is Link.ONLINE
 
 
-def test_refused_sign_in_is_signed_out_until_someone_signs_in(sandbox: Any, db_url: str,
-                                                              pigeonhole_home: Paths) -> None:
+def test_refused_sign_in_is_signed_out_until_someone_signs_in(
+    sandbox: Any, db_url: str, pigeonhole_home: Paths
+) -> None:
     desk, _, sync, connection = _desk(sandbox, db_url, pigeonhole_home)
     intake = intake_for(desk.engine, desk.session)
     record_parcel(intake, contact_names(sandbox, 1)[0])
@@ -94,7 +96,8 @@ def test_refused_sign_in_is_signed_out_until_someone_signs_in(sandbox: Any, db_u
     from app.desk.session import SignInService, TokenVault
 
     fresh = SignInService(pigeonhole_home, desk.settings, vault=TokenVault(enabled=False)).sign_in(
-        sandbox.url, desk.session.email, "sandbox")
+        sandbox.url, desk.session.email, "sandbox"
+    )
     connection.switch(fresh)
     assert sync.watch.view().link is Link.ONLINE
     sent = sync.send_waiting(PlainContext(), now=True, resume=True)

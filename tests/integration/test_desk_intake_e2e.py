@@ -122,6 +122,7 @@ def test_ten_parcels_by_keyboard_only(qtbot: QtBot, view: IntakeView, engine: En
         typed(QApplication.focusWidget(), f"TBA{100000000000 + i}", enter=True)
         qtbot.waitUntil(lambda: QApplication.focusWidget() is view.addressee)
         typed(QApplication.focusWidget(), name, enter=True, ctrl=True)  # a pile: Ctrl+Enter keeps the shelf
+
         def stopped_or_recorded(i: int = i) -> bool:
             return len(recorded) == i + 1 or view.stop_bar.isVisible()
 

@@ -48,22 +48,33 @@ def desk(engine: Engine, clock: Clock) -> ItemLifeService:
     return ItemLifeService(engine, "jo", thresholds=Thresholds(3, 14, 30), clock=clock)
 
 
-@pytest.mark.parametrize(("days", "level"), [(2.9, LEVEL_NONE), (3, LEVEL_REMIND), (13.9, LEVEL_REMIND),
-                                             (14, LEVEL_ESCALATE), (30, LEVEL_RETURN), (45, LEVEL_RETURN)])
-def test_reminders_at_each_threshold(srv: SandboxServer, engine: Engine, desk: ItemLifeService, clock: Clock,
-                                     days: float, level: str) -> None:
+@pytest.mark.parametrize(
+    ("days", "level"),
+    [
+        (2.9, LEVEL_NONE),
+        (3, LEVEL_REMIND),
+        (13.9, LEVEL_REMIND),
+        (14, LEVEL_ESCALATE),
+        (30, LEVEL_RETURN),
+        (45, LEVEL_RETURN),
+    ],
+)
+def test_reminders_at_each_threshold(
+    srv: SandboxServer, engine: Engine, desk: ItemLifeService, clock: Clock, days: float, level: str
+) -> None:
     record(engine, srv, 0)
     clock.now = datetime.now(UTC) + timedelta(days=days, minutes=1)
     [aged] = desk.on_the_shelves()
     assert aged.level == level
     summary = desk.daily_summary()
     assert [a.item.delivery.delivery_id for a in summary.over.get(level, [])] == (
-        [] if level == LEVEL_NONE else [aged.item.delivery.delivery_id])
+        [] if level == LEVEL_NONE else [aged.item.delivery.delivery_id]
+    )
 
 
-def test_on_the_shelves_sorted_by_age_and_summary_exported(srv: SandboxServer, engine: Engine,
-                                                           desk: ItemLifeService, clock: Clock,
-                                                           tmp_path: Path) -> None:
+def test_on_the_shelves_sorted_by_age_and_summary_exported(
+    srv: SandboxServer, engine: Engine, desk: ItemLifeService, clock: Clock, tmp_path: Path
+) -> None:
     first = record(engine, srv, 0, name="Old letter")
     clock.now = datetime.now(UTC) + timedelta(days=20)
     record(engine, srv, 0, name="New letter")
@@ -79,21 +90,31 @@ def test_on_the_shelves_sorted_by_age_and_summary_exported(srv: SandboxServer, e
     assert ["On the shelves", "2"] in rows and any(r and r[0] == LEVEL_ESCALATE for r in rows)
 
 
-def test_forward_refused_field_by_field_then_logged(srv: SandboxServer, engine: Engine,
-                                                    desk: ItemLifeService, tmp_path: Path) -> None:
+def test_forward_refused_field_by_field_then_logged(
+    srv: SandboxServer, engine: Engine, desk: ItemLifeService, tmp_path: Path
+) -> None:
     delivery_id = record(engine, srv, 1)
     form = desk.forward_form(delivery_id)
     assert form.sent_to_name  # pre-filled from the contract
-    for bad, field_name in [(ForwardForm(sent_to_name="Jane", country_name="France", carrier="DHL"), "address"),
-                            (ForwardForm(sent_to_name="Jane", address_lines=("1 Road",), carrier="DHL"), "country"),
-                            (ForwardForm(sent_to_name="Jane", address_lines=("1 Road",), country_name="France"),
-                             "carrier")]:
+    for bad, field_name in [
+        (ForwardForm(sent_to_name="Jane", country_name="France", carrier="DHL"), "address"),
+        (ForwardForm(sent_to_name="Jane", address_lines=("1 Road",), carrier="DHL"), "country"),
+        (ForwardForm(sent_to_name="Jane", address_lines=("1 Road",), country_name="France"), "carrier"),
+    ]:
         with pytest.raises(ItemInputError) as err:
             desk.forward(delivery_id, bad)
         assert err.value.field == field_name
     assert desk.history(delivery_id) == []
-    desk.forward(delivery_id, ForwardForm(sent_to_name="Jane", address_lines=("1 Road", ""), country_name="France",
-                                          carrier="DHL", tracking_number="JD0001"))
+    desk.forward(
+        delivery_id,
+        ForwardForm(
+            sent_to_name="Jane",
+            address_lines=("1 Road", ""),
+            country_name="France",
+            carrier="DHL",
+            tracking_number="JD0001",
+        ),
+    )
     assert desk.item(delivery_id).queue is Queue.DONE
     path = tmp_path / "log.csv"
     assert desk.export_forwarding_log(desk.forwarding_log(), path) == 1

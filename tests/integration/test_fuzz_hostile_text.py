@@ -37,17 +37,55 @@ from tests.unit.test_desk_intake_directory import directory, synced_engine
 pytestmark = pytest.mark.timeout(120)  # the examples below add up to well under 60 s; this only stops a hang
 
 MATCH_BOUND_MS = 50.0
-ATOMS = ["\x00", "\ud800", "\udfff", "\x1b[2J", "\x7f", "%", "_", "\\", "'", '"', "--", ";", "\u202e", "\ufeff",
-         "\u200b", "🙂", "Müller", "c/o", "Attn:", "/", "\n", "\r\n", "\t", "Ltd", "Smith ", "O'Neil",
-         "a" * 300, "Smith " * 200, "\n" * 100, "x" * 50_000, "Ω" * 1000, "12 High Street", "EC1A 1BB"]
+ATOMS = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\x1b[2J",
+    "\x7f",
+    "%",
+    "_",
+    "\\",
+    "'",
+    '"',
+    "--",
+    ";",
+    "\u202e",
+    "\ufeff",
+    "\u200b",
+    "🙂",
+    "Müller",
+    "c/o",
+    "Attn:",
+    "/",
+    "\n",
+    "\r\n",
+    "\t",
+    "Ltd",
+    "Smith ",
+    "O'Neil",
+    "a" * 300,
+    "Smith " * 200,
+    "\n" * 100,
+    "x" * 50_000,
+    "Ω" * 1000,
+    "12 High Street",
+    "EC1A 1BB",
+]
 hostile = st.one_of(
     st.text(st.characters(exclude_categories=()), max_size=200),
-    st.lists(st.sampled_from(ATOMS) | st.text(st.characters(exclude_categories=()), max_size=8),
-             max_size=30).map("".join),
+    st.lists(st.sampled_from(ATOMS) | st.text(st.characters(exclude_categories=()), max_size=8), max_size=30).map(
+        "".join
+    ),
 )
 big_ints = st.one_of(st.none(), st.integers(min_value=-(2**70), max_value=2**70), st.sampled_from([0, 2**63, -1]))
-FAST = settings(max_examples=200, deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FAST = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 SLOW = settings(FAST, max_examples=20)
 
 
@@ -110,8 +148,13 @@ def test_every_field_of_the_register_form(engine: Engine, services: tuple[Matchi
     text_fields = ["full_name", "email", "address", "post_code", "city_name", "state", "phone_number", "notes"]
 
     @settings(FAST, max_examples=100)
-    @given(st.sampled_from(text_fields), hostile, st.sampled_from(["contract_id", "coworker_id", "country_id"]),
-           big_ints, st.one_of(st.none(), st.dates(min_value=date(1, 1, 1))))
+    @given(
+        st.sampled_from(text_fields),
+        hostile,
+        st.sampled_from(["contract_id", "coworker_id", "country_id"]),
+        big_ints,
+        st.one_of(st.none(), st.dates(min_value=date(1, 1, 1))),
+    )
     def check(field: str, text: str, int_field: str, number: int | None, born: date | None) -> None:
         number = 0 if number is None and int_field == "contract_id" else number  # the form sends 0 for "none"
         changes: dict[str, Any] = {field: text, int_field: number, "date_of_birth": born}
@@ -136,9 +179,11 @@ def test_records_served_by_the_sandbox_sync_into_both_engines(srv: SandboxServer
     fields = ["FullName", "Email", "Notes", "Address", "PostCode", "CityName", "PhoneNumber", "SystemId"]
 
     @SLOW
-    @given(st.lists(st.tuples(st.sampled_from(contact_ids), st.sampled_from(fields), hostile), min_size=1,
-                    max_size=6),
-           st.tuples(st.sampled_from(contract_ids), hostile), st.one_of(st.none(), big_ints))
+    @given(
+        st.lists(st.tuples(st.sampled_from(contact_ids), st.sampled_from(fields), hostile), min_size=1, max_size=6),
+        st.tuples(st.sampled_from(contract_ids), hostile),
+        st.one_of(st.none(), big_ints),
+    )
     def check(edits: list[tuple[int, str, str]], contract_edit: tuple[int, str], country: Any) -> None:
         for contact_id, field, text in edits:
             srv.state.update_record(Resource.CONTRACT_CONTACTS, contact_id, {field: text})

@@ -45,8 +45,15 @@ from tests.integration.item_life_support import (
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
-ADDRESS = ForwardDraft(sent_to_name="Jane Doe", address_lines=("12 Long Lane", "Flat 3"), country_name="France",
-                       post_code="75001", city="Paris", carrier="Royal Mail", tracking_number="RR123456789GB")
+ADDRESS = ForwardDraft(
+    sent_to_name="Jane Doe",
+    address_lines=("12 Long Lane", "Flat 3"),
+    country_name="France",
+    post_code="75001",
+    city="Paris",
+    carrier="Royal Mail",
+    tracking_number="RR123456789GB",
+)
 
 
 @pytest.fixture
@@ -65,9 +72,18 @@ def _queue(engine: Engine, delivery_id: int) -> Queue:
 
 
 def test_intake_routes_by_the_contracts_preference(srv: SandboxServer, engine: Engine) -> None:
-    expected = {0: Queue.SHELF, 1: Queue.FORWARD, 2: Queue.SCAN, 3: Queue.RETURN, 4: Queue.DISPOSE,
-                5: Queue.DISPOSE, 6: Queue.DEPOSIT, 7: Queue.SCAN, CANCELLED: Queue.DECISION,
-                FAILED_ID: Queue.DECISION}
+    expected = {
+        0: Queue.SHELF,
+        1: Queue.FORWARD,
+        2: Queue.SCAN,
+        3: Queue.RETURN,
+        4: Queue.DISPOSE,
+        5: Queue.DISPOSE,
+        6: Queue.DEPOSIT,
+        7: Queue.SCAN,
+        CANCELLED: Queue.DECISION,
+        FAILED_ID: Queue.DECISION,
+    }
     for index, queue in expected.items():
         assert _queue(engine, record(engine, srv, index)) is queue, index
     with session_scope(engine) as s:
@@ -95,8 +111,15 @@ def test_each_outcome_reaches_the_sandbox_with_its_flag_and_time(srv: SandboxSer
         (6, Outcome.DEPOSIT, "CheckDeposited", {}),
         (CANCELLED, Outcome.STORE, "StoredForCollection", {}),
         (2, Outcome.SCAN, "Scanned", {"files": [FileDraft(SCAN_SLOT, "scan.pdf", "application/pdf", PDF)]}),
-        (0, Outcome.COLLECT, "Collected", {"files": [FileDraft(SIGNATURE_SLOT, "signature.png", "image/png", PNG)],
-                                           "details": {"collected_by": "Jane Doe", "for_whom": "Acme"}}),
+        (
+            0,
+            Outcome.COLLECT,
+            "Collected",
+            {
+                "files": [FileDraft(SIGNATURE_SLOT, "signature.png", "image/png", PNG)],
+                "details": {"collected_by": "Jane Doe", "for_whom": "Acme"},
+            },
+        ),
     ]
     done = []
     for index, kind, flag, kwargs in cases:
@@ -124,7 +147,8 @@ def test_each_outcome_reaches_the_sandbox_with_its_flag_and_time(srv: SandboxSer
     with session_scope(engine) as s:
         log = forwarding_log(s)
     assert [(r.sent_to_name, r.address_lines, r.country_name, r.carrier, r.tracking_number) for r in log] == [
-        ("Jane Doe", ("12 Long Lane", "Flat 3"), "France", "Royal Mail", "RR123456789GB")]
+        ("Jane Doe", ("12 Long Lane", "Flat 3"), "France", "Royal Mail", "RR123456789GB")
+    ]
 
 
 def test_a_mistaken_outcome_is_reversed_by_a_new_entry(srv: SandboxServer, engine: Engine) -> None:
@@ -147,10 +171,13 @@ def test_a_mistaken_outcome_is_reversed_by_a_new_entry(srv: SandboxServer, engin
             reverse_outcome(s, outcome_id, "jo", "again")
 
 
-@pytest.mark.parametrize("bad", [
-    ForwardDraft(sent_to_name="Jane", address_lines=(" ", ""), country_name="France"),
-    ForwardDraft(sent_to_name="Jane", address_lines=("1 Road",), country_name=" "),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ForwardDraft(sent_to_name="Jane", address_lines=(" ", ""), country_name="France"),
+        ForwardDraft(sent_to_name="Jane", address_lines=("1 Road",), country_name=" "),
+    ],
+)
 def test_bad_forwarding_address_records_nothing(srv: SandboxServer, engine: Engine, bad: ForwardDraft) -> None:
     delivery_id = record(engine, srv, 1)
     with session_scope(engine) as s:
@@ -169,8 +196,9 @@ def test_signature_required_and_empty_signature_refused(srv: SandboxServer, engi
     with pytest.raises(InvalidOperation, match="signature"), session_scope(engine) as s:
         record_outcome(s, delivery_id, Outcome.COLLECT, "jo")
     with pytest.raises(InvalidOperation, match="signature is empty"), session_scope(engine) as s:
-        record_outcome(s, delivery_id, Outcome.COLLECT, "jo", files=[FileDraft(SIGNATURE_SLOT, "s.png",
-                                                                                "image/png", b"")])
+        record_outcome(
+            s, delivery_id, Outcome.COLLECT, "jo", files=[FileDraft(SIGNATURE_SLOT, "s.png", "image/png", b"")]
+        )
     assert _queue(engine, delivery_id) is Queue.SHELF
 
 
@@ -178,8 +206,9 @@ def test_collected_in_nexudus_while_the_desk_forwarded_is_a_conflict(srv: Sandbo
     delivery_id = record(engine, srv, 1)
     flush(engine, srv)
     nexudus_id = int(server_record(srv, engine, delivery_id)["Id"])
-    srv.state.update_record(Resource.COWORKER_DELIVERIES, nexudus_id,
-                            {"Collected": True, "CollectedOn": "2026-01-05T09:00:00Z"})
+    srv.state.update_record(
+        Resource.COWORKER_DELIVERIES, nexudus_id, {"Collected": True, "CollectedOn": "2026-01-05T09:00:00Z"}
+    )
     _outcome(engine, delivery_id, Outcome.FORWARD, forward=ADDRESS)
     report = flush(engine, srv)
     assert report.failed == 1
@@ -199,8 +228,9 @@ def test_accepting_nexudus_reverses_the_desk_outcome(srv: SandboxServer, engine:
     delivery_id = record(engine, srv, 1)
     flush(engine, srv)
     nexudus_id = int(server_record(srv, engine, delivery_id)["Id"])
-    srv.state.update_record(Resource.COWORKER_DELIVERIES, nexudus_id,
-                            {"Collected": True, "CollectedOn": "2026-01-05T09:00:00Z"})
+    srv.state.update_record(
+        Resource.COWORKER_DELIVERIES, nexudus_id, {"Collected": True, "CollectedOn": "2026-01-05T09:00:00Z"}
+    )
     _outcome(engine, delivery_id, Outcome.FORWARD, forward=ADDRESS)
     flush(engine, srv)
     with session_scope(engine) as s:

@@ -51,9 +51,17 @@ def _local_id(engine: Engine, nexudus_id: int) -> int:
 
 
 def _add_elsewhere(srv: SandboxServer, index: int, **extra: object) -> int:
-    return srv.state.add_record(Resource.COWORKER_DELIVERIES, {
-        "BusinessId": srv.state.records(Resource.BUSINESSES)[0]["Id"], "Name": "Parcel - DHL", "Location": "Shelf 4",
-        "DeliveryType": 2, "ContractContactId": contact_id(srv, index), **extra})
+    return srv.state.add_record(
+        Resource.COWORKER_DELIVERIES,
+        {
+            "BusinessId": srv.state.records(Resource.BUSINESSES)[0]["Id"],
+            "Name": "Parcel - DHL",
+            "Location": "Shelf 4",
+            "DeliveryType": 2,
+            "ContractContactId": contact_id(srv, index),
+            **extra,
+        },
+    )
 
 
 def test_recorded_elsewhere_appears_on_the_desk_in_its_queue(srv: SandboxServer, engine: Engine) -> None:
@@ -74,8 +82,9 @@ def test_collected_in_nexudus_shows_on_the_desk_after_a_sync(srv: SandboxServer,
     nexudus_id = _add_elsewhere(srv, 0)
     _pull(engine, srv)
     local = _local_id(engine, nexudus_id)
-    srv.state.update_record(Resource.COWORKER_DELIVERIES, nexudus_id,
-                            {"Collected": True, "CollectedOn": "2026-02-03T10:20:00Z"})
+    srv.state.update_record(
+        Resource.COWORKER_DELIVERIES, nexudus_id, {"Collected": True, "CollectedOn": "2026-02-03T10:20:00Z"}
+    )
     report = _pull(engine, srv)
     assert report.changed == 1 and report.created == 0  # type: ignore[attr-defined]
     with session_scope(engine) as s:
@@ -90,8 +99,7 @@ def test_collected_in_nexudus_shows_on_the_desk_after_a_sync(srv: SandboxServer,
 def test_the_desks_own_delivery_is_recognised_by_its_marker(srv: SandboxServer, engine: Engine) -> None:
     delivery_id = record(engine, srv, 0)
     with engine.connect() as conn:
-        marker = conn.execute(select(deliveries_table.c.system_id).where(deliveries_table.c.id == delivery_id)
-                              ).scalar()
+        marker = conn.execute(select(deliveries_table.c.system_id).where(deliveries_table.c.id == delivery_id)).scalar()
     # the POST arrived but its answer was lost: the sandbox has it, the desk does not know its Id
     nexudus_id = _add_elsewhere(srv, 0, SystemId=marker, Name="Letter")
     report = _pull(engine, srv)
@@ -101,20 +109,30 @@ def test_the_desks_own_delivery_is_recognised_by_its_marker(srv: SandboxServer, 
     ours = [r for r in srv.state.records(Resource.COWORKER_DELIVERIES) if r.get("SystemId") == marker]
     assert len(ours) == 1
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(deliveries_table)
-                            .where(deliveries_table.c.system_id == marker)).scalar() == 1
+        assert (
+            conn.execute(
+                select(func.count()).select_from(deliveries_table).where(deliveries_table.c.system_id == marker)
+            ).scalar()
+            == 1
+        )
 
 
 def test_collected_elsewhere_after_the_desk_forwarded_is_a_conflict(srv: SandboxServer, engine: Engine) -> None:
     delivery_id = record(engine, srv, 1)
     flush(engine, srv)
     with session_scope(engine) as s:
-        record_outcome(s, delivery_id, Outcome.FORWARD, "jo",
-                       forward=ForwardDraft(sent_to_name="Jane", address_lines=("1 Road",), country_name="France"))
+        record_outcome(
+            s,
+            delivery_id,
+            Outcome.FORWARD,
+            "jo",
+            forward=ForwardDraft(sent_to_name="Jane", address_lines=("1 Road",), country_name="France"),
+        )
     flush(engine, srv)
     nexudus_id = int(server_record(srv, engine, delivery_id)["Id"])
-    srv.state.update_record(Resource.COWORKER_DELIVERIES, nexudus_id,
-                            {"Collected": True, "CollectedOn": "2026-02-03T10:20:00Z"})
+    srv.state.update_record(
+        Resource.COWORKER_DELIVERIES, nexudus_id, {"Collected": True, "CollectedOn": "2026-02-03T10:20:00Z"}
+    )
     report = _pull(engine, srv)
     assert report.conflicts == 1  # type: ignore[attr-defined]
     with session_scope(engine) as s:

@@ -21,8 +21,9 @@ from tests.support.waiting import wait_until
 pytestmark = pytest.mark.slow
 
 
-def test_sender_killed_mid_flush_then_restarted_sends_each_entry_once(sandbox_factory: SandboxFactory,
-                                                                      db_url: str) -> None:
+def test_sender_killed_mid_flush_then_restarted_sends_each_entry_once(
+    sandbox_factory: SandboxFactory, db_url: str
+) -> None:
     srv = sandbox_factory(data=directory(31, 40))
     engine = open_database(db_url)
     with client_for(srv) as client:
@@ -31,10 +32,20 @@ def test_sender_killed_mid_flush_then_restarted_sends_each_entry_once(sandbox_fa
     contracts = sorted(int(r["Id"]) for r in srv.state.records(Resource.COWORKER_CONTRACTS))
     with session_scope(engine) as s:
         for i in range(15):
-            contact = register_contact(s, ContactDraft(contract_id=contracts[i], full_name=f"New Person {i}"),
-                                       actor="jo")
-            record_delivery(s, DeliveryDraft(contract_id=contracts[i], business_id=business, name=f"Letter {i}",
-                                             location="A", contact_id=contact.contact_id), actor="jo")
+            contact = register_contact(
+                s, ContactDraft(contract_id=contracts[i], full_name=f"New Person {i}"), actor="jo"
+            )
+            record_delivery(
+                s,
+                DeliveryDraft(
+                    contract_id=contracts[i],
+                    business_id=business,
+                    name=f"Letter {i}",
+                    location="A",
+                    contact_id=contact.contact_id,
+                ),
+                actor="jo",
+            )
 
     kills = 0
     for target in (1, 3, 6, 10, 15, 21):  # kill right after the server received the Nth POST of this run
@@ -62,14 +73,18 @@ def test_sender_killed_mid_flush_then_restarted_sends_each_entry_once(sandbox_fa
         markers = {r[0] for r in conn.execute(select(outbox_table.c.system_id))}
     assert states == Counter({OutboxState.SENT: 30})
     for resource in (Resource.CONTRACT_CONTACTS, Resource.COWORKER_DELIVERIES):
-        ours = Counter(str(r.get("SystemId")) for r in srv.state.records(resource)
-                       if str(r.get("SystemId") or "").startswith("pigeonhole:"))
+        ours = Counter(
+            str(r.get("SystemId"))
+            for r in srv.state.records(resource)
+            if str(r.get("SystemId") or "").startswith("pigeonhole:")
+        )
         assert len(ours) == 15 and set(ours.values()) == {1}, resource
         assert set(ours) <= markers
 
 
-def test_outcome_updates_killed_mid_flush_are_applied_exactly_once(sandbox_factory: SandboxFactory,
-                                                                   db_url: str) -> None:
+def test_outcome_updates_killed_mid_flush_are_applied_exactly_once(
+    sandbox_factory: SandboxFactory, db_url: str
+) -> None:
     """Forward outcomes (GET + PUT of flags and times): SIGKILL right after the server received the Nth PUT, then
     a clean run. Every outcome is on the server with the desk's own time, and no applied PUT was sent twice."""
     from app.store.item_life import ForwardDraft, outcome_rows, record_outcome
@@ -90,6 +105,7 @@ def test_outcome_updates_killed_mid_flush_are_applied_exactly_once(sandbox_facto
     for target in (1, 3, 6, 9):
         start = srv.request_count("PUT", "/api/spaces")
         proc = cli_popen(srv, db_url, "sync")
+
         def reached(start: int = start, target: int = target) -> bool:
             return srv.request_count("PUT", "/api/spaces") - start >= target
 

@@ -68,11 +68,31 @@ def test_everything_reaches_the_server_in_order(srv: SandboxServer, engine: Engi
     contract = _contract(srv)
     with session_scope(engine) as s:
         jane = register_contact(s, ContactDraft(contract_id=contract, full_name="Jane Doe"), actor="jo")
-        letter = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name="Letter", location="A1",
-                                                  contact_id=jane.contact_id, tracking_number="1Z999AA10123456784",
-                                                  carrier="UPS"), actor="jo")
-        parcel = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name="Parcel", location="B",
-                                                  shelf="3", delivery_type=DeliveryType.PARCEL), actor="jo")
+        letter = record_delivery(
+            s,
+            DeliveryDraft(
+                contract_id=contract,
+                business_id=biz,
+                name="Letter",
+                location="A1",
+                contact_id=jane.contact_id,
+                tracking_number="1Z999AA10123456784",
+                carrier="UPS",
+            ),
+            actor="jo",
+        )
+        parcel = record_delivery(
+            s,
+            DeliveryDraft(
+                contract_id=contract,
+                business_id=biz,
+                name="Parcel",
+                location="B",
+                shelf="3",
+                delivery_type=DeliveryType.PARCEL,
+            ),
+            actor="jo",
+        )
     with client_for(srv) as client:
         first = OutboxSender(engine, client).flush()
         with session_scope(engine) as s:
@@ -96,17 +116,25 @@ def test_everything_reaches_the_server_in_order(srv: SandboxServer, engine: Engi
     assert next(c for c in detail.contacts if c.full_name == "Jane Doe").contact_id == server_jane["Id"]
 
 
-def test_400_fails_with_field_errors_dependants_wait_others_go_then_resubmit(srv: SandboxServer,
-                                                                           engine: Engine) -> None:
+def test_400_fails_with_field_errors_dependants_wait_others_go_then_resubmit(
+    srv: SandboxServer, engine: Engine
+) -> None:
     biz = _business(srv)
     contract = _contract(srv)
     with session_scope(engine) as s:
-        bad = register_contact(s, ContactDraft(contract_id=contract, full_name="Jane Doe", email="not an email"),
-                               actor="jo")
-        for_bad = record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name="For Jane",
-                                                   location="A", contact_id=bad.contact_id), actor="jo")
-        record_delivery(s, DeliveryDraft(contract_id=_contract(srv, 1), business_id=biz, name="Other",
-                                                 location="A"), actor="jo")
+        bad = register_contact(
+            s, ContactDraft(contract_id=contract, full_name="Jane Doe", email="not an email"), actor="jo"
+        )
+        for_bad = record_delivery(
+            s,
+            DeliveryDraft(
+                contract_id=contract, business_id=biz, name="For Jane", location="A", contact_id=bad.contact_id
+            ),
+            actor="jo",
+        )
+        record_delivery(
+            s, DeliveryDraft(contract_id=_contract(srv, 1), business_id=biz, name="Other", location="A"), actor="jo"
+        )
     with client_for(srv) as client:
         report = OutboxSender(engine, client).flush()
         assert (report.sent, report.failed, report.waiting) == (1, 1, 1)
@@ -116,11 +144,17 @@ def test_400_fails_with_field_errors_dependants_wait_others_go_then_resubmit(srv
             assert failed.state == OutboxState.FAILED and "Email" in failed.field_errors
             assert status_summary(s).outbox_failed == 1
             assert {d.name: d.nexudus_id is not None for d in list_deliveries(s, "all")} == {
-                "For Jane": False, "Other": True}
+                "For Jane": False,
+                "Other": True,
+            }
         assert OutboxSender(engine, client).flush().sent == 0  # never retried unchanged
         with session_scope(engine) as s:
-            resubmit_contact(s, bad.outbox_id or 0, ContactDraft(contract_id=contract, full_name="Jane Doe",
-                                                                 email="jane@example.com"), actor="jo")
+            resubmit_contact(
+                s,
+                bad.outbox_id or 0,
+                ContactDraft(contract_id=contract, full_name="Jane Doe", email="jane@example.com"),
+                actor="jo",
+            )
         report = OutboxSender(engine, client).flush()
     assert (report.sent, report.failed, report.waiting) == (2, 0, 0)
     jane = next(r for r in srv.state.records(Resource.CONTRACT_CONTACTS) if r.get("FullName") == "Jane Doe")
@@ -132,8 +166,9 @@ def test_400_fails_with_field_errors_dependants_wait_others_go_then_resubmit(srv
 def test_401_pauses_until_credentials_work(srv: SandboxServer, engine: Engine) -> None:
     biz = _business(srv)
     with session_scope(engine) as s:
-        record_delivery(s, DeliveryDraft(contract_id=_contract(srv), business_id=biz, name="Letter", location="A"),
-                        actor="jo")
+        record_delivery(
+            s, DeliveryDraft(contract_id=_contract(srv), business_id=biz, name="Letter", location="A"), actor="jo"
+        )
     with client_for(srv, DESK) as desk:  # List and Read roles only: creating is refused with 401
         report = OutboxSender(engine, desk).flush()
         assert report.paused and report.sent == 0 and report.message
@@ -160,8 +195,13 @@ def test_unknown_outcomes_end_with_exactly_one_record_per_entry(srv: SandboxServ
     with session_scope(engine) as s:
         for i in range(12):
             c = register_contact(s, ContactDraft(contract_id=contract, full_name=f"Person {i}"), actor="jo")
-            record_delivery(s, DeliveryDraft(contract_id=contract, business_id=biz, name=f"Letter {i}", location="A",
-                                             contact_id=c.contact_id), actor="jo")
+            record_delivery(
+                s,
+                DeliveryDraft(
+                    contract_id=contract, business_id=biz, name=f"Letter {i}", location="A", contact_id=c.contact_id
+                ),
+                actor="jo",
+            )
     lookups = srv.request_count("GET", "/api/billing/contractcontacts")
     srv.set_faults("seed=3,drop=0.2,slow=0.1,truncate=0.1,500=0.05,applied=0.5,slow_seconds=2.5")
     with client_for(srv, timeout=(1, 1)) as client:

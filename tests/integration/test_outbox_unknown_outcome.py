@@ -92,8 +92,11 @@ def test_keep_the_servers_copy(engine: Engine, srv: SandboxServer) -> None:
         assert outbox_entry(s, entry_id).state == "sent"
     sync(engine, srv)
     with engine.connect() as conn:
-        rows = conn.execute(select(contacts_table.c.nexudus_id, contacts_table.c.gone)
-                            .where(contacts_table.c.full_name == "Keep Me There")).all()
+        rows = conn.execute(
+            select(contacts_table.c.nexudus_id, contacts_table.c.gone).where(
+                contacts_table.c.full_name == "Keep Me There"
+            )
+        ).all()
     assert rows == [(check.server_id, False)]  # one row, the server's: no duplicate
     assert _names(srv).count("Keep Me There") == 1
 
@@ -108,15 +111,21 @@ def test_delete_it_there_and_the_next_sync_does_not_bring_it_back(engine: Engine
         assert outbox_entry(s, entry_id).state == "discarded"
     sync(engine, srv, full=True)
     with engine.connect() as conn:
-        live = conn.execute(select(contacts_table.c.id).where(contacts_table.c.full_name == "Delete Me There",
-                                                              contacts_table.c.gone.is_(False))).all()
+        live = conn.execute(
+            select(contacts_table.c.id).where(
+                contacts_table.c.full_name == "Delete Me There", contacts_table.c.gone.is_(False)
+            )
+        ).all()
     assert live == []
 
 
 def test_a_void_of_a_delivery_nexudus_has_always_sends_the_delete(engine: Engine, srv: SandboxServer) -> None:
     with session_scope(engine) as s:
-        delivery = record_delivery(s, DeliveryDraft(contract_id=CONTRACT, business_id=BUSINESS_ID, name="Parcel",
-                                                    location="Shelf A"), actor="jo")
+        delivery = record_delivery(
+            s,
+            DeliveryDraft(contract_id=CONTRACT, business_id=BUSINESS_ID, name="Parcel", location="Shelf A"),
+            actor="jo",
+        )
         create_id = max(r.outbox_id for r in list_outbox(s))
     _send_with_lost_answer(engine, srv)
     assert len(srv.state.records(Resource.COWORKER_DELIVERIES)) == 1

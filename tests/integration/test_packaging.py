@@ -103,8 +103,15 @@ def run_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
                 m.setattr(hooks, "collect_data_files", lambda *a, **k: [])
             if platform == "win32":  # PyInstaller's version-resource helpers need pefile, only on Windows builders
                 fake = types.ModuleType("PyInstaller.utils.win32.versioninfo")
-                for cls in ("StringStruct", "VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable",
-                            "VarFileInfo", "VarStruct"):
+                for cls in (
+                    "StringStruct",
+                    "VSVersionInfo",
+                    "FixedFileInfo",
+                    "StringFileInfo",
+                    "StringTable",
+                    "VarFileInfo",
+                    "VarStruct",
+                ):
                     setattr(fake, cls, lambda *a, _cls=cls, **k: (_cls, a, k))
                 m.setitem(sys.modules, "PyInstaller.utils.win32.versioninfo", fake)
             m.setattr(sys, "platform", platform)
@@ -168,9 +175,13 @@ def test_every_runtime_data_file_is_listed(run_spec: Any) -> None:
 
     missing = _runtime_files_by_walk() - listed
     assert not missing, f"not in the bundle: {sorted(missing)}"
-    for must in ("app/resources/style.qss", "app/resources/pigeonhole.desktop",
-                 "app/resources/icons/pigeonhole-256.png", "app/store/migrations/env.py",
-                 "app/store/migrations/script.py.mako"):
+    for must in (
+        "app/resources/style.qss",
+        "app/resources/pigeonhole.desktop",
+        "app/resources/icons/pigeonhole-256.png",
+        "app/store/migrations/env.py",
+        "app/store/migrations/script.py.mako",
+    ):
         assert (str(ROOT / must), str(Path(must).parent)) in listed, must
     assert any("/migrations/versions/" in src and src.endswith(".py") for src, _ in listed)
 
@@ -185,8 +196,15 @@ def test_every_runtime_data_file_is_listed(run_spec: Any) -> None:
     assert any(dest.replace(os.sep, "/") == "anyascii/_data" for _src, dest in listed)
 
     hidden = set(analysis["hiddenimports"])
-    for module in ("sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql.psycopg", "psycopg_binary",
-                   "keyring.backends.null", "app.ui.self_test", "app.ui.main", "app.store.engine"):
+    for module in (
+        "sqlalchemy.dialects.sqlite",
+        "sqlalchemy.dialects.postgresql.psycopg",
+        "psycopg_binary",
+        "keyring.backends.null",
+        "app.ui.self_test",
+        "app.ui.main",
+        "app.store.engine",
+    ):
         assert module in hidden, module
     assert not any(m.startswith("app.store.migrations") for m in hidden), "migrations are data, not imports"
     assert "PySide6.QtQuick" in analysis["excludes"] and "PySide6.QtWidgets" not in analysis["excludes"]
@@ -202,14 +220,19 @@ def test_wheel_package_data_covers_the_same_files() -> None:
         if path.is_relative_to(ROOT / "app") and path.suffix != ".py":
             in_app = path.relative_to(ROOT / "app").as_posix()
             assert any(fnmatch.fnmatch(path.name, pattern) for pattern in patterns) or any(
-                fnmatch.fnmatch(in_app, pattern) for pattern in app_patterns), (
-                f"{path.relative_to(ROOT)} is not covered by [tool.setuptools.package-data] in pyproject.toml"
-            )
+                fnmatch.fnmatch(in_app, pattern) for pattern in app_patterns
+            ), f"{path.relative_to(ROOT)} is not covered by [tool.setuptools.package-data] in pyproject.toml"
 
 
 def test_entry_script_runs_the_cli() -> None:
-    out = subprocess.run([sys.executable, str(PACKAGING / "entry.py"), "--version"], capture_output=True,
-                         text=True, timeout=60, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, str(PACKAGING / "entry.py"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == f"pigeonhole {_pyproject()['version']}"
 
@@ -240,8 +263,8 @@ def test_ico_and_icns_hold_every_png_size(tmp_path: Path) -> None:
     assert (reserved, kind) == (0, 1)
     sizes = []
     for i in range(count):
-        w, h, _c, _r, planes, bits, length, offset = struct.unpack("<BBBBHHII", ico[6 + 16 * i: 22 + 16 * i])
-        png = ico[offset: offset + length]
+        w, h, _c, _r, planes, bits, length, offset = struct.unpack("<BBBBHHII", ico[6 + 16 * i : 22 + 16 * i])
+        png = ico[offset : offset + length]
         assert png[:8] == make_icons.PNG_SIGNATURE and planes == 1 and bits == 32
         real = make_icons.png_size(png)
         assert real == (w or 256, h or 256)
@@ -253,8 +276,8 @@ def test_ico_and_icns_hold_every_png_size(tmp_path: Path) -> None:
     assert icns[:4] == b"icns" and struct.unpack(">I", icns[4:8])[0] == len(icns)
     pos, types_found = 8, []
     while pos < len(icns):
-        ostype, length = icns[pos: pos + 4], struct.unpack(">I", icns[pos + 4: pos + 8])[0]
-        assert icns[pos + 8: pos + 16] == make_icons.PNG_SIGNATURE
+        ostype, length = icns[pos : pos + 4], struct.unpack(">I", icns[pos + 4 : pos + 8])[0]
+        assert icns[pos + 8 : pos + 16] == make_icons.PNG_SIGNATURE
         types_found.append(ostype)
         pos += length
     assert pos == len(icns) and b"ic08" in types_found and b"ic09" in types_found
@@ -274,7 +297,7 @@ def test_linux_install_script_installs_and_uninstalls(tmp_path: Path) -> None:
     bundle = tmp_path / "dist" / "pigeonhole"
     shutil.copytree(ROOT / "app" / "resources", bundle / "_internal" / "app" / "resources")
     exe = bundle / "pigeonhole"
-    exe.write_text("#!/bin/sh\necho pigeonhole-bundle \"$@\"\n")
+    exe.write_text('#!/bin/sh\necho pigeonhole-bundle "$@"\n')
     exe.chmod(0o755)
     prefix = tmp_path / "prefix"
     env = {**os.environ, "PREFIX": str(prefix), "HOME": str(tmp_path / "home")}
@@ -310,14 +333,20 @@ def test_linux_install_script_installs_and_uninstalls(tmp_path: Path) -> None:
 
 def test_install_script_refuses_a_missing_bundle(tmp_path: Path) -> None:
     env = {**os.environ, "PREFIX": str(tmp_path / "prefix")}
-    done = subprocess.run(["bash", str(PACKAGING / "linux" / "install.sh"), str(tmp_path / "nothing")], env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["bash", str(PACKAGING / "linux" / "install.sh"), str(tmp_path / "nothing")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "no bundle" in done.stderr
     assert not (tmp_path / "prefix" / "opt").exists()
 
 
-def test_ocr_engine_model_and_camera_go_into_the_bundle(run_spec: Any, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ocr_engine_model_and_camera_go_into_the_bundle(
+    run_spec: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Label capture (issue 10): Tesseract's model lands in <bundle>/tessdata, where the frozen app looks for it;
     the OCR engine, the PDF reader and Qt Multimedia (the camera) are imported and not excluded."""
     rec = run_spec(sys.platform)

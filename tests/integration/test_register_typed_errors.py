@@ -45,8 +45,11 @@ def engine(db_url: str, sandbox_factory: Any) -> Iterator[Engine]:
 
 
 def _draft(**changes: Any) -> ContactDraft:
-    values: dict[str, Any] = {"contract_id": CONTRACT, "full_name": "Quentin Blackwood",
-                              "contact_type": ContractContactType.DIRECTOR}
+    values: dict[str, Any] = {
+        "contract_id": CONTRACT,
+        "full_name": "Quentin Blackwood",
+        "contact_type": ContractContactType.DIRECTOR,
+    }
     values.update(changes)
     return ContactDraft(**values)
 

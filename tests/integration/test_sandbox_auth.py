@@ -88,8 +88,9 @@ def test_access_tokens_expire(sandbox: SandboxServer) -> None:
     body = token_for(sandbox, client_id="short")
     assert body["expires_in"] == 1
     assert _get(sandbox, body["access_token"]).status_code == 200
-    assert_eventually(lambda: _get(sandbox, body["access_token"]).status_code == 401, "the token expired",
-                      timeout=5, interval=0.1)
+    assert_eventually(
+        lambda: _get(sandbox, body["access_token"]).status_code == 401, "the token expired", timeout=5, interval=0.1
+    )
     r = _get(sandbox, body["access_token"])
     assert r.status_code == 401
     assert "expired" in r.json()["Reason"]

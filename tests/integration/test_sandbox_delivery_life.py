@@ -21,8 +21,14 @@ PNG = base64.b64decode(
 
 def _new_delivery(s: requests.Session, srv: SandboxServer, **extra: Any) -> int:
     contact = srv.state.records("ContractContact")[0]
-    body = {"BusinessId": srv.state.records("Business")[0]["Id"], "Name": "Letter", "Location": "A1", "DeliveryType": 1,
-            "ContractContactId": contact["Id"], **extra}
+    body = {
+        "BusinessId": srv.state.records("Business")[0]["Id"],
+        "Name": "Letter",
+        "Location": "A1",
+        "DeliveryType": 1,
+        "ContractContactId": contact["Id"],
+        **extra,
+    }
     r = s.post(f"{srv.url}{DELIVERIES}", json=body, timeout=TIMEOUT)
     assert r.status_code == 200 and r.json()["WasSuccessful"], r.text
     return int(r.json()["Value"]["Id"])
@@ -63,8 +69,9 @@ def test_every_outcome_flag_has_its_time_and_a_put_keeps_what_it_sends(sandbox: 
 def test_a_bad_outcome_value_is_refused_field_by_field(sandbox: SandboxServer) -> None:
     s = signed_in(sandbox)
     record = _get(s, sandbox, _new_delivery(s, sandbox))
-    r = s.put(f"{sandbox.url}{DELIVERIES}", json={**record, "Shredded": "yes", "ShreddedOn": "not a date"},
-              timeout=TIMEOUT)
+    r = s.put(
+        f"{sandbox.url}{DELIVERIES}", json={**record, "Shredded": "yes", "ShreddedOn": "not a date"}, timeout=TIMEOUT
+    )
     assert r.status_code == 400
     names = {e["PropertyName"] for e in r.json()["Errors"]}
     assert names == {"Shredded", "ShreddedOn"}
@@ -76,8 +83,17 @@ def test_signature_sent_as_a_data_url_is_read_back_from_getsignature(sandbox: Sa
     record = _get(s, sandbox, record_id)
     assert s.get(f"{sandbox.url}{DELIVERIES}/getsignature/{record_id}", timeout=TIMEOUT).status_code == 404
     url = "data:image/png;base64," + base64.b64encode(PNG).decode()
-    r = s.put(f"{sandbox.url}{DELIVERIES}", timeout=TIMEOUT, json={
-        **record, "Collected": True, "Signed": True, "SignatureFileName": "signature.png", "NewSignatureUrl": url})
+    r = s.put(
+        f"{sandbox.url}{DELIVERIES}",
+        timeout=TIMEOUT,
+        json={
+            **record,
+            "Collected": True,
+            "Signed": True,
+            "SignatureFileName": "signature.png",
+            "NewSignatureUrl": url,
+        },
+    )
     assert r.status_code == 200, r.text
     got = s.get(f"{sandbox.url}{DELIVERIES}/getsignature/{record_id}", timeout=TIMEOUT)
     assert got.status_code == 200 and got.content == PNG and got.headers["Content-Type"] == "image/png"

@@ -171,8 +171,12 @@ def test_realistic_limits_throttle_with_409_and_retry_after(sandbox_factory: San
     assert statuses[0] == 200 and statuses[-1] == 409
     assert r.headers["Retry-After"] == "1" and r.content == b""
     # the documented 1 call per 100 ms: throttled calls do not count, so a later call goes through
-    assert_eventually(lambda: s.get(f"{srv.url}{CONTACTS}", timeout=TIMEOUT).status_code == 200,
-                      "a call after the throttle window", timeout=5, interval=0.02)
+    assert_eventually(
+        lambda: s.get(f"{srv.url}{CONTACTS}", timeout=TIMEOUT).status_code == 200,
+        "a call after the throttle window",
+        timeout=5,
+        interval=0.02,
+    )
 
 
 def test_stop_and_restart_on_the_same_port_keeps_data_and_tokens(sandbox: SandboxServer) -> None:

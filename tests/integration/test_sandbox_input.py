@@ -53,8 +53,9 @@ def test_unencodable_text_is_a_400_and_nothing_is_kept(
         assert len(json.loads(path.read_text(encoding="utf-8"))["ContractContacts"]) == before
 
 
-def test_a_write_that_cannot_be_saved_answers_500_and_is_not_kept(sandbox_factory: SandboxFactory,
-                                                                  tmp_path: Path) -> None:
+def test_a_write_that_cannot_be_saved_answers_500_and_is_not_kept(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
     srv = sandbox_factory(seed=3, contracts=5)
     before = srv.state.count(Resource.CONTRACT_CONTACTS)
     blocker = tmp_path / "not-a-folder"

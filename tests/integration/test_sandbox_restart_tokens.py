@@ -18,15 +18,22 @@ TIMEOUT = 10
 
 
 def _works(url: str, access_token: str) -> int:
-    r = requests.get(f"{url}/api/sys/businesses", params={"size": 1},
-                     headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
-                     timeout=TIMEOUT)
+    r = requests.get(
+        f"{url}/api/sys/businesses",
+        params={"size": 1},
+        headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+        timeout=TIMEOUT,
+    )
     return r.status_code
 
 
 def _refresh(url: str, refresh_token: str, client_id: str) -> int:
-    r = requests.post(f"{url}/api/token", data={"grant_type": "refresh_token", "refresh_token": refresh_token},
-                      headers={"client_id": client_id}, timeout=TIMEOUT)
+    r = requests.post(
+        f"{url}/api/token",
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+        headers={"client_id": client_id},
+        timeout=TIMEOUT,
+    )
     return r.status_code
 
 

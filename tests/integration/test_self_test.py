@@ -20,8 +20,9 @@ def test_self_test_passes_every_step_and_leaves_no_trace(tmp_path: Path) -> None
     home = tmp_path / "users-home"  # what PIGEONHOLE_HOME points at for the caller: must stay untouched
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PIGEONHOLE_HOME": str(home)}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "app", "--self-test"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--self-test"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     elapsed = time.monotonic() - started
     print(done.stdout)
     assert done.returncode == 0, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"

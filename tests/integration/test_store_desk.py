@@ -56,38 +56,121 @@ NOW = datetime(2025, 1, 15, 10, 30, tzinfo=UTC)
 def seed(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(insert(businesses_table), [{"id": 1, "name": "Soho"}, {"id": 2, "name": "Leeds"}])
-        conn.execute(insert(countries_table), [{"id": 1, "name": "United Kingdom", "two_digits_code": "GB",
-                                                "culture": "en-GB"},
-                                               {"id": 2, "name": "Ireland", "two_digits_code": "IE",
-                                                "culture": "en-IE"}])
-        conn.execute(insert(coworkers_table), [
-            {"id": 9_000_000_001, "full_name": "Robert Smith", "email": "rob@acme.test", "company_name": "Acme",
-             "billing_name": "", "nick_name": "", "active": True},
-            {"id": 9_000_000_002, "full_name": "Ana García", "email": "ana@x.test", "company_name": "",
-             "billing_name": "", "nick_name": "", "active": True},
-        ])
-        base = {"email": "", "tariff_name": "Virtual office", "active": True, "cancelled": False,
-                "delivery_instructions": "", "handling_mail": 1, "handling_parcels": 1, "handling_checks": 10,
-                "handling_publicity": 7, "gone": False, "billing_name": "", "holder_name": "",
-                "cancellation_date": None}
-        conn.execute(insert(contracts_table), [
-            {**base, "id": 8_000_000_001, "coworker_id": 9_000_000_001, "company_name": "Acme Trading Ltd",
-             "business_id": 1, "po_box": "PO 12", "holder_name": "Bob Smith (old)"},
-            {**base, "id": 8_000_000_002, "coworker_id": None, "company_name": "Beacon Labs LLP", "business_id": 2,
-             "po_box": "", "cancelled": True, "cancellation_date": NOW},
-        ])
-        contact = {"email": "", "address": "", "post_code": "", "city_name": "", "state": "", "phone_number": "",
-                   "notes": "", "coworker_full_name": "", "aml_check_status": 2, "aml_notes": "",
-                   "aml_cleared_by": "", "unique_id": "", "system_id": "", "updated_by": "",
-                   "local_state": "synced", "gone": False, "coworker_id": None}
-        conn.execute(insert(contacts_table), [
-            {**contact, "nexudus_id": 7_000_000_001, "contract_id": 8_000_000_001, "contact_type": 1,
-             "full_name": "Rob Smith", "coworker_id": 9_000_000_001},
-            {**contact, "nexudus_id": 7_000_000_002, "contract_id": 8_000_000_001, "contact_type": 2,
-             "full_name": "Acme Widgets"},
-            {**contact, "nexudus_id": 7_000_000_003, "contract_id": 8_000_000_002, "contact_type": 3,
-             "full_name": "Claire Craig"},
-        ])
+        conn.execute(
+            insert(countries_table),
+            [
+                {"id": 1, "name": "United Kingdom", "two_digits_code": "GB", "culture": "en-GB"},
+                {"id": 2, "name": "Ireland", "two_digits_code": "IE", "culture": "en-IE"},
+            ],
+        )
+        conn.execute(
+            insert(coworkers_table),
+            [
+                {
+                    "id": 9_000_000_001,
+                    "full_name": "Robert Smith",
+                    "email": "rob@acme.test",
+                    "company_name": "Acme",
+                    "billing_name": "",
+                    "nick_name": "",
+                    "active": True,
+                },
+                {
+                    "id": 9_000_000_002,
+                    "full_name": "Ana García",
+                    "email": "ana@x.test",
+                    "company_name": "",
+                    "billing_name": "",
+                    "nick_name": "",
+                    "active": True,
+                },
+            ],
+        )
+        base = {
+            "email": "",
+            "tariff_name": "Virtual office",
+            "active": True,
+            "cancelled": False,
+            "delivery_instructions": "",
+            "handling_mail": 1,
+            "handling_parcels": 1,
+            "handling_checks": 10,
+            "handling_publicity": 7,
+            "gone": False,
+            "billing_name": "",
+            "holder_name": "",
+            "cancellation_date": None,
+        }
+        conn.execute(
+            insert(contracts_table),
+            [
+                {
+                    **base,
+                    "id": 8_000_000_001,
+                    "coworker_id": 9_000_000_001,
+                    "company_name": "Acme Trading Ltd",
+                    "business_id": 1,
+                    "po_box": "PO 12",
+                    "holder_name": "Bob Smith (old)",
+                },
+                {
+                    **base,
+                    "id": 8_000_000_002,
+                    "coworker_id": None,
+                    "company_name": "Beacon Labs LLP",
+                    "business_id": 2,
+                    "po_box": "",
+                    "cancelled": True,
+                    "cancellation_date": NOW,
+                },
+            ],
+        )
+        contact = {
+            "email": "",
+            "address": "",
+            "post_code": "",
+            "city_name": "",
+            "state": "",
+            "phone_number": "",
+            "notes": "",
+            "coworker_full_name": "",
+            "aml_check_status": 2,
+            "aml_notes": "",
+            "aml_cleared_by": "",
+            "unique_id": "",
+            "system_id": "",
+            "updated_by": "",
+            "local_state": "synced",
+            "gone": False,
+            "coworker_id": None,
+        }
+        conn.execute(
+            insert(contacts_table),
+            [
+                {
+                    **contact,
+                    "nexudus_id": 7_000_000_001,
+                    "contract_id": 8_000_000_001,
+                    "contact_type": 1,
+                    "full_name": "Rob Smith",
+                    "coworker_id": 9_000_000_001,
+                },
+                {
+                    **contact,
+                    "nexudus_id": 7_000_000_002,
+                    "contract_id": 8_000_000_001,
+                    "contact_type": 2,
+                    "full_name": "Acme Widgets",
+                },
+                {
+                    **contact,
+                    "nexudus_id": 7_000_000_003,
+                    "contract_id": 8_000_000_002,
+                    "contact_type": 3,
+                    "full_name": "Claire Craig",
+                },
+            ],
+        )
 
 
 @pytest.fixture
@@ -124,8 +207,11 @@ def test_register_writes_row_audit_and_outbox_in_one_transaction(engine: Engine)
     assert count(engine, contacts_table) == 3
     assert count(engine, outbox_table) == 0 and count(engine, audit_table) == 0
     with session_scope(engine) as s:
-        register_contact(s, ContactDraft(contract_id=8_000_000_001, full_name="Jane Doe",
-                                         contact_type=ContractContactType.DIRECTOR), actor="jo")
+        register_contact(
+            s,
+            ContactDraft(contract_id=8_000_000_001, full_name="Jane Doe", contact_type=ContractContactType.DIRECTOR),
+            actor="jo",
+        )
     assert count(engine, contacts_table) == 4
     assert count(engine, outbox_table, outbox_table.c.kind == OutboxKind.CREATE_CONTACT) == 1
     assert count(engine, audit_table, audit_table.c.action == "contact.register") == 1
@@ -138,15 +224,22 @@ def test_failed_contact_resubmit_discard_and_retry(engine: Engine) -> None:
         row = register_contact(s, ContactDraft(contract_id=8_000_000_001, full_name="Jane Doe"), actor="jo")
     assert row.outbox_id is not None
     with engine.begin() as conn:  # what the sender does on a 400
-        conn.execute(outbox_table.update().where(outbox_table.c.id == row.outbox_id).values(
-            state=OutboxState.FAILED, field_errors=json.dumps({"Email": ["is not valid"]})))
+        conn.execute(
+            outbox_table.update()
+            .where(outbox_table.c.id == row.outbox_id)
+            .values(state=OutboxState.FAILED, field_errors=json.dumps({"Email": ["is not valid"]}))
+        )
     with session_scope(engine) as s:
         failed = list_outbox(s)
     assert failed[0].state == OutboxState.FAILED and failed[0].field_errors == {"Email": ["is not valid"]}
     assert failed[0].summary == "New recipient Jane Doe for Acme Trading Ltd"
     with session_scope(engine) as s:
-        fixed = resubmit_contact(s, row.outbox_id, ContactDraft(contract_id=8_000_000_001, full_name="Jane Doe",
-                                                                 email="jane@acme.test"), actor="jo")
+        fixed = resubmit_contact(
+            s,
+            row.outbox_id,
+            ContactDraft(contract_id=8_000_000_001, full_name="Jane Doe", email="jane@acme.test"),
+            actor="jo",
+        )
     assert fixed.email == "jane@acme.test" and fixed.field_errors == {} and fixed.contact_id == row.contact_id
     with session_scope(engine) as s:
         assert list_outbox(s)[0].state == OutboxState.PENDING
@@ -164,13 +257,33 @@ def test_failed_contact_resubmit_discard_and_retry(engine: Engine) -> None:
 def test_deliveries_record_collect_void_and_lists(engine: Engine) -> None:
     with session_scope(engine) as s:
         pending = register_contact(s, ContactDraft(contract_id=8_000_000_001, full_name="Jane Doe"), actor="jo")
-        a = record_delivery(s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Letter", location="A1",
-                                             contact_id=pending.contact_id, tracking_number="TRK1",
-                                             match_decision="auto", match_confidence=0.97,
-                                             match_reasons=("surname exact",)), actor="jo")
-        b = record_delivery(s, DeliveryDraft(contract_id=None, business_id=1, name="Parcel", location="Shelf B",
-                                             delivery_type=DeliveryType.PARCEL, contact_id=7_000_000_001),
-                            actor="jo")
+        a = record_delivery(
+            s,
+            DeliveryDraft(
+                contract_id=8_000_000_001,
+                business_id=1,
+                name="Letter",
+                location="A1",
+                contact_id=pending.contact_id,
+                tracking_number="TRK1",
+                match_decision="auto",
+                match_confidence=0.97,
+                match_reasons=("surname exact",),
+            ),
+            actor="jo",
+        )
+        b = record_delivery(
+            s,
+            DeliveryDraft(
+                contract_id=None,
+                business_id=1,
+                name="Parcel",
+                location="Shelf B",
+                delivery_type=DeliveryType.PARCEL,
+                contact_id=7_000_000_001,
+            ),
+            actor="jo",
+        )
     assert a.recipient_name == "Jane Doe" and a.company_name == "Acme Trading Ltd"
     assert a.match_reasons == ("surname exact",) and a.contact_id == pending.contact_id
     assert b.contract_id == 8_000_000_001 and b.recipient_name == "Robert Smith"
@@ -200,8 +313,9 @@ def test_deliveries_record_collect_void_and_lists(engine: Engine) -> None:
 
 def test_void_after_send_queues_a_delete(engine: Engine) -> None:
     with session_scope(engine) as s:
-        d = record_delivery(s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Letter", location="A1"),
-                            actor="jo")
+        d = record_delivery(
+            s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Letter", location="A1"), actor="jo"
+        )
     with engine.begin() as conn:  # what the sender does after a successful create
         conn.execute(outbox_table.update().values(state=OutboxState.SENT, attempts=1))
     with session_scope(engine) as s:
@@ -239,10 +353,12 @@ def test_a_delivery_stays_waiting_while_its_hand_over_is_queued(engine: Engine) 
     from app.store.outbox import mark_sent, queue
 
     with session_scope(engine) as s:
-        d = record_delivery(s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Letter", location="A1"),
-                            actor="jo")
-        other = record_delivery(s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Box",
-                                                 location="A1"), actor="jo")
+        d = record_delivery(
+            s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Letter", location="A1"), actor="jo"
+        )
+        other = record_delivery(
+            s, DeliveryDraft(contract_id=8_000_000_001, business_id=1, name="Box", location="A1"), actor="jo"
+        )
         collect_deliveries(s, [d.delivery_id, other.delivery_id], "Rob Smith", "", actor="jo")
     with engine.begin() as conn:
         create, create_other, collect = queue(conn)

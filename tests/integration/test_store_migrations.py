@@ -19,16 +19,23 @@ def test_first_revision_database_opens_with_newest_code(db_url: str) -> None:
     migrate(old, first_revision())
     assert current_revision(old) == first_revision()
     with old.begin() as conn:  # rows as the first release wrote them (its columns only)
-        conn.execute(text(
-            "INSERT INTO contracts (id, coworker_id, holder_name, company_name, billing_name, email, business_id,"
-            " tariff_id, tariff_name, active, cancelled, po_box, delivery_instructions, handling_mail,"
-            " handling_parcels, handling_checks, handling_publicity)"
-            " VALUES (9000000000123, NULL, 'Ann Lee', 'Old Co Ltd', '', '', 1, NULL, 'VO', :t, :f, 'PO 9', '',"
-            " 1, 1, 1, 1)"), {"t": True, "f": False})
-        conn.execute(text(
-            "INSERT INTO outbox (kind, payload, system_id, state, attempts, last_error, field_errors, created_at,"
-            " updated_at, created_by) VALUES ('create_delivery', '{}', 'm', 'pending', 0, '', '{}',"
-            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'jo')"))
+        conn.execute(
+            text(
+                "INSERT INTO contracts (id, coworker_id, holder_name, company_name, billing_name, email, business_id,"
+                " tariff_id, tariff_name, active, cancelled, po_box, delivery_instructions, handling_mail,"
+                " handling_parcels, handling_checks, handling_publicity)"
+                " VALUES (9000000000123, NULL, 'Ann Lee', 'Old Co Ltd', '', '', 1, NULL, 'VO', :t, :f, 'PO 9', '',"
+                " 1, 1, 1, 1)"
+            ),
+            {"t": True, "f": False},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO outbox (kind, payload, system_id, state, attempts, last_error, field_errors, created_at,"
+                " updated_at, created_by) VALUES ('create_delivery', '{}', 'm', 'pending', 0, '', '{}',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'jo')"
+            )
+        )
     old.dispose()
 
     engine = open_database(db_url)

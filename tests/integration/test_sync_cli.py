@@ -73,8 +73,9 @@ def test_outbox_cli_lists_retries_and_discards(sandbox: SandboxServer, db_url: s
         pull_directory(engine, client)
     contract_id = min(server_ids(sandbox, Resource.COWORKER_CONTRACTS))
     with session_scope(engine) as s:
-        bad = register_contact(s, ContactDraft(contract_id=contract_id, full_name="Jane Doe", email="not an email"),
-                               actor="jo")
+        bad = register_contact(
+            s, ContactDraft(contract_id=contract_id, full_name="Jane Doe", email="not an email"), actor="jo"
+        )
     done = cli(sandbox, db_url, "sync")
     assert done.returncode == 6, done.stdout + done.stderr  # needs attention
     listed = cli(sandbox, db_url, "outbox", "list")
@@ -98,11 +99,25 @@ def test_sync_reports_plain_errors(sandbox: SandboxServer, db_url: str) -> None:
     from tests.integration.sync_support import ROOT, cli_env
 
     env = cli_env(sandbox, ("admin@sandbox.test", "wrong"))
-    done = subprocess.run([sys.executable, "-m", "app", "--db", db_url, "sync"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--db", db_url, "sync"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 4 and "Traceback" not in done.stderr and "Error:" in done.stderr
     env = dict(os.environ)
     env.pop("PIGEONHOLE_USERNAME", None)
-    done = subprocess.run([sys.executable, "-m", "app", "--db", db_url, "sync"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--db", db_url, "sync"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2 and "PIGEONHOLE_USERNAME" in done.stderr

@@ -47,11 +47,19 @@ def test_deletions_are_reconciled_but_referenced_and_pending_contacts_stay(srv: 
         assert first.full and len(first.changed_contact_ids) == srv.state.count(Resource.CONTRACT_CONTACTS)
         contact_ids = sorted(server_ids(srv, Resource.CONTRACT_CONTACTS))
         kept_by_delivery, plain_deleted = contact_ids[0], contact_ids[1:4]
-        contract_id = next(int(r["CoworkerContractId"]) for r in srv.state.records(Resource.CONTRACT_CONTACTS)
-                           if int(r["Id"]) == kept_by_delivery)
+        contract_id = next(
+            int(r["CoworkerContractId"])
+            for r in srv.state.records(Resource.CONTRACT_CONTACTS)
+            if int(r["Id"]) == kept_by_delivery
+        )
         with session_scope(engine) as s:
-            record_delivery(s, DeliveryDraft(contract_id=contract_id, business_id=1, name="Letter", location="A",
-                                             contact_id=kept_by_delivery), actor="jo")
+            record_delivery(
+                s,
+                DeliveryDraft(
+                    contract_id=contract_id, business_id=1, name="Letter", location="A", contact_id=kept_by_delivery
+                ),
+                actor="jo",
+            )
             pending = register_contact(s, ContactDraft(contract_id=contract_id, full_name="Local Only"), actor="jo")
         for contact_id in [kept_by_delivery, *plain_deleted]:
             srv.state.delete_record(Resource.CONTRACT_CONTACTS, contact_id)

@@ -57,8 +57,9 @@ def test_high_water_is_the_newest_stored_updated_on_with_a_small_overlap(srv: Sa
 
         # a write in flight: committed after our pass with an UpdatedOn a minute before the mark
         late = sorted(server_ids(srv, Resource.CONTRACT_CONTACTS))[3]
-        srv.state.update_record(Resource.CONTRACT_CONTACTS, late,
-                                {"Notes": "late", "UpdatedOn": _text(newest - OVERLAP / 2)})
+        srv.state.update_record(
+            Resource.CONTRACT_CONTACTS, late, {"Notes": "late", "UpdatedOn": _text(newest - OVERLAP / 2)}
+        )
         # and an old record untouched well before the overlap is not pulled again
         report = pull_directory(engine, client)
         assert late in report.changed_contact_ids
@@ -111,11 +112,18 @@ def test_first_pull_into_an_empty_table_falls_back_when_a_row_exists(srv: Sandbo
         with session_scope(engine) as s:
             pending = register_contact(s, ContactDraft(contract_id=contract_id, full_name="Lost Answer"), actor="jo")
         with engine.connect() as conn:
-            marker = conn.execute(select(contacts_table.c.system_id)
-                                  .where(contacts_table.c.id == pending.local_id)).scalar_one()
-        server_id = srv.state.add_record(Resource.CONTRACT_CONTACTS, {
-            "CoworkerContractId": contract_id, "FullName": "Lost Answer", "ContractContactType": 1,
-            "SystemId": marker})
+            marker = conn.execute(
+                select(contacts_table.c.system_id).where(contacts_table.c.id == pending.local_id)
+            ).scalar_one()
+        server_id = srv.state.add_record(
+            Resource.CONTRACT_CONTACTS,
+            {
+                "CoworkerContractId": contract_id,
+                "FullName": "Lost Answer",
+                "ContractContactType": 1,
+                "SystemId": marker,
+            },
+        )
         report = pull_directory(engine, client, page_size=40)
     assert server_id in report.changed_contact_ids and -pending.local_id in report.removed_contact_ids
     with engine.connect() as conn:
@@ -125,8 +133,9 @@ def test_first_pull_into_an_empty_table_falls_back_when_a_row_exists(srv: Sandbo
     assert (pending.local_id, server_id) in rows and state == OutboxState.SENT
 
 
-def test_a_record_with_an_impossible_date_is_skipped_alike_on_both_engines(srv: SandboxServer, engine: Engine,
-                                                                           tmp_path: object) -> None:
+def test_a_record_with_an_impossible_date_is_skipped_alike_on_both_engines(
+    srv: SandboxServer, engine: Engine, tmp_path: object
+) -> None:
     broken = sorted(server_ids(srv, Resource.CONTRACT_CONTACTS))[5]
     srv.state.update_record(Resource.CONTRACT_CONTACTS, broken, {"AmlCheckDate": "2025-02-30T10:00:00Z"})
     with client_for(srv) as client:

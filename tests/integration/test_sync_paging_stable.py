@@ -30,8 +30,10 @@ def _contacts_here(engine: Engine) -> set[int]:
 
 
 def _before_contacts(srv: SandboxServer) -> int:
-    return sum(srv.state.count(r) for r in (Resource.BUSINESSES, Resource.COUNTRIES, Resource.COWORKERS,
-                                            Resource.COWORKER_CONTRACTS))
+    return sum(
+        srv.state.count(r)
+        for r in (Resource.BUSINESSES, Resource.COUNTRIES, Resource.COWORKERS, Resource.COWORKER_CONTRACTS)
+    )
 
 
 def _once_after(threshold: int, action: Callable[[], None]) -> Callable[[int, int], None]:
@@ -55,16 +57,16 @@ def test_a_deletion_while_the_first_sync_pages_is_not_missed(sandbox_factory: Sa
     srv = sandbox_factory(data=directory(5, 150))
     first = min(server_ids(srv, Resource.CONTRACT_CONTACTS))  # on the first page, already read when it goes
     engine = open_database(db_url)
-    delete_first = _once_after(_before_contacts(srv) + PAGE,
-                               lambda: srv.state.delete_record(Resource.CONTRACT_CONTACTS, first))
+    delete_first = _once_after(
+        _before_contacts(srv) + PAGE, lambda: srv.state.delete_record(Resource.CONTRACT_CONTACTS, first)
+    )
     with client_for(srv) as client:
         report = pull_directory(engine, client, full=True, page_size=PAGE, progress=delete_first)
     assert report.pulled["ContractContact"] > len(server_ids(srv, Resource.CONTRACT_CONTACTS))  # read again
     assert _contacts_here(engine) == server_ids(srv, Resource.CONTRACT_CONTACTS)
 
 
-def test_an_insertion_and_a_deletion_while_paging_are_both_caught(sandbox_factory: SandboxFactory,
-                                                                  db_url: str) -> None:
+def test_an_insertion_and_a_deletion_while_paging_are_both_caught(sandbox_factory: SandboxFactory, db_url: str) -> None:
     srv = sandbox_factory(data=directory(5, 150))
     ids = sorted(server_ids(srv, Resource.CONTRACT_CONTACTS))
     template = _fresh(srv.state.get(Resource.CONTRACT_CONTACTS, ids[0]))
@@ -75,13 +77,15 @@ def test_an_insertion_and_a_deletion_while_paging_are_both_caught(sandbox_factor
 
     engine = open_database(db_url)
     with client_for(srv) as client:
-        pull_directory(engine, client, full=True, page_size=PAGE,
-                       progress=_once_after(_before_contacts(srv) + PAGE, churn))
+        pull_directory(
+            engine, client, full=True, page_size=PAGE, progress=_once_after(_before_contacts(srv) + PAGE, churn)
+        )
     assert _contacts_here(engine) == server_ids(srv, Resource.CONTRACT_CONTACTS)
 
 
-def test_an_incremental_sync_notices_equal_counts_with_different_ids(sandbox_factory: SandboxFactory,
-                                                                    db_url: str) -> None:
+def test_an_incremental_sync_notices_equal_counts_with_different_ids(
+    sandbox_factory: SandboxFactory, db_url: str
+) -> None:
     srv = sandbox_factory(data=directory(5, 60))
     engine = open_database(db_url)
     with client_for(srv) as client:
@@ -90,8 +94,10 @@ def test_an_incremental_sync_notices_equal_counts_with_different_ids(sandbox_fac
     template: dict[str, Any] = dict(srv.state.get(Resource.CONTRACT_CONTACTS, ids[0]) or {})
     # One deleted and one added with an old UpdatedOn (the incremental filter cannot see it): the counts agree.
     srv.state.delete_record(Resource.CONTRACT_CONTACTS, ids[5])
-    srv.state.add_record(Resource.CONTRACT_CONTACTS, {**template, "Id": ids[5] + 1, "FullName": "Hidden Newcomer",
-                                                      "UpdatedOn": "2001-01-01T00:00:00Z"})
+    srv.state.add_record(
+        Resource.CONTRACT_CONTACTS,
+        {**template, "Id": ids[5] + 1, "FullName": "Hidden Newcomer", "UpdatedOn": "2001-01-01T00:00:00Z"},
+    )
     assert ids[5] + 1 not in ids
     with client_for(srv) as client:
         report = pull_directory(engine, client)

@@ -28,16 +28,16 @@ from tests.support.waiting import wait_until
 FAULTS = "seed=5,500=0.06,503=0.06,throttle=0.05,slow=0.04,drop=0.05,truncate=0.05,slow_seconds=1.5,retry_after=0"
 
 
-def _clean_copy(srv: SandboxServer, tmp_path: Path, name: str,
-                page_size: int = 1000) -> dict[str, list[tuple[object, ...]]]:
+def _clean_copy(
+    srv: SandboxServer, tmp_path: Path, name: str, page_size: int = 1000
+) -> dict[str, list[tuple[object, ...]]]:
     clean = open_database(f"sqlite:///{tmp_path / name}")
     with client_for(srv) as client:
         pull_directory(clean, client, page_size=page_size)
     return dump_directory(clean)
 
 
-def test_sync_under_faults_matches_a_clean_sync(sandbox_factory: SandboxFactory, db_url: str,
-                                                tmp_path: Path) -> None:
+def test_sync_under_faults_matches_a_clean_sync(sandbox_factory: SandboxFactory, db_url: str, tmp_path: Path) -> None:
     srv = sandbox_factory(data=directory(21, 250))
     before = srv.request_count()
     expected = _clean_copy(srv, tmp_path, "clean.sqlite3", page_size=40)
@@ -82,8 +82,13 @@ def test_sync_killed_at_many_points_converges(sandbox_factory: SandboxFactory, d
         started = time.monotonic()
         proc = cli_popen(srv, db_url, "sync", "--full")
 
-        def due(kind: str = kind, at: float = at, started: float = started, start_count: int = start_count,
-                proc: subprocess.Popen[str] = proc) -> bool:
+        def due(
+            kind: str = kind,
+            at: float = at,
+            started: float = started,
+            start_count: int = start_count,
+            proc: subprocess.Popen[str] = proc,
+        ) -> bool:
             elapsed = time.monotonic() - started
             seen = srv.request_count() - start_count
             return proc.poll() is not None or (kind == "req" and seen >= at) or (kind == "sec" and elapsed >= at)

@@ -43,14 +43,20 @@ def stored_text(engine: Engine) -> list[str]:
 def _plant_bad_records(srv: SandboxServer) -> dict[str, int]:
     contacts = sorted(server_ids(srv, Resource.CONTRACT_CONTACTS))
     contracts = sorted(server_ids(srv, Resource.COWORKER_CONTRACTS))
-    planted = {"nul": contacts[0], "surrogate": contacts[1], "long": contacts[2], "huge_int": contacts[3],
-               "contract": contracts[0]}
+    planted = {
+        "nul": contacts[0],
+        "surrogate": contacts[1],
+        "long": contacts[2],
+        "huge_int": contacts[3],
+        "contract": contracts[0],
+    }
     srv.state.update_record(Resource.CONTRACT_CONTACTS, planted["nul"], {"FullName": HOSTILE_NAME})
     srv.state.update_record(Resource.CONTRACT_CONTACTS, planted["surrogate"], {"Notes": SURROGATE_NOTES})
     srv.state.update_record(Resource.CONTRACT_CONTACTS, planted["long"], {"Notes": "z" * (MAX_INCOMING_LENGTH + 50)})
     srv.state.update_record(Resource.CONTRACT_CONTACTS, planted["huge_int"], {"CountryId": 2**63})
-    srv.state.update_record(Resource.COWORKER_CONTRACTS, planted["contract"],
-                            {"DeliveryInstructions": "Leave\x00 at the desk"})
+    srv.state.update_record(
+        Resource.COWORKER_CONTRACTS, planted["contract"], {"DeliveryInstructions": "Leave\x00 at the desk"}
+    )
     return planted
 
 

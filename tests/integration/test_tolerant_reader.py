@@ -53,16 +53,19 @@ def test_every_page_is_read_with_or_without_has_next_page(sandbox_factory: Sandb
         pages = list(client.iter_pages(Resource.CONTRACT_CONTACTS, size=7))
     assert len(pages) > 2
     assert sum(len(p.records) for p in pages) == srv.state.count(Resource.CONTRACT_CONTACTS)
-    assert has_next_page(PageInfo(current_page=2, total_pages=3)) and not has_next_page(PageInfo(current_page=3,
-                                                                                                  total_pages=3))
+    assert has_next_page(PageInfo(current_page=2, total_pages=3)) and not has_next_page(
+        PageInfo(current_page=3, total_pages=3)
+    )
 
 
 @pytest.mark.parametrize("variant", ["refs=id", "refs=relation"])
 def test_a_missing_reference_belongs_to_its_field(sandbox_factory: SandboxFactory, variant: str) -> None:
     srv = _srv(sandbox_factory, variant)
     with client_for(srv) as client, pytest.raises(errors.ValidationError) as info:
-        client.create(Resource.CONTRACT_CONTACTS, {"CoworkerContractId": 999_999, "FullName": "Nobody Known",
-                                                   "ContractContactType": 1})
+        client.create(
+            Resource.CONTRACT_CONTACTS,
+            {"CoworkerContractId": 999_999, "FullName": "Nobody Known", "ContractContactType": 1},
+        )
     assert "CoworkerContractId" in info.value.by_field(), info.value.by_field()
     assert "" not in info.value.by_field()
 

@@ -83,8 +83,25 @@ SECTORS = _pool(
     "Labs Trading Consulting Solutions Media Design Digital Analytics Capital Ventures Partners Holdings Property "
     "Legal Health Learning Logistics Imports Studios Works Group Systems Advisory Foods Energy Engineering Robotics "
 )
-LEGAL = ("Ltd", "Limited", "LLP", "PLC", "GmbH", "S.A.", "S.L.", "SARL", "BV", "AB", "AS", "Inc", "LLC", "Pty",
-         "Sp. z o.o.", "s.r.o.", "A.Ş.")
+LEGAL = (
+    "Ltd",
+    "Limited",
+    "LLP",
+    "PLC",
+    "GmbH",
+    "S.A.",
+    "S.L.",
+    "SARL",
+    "BV",
+    "AB",
+    "AS",
+    "Inc",
+    "LLC",
+    "Pty",
+    "Sp. z o.o.",
+    "s.r.o.",
+    "A.Ş.",
+)
 
 
 def _surname(rng: random.Random) -> str:
@@ -130,22 +147,41 @@ def generate(seed: int, contracts: int) -> dict[str, Any]:
         coworker_id = 1000 + n
         contract_id = 900_000 + n
         coworkers.append({"Id": coworker_id, "FullName": holder, "CompanyName": company, "BillingName": company})
-        contract_rows.append({"Id": contract_id, "CoworkerId": coworker_id, "CoworkerFullName": holder,
-                              "CoworkerCompanyName": company, "Active": rng.random() > 0.03,
-                              "PoBoxNumber": str(100 + n) if rng.random() < 0.2 else None})
+        contract_rows.append(
+            {
+                "Id": contract_id,
+                "CoworkerId": coworker_id,
+                "CoworkerFullName": holder,
+                "CoworkerCompanyName": company,
+                "Active": rng.random() > 0.03,
+                "PoBoxNumber": str(100 + n) if rng.random() < 0.2 else None,
+            }
+        )
         people = [holder] + [person_name(rng) for _ in range(rng.choice((0, 1, 1, 2)))]
         for name in people:
-            contacts.append({"Id": contact_id, "CoworkerContractId": contract_id, "FullName": name,
-                             "ContractContactType": 1})
+            contacts.append(
+                {"Id": contact_id, "CoworkerContractId": contract_id, "FullName": name, "ContractContactType": 1}
+            )
             contact_id += 1
         trading = [company] + [company_name(rng) for _ in range(rng.choice((0, 1, 1, 2)))]
         for name in trading:
-            contacts.append({"Id": contact_id, "CoworkerContractId": contract_id, "FullName": name,
-                             "ContractContactType": 2})
+            contacts.append(
+                {"Id": contact_id, "CoworkerContractId": contract_id, "FullName": name, "ContractContactType": 2}
+            )
             contact_id += 1
         for _ in range(rng.choice((0, 0, 1, 1, 2))):
-            contacts.append({"Id": contact_id, "CoworkerContractId": contract_id, "FullName": person_name(rng),
-                             "ContractContactType": 3})
+            contacts.append(
+                {
+                    "Id": contact_id,
+                    "CoworkerContractId": contract_id,
+                    "FullName": person_name(rng),
+                    "ContractContactType": 3,
+                }
+            )
             contact_id += 1
-    return {"Businesses": [{"Id": 1, "Name": "Synthetic Centre"}], "Coworkers": coworkers,
-            "CoworkerContracts": contract_rows, "ContractContacts": contacts}
+    return {
+        "Businesses": [{"Id": 1, "Name": "Synthetic Centre"}],
+        "Coworkers": coworkers,
+        "CoworkerContracts": contract_rows,
+        "ContractContacts": contacts,
+    }

@@ -39,8 +39,12 @@ def samples(contracts: int, labels: int, seeds: tuple[int, ...], sandbox_seeds: 
         for row in generate_labels(data, labels, seed=seed, families=BASE_FAMILIES + EXTRA_FAMILIES):
             expect = row["expect"]
             evidence = index.evidence(row["text"])[:TOP]
-            groups.append(([ev.features for ev in evidence],
-                           [int(expect is not None and ev.contract_id == expect["contract_id"]) for ev in evidence]))
+            groups.append(
+                (
+                    [ev.features for ev in evidence],
+                    [int(expect is not None and ev.contract_id == expect["contract_id"]) for ev in evidence],
+                )
+            )
     return groups
 
 
@@ -52,8 +56,9 @@ def competition_samples(groups: list[Group], coefficients: list[float]) -> tuple
         logits = [sum(c * v for c, v in zip(coefficients, f, strict=True)) for f in features]
         order = sorted(range(len(logits)), key=lambda k: logits[k], reverse=True)
         for rank, k in enumerate(order):
-            other = logits[order[1]] if rank == 0 and len(order) > 1 else logits[order[0]] if rank else \
-                calibration.NO_RIVAL
+            other = (
+                logits[order[1]] if rank == 0 and len(order) > 1 else logits[order[0]] if rank else calibration.NO_RIVAL
+            )
             xs.append(calibration.competition(logits[k], other, features[k]))
             ys.append(labels[k])
     return xs, ys

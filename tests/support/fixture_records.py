@@ -25,16 +25,18 @@ def records_from_fixture(data: dict[str, Any]) -> tuple[list[ContractEntry], lis
     for c in data.get("CoworkerContracts", []):
         holder = coworkers.get(c.get("CoworkerId"), {})
         company = holder.get("CompanyName") or c.get("CoworkerCompanyName") or ""
-        contracts.append(ContractEntry(
-            contract_id=int(c["Id"]),
-            company_name=company,
-            billing_name=holder.get("BillingName") or company,
-            holder_name=holder.get("FullName") or c.get("CoworkerFullName") or "",
-            cancelled=bool(c.get("Cancelled")) or c.get("Active") is False,
-            cancelled_on=_date(c.get("CancellationDate")),
-            location_id=c.get("BusinessId"),
-            po_box=str(c.get("PoBoxNumber") or ""),
-        ))
+        contracts.append(
+            ContractEntry(
+                contract_id=int(c["Id"]),
+                company_name=company,
+                billing_name=holder.get("BillingName") or company,
+                holder_name=holder.get("FullName") or c.get("CoworkerFullName") or "",
+                cancelled=bool(c.get("Cancelled")) or c.get("Active") is False,
+                cancelled_on=_date(c.get("CancellationDate")),
+                location_id=c.get("BusinessId"),
+                po_box=str(c.get("PoBoxNumber") or ""),
+            )
+        )
     contacts = [
         ContactEntry(
             contact_id=int(cc["Id"]),

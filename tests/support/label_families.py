@@ -19,21 +19,86 @@ from typing import Any
 
 from anyascii import anyascii
 
-BASE_FAMILIES = ("exact", "typo", "ocr", "initials", "nickname", "reversed", "titles", "case_punct", "deaccent",
-                 "company", "person_company", "unknown")
+BASE_FAMILIES = (
+    "exact",
+    "typo",
+    "ocr",
+    "initials",
+    "nickname",
+    "reversed",
+    "titles",
+    "case_punct",
+    "deaccent",
+    "company",
+    "person_company",
+    "unknown",
+)
 EXTRA_FAMILIES = ("multiline", "stranger_at_company", "surname_company", "middle_name", "stranger_surname")
 
 _NEEDS_COMPANY = ("company", "person_company", "stranger_at_company", "surname_company")
-_OCR = {"o": "0", "l": "1", "i": "1", "s": "5", "b": "8", "m": "rn", "w": "vv", "d": "cl", "e": "c", "n": "ri",
-        "h": "b", "a": "o", "B": "8", "O": "0", "I": "1", "S": "5", "E": "F"}
-_NICK = {"robert": "Bob", "william": "Bill", "elizabeth": "Liz", "margaret": "Maggie", "james": "Jim",
-         "richard": "Dick", "michael": "Mike", "christopher": "Chris", "jennifer": "Jenny", "katherine": "Kate",
-         "thomas": "Tom", "joseph": "Joe", "daniel": "Dan", "matthew": "Matt", "anthony": "Tony",
-         "stephen": "Steve", "edward": "Ted", "patricia": "Patty", "susan": "Sue", "rebecca": "Becky",
-         "deborah": "Debbie", "samuel": "Sam", "benjamin": "Ben", "alexander": "Alex", "nicholas": "Nick",
-         "jonathan": "Jon", "andrew": "Andy", "kenneth": "Ken", "dorothy": "Dot", "pamela": "Pam"}
-_STREETS = ("High Street", "Station Road", "Church Lane", "Victoria Road", "Hauptstraße", "Rue de la Paix",
-            "Calle Mayor", "Park Avenue", "Mill Lane", "King Street")
+_OCR = {
+    "o": "0",
+    "l": "1",
+    "i": "1",
+    "s": "5",
+    "b": "8",
+    "m": "rn",
+    "w": "vv",
+    "d": "cl",
+    "e": "c",
+    "n": "ri",
+    "h": "b",
+    "a": "o",
+    "B": "8",
+    "O": "0",
+    "I": "1",
+    "S": "5",
+    "E": "F",
+}
+_NICK = {
+    "robert": "Bob",
+    "william": "Bill",
+    "elizabeth": "Liz",
+    "margaret": "Maggie",
+    "james": "Jim",
+    "richard": "Dick",
+    "michael": "Mike",
+    "christopher": "Chris",
+    "jennifer": "Jenny",
+    "katherine": "Kate",
+    "thomas": "Tom",
+    "joseph": "Joe",
+    "daniel": "Dan",
+    "matthew": "Matt",
+    "anthony": "Tony",
+    "stephen": "Steve",
+    "edward": "Ted",
+    "patricia": "Patty",
+    "susan": "Sue",
+    "rebecca": "Becky",
+    "deborah": "Debbie",
+    "samuel": "Sam",
+    "benjamin": "Ben",
+    "alexander": "Alex",
+    "nicholas": "Nick",
+    "jonathan": "Jon",
+    "andrew": "Andy",
+    "kenneth": "Ken",
+    "dorothy": "Dot",
+    "pamela": "Pam",
+}
+_STREETS = (
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Victoria Road",
+    "Hauptstraße",
+    "Rue de la Paix",
+    "Calle Mayor",
+    "Park Avenue",
+    "Mill Lane",
+    "King Street",
+)
 _CITIES = ("London", "Manchester", "Leeds", "Dublin", "Berlin", "Madrid", "Basingstoke", "Milton Keynes", "Bristol")
 _COUNTRIES = ("United Kingdom", "UK", "Ireland", "Germany", "Spain")
 _SHIPPING = ("Deliver to:", "Ship to:", "DELIVER TO", "To:", "Recipient:", "")
@@ -110,8 +175,9 @@ def _person_label(family: str, name: str, rng: random.Random) -> str:
     if family == "ocr":
         return _ocr(name, rng)
     if family == "initials":
-        return rng.choice((f"{first[0]} {last}", f"{first[0]}. {last}", f"{first} {last[0]}.",
-                           f"{first[0].upper()} {last.upper()}"))
+        return rng.choice(
+            (f"{first[0]} {last}", f"{first[0]}. {last}", f"{first} {last[0]}.", f"{first[0].upper()} {last.upper()}")
+        )
     if family == "nickname":
         nick = _NICK.get(anyascii(first).lower())
         return f"{nick} {last}" if nick else name
@@ -119,8 +185,15 @@ def _person_label(family: str, name: str, rng: random.Random) -> str:
         return rng.choice((f"{last}, {first}", f"{last.upper()}, {first}", f"{last} {first}", f"{last}, {first[0]}."))
     if family == "titles":
         title = rng.choice(("Mr", "Mrs", "Ms", "Dr.", "Prof.", "Miss"))
-        return rng.choice((f"{title} {first[0]} {last}", f"{title} {last}, {first}", f"{first} {last} Jr.",
-                           f"{title} {first} {last}", f"{first} {last} PhD"))
+        return rng.choice(
+            (
+                f"{title} {first[0]} {last}",
+                f"{title} {last}, {first}",
+                f"{first} {last} Jr.",
+                f"{title} {first} {last}",
+                f"{first} {last} PhD",
+            )
+        )
     if family == "case_punct":
         return rng.choice((name.lower(), name.upper(), f"{name}.", name.upper() + "."))
     if family == "deaccent":
@@ -133,8 +206,9 @@ def _person_label(family: str, name: str, rng: random.Random) -> str:
     return name
 
 
-def generate_labels(data: dict[str, Any], n: int, seed: int = 0,
-                    families: tuple[str, ...] = EXTRA_FAMILIES) -> list[dict[str, Any]]:
+def generate_labels(
+    data: dict[str, Any], n: int, seed: int = 0, families: tuple[str, ...] = EXTRA_FAMILIES
+) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     d = _Directory(data)
     rows: list[dict[str, Any]] = []
@@ -156,13 +230,20 @@ def generate_labels(data: dict[str, Any], n: int, seed: int = 0,
                 text = f"{rng.choice(('Mr', 'Ms', 'Dr'))} {text}"
         elif family == "stranger_at_company":
             stranger = d.stranger(rng)
-            text = rng.choice((f"{stranger} c/o {trading}", f"{trading}\nFAO {stranger}", f"{stranger}, {trading}",
-                               f"Attn: {stranger}\n{trading}"))
+            text = rng.choice(
+                (
+                    f"{stranger} c/o {trading}",
+                    f"{trading}\nFAO {stranger}",
+                    f"{stranger}, {trading}",
+                    f"Attn: {stranger}\n{trading}",
+                )
+            )
             expect = {"contract_id": contract_id, "contact_ids": []}
         elif family == "surname_company":
             title = rng.choice(("Mr", "Ms", "Mrs", "Dr"))
-            text = rng.choice((f"{title} {last}, {trading}", f"{title} {last} c/o {trading}",
-                               f"{trading}\n{title} {last}"))
+            text = rng.choice(
+                (f"{title} {last}, {trading}", f"{title} {last} c/o {trading}", f"{trading}\n{title} {last}")
+            )
         elif family == "company":
             base = trading
             if rng.random() < 0.3:
@@ -171,8 +252,15 @@ def generate_labels(data: dict[str, Any], n: int, seed: int = 0,
             expect = {"contract_id": contract_id, "contact_ids": []}
         elif family == "person_company":
             person = _person_label(rng.choice(("exact", "typo", "initials", "reversed")), name, rng)
-            text = rng.choice((f"{person} c/o {trading}", f"{trading} / {person}", f"{trading} FAO {person}",
-                               f"{person}, {trading}", f"{trading} Attn: {person}"))
+            text = rng.choice(
+                (
+                    f"{person} c/o {trading}",
+                    f"{trading} / {person}",
+                    f"{trading} FAO {person}",
+                    f"{person}, {trading}",
+                    f"{trading} Attn: {person}",
+                )
+            )
         elif family == "multiline":
             person = _person_label(rng.choice(("exact", "typo", "titles", "initials", "middle_name")), name, rng)
             lines = [rng.choice(_SHIPPING), person]

@@ -31,9 +31,19 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts"))
 FONT_NAMES = (
-    "DejaVuSans.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf", "DejaVuSansCondensed.ttf", "DejaVuSans-Bold.ttf",
-    "LiberationSans-Regular.ttf", "LiberationSerif-Regular.ttf", "LiberationMono-Regular.ttf",
-    "LiberationSans-Bold.ttf", "LiberationSerif-Italic.ttf", "FreeSans.ttf", "FreeSerif.ttf", "FreeMono.ttf",
+    "DejaVuSans.ttf",
+    "DejaVuSerif.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansCondensed.ttf",
+    "DejaVuSans-Bold.ttf",
+    "LiberationSans-Regular.ttf",
+    "LiberationSerif-Regular.ttf",
+    "LiberationMono-Regular.ttf",
+    "LiberationSans-Bold.ttf",
+    "LiberationSerif-Italic.ttf",
+    "FreeSans.ttf",
+    "FreeSerif.ttf",
+    "FreeMono.ttf",
     "FreeSansBold.ttf",
 )
 CENTRES = (
@@ -44,18 +54,32 @@ CENTRES = (
     ("The Hive, 2nd Floor", "27 Queen Street", "EDINBURGH", "EH2 1JX"),
 )
 SENDERS = (
-    ("HM Revenue & Customs", "BX9 1AS"), ("Lloyds Bank plc", "PO Box 1000", "Andover BX1 1LT"),
-    ("NatWest", "Freepost RTJJ-LZSY", "Edinburgh EH12 1HQ"), ("British Gas", "PO Box 4805", "Worthing BN11 9QP"),
-    ("Companies House", "Crown Way", "Cardiff CF14 3UZ"), ("John Lewis Partnership", "171 Victoria Street",
-                                                          "London SW1E 5NN"),
-    ("Aviva Insurance Ltd", "Pitheavlis", "Perth PH2 0NH"), ("TV Licensing", "Darlington DL98 1TL"),
-    ("Santander UK plc", "Bootle L30 4GB"), ("ASOS.com Ltd", "Greater London House", "London NW1 7FB"),
+    ("HM Revenue & Customs", "BX9 1AS"),
+    ("Lloyds Bank plc", "PO Box 1000", "Andover BX1 1LT"),
+    ("NatWest", "Freepost RTJJ-LZSY", "Edinburgh EH12 1HQ"),
+    ("British Gas", "PO Box 4805", "Worthing BN11 9QP"),
+    ("Companies House", "Crown Way", "Cardiff CF14 3UZ"),
+    ("John Lewis Partnership", "171 Victoria Street", "London SW1E 5NN"),
+    ("Aviva Insurance Ltd", "Pitheavlis", "Perth PH2 0NH"),
+    ("TV Licensing", "Darlington DL98 1TL"),
+    ("Santander UK plc", "Bootle L30 4GB"),
+    ("ASOS.com Ltd", "Greater London House", "London NW1 7FB"),
 )
 RETURN_CUES = ("If undelivered please return to:", "Return address:", "From:", "Sender:", "If undeliverable return to")
-POSTAGE = (("1st Class",), ("2nd Class", "Large Letter"), ("ROYAL MAIL", "POSTAGE PAID GB"), ("SIGNED FOR",),
-           ("Special Delivery", "Guaranteed by 1pm"), ("DPD NEXT DAY",), ("Evri", "Standard Parcel"),
-           ("UPS EXPRESS",), ("Parcelforce Worldwide", "express48"), ("DHL Express",), ("Tracked 48",),
-           ("PAR AVION", "Priority"))
+POSTAGE = (
+    ("1st Class",),
+    ("2nd Class", "Large Letter"),
+    ("ROYAL MAIL", "POSTAGE PAID GB"),
+    ("SIGNED FOR",),
+    ("Special Delivery", "Guaranteed by 1pm"),
+    ("DPD NEXT DAY",),
+    ("Evri", "Standard Parcel"),
+    ("UPS EXPRESS",),
+    ("Parcelforce Worldwide", "express48"),
+    ("DHL Express",),
+    ("Tracked 48",),
+    ("PAR AVION", "Priority"),
+)
 PAPERS = ((250, 250, 246), (236, 224, 196), (245, 245, 250), (226, 214, 180), (240, 238, 232), (214, 219, 226))
 INKS = ((20, 20, 20), (35, 35, 45), (10, 20, 60), (50, 45, 40))
 LAYOUTS = ("centre", "window", "label", "bottom_return")
@@ -85,8 +109,11 @@ def s10_number(rng: random.Random) -> str:
 def ups_number(rng: random.Random) -> str:
     from app.desk.carriers import ups_check_digit
 
-    body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXY") for _ in range(6)) + "01" + "".join(
-        rng.choice("0123456789") for _ in range(7))
+    body = (
+        "".join(rng.choice("0123456789ABCDEFGHJKLMNPRSTUVWXY") for _ in range(6))
+        + "01"
+        + "".join(rng.choice("0123456789") for _ in range(7))
+    )
     return f"1Z{body}{ups_check_digit(body)}"
 
 
@@ -94,8 +121,9 @@ def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size)
 
 
-def _barcode(draw: ImageDraw.ImageDraw, x: int, y: int, w: int, h: int, ink: tuple[int, int, int],
-             rng: random.Random) -> None:
+def _barcode(
+    draw: ImageDraw.ImageDraw, x: int, y: int, w: int, h: int, ink: tuple[int, int, int], rng: random.Random
+) -> None:
     pos = x
     while pos < x + w:
         bar = rng.choice((2, 3, 4, 6))
@@ -103,8 +131,15 @@ def _barcode(draw: ImageDraw.ImageDraw, x: int, y: int, w: int, h: int, ink: tup
         pos += bar + rng.choice((2, 3, 4, 5))
 
 
-def _text_block(draw: ImageDraw.ImageDraw, x: int, y: int, lines: list[str], font: ImageFont.FreeTypeFont,
-                ink: tuple[int, int, int], spacing: float = 1.25) -> int:
+def _text_block(
+    draw: ImageDraw.ImageDraw,
+    x: int,
+    y: int,
+    lines: list[str],
+    font: ImageFont.FreeTypeFont,
+    ink: tuple[int, int, int],
+    spacing: float = 1.25,
+) -> int:
     size = font.size
     for line in lines:
         draw.text((x, y), line, font=font, fill=ink)
@@ -112,8 +147,15 @@ def _text_block(draw: ImageDraw.ImageDraw, x: int, y: int, lines: list[str], fon
     return y
 
 
-def render_label(text: str, rng: random.Random, *, sender: list[str], centre: tuple[str, ...],
-                 tracking: str | None, layout: str | None = None) -> Image.Image:
+def render_label(
+    text: str,
+    rng: random.Random,
+    *,
+    sender: list[str],
+    centre: tuple[str, ...],
+    tracking: str | None,
+    layout: str | None = None,
+) -> Image.Image:
     """A clean, flat picture of the item: addressee block, sender block, postage, barcode, tracking number."""
     font_paths = fonts()
     portrait = rng.random() < 0.3
@@ -147,8 +189,12 @@ def render_label(text: str, rng: random.Random, *, sender: list[str], centre: tu
         ax, ay = rng.randint(90, 160), int(height * rng.uniform(0.30, 0.42))
     elif layout == "label":
         ax, ay = rng.randint(90, 200), int(height * rng.uniform(0.28, 0.38))
-        draw.text((ax, ay - int(body_font.size * 1.3)), rng.choice(("TO:", "DELIVER TO:", "Ship to:")),
-                  font=small_font, fill=ink)
+        draw.text(
+            (ax, ay - int(body_font.size * 1.3)),
+            rng.choice(("TO:", "DELIVER TO:", "Ship to:")),
+            font=small_font,
+            fill=ink,
+        )
     else:
         ax, ay = int(width * rng.uniform(0.25, 0.38)), int(height * rng.uniform(0.30, 0.40))
     _text_block(draw, ax, ay, block, body_font, ink, spacing=rng.uniform(1.15, 1.35))
@@ -157,7 +203,7 @@ def render_label(text: str, rng: random.Random, *, sender: list[str], centre: tu
     bar_x = rng.randint(50, 120)
     _barcode(draw, bar_x, bar_y, rng.randint(500, 700), rng.randint(80, 110), ink, rng)
     if tracking:
-        spaced = " ".join(tracking[i:i + 4] for i in range(0, len(tracking), 4)) if rng.random() < 0.4 else tracking
+        spaced = " ".join(tracking[i : i + 4] for i in range(0, len(tracking), 4)) if rng.random() < 0.4 else tracking
         draw.text((bar_x, bar_y + 120), spaced, font=_font(rng.choice(font_paths), 30), fill=ink)
     return image
 
@@ -171,9 +217,9 @@ def _phone(image: Image.Image, rng: random.Random) -> Image.Image:
     canvas.paste(image, (margin, margin))
     canvas = canvas.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=table)
     arr = np.asarray(canvas, dtype=np.float32)
-    yy, xx = np.mgrid[0:arr.shape[0], 0:arr.shape[1]]
+    yy, xx = np.mgrid[0 : arr.shape[0], 0 : arr.shape[1]]
     direction = rng.uniform(0, 2 * np.pi)
-    ramp = (np.cos(direction) * xx / arr.shape[1] + np.sin(direction) * yy / arr.shape[0])
+    ramp = np.cos(direction) * xx / arr.shape[1] + np.sin(direction) * yy / arr.shape[0]
     light = 1.0 - rng.uniform(0.2, 0.4) * (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1e-6)
     arr = np.clip(arr * light[..., None], 0, 255)
     out = Image.fromarray(arr.astype(np.uint8)).filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.4)))
@@ -188,7 +234,7 @@ def _poor(image: Image.Image, rng: random.Random) -> Image.Image:
     arr = 128 + (arr - 128) * contrast + rng.uniform(10, 40)
     streak_x = rng.randint(int(arr.shape[1] * 0.2), int(arr.shape[1] * 0.7))
     streak_w = rng.randint(15, 40)
-    arr[:, streak_x:streak_x + streak_w] = arr[:, streak_x:streak_x + streak_w] * 0.35 + 255 * 0.65
+    arr[:, streak_x : streak_x + streak_w] = arr[:, streak_x : streak_x + streak_w] * 0.35 + 255 * 0.65
     noise = np.random.default_rng(rng.randint(0, 2**31)).random(arr.shape[:2])
     arr[noise < 0.004] = 30
     arr[noise > 0.996] = 240
@@ -213,8 +259,9 @@ def addressee_texts(n: int, seed: int, matching_dev: Path, skip_ids: set[str]) -
     from tests.support.label_families import generate_labels
 
     rng = random.Random(seed)
-    labels = [json.loads(x) for x in (matching_dev / "labels.jsonl").read_text(encoding="utf-8").splitlines()
-              if x.strip()]
+    labels = [
+        json.loads(x) for x in (matching_dev / "labels.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()
+    ]
     pool = [lab for lab in labels if lab["id"] not in skip_ids]
     rng.shuffle(pool)
     extra_n = n // 4
@@ -232,12 +279,24 @@ def customer_senders(matching_dev: Path, rng: random.Random, k: int = 40) -> lis
     directory = json.loads((matching_dev / "directory.json").read_text(encoding="utf-8"))
     names = [c.get("CompanyName") for c in directory.get("Coworkers", []) if c.get("CompanyName")]
     rng.shuffle(names)
-    return [[name, f"{rng.randint(1, 200)} {rng.choice(('High Street', 'Mill Lane', 'King Street'))}",
-             rng.choice(("Leeds LS1 4AP", "Bristol BS1 6QA", "Reading RG1 1AZ"))] for name in names[:k]]
+    return [
+        [
+            name,
+            f"{rng.randint(1, 200)} {rng.choice(('High Street', 'Mill Lane', 'King Street'))}",
+            rng.choice(("Leeds LS1 4AP", "Bristol BS1 6QA", "Reading RG1 1AZ")),
+        ]
+        for name in names[:k]
+    ]
 
 
-def generate(out: Path, n: int, seed: int, matching_dev: Path, skip_ids: set[str] | None = None,
-             tiers: tuple[int, ...] = (0, 1, 2)) -> list[dict[str, Any]]:
+def generate(
+    out: Path,
+    n: int,
+    seed: int,
+    matching_dev: Path,
+    skip_ids: set[str] | None = None,
+    tiers: tuple[int, ...] = (0, 1, 2),
+) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     texts = addressee_texts(n, seed, matching_dev, skip_ids or set())
@@ -252,10 +311,18 @@ def generate(out: Path, n: int, seed: int, matching_dev: Path, skip_ids: set[str
         image = damage(flat, tier, rng)
         name = f"{k:04d}.jpg"
         image.convert("RGB").save(out / name, "JPEG", quality=90 if tier < 2 else 95)
-        rows.append({"id": lab["id"], "image": name, "family": lab["family"], "tier": tier,
-                     "expect": lab["expect"], "text": lab["text"], "tracking": tracking})
-    (out / "images.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                                      encoding="utf-8")
+        rows.append(
+            {
+                "id": lab["id"],
+                "image": name,
+                "family": lab["family"],
+                "tier": tier,
+                "expect": lab["expect"],
+                "text": lab["text"],
+                "tracking": tracking,
+            }
+        )
+    (out / "images.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return rows
 
 

@@ -17,8 +17,11 @@ OUT = ROOT / "app" / "resources" / "samples" / "self-test-label.jpg"
 
 
 def main() -> None:
-    image = label_image([TARGET, "Pigeonhole Works", "14 Canal Street", "Manchester M1 3HE"],
-                        sender=("From: Harbour Stationers", "7 Quay Road, Bristol BS1 4QA"), size=(1500, 1000))
+    image = label_image(
+        [TARGET, "Pigeonhole Works", "14 Canal Street", "Manchester M1 3HE"],
+        sender=("From: Harbour Stationers", "7 Quay Road, Bristol BS1 4QA"),
+        size=(1500, 1000),
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_bytes(encode(image, "JPEG", quality=82))
     print(f"{OUT} ({OUT.stat().st_size // 1024} kB)")

@@ -55,17 +55,23 @@ def record_parcel(intake: Any, text: str, shelf: str = "B2") -> int:
 
     view = intake.match(text)
     assert view.candidates, f"nobody matches {text!r}"
-    return int(intake.record(IntakeDraft(candidate=view.candidates[0], label_text=text, shelf=shelf,
-                                         decision=view.decision)))
+    return int(
+        intake.record(IntakeDraft(candidate=view.candidates[0], label_text=text, shelf=shelf, decision=view.decision))
+    )
 
 
 def contact_names(server: Any, count: int) -> list[str]:
     """Names of sandbox contacts (not linked to coworkers, so the name is the contact's own)."""
     from app.nexudus.resources import Resource
 
-    names = [r["FullName"] for r in server.state.records(Resource.CONTRACT_CONTACTS)
-             if r.get("FullName") and str(r["FullName"]).isascii() and not r.get("CoworkerId")
-             and r.get("ContractContactType") == 1]
+    names = [
+        r["FullName"]
+        for r in server.state.records(Resource.CONTRACT_CONTACTS)
+        if r.get("FullName")
+        and str(r["FullName"]).isascii()
+        and not r.get("CoworkerId")
+        and r.get("ContractContactType") == 1
+    ]
     assert len(names) >= count
     return names[:count]
 

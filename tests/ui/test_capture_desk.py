@@ -52,8 +52,15 @@ def _build(qtbot: QtBot, srv: SandboxServer, db_url: str, paths: Paths, folder: 
     session = service.choose_location(session, session.business_id or session.locations[0].id)
     engine = open_database(db_url)
     runner = TaskRunner()
-    desk = build_main_window(engine=engine, session=session, runner=runner, paths=paths, settings=settings,
-                             camera=camera, capture_poll_ms=150)
+    desk = build_main_window(
+        engine=engine,
+        session=session,
+        runner=runner,
+        paths=paths,
+        settings=settings,
+        camera=camera,
+        capture_poll_ms=150,
+    )
     window = desk.window  # not qtbot.addWidget: pytest-qt would delete it before results still due arrive
     window.resize(1366, 768)
     window.show()
@@ -94,8 +101,9 @@ def folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def desk(qtbot: QtBot, srv: SandboxServer, sqlite_url: str, pigeonhole_home: Paths, folder: Path,
-         camera: StillCamera) -> Iterator[Desk]:
+def desk(
+    qtbot: QtBot, srv: SandboxServer, sqlite_url: str, pigeonhole_home: Paths, folder: Path, camera: StillCamera
+) -> Iterator[Desk]:
     yield from _build(qtbot, srv, sqlite_url, pigeonhole_home, folder, camera)
 
 
@@ -165,8 +173,9 @@ def deliveries_count(desk: Desk) -> int:
 
 def drop(widget: QWidget, mime: QMimeData) -> None:
     pos = QPointF(widget.width() / 2, widget.height() / 2)
-    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted(), "the drop was refused"
     event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
@@ -213,8 +222,9 @@ def test_pasted_image_read_checked_recorded_and_shown_in_deliveries(qtbot: QtBot
     qtbot.waitUntil(lambda: deliveries.model.rowCount() >= 1, timeout=10_000)
     deliveries.select_rows({delivery_id})
     preview = desk.capture.preview
-    qtbot.waitUntil(lambda: preview.delivery_id == delivery_id and not preview.image_view.image.isNull(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: preview.delivery_id == delivery_id and not preview.image_view.image.isNull(), timeout=10_000
+    )
     assert preview.caption.text().startswith("Kept with the delivery since")
     screenshot(desk.window, "capture-deliveries-1366x768")
 
@@ -356,8 +366,9 @@ def test_camera_through_the_seam_preview_then_space(qtbot: QtBot, desk: Desk, ca
         ("report.docx", b"PK\x03\x04 a word document", "only photos and scans"),
     ],
 )
-def test_bad_files_say_why_and_store_nothing(qtbot: QtBot, desk: Desk, tmp_path: Path, name: str, data: bytes,
-                                             says: str) -> None:
+def test_bad_files_say_why_and_store_nothing(
+    qtbot: QtBot, desk: Desk, tmp_path: Path, name: str, data: bytes, says: str
+) -> None:
     view = intake(desk)
     panel = desk.capture.controller.panel
     bad = tmp_path / name
@@ -376,8 +387,9 @@ def test_bad_files_say_why_and_store_nothing(qtbot: QtBot, desk: Desk, tmp_path:
     assert not panel.problem.isVisible()
 
 
-def test_no_camera_is_said_plainly_and_the_rest_works(qtbot: QtBot, srv: SandboxServer, sqlite_url: str,
-                                                       pigeonhole_home: Paths, folder: Path) -> None:
+def test_no_camera_is_said_plainly_and_the_rest_works(
+    qtbot: QtBot, srv: SandboxServer, sqlite_url: str, pigeonhole_home: Paths, folder: Path
+) -> None:
     real = QtCameraSource()
     assert not real.available()  # no camera on this machine
     gen = _build(qtbot, srv, sqlite_url, pigeonhole_home, folder, real)
@@ -411,8 +423,9 @@ def test_esc_sets_the_item_aside_and_stale_reads_are_dropped(qtbot: QtBot, desk:
     assert not view.capture_active and view.addressee.toPlainText() == ""
 
 
-def test_settings_dialog_saves_centre_folder_and_retention(qtbot: QtBot, desk: Desk, tmp_path: Path,
-                                                             pigeonhole_home: Paths) -> None:
+def test_settings_dialog_saves_centre_folder_and_retention(
+    qtbot: QtBot, desk: Desk, tmp_path: Path, pigeonhole_home: Paths
+) -> None:
     new_folder = tmp_path / "phone"
     new_folder.mkdir()
     dialog = desk.capture.open_settings()
@@ -442,9 +455,14 @@ def test_old_images_are_deleted_by_the_daily_purge(qtbot: QtBot, desk: Desk) -> 
     delivery_id = press_enter_and_wait(qtbot, desk)
     assert delivery_id in stored_images(desk)
     with session_scope(desk.intake._engine) as session:
-        session.execute(text("UPDATE delivery_images SET created_at = :t"),
-                        {"t": "2000-01-01 00:00:00+00:00" if desk.intake._engine.dialect.name == "postgresql"
-                         else "2000-01-01 00:00:00.000000"})
+        session.execute(
+            text("UPDATE delivery_images SET created_at = :t"),
+            {
+                "t": "2000-01-01 00:00:00+00:00"
+                if desk.intake._engine.dialect.name == "postgresql"
+                else "2000-01-01 00:00:00.000000"
+            },
+        )
     assert desk.capture.purge_timer.isActive()
     desk.capture.purge_timer.timeout.emit()  # the daily run
     qtbot.waitUntil(lambda: delivery_id not in stored_images(desk), timeout=10_000)

@@ -31,8 +31,9 @@ def runner() -> Iterator[TaskRunner]:
 
 
 @pytest.fixture
-def desk_view(qtbot: QtBot, sandbox_factory: Any, sqlite_url: str, pigeonhole_home: Paths,
-              runner: TaskRunner) -> Iterator[tuple[DeliveriesView, Any]]:
+def desk_view(
+    qtbot: QtBot, sandbox_factory: Any, sqlite_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> Iterator[tuple[DeliveriesView, Any]]:
     server = sandbox_factory(data=stops_directory())  # Jan Smith's ID check is pending
     desk = signed_in_desk(server, sqlite_url, pigeonhole_home)
     intake = intake_for(desk.engine, desk.session)
@@ -109,8 +110,9 @@ def test_a_pending_id_check_warns_at_hand_over(qtbot: QtBot, desk_view: tuple[De
     assert view.message.text() == "Handed over 1 item to Jan Smith."
 
 
-def test_the_details_pane_tells_the_whole_story(qtbot: QtBot, desk_view: tuple[DeliveriesView, Any],
-                                               tmp_path: Path) -> None:
+def test_the_details_pane_tells_the_whole_story(
+    qtbot: QtBot, desk_view: tuple[DeliveriesView, Any], tmp_path: Path
+) -> None:
     view, desk = desk_view
     SyncService(desk.engine, desk.session.new_client).run(PlainContext())  # both deliveries go to Nexudus
     with qtbot.waitSignal(view.loaded, timeout=5000):

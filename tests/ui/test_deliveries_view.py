@@ -32,8 +32,15 @@ def runner() -> Iterator[TaskRunner]:
     r.wait_for_done()
 
 
-def test_hand_over_and_void_by_keyboard(qtbot: QtBot, qtmodeltester: Any, sandbox: Any, sqlite_url: str,
-                                        pigeonhole_home: Paths, runner: TaskRunner, tmp_path: Path) -> None:
+def test_hand_over_and_void_by_keyboard(
+    qtbot: QtBot,
+    qtmodeltester: Any,
+    sandbox: Any,
+    sqlite_url: str,
+    pigeonhole_home: Paths,
+    runner: TaskRunner,
+    tmp_path: Path,
+) -> None:
     only_desk_deliveries(sandbox)
     desk = signed_in_desk(sandbox, sqlite_url, pigeonhole_home)
     intake = intake_for(desk.engine, desk.session)
@@ -107,8 +114,9 @@ def test_hand_over_and_void_by_keyboard(qtbot: QtBot, qtmodeltester: Any, sandbo
     assert "Exported 4" in view.message.text()
 
 
-def test_cancel_changes_nothing(qtbot: QtBot, sandbox: Any, sqlite_url: str, pigeonhole_home: Paths,
-                                runner: TaskRunner) -> None:
+def test_cancel_changes_nothing(
+    qtbot: QtBot, sandbox: Any, sqlite_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     only_desk_deliveries(sandbox)
     desk = signed_in_desk(sandbox, sqlite_url, pigeonhole_home)
     record_parcel(intake_for(desk.engine, desk.session), contact_names(sandbox, 1)[0])

@@ -39,11 +39,25 @@ def runner() -> Iterator[TaskRunner]:
     r.wait_for_done()
 
 
-def _open(qtbot: QtBot, sandbox: Any, db_url: str, paths: Paths, runner: TaskRunner, clock: FakeClock,
-          user: tuple[str, str] = DEMO_ADMIN) -> Desk:
+def _open(
+    qtbot: QtBot,
+    sandbox: Any,
+    db_url: str,
+    paths: Paths,
+    runner: TaskRunner,
+    clock: FakeClock,
+    user: tuple[str, str] = DEMO_ADMIN,
+) -> Desk:
     signed = signed_in_desk(sandbox, db_url, paths, user=user)
-    desk = build_main_window(engine=signed.engine, session=signed.session, runner=runner, paths=paths,
-                             settings=signed.settings, watch=ConnectionWatch(clock=clock), connection_tick_ms=50)
+    desk = build_main_window(
+        engine=signed.engine,
+        session=signed.session,
+        runner=runner,
+        paths=paths,
+        settings=signed.settings,
+        watch=ConnectionWatch(clock=clock),
+        connection_tick_ms=50,
+    )
     qtbot.addWidget(desk.window)
     desk.window.show()
     qtbot.waitExposed(desk.window)
@@ -67,13 +81,17 @@ def assert_each_once(sandbox: Any, before_ids: set[int], names: list[str]) -> No
     new = _new_deliveries(sandbox, before_ids)
     markers = [r.get("SystemId") for r in new]
     assert len(new) == len(names) and len(set(markers)) == len(names) and all(markers), markers
-    got = sorted(str((sandbox.state.get("ContractContact", int(r["ContractContactId"])) or {}).get("FullName"))
-                 for r in new if r.get("ContractContactId"))
+    got = sorted(
+        str((sandbox.state.get("ContractContact", int(r["ContractContactId"])) or {}).get("FullName"))
+        for r in new
+        if r.get("ContractContactId")
+    )
     assert got == sorted(names)
 
 
-def test_outage_then_back_sends_by_itself_within_30_s(qtbot: QtBot, sandbox: Any, db_url: str,
-                                                      pigeonhole_home: Paths, runner: TaskRunner) -> None:
+def test_outage_then_back_sends_by_itself_within_30_s(
+    qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     clock = FakeClock()
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, clock)
     window, bar, watch = desk.window, desk.window.status, desk.sync.watch
@@ -103,6 +121,7 @@ def test_outage_then_back_sends_by_itself_within_30_s(qtbot: QtBot, sandbox: Any
     for _ in range(7):
         done = len(attempts)
         clock.advance(watch.retry_delay())
+
         def attempted(done: int = done) -> bool:
             return len(attempts) > done and not runner.is_busy()
 
@@ -132,7 +151,8 @@ def test_outage_then_back_sends_by_itself_within_30_s(qtbot: QtBot, sandbox: Any
 
 
 def test_paused_for_a_missing_role_goes_out_when_an_administrator_signs_in(
-        qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner) -> None:
+    qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     clock = FakeClock()
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, clock, user=DESK_USER)
     bar = desk.window.status
@@ -140,13 +160,15 @@ def test_paused_for_a_missing_role_goes_out_when_an_administrator_signs_in(
     before = sandbox.state.count("CoworkerDelivery")
     _record(desk, [name])
     # Refused for the missing role: paused, and the sign-in dialog opens over the desk, saying why.
-    qtbot.waitUntil(lambda: desk.sign_in_again.dialog is not None and desk.sign_in_again.dialog.isVisible(),
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: desk.sign_in_again.dialog is not None and desk.sign_in_again.dialog.isVisible(), timeout=15_000
+    )
     dialog: Any = desk.sign_in_again.dialog
     assert "CoworkerDelivery-Create" in dialog.reason.text() and dialog.reason.isVisible()
     assert bar.connection.text().startswith("● Sign-in needed") and bar.sign_in_button.isVisible()
-    qtbot.waitUntil(lambda: bar.attention.text() == "Sending paused" and bar.waiting.text() == "Waiting to send: 1",
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: bar.attention.text() == "Sending paused" and bar.waiting.text() == "Waiting to send: 1", timeout=10_000
+    )
     screenshot(dialog, "sign-in-again-missing-role")
     desk.window.showNormal()
     desk.window.resize(1366, 768)
@@ -164,7 +186,8 @@ def test_paused_for_a_missing_role_goes_out_when_an_administrator_signs_in(
 
 
 def test_expired_sign_in_asks_in_place_and_keeps_what_was_typed(
-        qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner) -> None:
+    qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     clock = FakeClock()
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, clock)
     window, bar = desk.window, desk.window.status
@@ -175,8 +198,9 @@ def test_expired_sign_in_asks_in_place_and_keeps_what_was_typed(
     sandbox.auth.revoke()  # the sign-in expired
     sandbox.token_expires_in = 3600
     _record(desk, contact_names(sandbox, 2))
-    qtbot.waitUntil(lambda: desk.sign_in_again.dialog is not None and desk.sign_in_again.dialog.isVisible(),
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: desk.sign_in_again.dialog is not None and desk.sign_in_again.dialog.isVisible(), timeout=15_000
+    )
     dialog: Any = desk.sign_in_again.dialog
     assert dialog.email.text() == DEMO_ADMIN[0]
     dialog.activateWindow()  # as a window manager does with a new dialog (offscreen does not)
@@ -189,8 +213,9 @@ def test_expired_sign_in_asks_in_place_and_keeps_what_was_typed(
     qtbot.waitUntil(lambda: bar.connection.text() == "● Online", timeout=10_000)
 
 
-def test_sign_in_again_and_switch_user_from_the_desk_menu(qtbot: QtBot, sandbox: Any, db_url: str,
-                                                          pigeonhole_home: Paths, runner: TaskRunner) -> None:
+def test_sign_in_again_and_switch_user_from_the_desk_menu(
+    qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, FakeClock())
     window = desk.window
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Desk")
@@ -214,8 +239,9 @@ def test_sign_in_again_and_switch_user_from_the_desk_menu(qtbot: QtBot, sandbox:
     assert desk.sync.watch.view().link is not Link.SIGNED_OUT
 
 
-def test_quit_with_unsent_work_says_how_much_waits(qtbot: QtBot, sandbox: Any, db_url: str,
-                                                   pigeonhole_home: Paths, runner: TaskRunner) -> None:
+def test_quit_with_unsent_work_says_how_much_waits(
+    qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, FakeClock())
     window = desk.window
     sandbox.stop()
@@ -227,6 +253,7 @@ def test_quit_with_unsent_work_says_how_much_waits(qtbot: QtBot, sandbox: Any, d
             assert isinstance(box, QMessageBox)
             texts.append(box.text())
             next(b for b in box.buttons() if b.text() == button).click()
+
         return act
 
     window.activateWindow()
@@ -246,7 +273,8 @@ def test_quit_with_unsent_work_says_how_much_waits(qtbot: QtBot, sandbox: Any, d
 
 
 def test_work_paused_for_a_missing_role_goes_out_when_an_administrator_starts_the_desk(
-        qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner) -> None:
+    qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, FakeClock(), user=DESK_USER)
     before = sandbox.state.count("CoworkerDelivery")
     _record(desk, contact_names(sandbox, 1))
@@ -261,16 +289,24 @@ def test_work_paused_for_a_missing_role_goes_out_when_an_administrator_starts_th
     assert not again.sync.status().paused
 
 
-def test_sign_in_again_on_the_demo_keeps_the_settings_file_clean(qtbot: QtBot, pigeonhole_home: Paths,
-                                                                 runner: TaskRunner) -> None:
+def test_sign_in_again_on_the_demo_keeps_the_settings_file_clean(
+    qtbot: QtBot, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     from app.config import Settings
     from app.desk.session import start_demo_workspace
 
     demo = start_demo_workspace(pigeonhole_home, contracts=20)
     try:
         settings = Settings.load(pigeonhole_home)
-        desk = build_main_window(engine=demo.engine, session=demo.session, runner=runner, paths=pigeonhole_home,
-                                 settings=settings, demo=True, watch=ConnectionWatch(clock=FakeClock()))
+        desk = build_main_window(
+            engine=demo.engine,
+            session=demo.session,
+            runner=runner,
+            paths=pigeonhole_home,
+            settings=settings,
+            demo=True,
+            watch=ConnectionWatch(clock=FakeClock()),
+        )
         qtbot.addWidget(desk.window)
         desk.window.show()
         desk.window.sign_in_again_action.trigger()
@@ -287,8 +323,9 @@ def test_sign_in_again_on_the_demo_keeps_the_settings_file_clean(qtbot: QtBot, p
         demo.stop()
 
 
-def test_f5_tries_paused_work_again(qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths,
-                                    runner: TaskRunner) -> None:
+def test_f5_tries_paused_work_again(
+    qtbot: QtBot, sandbox: Any, db_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     desk = _open(qtbot, sandbox, db_url, pigeonhole_home, runner, FakeClock(), user=DESK_USER)
     _record(desk, contact_names(sandbox, 1))
     qtbot.waitUntil(lambda: desk.sync.status().paused and not runner.is_busy("sync"), timeout=15_000)

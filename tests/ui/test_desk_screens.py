@@ -49,12 +49,19 @@ def assert_candidates_fit(intake: IntakeView, screen: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace, pigeonhole_home: Paths,
-                                             screen: tuple[int, int]) -> None:
+def test_intake_and_details_fit_a_desk_screen(
+    qtbot: QtBot, demo: DemoWorkspace, pigeonhole_home: Paths, screen: tuple[int, int]
+) -> None:
     width, height = screen
     runner = TaskRunner()
-    built = build_main_window(engine=demo.engine, session=demo.session, runner=runner, paths=pigeonhole_home,
-                              settings=Settings.load(pigeonhole_home), demo=True)
+    built = build_main_window(
+        engine=demo.engine,
+        session=demo.session,
+        runner=runner,
+        paths=pigeonhole_home,
+        settings=Settings.load(pigeonhole_home),
+        demo=True,
+    )
     window = built.window
     # the size first: shown without one, a first-run window is maximised (on the offscreen platform's 800x800
     # screen, which a resize afterwards does not undo)
@@ -74,8 +81,9 @@ def test_intake_and_details_fit_a_desk_screen(qtbot: QtBot, demo: DemoWorkspace,
         assert label, "no surname with five candidates in the demo directory"
         record_parcel(built.intake, contact_names(demo.server, 1)[0])
         window.show_page(INTAKE)
-        intake.alias_prompt.ask(f"FAO {label} / Accounts dept / 2nd floor east wing", f"{label} (Someone Ltd)",
-                                1, None)  # the tallest the page gets
+        intake.alias_prompt.ask(
+            f"FAO {label} / Accounts dept / 2nd floor east wing", f"{label} (Someone Ltd)", 1, None
+        )  # the tallest the page gets
         intake.addressee.setPlainText(label)
         qtbot.waitUntil(lambda: intake.model.rowCount() >= 5, timeout=10_000)
         intake.table.select_row(0)

@@ -26,14 +26,18 @@ def runner() -> Iterator[TaskRunner]:
     r.wait_for_done()
 
 
-def test_search_detail_and_badges(qtbot: QtBot, qtmodeltester: Any, sandbox: Any, sqlite_url: str,
-                                  pigeonhole_home: Paths, runner: TaskRunner) -> None:
+def test_search_detail_and_badges(
+    qtbot: QtBot, qtmodeltester: Any, sandbox: Any, sqlite_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     desk = signed_in_desk(sandbox, sqlite_url, pigeonhole_home)
     contract = sandbox.state.records("CoworkerContract")[3]
     company = contract.get("CoworkerCompanyName") or contract.get("CoworkerBillingName") or ""
     register = RegisterService(desk.engine, MatchingService(desk.engine), desk.session.email)
-    register.register(ContactDraft(contract_id=contract["Id"], full_name="Pending Person",
-                                   contact_type=ContractContactType.NOMINATED_RECIPIENT))
+    register.register(
+        ContactDraft(
+            contract_id=contract["Id"], full_name="Pending Person", contact_type=ContractContactType.NOMINATED_RECIPIENT
+        )
+    )
 
     view = DirectoryView(DirectoryService(desk.engine), runner)
     qtbot.addWidget(view)

@@ -191,9 +191,13 @@ def test_shelf_carried_over_is_shown_and_enter_differs_from_ctrl_enter(
 
 def test_nothing_jumps_while_typing(qtbot: QtBot, view: IntakeView) -> None:
     """The rows under the candidates stay put whether the selected one has a warning, reasons or nothing."""
+
     def places() -> tuple[int, int, int]:
-        return (view.type_combo.mapTo(view, view.type_combo.rect().topLeft()).y(),
-                view.table.height(), view.details.height())
+        return (
+            view.type_combo.mapTo(view, view.type_combo.rect().topLeft()).y(),
+            view.table.height(),
+            view.details.height(),
+        )
 
     start = places()
     for text in ("J", "Jan Smith", "Jane Doe", "Mary Craig", "Xavier Quillfeather"):

@@ -391,8 +391,9 @@ def test_a_review_says_why_in_the_hint(qtbot: QtBot, sandbox_factory: Any, sqlit
     ]
     engine = synced_engine(sqlite_url, sandbox_factory(data=data))
     matching = MatchingService(engine, snapshot=False)
-    v = IntakeView(IntakeService(engine, matching, ACTOR, BUSINESS_ID), RegisterService(engine, matching, ACTOR),
-                   SyncTaskRunner())
+    v = IntakeView(
+        IntakeService(engine, matching, ACTOR, BUSINESS_ID), RegisterService(engine, matching, ACTOR), SyncTaskRunner()
+    )
     qtbot.addWidget(v)
     v.show()
     type_into(qtbot, v.addressee, "Elizabeth Scott")

@@ -56,8 +56,10 @@ def _focus(qtbot: QtBot, window: QWidget) -> QWidget:
     focus = QApplication.focusWidget()
     if focus is None or (focus is not target and not target.isAncestorOf(focus)):
         target.activateWindow()
-        qtbot.waitUntil(lambda: (now := QApplication.focusWidget()) is not None and (
-            now is target or target.isAncestorOf(now)), timeout=2000)
+        qtbot.waitUntil(
+            lambda: (now := QApplication.focusWidget()) is not None and (now is target or target.isAncestorOf(now)),
+            timeout=2000,
+        )
     widget = QApplication.focusWidget()
     assert widget is not None
     return widget
@@ -67,8 +69,9 @@ def _type(qtbot: QtBot, window: QWidget, text: str) -> None:
     qtbot.keyClicks(_focus(qtbot, window), text)
 
 
-def _press(qtbot: QtBot, window: QWidget, key: Qt.Key,
-           mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def _press(
+    qtbot: QtBot, window: QWidget, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     qtbot.keyClick(_focus(qtbot, window), key, mods)
 
 
@@ -141,8 +144,12 @@ class Day:
         with qtbot.waitSignal(dialog.registered, timeout=5000):
             _press(qtbot, window, Qt.Key.Key_S, CTRL)
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-        qtbot.waitUntil(lambda: intake.match_view is not None
-                        and any(c.name == NEW_RECIPIENT for c in intake.match_view.candidates), timeout=5000)
+        qtbot.waitUntil(
+            lambda: (
+                intake.match_view is not None and any(c.name == NEW_RECIPIENT for c in intake.match_view.candidates)
+            ),
+            timeout=5000,
+        )
         # The parcel for the new recipient: the addressee is still typed; ↓ to them and Enter.
         for _ in range(6):
             current = intake.current_candidate()
@@ -200,15 +207,22 @@ class Day:
         return row.delivery_id
 
 
-@pytest.mark.parametrize("speed", [pytest.param(10.0, id="fast_clock"),
-                                   pytest.param(1.0, id="real_time", marks=pytest.mark.slow)])
-def test_keyboard_day_with_an_outage(qtbot: QtBot, demo: DemoWorkspace, pigeonhole_home: Paths,
-                                     speed: float) -> None:
+@pytest.mark.parametrize(
+    "speed", [pytest.param(10.0, id="fast_clock"), pytest.param(1.0, id="real_time", marks=pytest.mark.slow)]
+)
+def test_keyboard_day_with_an_outage(qtbot: QtBot, demo: DemoWorkspace, pigeonhole_home: Paths, speed: float) -> None:
     clock = FastClock(speed)
     runner = TaskRunner()
-    built = build_main_window(engine=demo.engine, session=demo.session, runner=runner, paths=pigeonhole_home,
-                              settings=Settings.load(pigeonhole_home), demo=True,
-                              watch=ConnectionWatch(clock=clock), connection_tick_ms=50)
+    built = build_main_window(
+        engine=demo.engine,
+        session=demo.session,
+        runner=runner,
+        paths=pigeonhole_home,
+        settings=Settings.load(pigeonhole_home),
+        demo=True,
+        watch=ConnectionWatch(clock=clock),
+        connection_tick_ms=50,
+    )
     window = built.window
     qtbot.addWidget(window)
     window.show()
@@ -255,8 +269,10 @@ def test_keyboard_day_with_an_outage(qtbot: QtBot, demo: DemoWorkspace, pigeonho
     # Nexudus is back: everything goes out by itself, once, within 30 s (real seconds).
     server.restart()
     back = time.monotonic()
-    qtbot.waitUntil(lambda: window.status.waiting.text() == "Waiting to send: 0"
-                    and window.status.connection.text() == "● Online", timeout=30_000)
+    qtbot.waitUntil(
+        lambda: window.status.waiting.text() == "Waiting to send: 0" and window.status.connection.text() == "● Online",
+        timeout=30_000,
+    )
     elapsed = time.monotonic() - back
     print(f"outage {OUTAGE_SECONDS:.0f} s at {speed:g}x: all sent {elapsed:.1f} s after Nexudus came back")
     assert elapsed < 30

@@ -20,8 +20,7 @@ def _boom() -> None:
     raise RuntimeError("kaboom in a slot")
 
 
-def test_crash_is_logged_and_shown_once(qtbot: QtBot, pigeonhole_home: Paths, caplog: pytest.LogCaptureFixture
-                                        ) -> None:
+def test_crash_is_logged_and_shown_once(qtbot: QtBot, pigeonhole_home: Paths, caplog: pytest.LogCaptureFixture) -> None:
     log_file = setup_logging(pigeonhole_home)
     reporter = CrashReporter(log_file)
     reporter.install()

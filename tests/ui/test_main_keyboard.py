@@ -40,9 +40,7 @@ def _focus(qtbot: QtBot, window: QWidget) -> QWidget:
     if focus is None or (focus is not target and not target.isAncestorOf(focus)):
         target.activateWindow()
         qtbot.waitUntil(
-            lambda: (
-                (now := QApplication.focusWidget()) is not None and (now is target or target.isAncestorOf(now))
-            ),
+            lambda: (now := QApplication.focusWidget()) is not None and (now is target or target.isAncestorOf(now)),
             timeout=2000,
         )
     widget = QApplication.focusWidget()

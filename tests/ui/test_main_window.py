@@ -35,16 +35,16 @@ def runner() -> Iterator[TaskRunner]:
 
 
 def _open(qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner, paths: Paths) -> Desk:
-    desk = build_main_window(engine=demo.engine, session=demo.session, runner=runner, paths=paths,
-                             settings=Settings.load(paths), demo=True)
+    desk = build_main_window(
+        engine=demo.engine, session=demo.session, runner=runner, paths=paths, settings=Settings.load(paths), demo=True
+    )
     qtbot.addWidget(desk.window)
     desk.window.show()
     qtbot.waitExposed(desk.window)
     return desk
 
 
-def test_opens_on_demo_workspace(qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner,
-                                 pigeonhole_home: Paths) -> None:
+def test_opens_on_demo_workspace(qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner, pigeonhole_home: Paths) -> None:
     assert demo.folder == pigeonhole_home.data_dir / "demo"
     assert (demo.folder / "demo.sqlite3").exists()
     desk = _open(qtbot, demo, runner, pigeonhole_home)
@@ -77,13 +77,17 @@ def test_opens_on_demo_workspace(qtbot: QtBot, demo: DemoWorkspace, runner: Task
     screenshot(window, "main-intake")
 
 
-def test_sync_now_sends_what_waits_and_updates_the_status(qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner,
-                                                          pigeonhole_home: Paths) -> None:
+def test_sync_now_sends_what_waits_and_updates_the_status(
+    qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner, pigeonhole_home: Paths
+) -> None:
     desk = _open(qtbot, demo, runner, pigeonhole_home)
     window = desk.window
     desk.matching.ensure_loaded()
-    names = [r["FullName"] for r in demo.server.state.records("ContractContact")
-             if r.get("ContractContactType") == 1 and not r.get("CoworkerId")][:3]
+    names = [
+        r["FullName"]
+        for r in demo.server.state.records("ContractContact")
+        if r.get("ContractContactType") == 1 and not r.get("CoworkerId")
+    ][:3]
     before = demo.server.state.count("CoworkerDelivery")
     for name in names:
         record_parcel(desk.intake, name)
@@ -112,8 +116,9 @@ def _title_as_shown(title: str) -> str:
     return title if title.endswith(APP_NAME) else f"{title} — {APP_NAME}"
 
 
-def test_window_state_is_remembered(qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner,
-                                    pigeonhole_home: Paths) -> None:
+def test_window_state_is_remembered(
+    qtbot: QtBot, demo: DemoWorkspace, runner: TaskRunner, pigeonhole_home: Paths
+) -> None:
     desk = _open(qtbot, demo, runner, pigeonhole_home)
     assert desk.window.isMaximized(), "the first start uses the whole screen"
     desk.window.showNormal()
@@ -133,8 +138,9 @@ def test_window_state_is_remembered(qtbot: QtBot, demo: DemoWorkspace, runner: T
 def test_demo_remembers_across_restarts(pigeonhole_home: Paths, demo: DemoWorkspace) -> None:
     state_file = demo.folder / "sandbox-state.json"
     assert state_file.exists()
-    demo.server.state.update_record("ContractContact", demo.server.state.records("ContractContact")[0]["Id"],
-                                    {"FullName": "Remembered Person"})
+    demo.server.state.update_record(
+        "ContractContact", demo.server.state.records("ContractContact")[0]["Id"], {"FullName": "Remembered Person"}
+    )
     demo.stop()
     again = start_demo_workspace(pigeonhole_home, contracts=DEMO_CONTRACTS)
     try:

@@ -34,11 +34,13 @@ def _press(qtbot: QtBot, box: Any, button: QMessageBox.StandardButton) -> None:
     box.button(button).click()
 
 
-def test_refused_recipient_retry_fix_discard(qtbot: QtBot, qtmodeltester: Any, sandbox: Any, sqlite_url: str,
-                                             pigeonhole_home: Paths, runner: TaskRunner) -> None:
+def test_refused_recipient_retry_fix_discard(
+    qtbot: QtBot, qtmodeltester: Any, sandbox: Any, sqlite_url: str, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     desk = signed_in_desk(sandbox, sqlite_url, pigeonhole_home)
-    built = build_main_window(engine=desk.engine, session=desk.session, runner=runner, paths=pigeonhole_home,
-                              settings=desk.settings)
+    built = build_main_window(
+        engine=desk.engine, session=desk.session, runner=runner, paths=pigeonhole_home, settings=desk.settings
+    )
     window = built.window
     qtbot.addWidget(window)
     window.show()
@@ -46,8 +48,11 @@ def test_refused_recipient_retry_fix_discard(qtbot: QtBot, qtmodeltester: Any, s
 
     # A new recipient on a contract that Nexudus then removes: Nexudus refuses it (400, unknown contract).
     contract = sandbox.state.records("CoworkerContract")[-1]["Id"]
-    built.register.register(ContactDraft(contract_id=contract, full_name="Nova Refused",
-                                         contact_type=ContractContactType.NOMINATED_RECIPIENT))
+    built.register.register(
+        ContactDraft(
+            contract_id=contract, full_name="Nova Refused", contact_type=ContractContactType.NOMINATED_RECIPIENT
+        )
+    )
     sandbox.state.delete_record("CoworkerContract", contract)
     record_parcel(built.intake, contact_names(sandbox, 1)[0])
     SyncService(desk.engine, desk.session.new_client).send_waiting(PlainContext())
@@ -86,8 +91,10 @@ def test_refused_recipient_retry_fix_discard(qtbot: QtBot, qtmodeltester: Any, s
     dialog.activateWindow()
     dialog.table.setFocus()
     qtbot.keyClick(dialog.table, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: any(isinstance(w, RegisterDialog) and w.isVisible()
-                                for w in QApplication.topLevelWidgets()), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(isinstance(w, RegisterDialog) and w.isVisible() for w in QApplication.topLevelWidgets()),
+        timeout=5000,
+    )
     fixer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, RegisterDialog) and w.isVisible())
     screenshot(fixer, "outbox-fix-recipient")
     fixer.reject()
@@ -102,7 +109,9 @@ def test_refused_recipient_retry_fix_discard(qtbot: QtBot, qtmodeltester: Any, s
         dialog.discard_selected()
     qtbot.waitUntil(lambda: all(r.outbox_id != failed.outbox_id for r in dialog.model.rows()), timeout=5000)
     # Discarding counts as a change: the window sends what still waits shortly after, and the counts follow.
-    qtbot.waitUntil(lambda: (window.status.status().pending, window.status.status().failed) == (0, 0),  # type: ignore[union-attr]
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (window.status.status().pending, window.status.status().failed) == (0, 0),  # type: ignore[union-attr]
+        timeout=10_000,
+    )
     assert not any(r["FullName"] == "Nova Refused" for r in sandbox.state.records("ContractContact"))
     window.close()

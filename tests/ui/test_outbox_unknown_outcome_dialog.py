@@ -35,17 +35,27 @@ def _click(box: Any, text: str, shots: list[str]) -> None:
     button.click()
 
 
-@pytest.mark.parametrize(("choice", "on_server_after"),
-                         [("Keep Nexudus's copy", True), ("Delete it in Nexudus", False)])
-def test_the_dialog_offers_the_true_choice(qtbot: QtBot, sandbox: Any, sqlite_url: str, pigeonhole_home: Paths,
-                                           runner: TaskRunner, choice: str, on_server_after: bool) -> None:
+@pytest.mark.parametrize(
+    ("choice", "on_server_after"), [("Keep Nexudus's copy", True), ("Delete it in Nexudus", False)]
+)
+def test_the_dialog_offers_the_true_choice(
+    qtbot: QtBot,
+    sandbox: Any,
+    sqlite_url: str,
+    pigeonhole_home: Paths,
+    runner: TaskRunner,
+    choice: str,
+    on_server_after: bool,
+) -> None:
     desk = signed_in_desk(sandbox, sqlite_url, pigeonhole_home)
-    built = build_main_window(engine=desk.engine, session=desk.session, runner=runner, paths=pigeonhole_home,
-                              settings=desk.settings)
+    built = build_main_window(
+        engine=desk.engine, session=desk.session, runner=runner, paths=pigeonhole_home, settings=desk.settings
+    )
     qtbot.addWidget(built.window)
     contract = sandbox.state.records("CoworkerContract")[0]["Id"]
-    built.register.register(ContactDraft(contract_id=contract, full_name="Unclear Answer",
-                                         contact_type=ContractContactType.DIRECTOR))
+    built.register.register(
+        ContactDraft(contract_id=contract, full_name="Unclear Answer", contact_type=ContractContactType.DIRECTOR)
+    )
     sandbox.set_faults("drop=1,applied=1,methods=POST")  # applied by Nexudus, the answer lost
     with desk.session.new_client() as client:
         assert OutboxSender(desk.engine, client, inline_retries=0).flush().stopped == "network"

@@ -57,8 +57,10 @@ class BrokenPrinter:
     """The one double: a label printer that is out of labels."""
 
     def print_label(self, label: ShelfLabel) -> None:
-        raise PrinterError("The label printer did not start. It may be out of labels, open or switched off: check "
-                           "it and print the label again.")
+        raise PrinterError(
+            "The label printer did not start. It may be out of labels, open or switched off: check "
+            "it and print the label again."
+        )
 
 
 @pytest.fixture
@@ -127,8 +129,10 @@ def _choose_queue(qtbot: QtBot, view: QueuesView, queue: Queue) -> None:
 def draw_signature(pad: SignaturePad) -> None:
     """A signature drawn with the mouse: two strokes, pressed, dragged and released with QTest."""
     w, h = pad.width(), pad.height()
-    for stroke in ([(0.1, 0.6), (0.2, 0.3), (0.3, 0.7), (0.4, 0.35), (0.5, 0.65)],
-                   [(0.55, 0.5), (0.7, 0.3), (0.8, 0.6), (0.9, 0.4)]):
+    for stroke in (
+        [(0.1, 0.6), (0.2, 0.3), (0.3, 0.7), (0.4, 0.35), (0.5, 0.65)],
+        [(0.55, 0.5), (0.7, 0.3), (0.8, 0.6), (0.9, 0.4)],
+    ):
         points = [QPoint(int(x * w), int(y * h)) for x, y in stroke]
         QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
         for point in points[1:]:
@@ -136,12 +140,22 @@ def draw_signature(pad: SignaturePad) -> None:
         QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
 
 
-def test_each_queue_worked_by_keyboard_reaches_the_sandbox(qtbot: QtBot, srv: SandboxServer, engine: Engine,
-                                                            service: ItemLifeService, runner: TaskRunner,
-                                                            tmp_path: Path) -> None:
-    ids = {name: record(engine, srv, index, name=name) for name, index in (
-        ("Letter to keep", 0), ("Letter to forward", 1), ("Letter to scan", 2), ("Letter to return", 3),
-        ("Letter to shred", 4), ("Catalogue to recycle", 5), ("Cheque", 6), ("Letter, contract ended", CANCELLED))}
+def test_each_queue_worked_by_keyboard_reaches_the_sandbox(
+    qtbot: QtBot, srv: SandboxServer, engine: Engine, service: ItemLifeService, runner: TaskRunner, tmp_path: Path
+) -> None:
+    ids = {
+        name: record(engine, srv, index, name=name)
+        for name, index in (
+            ("Letter to keep", 0),
+            ("Letter to forward", 1),
+            ("Letter to scan", 2),
+            ("Letter to return", 3),
+            ("Letter to shred", 4),
+            ("Catalogue to recycle", 5),
+            ("Cheque", 6),
+            ("Letter, contract ended", CANCELLED),
+        )
+    }
     flush(engine, srv)
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -158,8 +172,10 @@ def test_each_queue_worked_by_keyboard_reaches_the_sandbox(qtbot: QtBot, srv: Sa
         dialog.country.selectAll()
         qtbot.keyClick(dialog.country, Qt.Key.Key_Delete)
         qtbot.keyClick(dialog.country, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: dialog.field_errors["country"].isVisible() or dialog.field_errors["carrier"]
-                        .isVisible(), timeout=5000)
+        qtbot.waitUntil(
+            lambda: dialog.field_errors["country"].isVisible() or dialog.field_errors["carrier"].isVisible(),
+            timeout=5000,
+        )
         assert dialog.isVisible()
         qtbot.keyClicks(dialog.country, "France")
         qtbot.keyClicks(dialog.carrier.lineEdit(), "Royal Mail")
@@ -201,10 +217,16 @@ def test_each_queue_worked_by_keyboard_reaches_the_sandbox(qtbot: QtBot, srv: Sa
         qtbot.waitUntil(lambda: not runner.is_busy(), timeout=5000)
 
     assert flush(engine, srv).failed == 0
-    flags = {"Letter to keep": "Collected", "Letter to forward": "Forwarded", "Letter to scan": "Scanned",
-             "Letter to return": "ReturnedToSender", "Letter to shred": "Shredded",
-             "Catalogue to recycle": "Recycled", "Cheque": "CheckDeposited",
-             "Letter, contract ended": "StoredForCollection"}
+    flags = {
+        "Letter to keep": "Collected",
+        "Letter to forward": "Forwarded",
+        "Letter to scan": "Scanned",
+        "Letter to return": "ReturnedToSender",
+        "Letter to shred": "Shredded",
+        "Catalogue to recycle": "Recycled",
+        "Cheque": "CheckDeposited",
+        "Letter, contract ended": "StoredForCollection",
+    }
     for name, flag in flags.items():
         rec = server_record(srv, engine, ids[name])
         assert rec[flag] is True and rec[f"{flag}On"], name
@@ -214,8 +236,9 @@ def test_each_queue_worked_by_keyboard_reaches_the_sandbox(qtbot: QtBot, srv: Sa
     assert service.item(ids["Letter, contract ended"]).queue is Queue.SHELF
 
 
-def test_hand_over_with_a_drawn_signature(qtbot: QtBot, srv: SandboxServer, engine: Engine,
-                                          service: ItemLifeService, runner: TaskRunner) -> None:
+def test_hand_over_with_a_drawn_signature(
+    qtbot: QtBot, srv: SandboxServer, engine: Engine, service: ItemLifeService, runner: TaskRunner
+) -> None:
     delivery_id = record(engine, srv, 0, requires_signature=True, tracking="1Z999AA10123456784", name="Parcel")
     flush(engine, srv)
     view = _view(qtbot, service, runner)
@@ -247,9 +270,9 @@ def test_hand_over_with_a_drawn_signature(qtbot: QtBot, srv: SandboxServer, engi
     assert got.content == seen["png"]
 
 
-def test_shelf_label_printed_to_pdf_and_its_barcode_scanned_back(qtbot: QtBot, srv: SandboxServer, engine: Engine,
-                                                                  service: ItemLifeService, runner: TaskRunner,
-                                                                  tmp_path: Path) -> None:
+def test_shelf_label_printed_to_pdf_and_its_barcode_scanned_back(
+    qtbot: QtBot, srv: SandboxServer, engine: Engine, service: ItemLifeService, runner: TaskRunner, tmp_path: Path
+) -> None:
     delivery_id = record(engine, srv, 0, name="Parcel")
     pdf = tmp_path / "label.pdf"
     view = _view(qtbot, service, runner, printer=QtLabelPrinter(width_mm=62, height_mm=29, pdf_path=pdf))
@@ -302,8 +325,15 @@ def test_shelf_label_printed_to_pdf_and_its_barcode_scanned_back(qtbot: QtBot, s
     assert printed.args == [f"PH{delivery_id:06d}"] and again.stat().st_size > 0
 
 
-def test_reminders_and_daily_summary(qtbot: QtBot, srv: SandboxServer, engine: Engine, service: ItemLifeService,
-                                     runner: TaskRunner, clock: Clock, tmp_path: Path) -> None:
+def test_reminders_and_daily_summary(
+    qtbot: QtBot,
+    srv: SandboxServer,
+    engine: Engine,
+    service: ItemLifeService,
+    runner: TaskRunner,
+    clock: Clock,
+    tmp_path: Path,
+) -> None:
     start = datetime.now(UTC)
     for days in (31, 15, 4, 0):  # received that many days before "now"
         clock.now = start - timedelta(days=days)
@@ -316,8 +346,9 @@ def test_reminders_and_daily_summary(qtbot: QtBot, srv: SandboxServer, engine: E
     assert levels[:1] == ["Return to sender now"]
     summary = view.summary.summary
     assert summary is not None
-    assert {k: len(v) for k, v in summary.over.items()} == {LEVEL_RETURN: 1, LEVEL_ESCALATE: 0, LEVEL_REMIND: 0} \
-        or sum(len(v) for v in summary.over.values()) >= 1
+    assert {k: len(v) for k, v in summary.over.items()} == {LEVEL_RETURN: 1, LEVEL_ESCALATE: 0, LEVEL_REMIND: 0} or sum(
+        len(v) for v in summary.over.values()
+    ) >= 1
     _shots(view, "daily-summary")
     saved: list[Path] = []
 
@@ -333,8 +364,9 @@ def test_reminders_and_daily_summary(qtbot: QtBot, srv: SandboxServer, engine: E
     try:
         page = document[0]
         text = page.get_textpage().get_text_range()
-        page.render(scale=1.5).to_pil().save(screenshot(view, "daily-summary-screen").with_name(
-            "daily-summary-pdf.png"))
+        page.render(scale=1.5).to_pil().save(
+            screenshot(view, "daily-summary-screen").with_name("daily-summary-pdf.png")
+        )
         page.close()
     finally:
         document.close()
@@ -342,36 +374,54 @@ def test_reminders_and_daily_summary(qtbot: QtBot, srv: SandboxServer, engine: E
 
 
 def test_changes_in_the_sandbox_show_after_a_sync_and_a_conflict_is_decided(
-        qtbot: QtBot, srv: SandboxServer, engine: Engine, service: ItemLifeService, runner: TaskRunner) -> None:
+    qtbot: QtBot, srv: SandboxServer, engine: Engine, service: ItemLifeService, runner: TaskRunner
+) -> None:
     forwarded = record(engine, srv, 1, name="Letter forwarded")
     with client_for(srv) as client:
         from app.sync import OutboxSender
 
         OutboxSender(engine, client).flush()
-    service.forward(forwarded, __import__("app.desk.item_life", fromlist=["ForwardForm"]).ForwardForm(
-        sent_to_name="Jane", address_lines=("1 Rue de Rivoli",), country_name="France", carrier="La Poste"))
+    service.forward(
+        forwarded,
+        __import__("app.desk.item_life", fromlist=["ForwardForm"]).ForwardForm(
+            sent_to_name="Jane", address_lines=("1 Rue de Rivoli",), country_name="France", carrier="La Poste"
+        ),
+    )
     flush(engine, srv)
     nexudus_id = int(server_record(srv, engine, forwarded)["Id"])
-    srv.state.update_record(Resource.COWORKER_DELIVERIES, nexudus_id,
-                            {"Collected": True, "CollectedOn": "2026-02-03T10:20:00Z"})
+    srv.state.update_record(
+        Resource.COWORKER_DELIVERIES, nexudus_id, {"Collected": True, "CollectedOn": "2026-02-03T10:20:00Z"}
+    )
     # and a delivery recorded in Nexudus itself
     contacts = [r for r in srv.state.records(Resource.CONTRACT_CONTACTS)]
-    new_id = srv.state.add_record(Resource.COWORKER_DELIVERIES, {
-        "BusinessId": srv.state.records(Resource.BUSINESSES)[0]["Id"], "Name": "Parcel logged in NexDelivery",
-        "Location": "Shelf 9", "DeliveryType": 2, "ContractContactId": contacts[0]["Id"]})
+    new_id = srv.state.add_record(
+        Resource.COWORKER_DELIVERIES,
+        {
+            "BusinessId": srv.state.records(Resource.BUSINESSES)[0]["Id"],
+            "Name": "Parcel logged in NexDelivery",
+            "Location": "Shelf 9",
+            "DeliveryType": 2,
+            "ContractContactId": contacts[0]["Id"],
+        },
+    )
     sync = SyncService(engine, lambda: client_for(srv))
     sync.run(PlainContext())
     view = _view(qtbot, service, runner)
-    qtbot.waitUntil(lambda: any(view.model.row_at(r).delivery.nexudus_id == new_id
-                                for r in range(view.model.rowCount())), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(view.model.row_at(r).delivery.nexudus_id == new_id for r in range(view.model.rowCount())),
+        timeout=5000,
+    )
     conflicts = service.conflicts()
     assert len(conflicts) == 1 and conflicts[0].delivery_id == forwarded
     _choose_queue(qtbot, view, Queue.DECISION)  # shown where a person decides, never silently overwritten
     while (item := view.current_item()) is not None and item.delivery.delivery_id != forwarded:
         qtbot.keyClick(view.table, Qt.Key.Key_Down)
     assert item is not None and item.open_conflicts == 1
-    assert "Nexudus disagrees" in view.model.data(view.model.index(
-        next(r for r in range(view.model.rowCount()) if view.model.row_at(r).delivery.delivery_id == forwarded), 7))
+    assert "Nexudus disagrees" in view.model.data(
+        view.model.index(
+            next(r for r in range(view.model.rowCount()) if view.model.row_at(r).delivery.delivery_id == forwarded), 7
+        )
+    )
     _shots(view, "queue-decision-conflict")
 
     def decide(dialog: Any) -> None:

@@ -38,8 +38,11 @@ def engine(sandbox_factory: Any, sqlite_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def view(qtbot: QtBot, engine: Engine) -> IntakeView:
     matching = MatchingService(engine)
-    v = IntakeView(IntakeService(engine, matching, ACTOR, BUSINESS_ID, shelf="B2"),
-                   RegisterService(engine, matching, ACTOR), SyncTaskRunner())
+    v = IntakeView(
+        IntakeService(engine, matching, ACTOR, BUSINESS_ID, shelf="B2"),
+        RegisterService(engine, matching, ACTOR),
+        SyncTaskRunner(),
+    )
     qtbot.addWidget(v)
     v.resize(1100, 620)
     v.show()
@@ -172,8 +175,7 @@ def test_escape_on_a_changed_form_asks_first(qtbot: QtBot, view: IntakeView) -> 
 
 
 @pytest.mark.parametrize("screen", [(1366, 768), (1280, 720), (1920, 1080)])
-def test_register_fits_a_desk_screen_without_scrolling(qtbot: QtBot, view: IntakeView,
-                                                       screen: tuple[int, int]) -> None:
+def test_register_fits_a_desk_screen_without_scrolling(qtbot: QtBot, view: IntakeView, screen: tuple[int, int]) -> None:
     width, height = screen
     usable = height - 70  # a task bar and the window's title bar
     dialog = open_dialog(qtbot, view)

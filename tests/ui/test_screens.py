@@ -41,8 +41,9 @@ def tour(qtbot: QtBot | None, demo: DemoWorkspace, paths: Paths, prefix: str) ->
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     runner = TaskRunner()
-    built = build_main_window(engine=demo.engine, session=demo.session, runner=runner, paths=paths,
-                              settings=Settings.load(paths), demo=True)
+    built = build_main_window(
+        engine=demo.engine, session=demo.session, runner=runner, paths=paths, settings=Settings.load(paths), demo=True
+    )
     window = built.window
     window.resize(1100, 680)
     window.show()
@@ -139,10 +140,21 @@ print("\\n".join(str(s) for s in shots))
 
 @pytest.mark.slow
 def test_150_percent_scaling(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen",
-               PIGEONHOLE_SCREENSHOTS=str(screenshot_dir()), PIGEONHOLE_HOME=str(tmp_path / "home"))
-    result = subprocess.run([sys.executable, "-c", SCALED_SCRIPT, str(tmp_path / "home")], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        QT_SCALE_FACTOR="1.5",
+        QT_QPA_PLATFORM="offscreen",
+        PIGEONHOLE_SCREENSHOTS=str(screenshot_dir()),
+        PIGEONHOLE_HOME=str(tmp_path / "home"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SCALED_SCRIPT, str(tmp_path / "home")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     shots = [Path(line) for line in result.stdout.splitlines() if line.endswith(".png")]
     assert len(shots) == 5  # intake, deliveries, directory, work queues, outbox

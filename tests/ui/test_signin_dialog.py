@@ -57,8 +57,7 @@ def runner() -> Iterator[TaskRunner]:
     r.wait_for_done()
 
 
-def _dialog(qtbot: QtBot, paths: Paths, runner: TaskRunner, url: str, vault: TokenVault | None = None
-            ) -> SignInDialog:
+def _dialog(qtbot: QtBot, paths: Paths, runner: TaskRunner, url: str, vault: TokenVault | None = None) -> SignInDialog:
     settings = Settings.load(paths)
     settings.api_url = url
     dialog = SignInDialog(SignInService(paths, settings, vault=vault or TokenVault()), runner)
@@ -84,8 +83,9 @@ def _start_at_location(qtbot: QtBot, dialog: SignInDialog) -> None:
             qtbot.keyClick(dialog.location, Qt.Key.Key_Return)
 
 
-def test_good_sign_in_remembers_in_keyring_only(qtbot: QtBot, sandbox: Any, pigeonhole_home: Paths,
-                                                 runner: TaskRunner, memory_keyring: MemoryKeyring) -> None:
+def test_good_sign_in_remembers_in_keyring_only(
+    qtbot: QtBot, sandbox: Any, pigeonhole_home: Paths, runner: TaskRunner, memory_keyring: MemoryKeyring
+) -> None:
     dialog = _dialog(qtbot, pigeonhole_home, runner, sandbox.url)
     screenshot(dialog, "signin")
     _sign_in(qtbot, dialog, "admin@sandbox.test", "sandbox")
@@ -100,10 +100,13 @@ def test_good_sign_in_remembers_in_keyring_only(qtbot: QtBot, sandbox: Any, pige
     for file in pigeonhole_home.config_dir.rglob("*"):
         if file.is_file():
             text = file.read_text(encoding="utf-8", errors="replace")
-            assert refresh_token not in text and "sandbox\"" not in text.replace('"admin@sandbox.test"', "")
+            assert refresh_token not in text and 'sandbox"' not in text.replace('"admin@sandbox.test"', "")
     saved = Settings.load(pigeonhole_home)
-    assert (saved.username, saved.business_id, saved.api_url) == ("admin@sandbox.test", session.business_id,
-                                                                   sandbox.url)
+    assert (saved.username, saved.business_id, saved.api_url) == (
+        "admin@sandbox.test",
+        session.business_id,
+        sandbox.url,
+    )
 
     # Next start: signed in again from the keyring, no password asked.
     again = SignInService(pigeonhole_home, saved).resume(saved.api_url, saved.username)
@@ -120,8 +123,9 @@ def test_without_a_keyring_nothing_is_stored(sandbox: Any, pigeonhole_home: Path
     assert service.resume(sandbox.url, "admin@sandbox.test") is None  # asks for the password at each start
 
 
-def test_wrong_password_is_said_in_the_dialog(qtbot: QtBot, sandbox: Any, pigeonhole_home: Paths,
-                                              runner: TaskRunner) -> None:
+def test_wrong_password_is_said_in_the_dialog(
+    qtbot: QtBot, sandbox: Any, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     dialog = _dialog(qtbot, pigeonhole_home, runner, sandbox.url)
     _sign_in(qtbot, dialog, "admin@sandbox.test", "not-the-password")
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
@@ -160,8 +164,9 @@ def test_two_step_code(qtbot: QtBot, sandbox: Any, pigeonhole_home: Paths, runne
         ({"email": "noapi@sandbox.test", "password": "pw", "roles": "admin", "api_access": False}, "API access"),
     ],
 )
-def test_missing_role_or_api_access(qtbot: QtBot, sandbox_factory: Any, pigeonhole_home: Paths, runner: TaskRunner,
-                                    user: dict[str, Any], expected: str) -> None:
+def test_missing_role_or_api_access(
+    qtbot: QtBot, sandbox_factory: Any, pigeonhole_home: Paths, runner: TaskRunner, user: dict[str, Any], expected: str
+) -> None:
     srv = sandbox_factory(seed=7, contracts=5, users=[user])
     dialog = _dialog(qtbot, pigeonhole_home, runner, srv.url)
     _sign_in(qtbot, dialog, user["email"], user["password"])
@@ -170,8 +175,9 @@ def test_missing_role_or_api_access(qtbot: QtBot, sandbox_factory: Any, pigeonho
     screenshot(dialog, f"signin-{user['email'].split('@')[0]}")
 
 
-def test_several_locations_are_offered(qtbot: QtBot, sandbox_factory: Any, pigeonhole_home: Paths,
-                                       runner: TaskRunner) -> None:
+def test_several_locations_are_offered(
+    qtbot: QtBot, sandbox_factory: Any, pigeonhole_home: Paths, runner: TaskRunner
+) -> None:
     from app.sandbox.generate import generate_directory
 
     data = generate_directory(3, 10)

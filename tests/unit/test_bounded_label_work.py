@@ -59,8 +59,11 @@ def test_the_text_read_is_bounded() -> None:
     text, cut = bound_label_text("Smith " * 3_333)
     assert cut and text.split().count("Smith") <= 2
     assert len(bound_label_text("ab " * 10_000)[0]) <= MAX_LABEL_CHARS
-    for normal in ("Ms Craig, Beacon Labs", "Willow Willow Media Ltd\nc/o Jane Doe\n12 High Street\nLondon EC1A 1BB",
-                   "Eiravati Ekbal Ramaswamy, The Chevalier Fournier S.A.R.L. L.L.P."):
+    for normal in (
+        "Ms Craig, Beacon Labs",
+        "Willow Willow Media Ltd\nc/o Jane Doe\n12 High Street\nLondon EC1A 1BB",
+        "Eiravati Ekbal Ramaswamy, The Chevalier Fournier S.A.R.L. L.L.P.",
+    ):
         assert bound_label_text(normal) == (normal, False)
     assert bound_label_text("Jane\x00Doe")[0] == "Jane Doe"
     assert len(parse_label("Smith " * 3_333).segments) <= 2

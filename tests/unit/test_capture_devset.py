@@ -29,8 +29,9 @@ def test_capture_dev_meets_the_targets(tmp_path: Path) -> None:
             pytest.fail(f"capture-dev set required (PIGEONHOLE_REQUIRE_MATCHING_DEV) but {IMAGES} is missing")
         pytest.skip("capture-dev set not present")
     items = [json.loads(x) for x in IMAGES.read_text(encoding="utf-8").splitlines() if x.strip()]
-    index = MatchIndex.build(*records_from_fixture(
-        json.loads((DEFAULT_MATCHING_DEV / "directory.json").read_text(encoding="utf-8"))))
+    index = MatchIndex.build(
+        *records_from_fixture(json.loads((DEFAULT_MATCHING_DEV / "directory.json").read_text(encoding="utf-8")))
+    )
     readings = read_all(items, IMAGES.parent, cache=None, jobs=2)
     assert not [k for k, r in readings.items() if isinstance(r, str)], "every capture-dev image must be readable"
     res = score_by_tier(items, predictions(index, items, readings), DEFAULT_MATCHING_DEV, tmp_path)

@@ -32,10 +32,18 @@ def jpeg(image: Image.Image, quality: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-def label(text: str, *, sender: list[str] | None = None, tracking: str | None = None, seed: int = 1,
-          centre: tuple[str, ...] = CENTRE, layout: str | None = None) -> bytes:
-    return jpeg(render_label(text, random.Random(seed), sender=sender or BANK, centre=centre, tracking=tracking,
-                             layout=layout))
+def label(
+    text: str,
+    *,
+    sender: list[str] | None = None,
+    tracking: str | None = None,
+    seed: int = 1,
+    centre: tuple[str, ...] = CENTRE,
+    layout: str | None = None,
+) -> bytes:
+    return jpeg(
+        render_label(text, random.Random(seed), sender=sender or BANK, centre=centre, tracking=tracking, layout=layout)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +101,9 @@ def test_a_pdf_without_pages_is_refused_and_its_first_page_is_read() -> None:
     assert "damaged" in _refused(b"%PDF-1.7\n garbage", "scan.pdf")
 
     pdf = io.BytesIO()
-    render_label("Jane Doe", random.Random(2), sender=BANK, centre=CENTRE, tracking=None).save(pdf, "PDF",
-                                                                                               resolution=150)
+    render_label("Jane Doe", random.Random(2), sender=BANK, centre=CENTRE, tracking=None).save(
+        pdf, "PDF", resolution=150
+    )
     reading = read_label(pdf.getvalue(), filename="scan.pdf")
     assert reading.text == "Jane Doe"
 
@@ -128,8 +137,10 @@ def test_configured_centre_lines_are_never_the_addressee() -> None:
 def test_centre_lines_are_learnt_from_most_items() -> None:
     centre = ("The Beacon Hub", "12 Harbour Street", "LONDON", "EC2A 4BX")
     learner = CentreLines(configured=["Suite 9"])
-    readings = [read_label(label(name, centre=centre, seed=k)) for k, name in
-                enumerate(("Jan Smith", "Mary Craig", "Jane Doe", "Robert Smith", "Sam Taylor"))]
+    readings = [
+        read_label(label(name, centre=centre, seed=k))
+        for k, name in enumerate(("Jan Smith", "Mary Craig", "Jane Doe", "Robert Smith", "Sam Taylor"))
+    ]
     for reading in readings[:4]:
         learner.observe(reading)
     assert "the beacon hub" not in learner.lines()  # not yet: fewer than 5 items
@@ -153,8 +164,9 @@ def test_a_printed_tracking_number_is_read_with_its_carrier(index: MatchIndex) -
 
 def test_a_name_in_the_sender_block_never_decides(index: MatchIndex) -> None:
     # a customer (Zephyr) writes to a stranger: the sender's name must not make it Zephyr's post
-    capture = read_and_match(index, label("Olivia Pemberton-Quayle", sender=["Zephyr Consulting LLP", "PO Box 9",
-                                                                            "Leeds LS1 4AP"], seed=7))
+    capture = read_and_match(
+        index, label("Olivia Pemberton-Quayle", sender=["Zephyr Consulting LLP", "PO Box 9", "Leeds LS1 4AP"], seed=7)
+    )
     assert capture.reading.text == "Olivia Pemberton-Quayle"
     assert any(line.role == "sender" and "Zephyr" in line.text for line in capture.reading.lines)
     assert capture.result.decision != Decision.AUTO

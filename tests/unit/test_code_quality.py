@@ -1,4 +1,5 @@
-"""Layering (docs/architecture.md), ruff, mypy (app and tests) and the test conventions are part of the test run."""
+"""Layering (docs/architecture.md), ruff (check and format), mypy (app and tests) and the test conventions
+are part of the test run."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ def test_import_layering_holds() -> None:
 
 def test_ruff_is_clean() -> None:
     r = _run(sys.executable, "-m", "ruff", "check", "app", "tests")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_ruff_format_is_clean() -> None:
+    """One layout for all the code: `ruff format app tests` leaves nothing to change."""
+    r = _run(sys.executable, "-m", "ruff", "format", "--check", "app", "tests")
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -94,7 +101,8 @@ def test_tests_wait_on_conditions_not_sleeps() -> None:
     sleepers = [
         str(path.relative_to(ROOT))
         for path in sorted((ROOT / "tests").rglob("*.py"))
-        if path not in allowed and (ROOT / "tests" / "bench") not in path.parents
+        if path not in allowed
+        and (ROOT / "tests" / "bench") not in path.parents
         and any(call in path.read_text(encoding="utf-8") for call in SLEEP_CALLS)
     ]
     assert sleepers == []

@@ -20,16 +20,20 @@ from app.store.locks import LockBusyError
 APP = Path(app.errors.__file__).resolve().parent
 
 
-@pytest.mark.parametrize("error", [
-    nexudus_errors.NetworkError("offline"),
-    nexudus_errors.ValidationError("400", user_message="Nexudus did not accept the data."),
-    StoreError("No such delivery."),
-    RecordNotFound("That contact is gone."),
-    InvalidOperation("Already collected."),
-    DatabaseError("The database folder cannot be written."),
-    LockBusyError("sync"),
-    DeskInputError("Type who the item is for."),
-], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "error",
+    [
+        nexudus_errors.NetworkError("offline"),
+        nexudus_errors.ValidationError("400", user_message="Nexudus did not accept the data."),
+        StoreError("No such delivery."),
+        RecordNotFound("That contact is gone."),
+        InvalidOperation("Already collected."),
+        DatabaseError("The database folder cannot be written."),
+        LockBusyError("sync"),
+        DeskInputError("Type who the item is for."),
+    ],
+    ids=lambda e: type(e).__name__,
+)
 def test_every_error_for_staff_has_the_one_root(error: Exception) -> None:
     assert isinstance(error, UserFacingError)
     message = user_message_of(error)
@@ -68,9 +72,12 @@ def _classes_setting_user_message() -> list[str]:
 
 def test_only_the_root_sets_user_message_and_nobody_guesses_with_getattr() -> None:
     assert _classes_setting_user_message() == ["app/errors.py"]
-    guesses = [str(p.relative_to(APP.parent)) for p in APP.rglob("*.py")
-               if "getattr(exc, \"user_message\"" in p.read_text(encoding="utf-8")
-               or "getattr(exc, 'user_message'" in p.read_text(encoding="utf-8")]
+    guesses = [
+        str(p.relative_to(APP.parent))
+        for p in APP.rglob("*.py")
+        if 'getattr(exc, "user_message"' in p.read_text(encoding="utf-8")
+        or "getattr(exc, 'user_message'" in p.read_text(encoding="utf-8")
+    ]
     assert guesses == []
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-BAD_TESTS = '''
+BAD_TESTS = """
 import threading
 import warnings
 
@@ -32,7 +32,7 @@ def test_qt_warns(qtbot: object) -> None:
 
 def test_is_fine() -> None:
     assert True
-'''
+"""
 
 
 def test_each_gate_fails_its_test(tmp_path: Path) -> None:
@@ -40,9 +40,28 @@ def test_each_gate_fails_its_test(tmp_path: Path) -> None:
     bad.write_text(BAD_TESTS, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(bad), "-p", "tests.conftest", "-c", str(ROOT / "pyproject.toml"),
-         "--rootdir", str(ROOT), "-q", "-p", "no:cacheprovider", "--timeout", "120"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(bad),
+            "-p",
+            "tests.conftest",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(ROOT),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     out = done.stdout + done.stderr
     assert done.returncode != 0, out

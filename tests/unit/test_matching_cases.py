@@ -25,8 +25,15 @@ CONTRACTS = [
     ContractEntry(3, "Müller Design GmbH", "Müller Design GmbH", "Jürgen Müller"),
     ContractEntry(4, "Orbit North Consulting LLP", "Orbit North Consulting LLP", "Mary Edwards"),
     ContractEntry(5, "Kowalczyk Sp. z o.o.", "Kowalczyk Sp. z o.o.", "Łukasz Kowalczyk"),
-    ContractEntry(6, "Old Mill Media", "Old Mill Media", "Padraig Ó Clochartaigh", cancelled=True,
-                  cancelled_on=date(2025, 3, 1), po_box="123"),
+    ContractEntry(
+        6,
+        "Old Mill Media",
+        "Old Mill Media",
+        "Padraig Ó Clochartaigh",
+        cancelled=True,
+        cancelled_on=date(2025, 3, 1),
+        po_box="123",
+    ),
     ContractEntry(7, "Smith & Jones Partners", "Smith & Jones Partners", "James Smith"),
     ContractEntry(8, "Harbour Smith Imports", "Harbour Smith Imports", "John Smith"),
     ContractEntry(9, "Şahin Yazılım A.Ş.", "Şahin Yazılım A.Ş.", "Ayşe Şahin"),
@@ -153,8 +160,10 @@ def test_stranger_at_known_company_goes_to_the_contract(index: MatchIndex) -> No
 
 
 def test_whole_label(index: MatchIndex) -> None:
-    text = ("DELIVER TO:\nMs Eleanor Whitfield\nAcme Trading Ltd\n12 High Street\nBasingstoke\nRG21 7AA\n"
-            "United Kingdom\nTel: +44 1256 123456\nTracking: 1Z999AA10123456784")
+    text = (
+        "DELIVER TO:\nMs Eleanor Whitfield\nAcme Trading Ltd\n12 High Street\nBasingstoke\nRG21 7AA\n"
+        "United Kingdom\nTel: +44 1256 123456\nTracking: 1Z999AA10123456784"
+    )
     result = index.match(text)
     assert top(result) == (1, 104)
     assert result.decision == Decision.AUTO
@@ -231,12 +240,18 @@ def test_a_surname_that_reads_like_a_legal_form() -> None:
     assert name_tokens("Andreia Valentim Sá", person=True) == ("andreia", "valentim", "sa")
     assert name_tokens("Berger Sá") == ("berger",)
     index = MatchIndex.build(
-        [ContractEntry(21, "Lumen Porto Lda", "Lumen Porto Lda", "Andreia Valentim Sá"),
-         ContractEntry(22, "Berger AG", "Berger AG", "Noel Ó Sé"),
-         ContractEntry(23, "Wei Ou Studio", "Wei Ou Studio", "Wei Ou")],
-        [ContactEntry(2101, 21, D, "Andreia Valentim Sá"), ContactEntry(2102, 21, D, "Alberto Costa"),
-         ContactEntry(2201, 22, D, "Noel Ó Sé"), ContactEntry(2202, 22, N, "Noel Berger"),
-         ContactEntry(2301, 23, D, "Wei Ou")],
+        [
+            ContractEntry(21, "Lumen Porto Lda", "Lumen Porto Lda", "Andreia Valentim Sá"),
+            ContractEntry(22, "Berger AG", "Berger AG", "Noel Ó Sé"),
+            ContractEntry(23, "Wei Ou Studio", "Wei Ou Studio", "Wei Ou"),
+        ],
+        [
+            ContactEntry(2101, 21, D, "Andreia Valentim Sá"),
+            ContactEntry(2102, 21, D, "Alberto Costa"),
+            ContactEntry(2201, 22, D, "Noel Ó Sé"),
+            ContactEntry(2202, 22, N, "Noel Berger"),
+            ContactEntry(2301, 23, D, "Wei Ou"),
+        ],
     )
     assert top(index.match("A SÁ")) == (21, 2101)
     assert top(index.match("Andreia Sá")) == (21, 2101)

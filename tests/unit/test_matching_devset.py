@@ -97,8 +97,10 @@ def test_100k_dev_set_is_safe(scores_100k: dict[str, Any]) -> None:
     assert res["unk_auto"] <= 0.003
 
 
-@pytest.mark.xfail(strict=True, reason="open: 100k top1 0.921 / top3 0.967 (initials several people share, "
-                   "nicknames outside the table)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="open: 100k top1 0.921 / top3 0.967 (initials several people share, nicknames outside the table)",
+)
 def test_100k_dev_set_ranks_the_right_contract_first(scores_100k: dict[str, Any]) -> None:
     assert scores_100k["top1"] >= 0.95
     assert scores_100k["top3"] >= 0.98

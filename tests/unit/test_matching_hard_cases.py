@@ -16,18 +16,30 @@ T = ContactKind.TRADING_NAME
 def _index(people: list[tuple[int, int, str]], companies: dict[int, str] | None = None) -> MatchIndex:
     companies = companies or {}
     contract_ids = sorted({c for c, _i, _n in people} | set(companies))
-    contracts = [ContractEntry(c, companies.get(c, f"Company {c}"), companies.get(c, f"Company {c}"), "")
-                 for c in contract_ids]
+    contracts = [
+        ContractEntry(c, companies.get(c, f"Company {c}"), companies.get(c, f"Company {c}"), "") for c in contract_ids
+    ]
     return MatchIndex.build(contracts, [ContactEntry(i, c, D, n) for c, i, n in people])
 
 
 OCR_PEOPLE = [
-    (1, 11, "Guy Hudson"), (2, 21, "Karl Hudson"), (3, 31, "Jacqueline Hudson"),
-    (4, 41, "Joe White"), (5, 51, "David White"), (6, 61, "Paul White"),
-    (7, 71, "Chloe Morley"), (8, 81, "Chloe Carter"), (9, 91, "Chloe West"),
-    (10, 101, "Gerald Wood"), (11, 111, "Michael Wood"), (12, 121, "Joshua Wood"),
-    (13, 131, "Amanda Jessica Nelson"), (14, 141, "Amanda Taylor"),
-    (15, 151, "Darren Hicks"), (16, 161, "Nicholas Smith"), (17, 171, "Niko Heydrich"),
+    (1, 11, "Guy Hudson"),
+    (2, 21, "Karl Hudson"),
+    (3, 31, "Jacqueline Hudson"),
+    (4, 41, "Joe White"),
+    (5, 51, "David White"),
+    (6, 61, "Paul White"),
+    (7, 71, "Chloe Morley"),
+    (8, 81, "Chloe Carter"),
+    (9, 91, "Chloe West"),
+    (10, 101, "Gerald Wood"),
+    (11, 111, "Michael Wood"),
+    (12, 121, "Joshua Wood"),
+    (13, 131, "Amanda Jessica Nelson"),
+    (14, 141, "Amanda Taylor"),
+    (15, 151, "Darren Hicks"),
+    (16, 161, "Nicholas Smith"),
+    (17, 171, "Niko Heydrich"),
 ]
 
 
@@ -69,10 +81,46 @@ def test_label_with_a_middle_name_initial_picks_the_first_name() -> None:
 
 
 def test_company_people_are_read_against_the_rest_of_the_label() -> None:
-    people = [(c, c * 10 + 1, f"{first} Craig") for c, first in enumerate(
-        ["Anna", "Brian", "Ciara", "Derek", "Eileen", "Fergal", "Grace", "Hugh", "Isla", "Jack", "Kate", "Liam",
-         "Maeve", "Niall", "Orla", "Pat", "Rory", "Sean", "Tara", "Una", "Vera", "Wes", "Xena", "Yvonne", "Zoe",
-         "Aidan", "Bridget", "Conor", "Dana", "Eamon", "Fiona", "Gavin"], start=1)]
+    people = [
+        (c, c * 10 + 1, f"{first} Craig")
+        for c, first in enumerate(
+            [
+                "Anna",
+                "Brian",
+                "Ciara",
+                "Derek",
+                "Eileen",
+                "Fergal",
+                "Grace",
+                "Hugh",
+                "Isla",
+                "Jack",
+                "Kate",
+                "Liam",
+                "Maeve",
+                "Niall",
+                "Orla",
+                "Pat",
+                "Rory",
+                "Sean",
+                "Tara",
+                "Una",
+                "Vera",
+                "Wes",
+                "Xena",
+                "Yvonne",
+                "Zoe",
+                "Aidan",
+                "Bridget",
+                "Conor",
+                "Dana",
+                "Eamon",
+                "Fiona",
+                "Gavin",
+            ],
+            start=1,
+        )
+    ]
     people.append((40, 401, "Sarah Craig"))
     index = _index(people, {40: "Beacon Labs Ltd"})
     result = index.match("Ms Craig, Beacon Labs")
@@ -86,9 +134,13 @@ def test_kg_legal_form_is_not_a_weight_line() -> None:
 
 
 def test_two_label_words_for_one_directory_word_count_once() -> None:
-    people = [(c, c * 10 + 1, f"Edward {last}") for c, last in enumerate(
-        ["Allen", "Black", "Moss", "Grant", "Hale", "Irwin", "Jones", "Kerr", "Lamb", "Marsh", "Nash", "Olsen"],
-        start=1)]
+    people = [
+        (c, c * 10 + 1, f"Edward {last}")
+        for c, last in enumerate(
+            ["Allen", "Black", "Moss", "Grant", "Hale", "Irwin", "Jones", "Kerr", "Lamb", "Marsh", "Nash", "Olsen"],
+            start=1,
+        )
+    ]
     people.append((30, 301, "Eduardo Edwards"))
     best = _index(people).match("Eddie Edwards").candidates[0]
     assert best.contact_id == 301
@@ -113,8 +165,12 @@ def test_removed_words_leave_no_keys_behind() -> None:
 
 def test_company_read_whole_with_no_rival_is_auto() -> None:
     index = MatchIndex.build(
-        [ContractEntry(1, "Kraus LLC", "Kraus LLC", ""), ContractEntry(2, "Orbit Labs", "Orbit Labs", ""),
-         ContractEntry(3, "Kraus Legal Ltd", "Kraus Legal Ltd", ""), ContractEntry(4, "Beacon Ltd", "Beacon Ltd", "")],
+        [
+            ContractEntry(1, "Kraus LLC", "Kraus LLC", ""),
+            ContractEntry(2, "Orbit Labs", "Orbit Labs", ""),
+            ContractEntry(3, "Kraus Legal Ltd", "Kraus Legal Ltd", ""),
+            ContractEntry(4, "Beacon Ltd", "Beacon Ltd", ""),
+        ],
         [ContactEntry(21, 2, D, "Šimon Kraus"), ContactEntry(41, 4, D, "Anna Kraus")],
     )
     result = index.match("KRAUS LLC")

@@ -28,8 +28,9 @@ def test_learned_alias_is_used_from_then_on() -> None:
 
 
 def test_alias_given_at_build() -> None:
-    index = MatchIndex.build([ContractEntry(1, "Acme Ltd", "Acme Ltd", "Ann Lee")], [],
-                             [AliasEntry("The Widget Shop", 1, None)])
+    index = MatchIndex.build(
+        [ContractEntry(1, "Acme Ltd", "Acme Ltd", "Ann Lee")], [], [AliasEntry("The Widget Shop", 1, None)]
+    )
     best = index.match("Widget Shop").candidates[0]
     assert (best.contract_id, best.contact_id) == (1, None)
 
@@ -73,10 +74,10 @@ def test_normalization() -> None:
 
 
 def test_label_segments_drop_address_and_tracking() -> None:
-    label = parse_label("Ship to: Ann Lee\nAcme Ltd\n5 Baker Street\nLondon\nNW1 6XE\nTracking: 1Z999AA1012345678\n"
-                        "PO Box 42")
+    label = parse_label(
+        "Ship to: Ann Lee\nAcme Ltd\n5 Baker Street\nLondon\nNW1 6XE\nTracking: 1Z999AA1012345678\nPO Box 42"
+    )
     assert [s.tokens for s in label.segments] == [("ann", "lee"), ("acme",)]
     assert label.po_boxes == ["42"]
     ocr = parse_label("5ELINA VAN NIMWEGEN")  # a digit inside a name is a scanning error, not a house number
     assert ocr.segments[0].tokens[0] == "5elina"
-

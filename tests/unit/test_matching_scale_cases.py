@@ -14,18 +14,29 @@ N = ContactKind.NOMINATED_RECIPIENT
 T = ContactKind.TRADING_NAME
 
 
-def _index(companies: dict[int, str], people: Sequence[tuple[int, int, str]] = (),
-           trading: Sequence[tuple[int, int, str]] = ()) -> MatchIndex:
+def _index(
+    companies: dict[int, str], people: Sequence[tuple[int, int, str]] = (), trading: Sequence[tuple[int, int, str]] = ()
+) -> MatchIndex:
     contracts = [ContractEntry(c, name, name, "") for c, name in companies.items()]
     contacts = [ContactEntry(i, c, D, n) for c, i, n in people] + [ContactEntry(i, c, T, n) for c, i, n in trading]
     return MatchIndex.build(contracts, contacts)
 
 
 # Filler, so that rarity means something: many people and companies sharing the common words.
-FILLER_COMPANIES = {100 + k: f"{w} {x} Ltd" for k, (w, x) in enumerate(
-    (w, x) for w in ("Harbour", "Beacon", "Granite", "Willow", "Nova") for x in ("Labs", "Digital", "Media", "Works"))}
-FILLER_PEOPLE = [(100 + k, 1000 + k, f"{f} {s}") for k, (f, s) in enumerate(
-    (f, s) for f in ("John", "Mary", "Peter", "Anna", "James") for s in ("Smith", "Jones", "Brown", "Taylor"))]
+FILLER_COMPANIES = {
+    100 + k: f"{w} {x} Ltd"
+    for k, (w, x) in enumerate(
+        (w, x)
+        for w in ("Harbour", "Beacon", "Granite", "Willow", "Nova")
+        for x in ("Labs", "Digital", "Media", "Works")
+    )
+}
+FILLER_PEOPLE = [
+    (100 + k, 1000 + k, f"{f} {s}")
+    for k, (f, s) in enumerate(
+        (f, s) for f in ("John", "Mary", "Peter", "Anna", "James") for s in ("Smith", "Jones", "Brown", "Taylor")
+    )
+]
 
 
 def _auto_for(result: MatchResult, contract_id: int) -> bool:
@@ -50,16 +61,18 @@ def test_a_person_label_never_decides_for_a_company_named_by_their_surname_only(
 
 
 def test_surname_comma_initial_is_a_person_not_the_company_of_that_name() -> None:
-    index = _index({1: "Howell Inc", 2: "Atlas Works Ltd", **FILLER_COMPANIES},
-                   [(2, 21, "James Howell"), *FILLER_PEOPLE])
+    index = _index(
+        {1: "Howell Inc", 2: "Atlas Works Ltd", **FILLER_COMPANIES}, [(2, 21, "James Howell"), *FILLER_PEOPLE]
+    )
     result = index.match("Howell, J.")
     assert result.best is not None and result.best.contract_id == 2
     assert not _auto_for(result, 1)
 
 
 def test_a_list_like_company_name_is_read_whole_before_its_commas() -> None:
-    index = _index({1: "Howell Inc", 2: "Howell, Walker and Price Ltd", 3: "Walker Media", **FILLER_COMPANIES},
-                   FILLER_PEOPLE)
+    index = _index(
+        {1: "Howell Inc", 2: "Howell, Walker and Price Ltd", 3: "Walker Media", **FILLER_COMPANIES}, FILLER_PEOPLE
+    )
     result = index.match("HOWELL, WALKER AND PRICE LTD")
     assert _auto_for(result, 2), result.to_json()
     for text in ("Howell, Walker & Price", "howell walker and price"):
@@ -68,16 +81,20 @@ def test_a_list_like_company_name_is_read_whole_before_its_commas() -> None:
 
 
 def test_parry_jones_and_morgan() -> None:
-    index = _index({1: "Parry, Jones & Morgan", 2: "Jones Ltd", 3: "Parry Consulting", **FILLER_COMPANIES},
-                   [(4, 41, "Morgan Parry"), *FILLER_PEOPLE])
+    index = _index(
+        {1: "Parry, Jones & Morgan", 2: "Jones Ltd", 3: "Parry Consulting", **FILLER_COMPANIES},
+        [(4, 41, "Morgan Parry"), *FILLER_PEOPLE],
+    )
     result = index.match("Parry, Jones & Morgan")
     assert _auto_for(result, 1), result.to_json()
     assert not any(_auto_for(index.match(t), c) for t, c in (("Parry, Jones & Morgan", 2), ("Parry, Jones", 4)))
 
 
 def test_person_and_company_label_is_not_decided_for_another_company_sharing_one_word() -> None:
-    index = _index({1: "Harbour Ventures", 2: "Harbour Logistics", **FILLER_COMPANIES},
-                   [(1, 11, "Sofia Lindgren"), (2, 21, "Sofia Lind"), *FILLER_PEOPLE])
+    index = _index(
+        {1: "Harbour Ventures", 2: "Harbour Logistics", **FILLER_COMPANIES},
+        [(1, 11, "Sofia Lindgren"), (2, 21, "Sofia Lind"), *FILLER_PEOPLE],
+    )
     assert _auto_for(index.match("Sofia Lindgren, Harbour Ventures"), 1)
     for text in ("Sofia Lindgren, Harbour Shipping", "Peter Quill, Harbour Shipping", "Sofia Lindqvist, Harbour Ltd"):
         result = index.match(text)
@@ -85,15 +102,18 @@ def test_person_and_company_label_is_not_decided_for_another_company_sharing_one
 
 
 def test_a_nickname_whose_exact_name_is_a_company_is_not_decided_for_it() -> None:
-    index = _index({1: "Evans-Thomas Limited", 2: "Granite Partners", **FILLER_COMPANIES},
-                   [(2, 21, "Tom Evans"), *FILLER_PEOPLE])
+    index = _index(
+        {1: "Evans-Thomas Limited", 2: "Granite Partners", **FILLER_COMPANIES}, [(2, 21, "Tom Evans"), *FILLER_PEOPLE]
+    )
     result = index.match("Thomas Evans")
     assert not _auto_for(result, 1)
 
 
 def test_a_full_name_whose_short_form_is_another_persons_goes_to_review_with_the_reason() -> None:
-    index = _index({1: "Suministros del Norte S.L.", 2: "van Soest Analytics GmbH", **FILLER_COMPANIES},
-                   [(1, 11, "Elizabeth Scott"), (2, 21, "Beth Scott"), *FILLER_PEOPLE])
+    index = _index(
+        {1: "Suministros del Norte S.L.", 2: "van Soest Analytics GmbH", **FILLER_COMPANIES},
+        [(1, 11, "Elizabeth Scott"), (2, 21, "Beth Scott"), *FILLER_PEOPLE],
+    )
     result = index.match("Elizabeth Scott")
     assert result.decision == Decision.REVIEW
     assert result.best is not None and result.best.contact_id == 11  # still first
@@ -104,8 +124,7 @@ def test_a_full_name_whose_short_form_is_another_persons_goes_to_review_with_the
 
 
 def test_a_stranger_sharing_half_a_double_surname_is_not_decided() -> None:
-    index = _index({1: "Torstensson & Hansson AB", **FILLER_COMPANIES},
-                   [(1, 11, "Ellie Dean-Brown"), *FILLER_PEOPLE])
+    index = _index({1: "Torstensson & Hansson AB", **FILLER_COMPANIES}, [(1, 11, "Ellie Dean-Brown"), *FILLER_PEOPLE])
     result = index.match("Ellie Brown")
     assert not _auto_for(result, 1)
     assert "double surname" in result.reason
@@ -113,8 +132,10 @@ def test_a_stranger_sharing_half_a_double_surname_is_not_decided() -> None:
 
 
 def test_review_says_how_many_look_alike() -> None:
-    index = _index(FILLER_COMPANIES, [(100, 1, "John Kowalski"), (101, 2, "Jane Kowalski"),
-                                      (102, 3, "Jack Kowalski"), *FILLER_PEOPLE])
+    index = _index(
+        FILLER_COMPANIES,
+        [(100, 1, "John Kowalski"), (101, 2, "Jane Kowalski"), (102, 3, "Jack Kowalski"), *FILLER_PEOPLE],
+    )
     result = index.match("j. kowalski")
     assert result.decision == Decision.REVIEW
     assert result.reason == "3 people on different contracts match J. Kowalski"
@@ -129,8 +150,10 @@ def test_the_command_line_report_says_why_to_check() -> None:
 
 
 def test_a_name_also_written_shorter_on_another_contract_goes_to_review() -> None:
-    index = _index({1: "Ana Castano SL", 2: "Vazquez Gonzalez Consultores", **FILLER_COMPANIES},
-                   [(1, 11, "Íñigo Vázquez"), (2, 21, "Íñigo Vázquez González"), *FILLER_PEOPLE])
+    index = _index(
+        {1: "Ana Castano SL", 2: "Vazquez Gonzalez Consultores", **FILLER_COMPANIES},
+        [(1, 11, "Íñigo Vázquez"), (2, 21, "Íñigo Vázquez González"), *FILLER_PEOPLE],
+    )
     result = index.match("Íñigo Vázquez")
     assert result.decision == Decision.REVIEW
     assert "Íñigo Vázquez González" in result.reason
@@ -139,11 +162,17 @@ def test_a_name_also_written_shorter_on_another_contract_goes_to_review() -> Non
 
 def test_a_trading_name_on_many_contracts_has_all_its_people_looked_at() -> None:
     shared = {c: f"Holder {c} Ltd" for c in range(1, 13)}  # twelve contracts trade as Granite Logistics
-    zaabis = [(200 + k, 2000 + k, f"{first} Al Zaabi") for k, first in enumerate(
-        f for f in ("Aisha", "Omar", "Layla", "Yusuf", "Noor", "Hamad", "Mariam", "Khalid") for _ in range(6))]
-    index = _index({**shared, **{c: f"Zaabi Holder {c}" for c, _i, _n in zaabis}, **FILLER_COMPANIES},
-                   [(12, 121, "Fatima Al Zaabi"), *zaabis, *FILLER_PEOPLE],
-                   trading=[(c, 100 + c, "Granite Logistics") for c in range(1, 13)])
+    zaabis = [
+        (200 + k, 2000 + k, f"{first} Al Zaabi")
+        for k, first in enumerate(
+            f for f in ("Aisha", "Omar", "Layla", "Yusuf", "Noor", "Hamad", "Mariam", "Khalid") for _ in range(6)
+        )
+    ]
+    index = _index(
+        {**shared, **{c: f"Zaabi Holder {c}" for c, _i, _n in zaabis}, **FILLER_COMPANIES},
+        [(12, 121, "Fatima Al Zaabi"), *zaabis, *FILLER_PEOPLE],
+        trading=[(c, 100 + c, "Granite Logistics") for c in range(1, 13)],
+    )
     best = index.match("Granite Logistics\nMrs Zaabi").best
     assert best is not None and best.contract_id == 12  # the Zaabi at a Granite Logistics, not one elsewhere
 
@@ -158,9 +187,11 @@ def test_a_slashed_legal_form_is_not_two_pieces() -> None:
 
 def test_a_surname_at_a_company_named_on_several_contracts_goes_to_review() -> None:
     shared = {c: f"Holder {c} Ltd" for c in range(1, 4)}
-    index = _index({**shared, 9: "Evergreen Productions", **FILLER_COMPANIES},
-                   [(1, 11, "Adam Kowalczyk"), (9, 91, "Marta Kowalczyk"), *FILLER_PEOPLE],
-                   trading=[(c, 100 + c, "Meridian Foods") for c in range(1, 4)])
+    index = _index(
+        {**shared, 9: "Evergreen Productions", **FILLER_COMPANIES},
+        [(1, 11, "Adam Kowalczyk"), (9, 91, "Marta Kowalczyk"), *FILLER_PEOPLE],
+        trading=[(c, 100 + c, "Meridian Foods") for c in range(1, 4)],
+    )
     # Only one of the three has a Kowalczyk on its list, but the label may be for a newcomer at another one.
     result = index.match("Mr Kowalczyk c/o Meridian Foods")
     assert result.decision == Decision.REVIEW

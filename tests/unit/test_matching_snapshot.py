@@ -51,15 +51,21 @@ def test_snapshot_is_read_back_with_the_same_answers(engine: Engine, tmp_path: P
     assert _answers(again) == _answers(first)
 
 
-def test_a_contact_sent_after_the_snapshot_is_matched_at_the_next_start(engine: Engine, srv: SandboxServer,
-                                                                        tmp_path: Path) -> None:
+def test_a_contact_sent_after_the_snapshot_is_matched_at_the_next_start(
+    engine: Engine, srv: SandboxServer, tmp_path: Path
+) -> None:
     path = tmp_path / "index.matchindex"
     matching = MatchingService(engine, snapshot=path)
     matching.ensure_loaded()
     register = RegisterService(engine, matching, ACTOR)
-    register.register_recipient(ContactDraft(
-        contract_id=300, full_name="Quentin Blackwood", contact_type=ContractContactType.DIRECTOR,
-        email="quentin@zephyr.test"))
+    register.register_recipient(
+        ContactDraft(
+            contract_id=300,
+            full_name="Quentin Blackwood",
+            contact_type=ContractContactType.DIRECTOR,
+            email="quentin@zephyr.test",
+        )
+    )
     with client_for(srv) as client:
         assert OutboxSender(engine, client, respect_backoff=False, backoff_base=0.01).flush().sent
     nxt = MatchingService(engine, snapshot=path)
@@ -106,9 +112,14 @@ def test_registrations_and_aliases_after_the_snapshot_are_read_on_top_of_it(engi
     intake = IntakeService(engine, matching, ACTOR, BUSINESS_ID)
     register = RegisterService(engine, matching, ACTOR)
     matching.ensure_loaded()
-    recipient = register.register_recipient(ContactDraft(
-        contract_id=300, full_name="Quentin Blackwood", contact_type=ContractContactType.DIRECTOR,
-        email="quentin@zephyr.test"))
+    recipient = register.register_recipient(
+        ContactDraft(
+            contract_id=300,
+            full_name="Quentin Blackwood",
+            contact_type=ContractContactType.DIRECTOR,
+            email="quentin@zephyr.test",
+        )
+    )
     intake.learn_alias("Spindlewick Imports", 300, 3001)
     nxt = MatchingService(engine, snapshot=path)
     best = nxt.match("Quentin Blackwood").candidates[0]

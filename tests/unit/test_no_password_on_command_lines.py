@@ -31,7 +31,13 @@ def test_url_has_password() -> None:
 
 def test_a_password_given_with_db_is_warned_about(tmp_path: Path) -> None:
     url = "postgresql+psycopg://pigeonhole:s3cret@127.0.0.1:1/pigeonhole"
-    done = subprocess.run([sys.executable, "-m", "app", "--db", url, "status"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--db", url, "status"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert "password is on the command line" in done.stderr
     assert "s3cret" not in done.stderr + done.stdout

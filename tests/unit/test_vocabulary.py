@@ -25,8 +25,16 @@ def test_the_same_thing_has_the_same_name_on_every_screen() -> None:
 
 
 def _cand(**kw: object) -> CandidateView:
-    base: dict[str, object] = dict(rank=0, contract_id=1, contact_id=2, kind="director", name="Jane Doe",
-                                   company="Acme Ltd", confidence=0.99, why=("surname Doe exact",))
+    base: dict[str, object] = dict(
+        rank=0,
+        contract_id=1,
+        contact_id=2,
+        kind="director",
+        name="Jane Doe",
+        company="Acme Ltd",
+        confidence=0.99,
+        why=("surname Doe exact",),
+    )
     base.update(kw)
     return CandidateView(**base)  # type: ignore[arg-type]
 
@@ -35,8 +43,12 @@ def test_reasons_to_stop_before_recording_are_said_in_words() -> None:
     assert intake_stop_reasons(_cand(aml_status=int(AmlCheckStatus.CLEAR))) == []
     assert intake_stop_reasons(_cand(aml_status=int(AmlCheckStatus.NOT_STARTED))) == []
     reasons = intake_stop_reasons(
-        _cand(cancelled=True, cancelled_on=date(2025, 3, 1), aml_status=int(AmlCheckStatus.PENDING),
-              handling_pref=int(HandlingPreference.RETURN_TO_SENDER)),
+        _cand(
+            cancelled=True,
+            cancelled_on=date(2025, 3, 1),
+            aml_status=int(AmlCheckStatus.PENDING),
+            handling_pref=int(HandlingPreference.RETURN_TO_SENDER),
+        ),
         already_scanned="1Z999AA10123456784",
     )
     assert reasons == [
@@ -50,8 +62,9 @@ def test_reasons_to_stop_before_recording_are_said_in_words() -> None:
 
 def test_right_to_left_names_keep_their_order_in_a_sentence() -> None:
     arabic = "ليلى حداد"
-    text = confirmation_text(IntakeDraft(candidate=_cand(name=arabic, company="Acme Ltd"), label_text=arabic,
-                                         shelf="B2"))
+    text = confirmation_text(
+        IntakeDraft(candidate=_cand(name=arabic, company="Acme Ltd"), label_text=arabic, shelf="B2")
+    )
     assert text == f"Parcel for \u2068{arabic}\u2069 (Acme Ltd) — shelf B2. Waiting to send"
     assert isolate("Jane Doe") == "Jane Doe"  # left-to-right text is left as it is
 

@@ -64,8 +64,7 @@ def test_the_older_envelope_names_page_number_and_size() -> None:
 def test_a_typed_page_reads_every_record_from_the_json_bytes(resource: Resource) -> None:
     model = store.MAPPINGS[resource].model
     body = (WIRE / PAGES[resource]).read_bytes()
-    page: schemas.TypedPage[schemas.NexudusRecord] = TypeAdapter(
-        schemas.TypedPage[model]).validate_json(body)  # type: ignore[valid-type]
+    page: schemas.TypedPage[schemas.NexudusRecord] = TypeAdapter(schemas.TypedPage[model]).validate_json(body)  # type: ignore[valid-type]
     assert [r.id for r in page.records] == [r["Id"] for r in records_of(resource)]
 
 
@@ -82,9 +81,13 @@ def test_the_fast_row_reader_gives_the_typed_records_row(resource: Resource, dia
 
 
 def test_odd_dates_are_read_as_naive_utc() -> None:
-    row = dict(zip(store.MAPPINGS[Resource.CONTRACT_CONTACTS].columns,
-                   store.prepare_page(Resource.CONTRACT_CONTACTS, [contact(2200000008)], "sqlite").rows[2200000008],
-                   strict=True))
+    row = dict(
+        zip(
+            store.MAPPINGS[Resource.CONTRACT_CONTACTS].columns,
+            store.prepare_page(Resource.CONTRACT_CONTACTS, [contact(2200000008)], "sqlite").rows[2200000008],
+            strict=True,
+        )
+    )
     assert row["updated_on"] == "2025-01-15 10:30:00.123456"  # +01:00 to UTC, seven digits cut to six
     assert row["created_on"] is None  # .NET's empty date, no suffix
     assert row["date_of_birth"] == "1980-05-01"  # the written day, never shifted by the offset
@@ -92,7 +95,8 @@ def test_odd_dates_are_read_as_naive_utc() -> None:
     assert row["aml_cleared_on"] == "2025-01-15 00:00:00.000000"  # a bare date
     no_suffix = store.prepare_page(Resource.CONTRACT_CONTACTS, [contact(2200000007)], "sqlite").rows[2200000007]
     assert no_suffix[store.MAPPINGS[Resource.CONTRACT_CONTACTS].columns.index("updated_on")] == (
-        "2025-01-15 10:30:00.000000")  # no suffix: taken as UTC
+        "2025-01-15 10:30:00.000000"
+    )  # no suffix: taken as UTC
     record = schemas.ContractContact.model_validate(contact(2200000008))
     assert record.updated_on == datetime(2025, 1, 15, 10, 30, 0, 123456)
     assert record.date_of_birth == date(1980, 5, 1)
@@ -109,16 +113,26 @@ def test_the_one_date_parser_serves_the_sandbox_rules_too() -> None:
 
 def test_a_summary_without_optional_keys_gets_the_documented_defaults() -> None:
     columns = store.MAPPINGS[Resource.CONTRACT_CONTACTS].columns
-    row = dict(zip(columns, store.prepare_page(Resource.CONTRACT_CONTACTS, [contact(2200000007)],
-                                               "sqlite").rows[2200000007], strict=True))
+    row = dict(
+        zip(
+            columns,
+            store.prepare_page(Resource.CONTRACT_CONTACTS, [contact(2200000007)], "sqlite").rows[2200000007],
+            strict=True,
+        )
+    )
     assert row["contact_type"] == ContractContactType.COMPANY_ALIAS
     assert (row["email"], row["address"], row["unique_id"]) == ("", "", "")  # text left out: empty
     assert (row["coworker_id"], row["country_id"], row["date_of_birth"]) == (None, None, None)  # numbers: NULL
     assert row["aml_check_status"] == 0
-    contract = dict(zip(store.MAPPINGS[Resource.COWORKER_CONTRACTS].columns,
-                        store.prepare_page(Resource.COWORKER_CONTRACTS,
-                                           records_of(Resource.COWORKER_CONTRACTS), "sqlite").rows[1700000003],
-                        strict=True))
+    contract = dict(
+        zip(
+            store.MAPPINGS[Resource.COWORKER_CONTRACTS].columns,
+            store.prepare_page(Resource.COWORKER_CONTRACTS, records_of(Resource.COWORKER_CONTRACTS), "sqlite").rows[
+                1700000003
+            ],
+            strict=True,
+        )
+    )
     assert contract["active"] == 0 and contract["cancelled"] == 1
     assert contract["cancellation_date"] == "2024-12-31 22:00:00.000000"
     assert contract["handling_mail"] == HandlingPreference.NONE
@@ -162,7 +176,8 @@ def test_command_envelopes() -> None:
 
 
 def test_a_record_without_a_readable_id_is_skipped_not_written() -> None:
-    page = store.prepare_page(Resource.CONTRACT_CONTACTS,
-                              [{"FullName": "no id"}, {"Id": "n/a"}, contact(2200000007)], "sqlite")
+    page = store.prepare_page(
+        Resource.CONTRACT_CONTACTS, [{"FullName": "no id"}, {"Id": "n/a"}, contact(2200000007)], "sqlite"
+    )
     assert page.result.skipped == 2
     assert list(page.rows) == [2200000007]

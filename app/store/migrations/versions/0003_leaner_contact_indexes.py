@@ -26,8 +26,14 @@ def upgrade() -> None:
     with op.batch_alter_table("contacts") as batch_op:
         batch_op.drop_index("ix_contacts_local_state")
         batch_op.drop_index("ix_contacts_system_id")
-    op.create_index("ix_contacts_pending_system_id", "contacts", ["system_id"], unique=False,
-                    sqlite_where=_PENDING, postgresql_where=_PENDING)
+    op.create_index(
+        "ix_contacts_pending_system_id",
+        "contacts",
+        ["system_id"],
+        unique=False,
+        sqlite_where=_PENDING,
+        postgresql_where=_PENDING,
+    )
 
 
 def downgrade() -> None:

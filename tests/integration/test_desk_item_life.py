@@ -86,7 +86,8 @@ def test_on_the_shelves_sorted_by_age_and_summary_exported(
     assert sum(summary.by_age.values()) == 3
     path = tmp_path / "summary.csv"
     desk.export_summary_csv(summary, path)
-    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
     assert ["On the shelves", "2"] in rows and any(r and r[0] == LEVEL_ESCALATE for r in rows)
 
 
@@ -118,7 +119,8 @@ def test_forward_refused_field_by_field_then_logged(
     assert desk.item(delivery_id).queue is Queue.DONE
     path = tmp_path / "log.csv"
     assert desk.export_forwarding_log(desk.forwarding_log(), path) == 1
-    [header, row] = list(csv.reader(path.open(encoding="utf-8-sig")))
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        [header, row] = list(csv.reader(fh))
     assert row[header.index("Sent to")] == "Jane" and row[header.index("Tracking number")] == "JD0001"
 
 

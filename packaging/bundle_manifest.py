@@ -132,7 +132,7 @@ COLLECT_SUBMODULES: tuple[str, ...] = ("app", "keyring.backends")
 
 # Third-party packages that read data files next to their code at run time (PyInstaller's hooks do not cover them).
 # anyascii reads its transliteration tables with importlib.resources from the `anyascii._data` folder.
-COLLECT_DATA: tuple[str, ...] = ("anyascii",)
+COLLECT_DATA: tuple[str, ...] = ("anyascii", "nicknames")  # nicknames: its names.csv
 
 # Distributions whose metadata must be present (importlib.metadata at run time: keyring finds its backends
 # through entry points). Our own metadata is written from pyproject.toml by `own_metadata`, whatever the venv holds.

@@ -201,6 +201,7 @@ def rank_and_decide(
 RIVAL_SCORE = 0.5  # another contract's person this well read, with nothing on the label left over, is a rival
 NAMED_COMPANY = 0.8  # a company this well read on another part of the label is the one the label names
 _FIRST_NAME_FORMS = (Sim.NICKNAME, Sim.SHORT_FORM)
+DIRECT_FORM = 0.9  # token_sim of a name and its own short form (two short forms of one name score 0.75)
 
 
 def _company_of(contract_id: int, contracts: dict[int, ContractEntry]) -> str:
@@ -319,7 +320,7 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
                 or not any(p[1] == e.tokens[-1] and p[3] == Sim.EXACT for p in b.pairs)
             ):
                 continue  # the same surname, written as this person's
-            if not any(p[3] in _FIRST_NAME_FORMS for p in b.pairs):
+            if not any(_form_of(p) for p in b.pairs):
                 continue  # ...and that one's first name a short/long form of the label's
         seen.add(e.contract_id)
         rivals.append(s)
@@ -337,6 +338,13 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
             f"{_shown(chosen.segment.text)} may be {how}"
         )
     return ""
+
+
+def _form_of(pair: tuple[str, str, float, Sim]) -> bool:
+    """The label's word is a short or long form of the directory's (Beth ~ Elizabeth, Gil ~ Gilbert). Two short
+    forms of one name (Ann ~ Tina, both of Christina) are too far apart to make an exact name doubtful."""
+    kind = pair[3]
+    return kind == Sim.SHORT_FORM or (kind == Sim.NICKNAME and pair[2] >= DIRECT_FORM)
 
 
 def _shown(text: str) -> str:

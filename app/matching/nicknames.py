@@ -1,9 +1,11 @@
-"""Given-name short forms and variants (Bob ~ Robert, Sasha ~ Alexander), loaded from nicknames.txt."""
+"""Given-name short forms and variants (Bob ~ Robert, Sasha ~ Alexander): nicknames.txt and the `nicknames` table."""
 
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+
+from nicknames import NickNamer
 
 
 @cache
@@ -34,8 +36,17 @@ def _pet_spellings(name: str) -> tuple[str, ...]:
 
 @cache
 def _lines() -> tuple[tuple[str, ...], ...]:
+    """Groups of given names, each a formal name first and then its other forms.
+
+    Two sources, one shape: our own table (nicknames.txt: other locales' forms, Sasha ~ Alexander) and the curated
+    English table of the `nicknames` package (about 1,100 formal names with their short and pet forms, Cassie ~
+    Kathleen, Bert ~ Norbert). A pair found in either is related.
+    """
     text = resources.files("app.matching").joinpath("nicknames.txt").read_text(encoding="utf-8")
-    return tuple(tuple(line.split()) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    own = tuple(tuple(line.split()) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    table = NickNamer().nickname_lookup
+    curated = tuple((formal, *sorted(table[formal])) for formal in sorted(table))
+    return own + curated
 
 
 @cache

@@ -197,3 +197,31 @@ def test_a_surname_at_a_company_named_on_several_contracts_goes_to_review() -> N
     assert result.decision == Decision.REVIEW
     assert result.reason == "3 contracts are named Meridian Foods: check which Mr Kowalczyk it is"
     assert _auto_for(index.match("Adam Kowalczyk c/o Meridian Foods"), 1)  # the full name settles it
+
+
+def test_pet_forms_from_the_curated_table_find_the_person() -> None:
+    # Lorie ~ Loretta and Cassie ~ Kathleen are in the `nicknames` package's table, not in our own nicknames.txt: the
+    # label finds the one person with that surname, ranked above a company carrying the surname.
+    index = _index(
+        {1: "Meridian Foods Ltd", 2: "Zak Holdings Ltd", 3: "Patel Imports Ltd", 4: "Quay Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Loretta Zak"), (2, 12, "Zoe Zak"), (3, 13, "Kathleen Patel"), (4, 14, "Kelly Patel"), *FILLER_PEOPLE],
+    )
+    for label, contract in (("Lorie Zak", 1), ("Cassie Patel", 3)):
+        best = index.match(label).best
+        assert best is not None and best.contract_id == contract, label
+
+
+def test_an_exact_name_stays_sure_beside_a_sibling_pet_form() -> None:
+    # Ann and Tina are both short forms of Christina: an exact "Ann Jenkins" is not made doubtful by a Tina Jenkins
+    # on another contract; a real short form of the label's name (Chris ~ Christina) still is.
+    index = _index(
+        {1: "Oak Tree Ltd", 2: "Pine Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Ann Jenkins"), (2, 12, "Tina Jenkins"), *FILLER_PEOPLE],
+    )
+    assert _auto_for(index.match("Ann Jenkins"), 1)
+    index = _index(
+        {1: "Oak Tree Ltd", 2: "Pine Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Christina Jenkins"), (2, 12, "Chris Jenkins"), *FILLER_PEOPLE],
+    )
+    result = index.match("Christina Jenkins")
+    assert result.decision != Decision.AUTO and "Chris Jenkins" in result.reason

@@ -48,10 +48,16 @@ _APOSTROPHES = re.compile(r"['’`´‘]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# The Irish particle written with its accent ("Ó Catháin") is a part of the surname wherever it stands, first in a
+# "Surname, Given" label too: joined to its word as the directory's "Niall Ó Catháin" is (see clean_tokens). An
+# unaccented "O" first on a label may be an initial, so clean_tokens joins that one only after a first word.
+_IRISH_O = re.compile(r"(?<!\w)([ÓóÒò])\s+(?=[^\W\d_]{2})")
+
+
 def fold(text: str) -> str:
     """ASCII-fold (Müller -> muller, Łukasz -> lukasz, Иван -> ivan), lower-case, drop apostrophes."""
     if not text.isascii():
-        text = anyascii(text)
+        text = anyascii(_IRISH_O.sub(r"\1", text))
     return _APOSTROPHES.sub("", text.lower())
 
 

@@ -225,3 +225,16 @@ def test_an_exact_name_stays_sure_beside_a_sibling_pet_form() -> None:
     )
     result = index.match("Christina Jenkins")
     assert result.decision != Decision.AUTO and "Chris Jenkins" in result.reason
+
+
+def test_an_irish_surname_written_first_keeps_its_particle() -> None:
+    # "Ó Catháin, Niall" is Niall Ó Catháin: the accented particle joins its word wherever it stands, as it does in
+    # the directory's name, so it is not read as an initial O beside another Catháin.
+    index = _index(
+        {1: "Alemdar Ltd", 2: "Howard Ltd", 3: "Ó Hainín Studios", **FILLER_COMPANIES},
+        [(1, 11, "Mona Mac Catháin"), (2, 12, "Niall Ó Catháin"), (2, 13, "Allen Ó Hainín"), *FILLER_PEOPLE],
+    )
+    assert _auto_for(index.match("Ó Catháin, Niall"), 2)
+    best = index.match("Ó Hainín, Allen").best
+    assert best is not None and best.contract_id == 2 and best.contact_id == 13
+    assert _auto_for(index.match("Ó Hainín Studios"), 3)  # the company named the same way still reads whole

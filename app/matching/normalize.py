@@ -27,13 +27,15 @@ POST_NOMINALS = words(
 )
 # Legal forms that are never part of a name: dropped wherever they stand.
 LEGAL_FORMS_ANYWHERE = words(
-    "ltd limited llp lllp plc gmbh mbh ggmbh kgaa ohg gbr sarl sasu eurl srl spa sapa snc slu llc pllc "
-    "inc incorporated corp corporation pty pte bhd sdn ltda lda eireli kft zrt nyrt oyj asa aps spk sro "
-    "vos doo ehf sagl cvba bvba sprl ug lc wll pvt sti ooo zao oao pao dac "
+    "ltd limited llp lllp plc gmbh mbh ggmbh kgaa ohg gbr sarl sasu eurl srl spa snc slu llc pllc "
+    "inc incorporated corp corporation pty pte bhd sdn ltda lda eireli kft zrt nyrt oyj aps spk sro "
+    "doo ehf sagl cvba bvba sprl ug lc wll pvt sti ooo zao oao dac "
 )
-# Short legal forms that could also be initials or a word: dropped only at the end of a company name.
+# Short legal forms that could also be initials, a word or a name (Jules Vos, Åsa Said, Dorota Sapa, Pao Chen):
+# dropped only at the end of a company name.
 LEGAL_FORMS_AT_END = words(
-    "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda os ops ae epe ike oe kk uc slne "
+    "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda os ops ae epe ike oe kk uc slne vos asa "
+    "sapa pao "
 )
 LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
 # Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").

@@ -238,3 +238,19 @@ def test_an_irish_surname_written_first_keeps_its_particle() -> None:
     best = index.match("Ó Hainín, Allen").best
     assert best is not None and best.contract_id == 2 and best.contact_id == 13
     assert _auto_for(index.match("Ó Hainín Studios"), 3)  # the company named the same way still reads whole
+
+
+def test_a_name_that_is_also_a_short_legal_form_is_kept() -> None:
+    # Vos, Åsa, Sapa and Pao are names as well as legal forms. "Åsa Olsson" (for Åsa Cathrine Olsson) is a person,
+    # not the company Olsson HB; "A. Vos" finds Amina Vos. Written last on a company name the form is still dropped
+    # (Novák v.o.s.).
+    index = _index(
+        {1: "Olsson HB", 2: "Meridian Foods Ltd", 3: "Novák v.o.s.", 4: "Quay Ltd", 5: "Pine Ltd", **FILLER_COMPANIES},
+        [(2, 12, "Åsa Cathrine Olsson"), (4, 14, "Amina Vos"), (5, 15, "Amina Jansen"), *FILLER_PEOPLE],
+    )
+    result = index.match("Åsa Olsson")
+    assert not _auto_for(result, 1)
+    assert result.best is not None and result.best.contract_id == 2
+    best = index.match("A. Vos").best
+    assert best is not None and best.contact_id == 14
+    assert _auto_for(index.match("NOVAK VOS"), 3)

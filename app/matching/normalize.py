@@ -103,14 +103,18 @@ def clean_tokens(tokens: list[str], person: bool = False) -> tuple[tuple[str, ..
     out = [t for t in tokens if t not in CONNECTORS and t not in LEGAL_FORMS_ANYWHERE]
     if had_title and len(out) > 1:
         out = [t for t in out if t not in TITLES] or out
-    while len(out) > 1 and (out[-1] in POST_NOMINALS or (out[-1] in LEGAL_FORMS_AT_END and not person)):
-        out.pop()
-    for suffix in () if person or not out or out[-1] not in _SUFFIX_ENDS else _LEGAL_SUFFIXES:
-        if len(out) > len(suffix) and tuple(out[-len(suffix) :]) == suffix:
-            del out[-len(suffix) :]
-            while len(out) > 1 and out[-1] in LEGAL_FORMS_AT_END:
-                out.pop()
-            break
+    # Forms stack at the end ("Kacperek Sp. z o.o. Sp.k. LLC"): strip them until none is left. A person keeps a
+    # last word that is a short form (see above) but never a written-out Polish "sp. z o.o.".
+    stripped = True
+    while stripped:
+        stripped = False
+        while len(out) > 1 and (out[-1] in POST_NOMINALS or (out[-1] in LEGAL_FORMS_AT_END and not person)):
+            out.pop()
+        for suffix in _LEGAL_SUFFIXES if out and out[-1] in _SUFFIX_ENDS else ():
+            if (len(suffix) >= 3 or not person) and len(out) > len(suffix) and tuple(out[-len(suffix) :]) == suffix:
+                del out[-len(suffix) :]
+                stripped = True
+                break
     # Irish and similar one-letter particles: "O Clochartaigh" and "O'Clochartaigh" both become "oclochartaigh".
     if "o" in out[:-1]:
         joined: list[str] = []

@@ -254,3 +254,11 @@ def test_a_name_that_is_also_a_short_legal_form_is_kept() -> None:
     best = index.match("A. Vos").best
     assert best is not None and best.contact_id == 14
     assert _auto_for(index.match("NOVAK VOS"), 3)
+
+
+def test_stacked_legal_forms_are_all_taken_off() -> None:
+    # "Kacperek Sp. z o.o. Sp.k. LLC" is the company Kacperek: its Polish form written out is not four more name
+    # words, which made "Kacperek-Dzidek Sp. z o.o." (another company) look like it by those words alone.
+    index = _index({1: "Kacperek Sp. z o.o. Sp.k. LLC", 2: "Dzidek Ltd", 3: "Quay Ltd", **FILLER_COMPANIES})
+    assert not _auto_for(index.match("Kacperek-Dzidek Sp. z o.o."), 1)
+    assert _auto_for(index.match("KACPEREK SP Z OO"), 1)

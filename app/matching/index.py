@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import logging
 import marshal
 import math
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -99,14 +98,16 @@ class DirectoryIndex:
     ) -> Self:
         """The index of these records. Its memo of label-word work starts empty (MatchIndex.build, in
         app.matching.pipeline, also does that work for the commonest words)."""
+        # Millions of small objects, none of them garbage: pausing the garbage collector meanwhile pays (a third of
+        # the build, half a snapshot read), but that is process-wide, so the composition root decides
+        # (app.process.collector_paused, handed to MatchingService).
         index = cls()
-        with _collector_paused():  # millions of small objects, none of them garbage: nothing for it to find
-            index.upsert_contracts(contracts)
-            index.upsert_contacts(contacts)
-            for alias in aliases:
-                index.add_alias(alias)
-            for entry in index._entries.values():
-                weigh(entry, index.idf, index._epoch)
+        index.upsert_contracts(contracts)
+        index.upsert_contacts(contacts)
+        for alias in aliases:
+            index.add_alias(alias)
+        for entry in index._entries.values():
+            weigh(entry, index.idf, index._epoch)
         log.info(
             "match index built: %d contracts, %d names, %d tokens",
             len(index._contracts),
@@ -179,11 +180,6 @@ class DirectoryIndex:
     @classmethod
     def from_snapshot(cls, data: bytes) -> Self:
         """An index as `snapshot` saved it. Raises ValueError when the bytes are not a snapshot of this version."""
-        with _collector_paused():
-            return cls._restore(data)
-
-    @classmethod
-    def _restore(cls, data: bytes) -> Self:
         try:
             blobs = marshal.loads(data)
             if not isinstance(blobs, list) or not blobs or marshal.loads(blobs[0]) != SNAPSHOT_FORMAT:
@@ -467,18 +463,6 @@ class DirectoryIndex:
     def contracts_with_po_boxes(self, boxes: Iterable[str]) -> set[int]:
         """The contracts whose PO box is one of these."""
         return {c for box in boxes for c in self._po_boxes.get(_po_key(box), ())}
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while an index is made (it would walk the growing index again and again)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @functools.cache

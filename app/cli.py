@@ -103,8 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(getattr(sync_cli, f"{command}_command")(args))
     if command == "match":
         from app.desk.match_command import run as run_match
+        from app.process import collector_paused
 
-        return run_match(args)
+        return run_match(args, while_building=collector_paused)  # process-wide: decided here (app.process)
     if getattr(args, "self_test", False):
         from app.ui.self_test import run as run_self_test
 

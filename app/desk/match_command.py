@@ -16,12 +16,14 @@ a missing database is not created), 2 wrong usage. `pigeonhole --demo match ...`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -182,7 +184,11 @@ def run_image(service: MatchingService, image: str, limit: int, as_json: bool) -
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
+def run(
+    args: argparse.Namespace, while_building: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext
+) -> int:
+    """`while_building`: the composition root's process-wide measure while the index is built (app.cli passes
+    app.process.collector_paused; see MatchingService)."""
     text: str | None = getattr(args, "text", None)
     batch: str | None = getattr(args, "batch", None)
     image: str | None = getattr(args, "image", None)
@@ -201,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2 if isinstance(exc, DatabaseUrlError) else 1  # an unreadable address is a settings problem
     try:
-        service = MatchingService(engine)
+        service = MatchingService(engine, while_building=while_building)
         started = time.perf_counter()
         service.ensure_loaded()
         log.info("match: index ready in %.2f s", time.perf_counter() - started)

@@ -12,12 +12,14 @@ Threading (one writer, concurrent readers):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +99,10 @@ def alias_entry(info: AliasInfo) -> AliasEntry:
 
 
 class MatchingService:
-    """`on_built(names)`: called after each build (or snapshot load) with the number of names indexed (the
-    composition root uses it to take process-wide measures, e.g. gc.freeze in app.ui.main; a library never does)."""
+    """Process-wide measures are the composition root's (app.process; a library never takes them):
+    `while_building()`: a context manager the index is built (or read from its snapshot) inside, e.g.
+    app.process.collector_paused; `on_built(names)`: called after each build (or snapshot load) with the number of
+    names indexed, e.g. app.process.keep_large_index_out_of_gc."""
 
     def __init__(
         self,
@@ -106,12 +110,14 @@ class MatchingService:
         *,
         batch: int = BATCH,
         snapshot: Path | bool | None = True,
+        while_building: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext,
         on_built: Callable[[int], None] | None = None,
     ) -> None:
         """snapshot: where the built index is saved after each sync and read back at start (True: beside a SQLite
         database file, see snapshot_path_for; False or None: never saved)."""
         self._engine = engine
         self._batch = max(1, batch)  # records per index update and ids per database query
+        self._while_building = while_building
         self._on_built = on_built
         self._index: MatchIndex | None = None
         self._load_lock = threading.Lock()
@@ -147,11 +153,12 @@ class MatchingService:
                     contracts, contacts = match_directory_rows(session)
                     aliases = list_aliases(session)
                 read = time.perf_counter() - started
-                index = MatchIndex.build(
-                    map(_contract_from_row, contracts),
-                    map(_contact_from_row, contacts),
-                    [alias_entry(a) for a in aliases],
-                )
+                with self._while_building():
+                    index = MatchIndex.build(
+                        map(_contract_from_row, contracts),
+                        map(_contact_from_row, contacts),
+                        [alias_entry(a) for a in aliases],
+                    )
                 self.loaded_from = "database"
                 log.info(
                     "Matching index built from the database: %d contracts, %d contacts, %d aliases "
@@ -185,7 +192,9 @@ class MatchingService:
                         return None
                     _contracts, local = match_directory_rows(session, local_only=True)
                     aliases = list_aliases(session)
-                index = MatchIndex.from_snapshot(fh.read())
+                data = fh.read()
+                with self._while_building():
+                    index = MatchIndex.from_snapshot(data)
         except (OSError, ValueError) as exc:
             log.warning("Matching index snapshot %s not used: %s", path, exc)
             return None

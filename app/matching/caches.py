@@ -1,8 +1,8 @@
-"""The word caches of the matcher, in one list, so the index that fills them can clear them (MatchIndex.close).
+"""The word caches of the matcher, in one list, so the index that fills them can clear them (DirectoryIndex.close).
 
 The look-ups below are pure functions of a word (spelling, scanning and sound keys, word likeness, a name's
 words), cached with `functools.lru_cache` because the same words come back label after label. The caches live
-at module level (a cache per function), but only an index fills them: MatchIndex.close() clears them with the
+at module level (a cache per function), but only an index fills them: DirectoryIndex.close() clears them with the
 index's own memo tables, and the desk closes an index when it drops it (app.desk.matching_service).
 """
 

@@ -1,43 +1,23 @@
-"""From scored (segment, name) pairs to one candidate per contract, a calibrated confidence and a decision."""
+"""Rank and decide: from aligned (label part, name) pairs to one piece of evidence per contract with a calibrated
+probability, best first, and a decision (auto, review, none) with, when staff must look, the reason why."""
 
 from __future__ import annotations
 
 import heapq
-import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from app.matching import calibration
-from app.matching.explain import explain
+from app.matching.index import DirectoryIndex
 from app.matching.label import Label
 from app.matching.normalize import fold
-from app.matching.records import ContactKind, ContractEntry
-from app.matching.result import Candidate, Decision, MatchResult
-from app.matching.scoring import Alignment
+from app.matching.records import ContactKind
+from app.matching.result import Decision
 from app.matching.similarity import Sim
+from app.matching.types import Alignment, ContractEvidence, Entry, Scored
 
 _INITIAL = Sim.INITIAL
 
-if TYPE_CHECKING:
-    from app.matching.index import Entry, Scored
-
 ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
 CONTRACTS_EVALUATED = 6
-
-
-@dataclass(slots=True)
-class ContractEvidence:
-    contract_id: int
-    person: Scored | None = None
-    org: Scored | None = None
-    po_box: bool = False
-    supported: bool = False  # person and company both named, on different parts of the label
-    chosen: Scored | None = None
-    features: tuple[float, ...] = ()
-    logit: float = -99.0  # from this contract's own evidence
-    competition: tuple[float, ...] = ()  # its logit against the best other contract's (calibration.competition)
-    probability: float = 0.0  # calibrated on both
-
 
 HOLDER_HANDICAP = 0.15  # the holder is usually also a contact under a fuller name: prefer the contact
 
@@ -170,32 +150,20 @@ def _raw_strength(ev: ContractEvidence) -> float:
     return max(sp, so) + 0.5 * min(sp, so) + (1.0 if ev.po_box else 0.0)
 
 
-def rank_and_decide(
-    label: Label,
-    scored: list[Scored],
-    po_contracts: set[int],
-    contracts: dict[int, ContractEntry],
-    entries: dict[int, Entry],
-    contract_entries: dict[int, list[int]],
-    limit: int,
-) -> MatchResult:
-    ranked = evaluate(label, scored, po_contracts)
-    if not ranked:
-        return MatchResult(Decision.NONE, [])
+def decide(ranked: list[ContractEvidence], scored: list[Scored], index: DirectoryIndex) -> tuple[Decision, str]:
+    """The decision on ranked evidence (at least one contract), and why a label not decided "auto" needs a look
+    ("" when the decision says it all)."""
     p1 = ranked[0].probability
     p2 = ranked[1].probability if len(ranked) > 1 else 0.0
     decision = calibration.decide(p1, p2)
-    candidates: list[Candidate] = []
-    for ev in ranked[: max(limit, 1)]:
-        candidates.append(_candidate(ev, label, contracts, entries, contract_entries, ranked))
     reason = ""
     if decision == Decision.AUTO:
-        reason = _not_sure(ranked[0], scored, contracts)
+        reason = _not_sure(ranked[0], scored, index)
         if reason:
             decision = Decision.REVIEW
     elif decision == Decision.REVIEW:
-        reason = _look_alikes(ranked, contracts)
-    return MatchResult(decision, candidates, reason=reason)
+        reason = _look_alikes(ranked)
+    return decision, reason
 
 
 RIVAL_SCORE = 0.5  # another contract's person this well read, with nothing on the label left over, is a rival
@@ -204,12 +172,12 @@ _FIRST_NAME_FORMS = (Sim.NICKNAME, Sim.SHORT_FORM)
 DIRECT_FORM = 0.9  # token_sim of a name and its own short form (two short forms of one name score 0.75)
 
 
-def _company_of(contract_id: int, contracts: dict[int, ContractEntry]) -> str:
-    contract = contracts.get(contract_id)
+def _company_of(contract_id: int, index: DirectoryIndex) -> str:
+    contract = index.contract(contract_id)
     return (contract.company_name or contract.billing_name) if contract else ""
 
 
-def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int, ContractEntry]) -> str:
+def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryIndex) -> str:
     """Why a label the calibration would decide by itself still needs a look, or "" when it does not. Three kinds
     go wrong as a directory grows: a person's name read as the company named after their surname ("Rik van de
     Biezenbos" for van de Biezenbos NV); one half of a double-barrelled surname ("Ellie Brown" for Ellie
@@ -245,7 +213,7 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
                     and not b.surname_missing
                     and not b.given_missing
                 ):
-                    company = _company_of(e.contract_id, contracts)
+                    company = _company_of(e.contract_id, index)
                     return (
                         f"{_shown(chosen.segment.text)} may be a person, {e.name}"
                         f"{f' ({company})' if company else ''}, rather than the company {entry.name}"
@@ -289,7 +257,7 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
             and s.alignment.score >= NAMED_COMPANY
             and not s.segment.overlaps(chosen.segment)
         ):
-            company = _company_of(best.contract_id, contracts)
+            company = _company_of(best.contract_id, index)
             return (
                 f"the label names {s.entry.name}, but {entry.name} is on another contract"
                 f"{f' ({company})' if company else ''}"
@@ -326,7 +294,7 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], contracts: dict[int,
         rivals.append(s)
     if rivals:
         other = rivals[0].entry
-        company = _company_of(other.contract_id, contracts)
+        company = _company_of(other.contract_id, index)
         more = f" and {len(rivals) - 1} more" if len(rivals) > 1 else ""
         how = (
             "a short or long form of their name"
@@ -363,7 +331,7 @@ def _first_name_exact(a: Alignment, entry: Entry) -> bool:
     )
 
 
-def _look_alikes(ranked: list[ContractEvidence], contracts: dict[int, ContractEntry]) -> str:
+def _look_alikes(ranked: list[ContractEvidence]) -> str:
     """Why a label is left for review, in the desk's words: "3 people named J. Smith"."""
     best = ranked[0]
     if best.chosen is None:
@@ -377,39 +345,3 @@ def _look_alikes(ranked: list[ContractEvidence], contracts: dict[int, ContractEn
     if best.probability < calibration.AUTO_PROBABILITY:
         return f"{best.chosen.entry.name} is only a partial match for {text}"
     return f"{best.chosen.entry.name} is not far enough ahead of the next name"
-
-
-def _candidate(
-    ev: ContractEvidence,
-    label: Label,
-    contracts: dict[int, ContractEntry],
-    entries: dict[int, Entry],
-    contract_entries: dict[int, list[int]],
-    ranked: list[ContractEvidence],
-) -> Candidate:
-    contract = contracts.get(ev.contract_id)
-    company = (contract.company_name or contract.billing_name) if contract else ""
-    chosen = ev.chosen
-    if chosen is None:
-        entry = next(
-            (entries[e] for e in contract_entries.get(ev.contract_id, []) if entries[e].kind == ContactKind.COMPANY),
-            None,
-        )
-        name, kind, contact_id, gone = (entry.name if entry else company), ContactKind.COMPANY, None, False
-    else:
-        entry = chosen.entry
-        name, kind, contact_id, gone = entry.name, entry.kind, entry.contact_id, entry.gone
-    why = explain(ev, label, contract, company)
-    if ev is not ranked[0] and len(ranked) > 1 and math.isclose(ev.probability, ranked[0].probability, abs_tol=0.02):
-        why.append("as likely as the first candidate: check which one")
-    return Candidate(
-        contract_id=ev.contract_id,
-        contact_id=contact_id,
-        kind=kind,
-        name=name,
-        company=company,
-        confidence=ev.probability,
-        why=why,
-        cancelled=bool(contract and contract.cancelled),
-        gone=gone,
-    )

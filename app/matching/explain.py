@@ -1,11 +1,16 @@
-"""Reasons in words a receptionist understands: "surname exact; first name Bob is a short form of Robert"."""
+"""Explain: the candidates staff see, each with its reasons in words a receptionist understands ("surname exact;
+first name Bob is a short form of Robert")."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
 
+from app.matching.index import DirectoryIndex
+from app.matching.label import Label
 from app.matching.records import ContactKind, ContractEntry
+from app.matching.result import Candidate
 from app.matching.similarity import Sim
+from app.matching.types import ContractEvidence, Scored
 
 _EXACT = Sim.EXACT
 _SPELLING = Sim.SPELLING
@@ -15,11 +20,6 @@ _SHORT_FORM = Sim.SHORT_FORM
 _OCR = Sim.OCR
 _TYPO = Sim.TYPO
 _PHONETIC = Sim.PHONETIC
-
-if TYPE_CHECKING:
-    from app.matching.decide import ContractEvidence
-    from app.matching.index import Scored
-    from app.matching.label import Label
 
 _OCR_SHAPES = (("0", "o"), ("1", "l"), ("5", "s"), ("8", "b"), ("rn", "m"), ("vv", "w"), ("cl", "d"), ("ri", "n"))
 
@@ -121,3 +121,34 @@ def explain(ev: ContractEvidence, label: Label, contract: ContractEntry | None, 
         when = f" on {d.day} {d:%b %Y}" if d else ""
         why.append(f"contract cancelled{when}")
     return why
+
+
+def candidates(ranked: list[ContractEvidence], label: Label, index: DirectoryIndex, limit: int) -> list[Candidate]:
+    """The first `limit` contracts of the ranking (at least one) as the desk shows them, with their reasons."""
+    return [_candidate(ev, label, index, ranked) for ev in ranked[: max(limit, 1)]]
+
+
+def _candidate(ev: ContractEvidence, label: Label, index: DirectoryIndex, ranked: list[ContractEvidence]) -> Candidate:
+    contract = index.contract(ev.contract_id)
+    company = (contract.company_name or contract.billing_name) if contract else ""
+    chosen = ev.chosen
+    if chosen is None:
+        entry = next((e for e in index.names_of(ev.contract_id) if e.kind == ContactKind.COMPANY), None)
+        name, kind, contact_id, gone = (entry.name if entry else company), ContactKind.COMPANY, None, False
+    else:
+        entry = chosen.entry
+        name, kind, contact_id, gone = entry.name, entry.kind, entry.contact_id, entry.gone
+    why = explain(ev, label, contract, company)
+    if ev is not ranked[0] and len(ranked) > 1 and math.isclose(ev.probability, ranked[0].probability, abs_tol=0.02):
+        why.append("as likely as the first candidate: check which one")
+    return Candidate(
+        contract_id=ev.contract_id,
+        contact_id=contact_id,
+        kind=kind,
+        name=name,
+        company=company,
+        confidence=ev.probability,
+        why=why,
+        cancelled=bool(contract and contract.cancelled),
+        gone=gone,
+    )

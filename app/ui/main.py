@@ -17,7 +17,6 @@ once the main window is shown and its first status is displayed, then quits with
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
@@ -41,6 +40,7 @@ from app.desk.outbox_service import OutboxRow, OutboxService
 from app.desk.register import RegisterService
 from app.desk.session import DemoWorkspace, DeskSession, SignInService, TokenVault, start_demo_workspace
 from app.desk.sync_service import SyncService
+from app.process import collector_paused, keep_large_index_out_of_gc
 from app.ui.connection import TICK_MS, SignInAgain
 from app.ui.crash import CrashReporter, error_dialog, user_message_of
 from app.ui.intake_view import IntakeView
@@ -93,21 +93,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-FREEZE_MIN_NAMES = 50_000  # names from which a built index is moved out of the garbage collector's way
-
-
-def keep_large_index_out_of_gc(names: int) -> None:
-    """Process-wide, so decided here at the desk's composition root and not by the matching library: a large
-    match index is the process's biggest and longest-lived structure (a full collection walked the
-    100,000-contact one for 260 ms, with every thread waiting, keystrokes included). `gc.freeze()` moves every
-    object alive now into a permanent generation the cyclic collector no longer walks; later collections walk
-    only what was made since. What is frozen is never collected: acceptable for a desk that keeps one index for
-    its whole run (a rebuilt index leaves the old one frozen until exit; rebuilds are rare: a database switch)."""
-    if names >= FREEZE_MIN_NAMES:
-        gc.freeze()
-        log.info("Match index of %d names moved out of the garbage collector's way (gc.freeze)", names)
-
-
 def build_main_window(
     *,
     engine: Any,
@@ -127,7 +112,9 @@ def build_main_window(
     `watch` (tests: a fast clock) and `connection_tick_ms` tune the connection loop."""
     report_bug = crash.report if crash is not None else None
     actor = session.email
-    matching = MatchingService(engine, on_built=keep_large_index_out_of_gc)
+    # Process-wide, so decided here and not by the matching library: the collector paused while the index is built,
+    # and a large index moved out of its way once built (app.process).
+    matching = MatchingService(engine, while_building=collector_paused, on_built=keep_large_index_out_of_gc)
 
     def save_shelf(shelf: str) -> None:
         if demo:

@@ -1,5 +1,5 @@
 """Benchmark: a full garbage collection with a large match index alive, before and after the desk's composition
-root moves it out of the collector's way (app.ui.main.keep_large_index_out_of_gc, gc.freeze).
+root moves it out of the collector's way (app.process.keep_large_index_out_of_gc, gc.freeze).
 
     .venv/bin/python -m pytest tests/bench/bench_gc_freeze.py -s
 
@@ -14,7 +14,7 @@ import gc
 import time
 
 from app.matching import ContactEntry, ContactKind, ContractEntry, MatchIndex
-from app.ui.main import FREEZE_MIN_NAMES, keep_large_index_out_of_gc
+from app.process import FREEZE_MIN_NAMES, keep_large_index_out_of_gc
 
 TARGET_FROZEN_S = 0.05
 TARGET_RATIO = 0.2

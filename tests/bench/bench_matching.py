@@ -65,6 +65,7 @@ def run_size(contacts: int, n_labels: int, generator: str = "sandbox") -> dict[s
     from rapidfuzz import fuzz, process
 
     from app.matching import MatchIndex
+    from app.process import collector_paused
     from tests.support.fixture_records import records_from_fixture
     from tests.support.label_families import BASE_FAMILIES, EXTRA_FAMILIES, generate_labels
 
@@ -76,7 +77,8 @@ def run_size(contacts: int, n_labels: int, generator: str = "sandbox") -> dict[s
     gc.collect()
     rss_before = _rss_mb()
     start = time.perf_counter()
-    index = MatchIndex.build(contracts, contact_records)
+    with collector_paused():  # as the desk builds it (app.ui.main)
+        index = MatchIndex.build(contracts, contact_records)
     build_s = time.perf_counter() - start
     gc.collect()
     rss_after = _rss_mb()
@@ -151,12 +153,13 @@ def _ready_db(contacts: int, generator: str) -> Path:
 def run_ready(db: Path) -> dict[str, Any]:
     """Open the database and match one label, as the desk does at start; in its own process."""
     from app.desk.matching_service import MatchingService
+    from app.process import collector_paused
     from app.store import open_database
 
     started = time.perf_counter()
     cpu = time.process_time()
     engine = open_database(f"sqlite:///{db}")
-    service = MatchingService(engine)
+    service = MatchingService(engine, while_building=collector_paused)  # as the desk does (app.ui.main)
     service.ensure_loaded()
     service.match("J. Smith, 12 High Street, London EC1A 1BB")
     took = time.perf_counter() - started

@@ -1,12 +1,14 @@
-"""No process-wide state taken by a library: the match index does not freeze the garbage collector (the desk's
-composition root decides), the index owns and clears the word caches it fills, a second setup_logging moves the
-log to the path it returns, and loading the settings does not write them."""
+"""No process-wide state taken by a library: the match index neither freezes nor pauses the garbage collector (the
+composition roots decide, app.process), the index owns and clears the word caches it fills, a second setup_logging
+moves the log to the path it returns, and loading the settings does not write them."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from app.config import Paths, Settings, setup_logging
@@ -30,7 +32,7 @@ def test_building_an_index_leaves_the_garbage_collector_alone() -> None:
 
 
 def test_the_desk_freezes_a_large_index_at_its_composition_root() -> None:
-    from app.ui.main import FREEZE_MIN_NAMES, keep_large_index_out_of_gc
+    from app.process import FREEZE_MIN_NAMES, keep_large_index_out_of_gc
 
     frozen = gc.get_freeze_count()
     keep_large_index_out_of_gc(FREEZE_MIN_NAMES - 1)
@@ -40,6 +42,31 @@ def test_the_desk_freezes_a_large_index_at_its_composition_root() -> None:
         assert gc.get_freeze_count() > frozen
     finally:
         gc.unfreeze()
+
+
+def test_building_an_index_leaves_the_collector_running_and_the_desk_pauses_it_meanwhile(tmp_path: Path) -> None:
+    from app.desk.matching_service import MatchingService
+    from app.process import collector_paused
+    from app.store import open_database
+
+    assert gc.isenabled()
+    small_index()
+    assert gc.isenabled()
+    seen: list[bool] = []
+
+    @contextlib.contextmanager
+    def watched() -> Iterator[None]:
+        with collector_paused():
+            seen.append(gc.isenabled())
+            yield
+        seen.append(gc.isenabled())
+
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    try:
+        MatchingService(engine, snapshot=False, while_building=watched).ensure_loaded()
+    finally:
+        engine.dispose()
+    assert seen == [False, True]  # paused while the index was built, running again after
 
 
 def test_closing_an_index_clears_the_caches_it_filled() -> None:

@@ -1,0 +1,286 @@
+"""Align the candidates with the label: each label part against the few names app.matching.candidates found for
+it, word by word, with evidence that adds up; then the people of the companies found, against the rest of the label.
+
+Weights are the rarity (inverse document frequency) of each directory token, so "Smith", "Trading" or
+"Consulting" say little and "Chhabra" says a lot (app.matching.weights). A conflicting first name or initial counts
+strongly against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.matching.candidates import PartCandidates, companies_to_look_into, find_candidates
+from app.matching.index import DirectoryIndex
+from app.matching.label import Label, Segment
+from app.matching.normalize import PARTICLES
+from app.matching.similarity import Sim, token_sim
+from app.matching.types import Alignment, Entry, NearMap, Scored, SimCache
+from app.matching.weights import INITIAL_WEIGHT_CAP, MIDDLE_DISCOUNT, PARTICLE_DISCOUNT
+
+_INITIAL = Sim.INITIAL
+_EXACT = Sim.EXACT
+_NICKNAME = Sim.NICKNAME
+_SHORT_FORM = Sim.SHORT_FORM
+_PHONETIC = Sim.PHONETIC
+_TYPO = Sim.TYPO
+_OCR = Sim.OCR
+
+ALIGNED_PER_SEGMENT = 6  # names per label part scored in full (more when their estimates tie with the best)
+ALIGNED_MAX = 10
+ALIGNED_MIN = 3  # names per label part aligned before OUTREAD may stop early
+OUTREAD = 0.5
+ESTIMATE_KEEP = 0.9  # a name whose estimate is this close to the best found so far is scored even past the quota
+WHOLE_READ = 0.95  # a label part one name reads this well is not also read comma part by comma part
+KNOWN_NAME_FUZZY = 0.7  # "Jade" is a real name, so reading it as a typo of "Jake" is weak evidence
+_PERSON_ONLY = (_INITIAL, _NICKNAME, _SHORT_FORM, _PHONETIC)
+_FUZZY = (_TYPO, _OCR, _PHONETIC, _SHORT_FORM)  # a middle name on one side only is normal
+_LOOSE = (*_FUZZY, _NICKNAME)
+
+# Alignments made for one label: (label part, name words, is a person) -> alignment.
+_Aligned = dict[tuple[int, tuple[str, ...], bool], Alignment]
+
+
+def align_candidates(index: DirectoryIndex, label: Label) -> list[Scored]:
+    """Every (label part, name) pair worth aligning, aligned: the candidates of each part, best estimate first and
+    only as far as they may beat the best already read, then the people of the companies found."""
+    reading = _Reading(index, label)
+    for segment in label.segments:
+        reading.read_part(segment)
+    label.known_weight = sum(reading.piece_known.values())
+    reading.look_inside_companies()
+    return reading.scored
+
+
+class _Reading:
+    """One label being aligned: what is read so far, and what the later parts need of it."""
+
+    def __init__(self, index: DirectoryIndex, label: Label) -> None:
+        self.index = index
+        self.label = label
+        label.max_weight = index.idf("")
+        self.scored: list[Scored] = []
+        self.done: set[tuple[int, int]] = set()  # (label part, name id) pairs aligned
+        self.parts: dict[int, PartCandidates] = {}  # id(label part) -> its candidates (parts read only)
+        self.whole_read: set[int] = set()  # pieces a single name reads perfectly: their comma parts need no reading
+        self.split_pieces = {s.piece for s in label.segments if s.sub >= 0}
+        self.piece_known: dict[int, float] = {}
+        self.aligned: _Aligned = {}
+
+    def read_part(self, segment: Segment) -> None:
+        if segment.sub >= 0 and segment.piece in self.whole_read:
+            return
+        # A part with commas is read part by part too: read whole, it only needs the names several words share
+        # ("Smith, John"; "Goodwin, King and Williamson"), not those one word alone finds.
+        found = find_candidates(self.index, segment, shared_only=segment.sub < 0 and segment.piece in self.split_pieces)
+        if segment.sub < 0:  # a part read two ways (see label._segments) counts once, by its better reading
+            self.piece_known[segment.piece] = max(found.known, self.piece_known.get(segment.piece, 0.0))
+        self.parts[id(segment)] = found
+        if found.estimates:
+            self._align_estimated(segment, found)
+
+    def _align_estimated(self, segment: Segment, found: PartCandidates) -> None:
+        """The part's candidates, best estimate first: ALIGNED_PER_SEGMENT of them (up to ALIGNED_MAX when their
+        estimates tie with the best), stopping early once the rest cannot come near the best read."""
+        entries = self.index.entries
+        estimates = found.estimates
+        keep = ESTIMATE_KEEP * estimates[0][0]
+        best_read = 0.0
+        for n, (estimate, eid) in enumerate(estimates):
+            if n >= ALIGNED_PER_SEGMENT and (estimate < keep or n >= ALIGNED_MAX):
+                if estimate < keep:
+                    break
+                entry = entries[eid]
+                if (id(segment), entry.tokens, entry.is_person) not in self.aligned:
+                    continue  # past the quota only names spelt like one already read (a trading name on
+                    # several contracts): their alignment is at hand, and each may be the one
+            if n >= ALIGNED_MIN and estimate < OUTREAD * best_read:
+                break  # the names left cannot come near the one already read (an estimate is a ceiling)
+            alignment = self._align(segment, self.index.weighed(entries[eid]), found)
+            if alignment.matched_weight > 0.0:
+                self.scored.append(Scored(entries[eid], segment, alignment))
+                self.done.add((id(segment), eid))
+                best_read = max(best_read, alignment.score)
+                if segment.sub < 0 and alignment.score >= WHOLE_READ:
+                    self.whole_read.add(segment.piece)
+
+    def look_inside_companies(self) -> None:
+        """When a part of the label names a company, read the rest against that contract's own people."""
+        seen_contracts: set[int] = set()
+        for org in companies_to_look_into(self.scored):
+            contract_id = org.entry.contract_id
+            if contract_id in seen_contracts:
+                continue
+            seen_contracts.add(contract_id)
+            people = [e for e in self.index.names_of(contract_id) if e.is_person]
+            for segment in self.label.segments:
+                found = self.parts.get(id(segment))
+                if found is not None and not segment.overlaps(org.segment):
+                    self._align_people(segment, people, found)
+
+    def _align_people(self, segment: Segment, people: list[Entry], found: PartCandidates) -> None:
+        for entry in people:
+            if (id(segment), entry.eid) in self.done:
+                continue
+            self.done.add((id(segment), entry.eid))
+            alignment = self._align(segment, self.index.weighed(entry), found)
+            if alignment.matched_weight > 0.0:
+                self.scored.append(Scored(entry, segment, alignment))
+
+    def _align(self, segment: Segment, entry: Entry, found: PartCandidates) -> Alignment:
+        """A name's alignment with a label part, once per label: it depends on the name's words alone (their weights
+        are their rarity), so names spelt alike (a company's company and billing name, a holder who is also a
+        contact) share one."""
+        key = (id(segment), entry.tokens, entry.is_person)
+        alignment = self.aligned.get(key)
+        if alignment is None:
+            alignment = self.aligned[key] = align(
+                segment.tokens,
+                entry.tokens,
+                entry.is_person,
+                entry.weights,
+                found.label_weights,
+                self.index.memo.sim,
+                segment.had_title,
+                found.known_mask,
+                found.near_maps,
+            )
+        return alignment
+
+
+def align(
+    label_tokens: tuple[str, ...],
+    entry_tokens: tuple[str, ...],
+    is_person: bool,
+    weights: Sequence[float],
+    label_weights: list[float],
+    cache: SimCache,
+    had_title: bool = False,
+    known_mask: int = 0,
+    near: list[NearMap | None] | None = None,
+) -> Alignment:
+    """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts.
+
+    known_mask: bit i set when label token i is itself a directory word. near: for each label token, the directory
+    words it may be with their likeness (the index's neighbours); a pair outside it is only compared in full when
+    both words start alike.
+    """
+    found: list[tuple[float, int, int, Sim]] = []
+    for i, q in enumerate(label_tokens):
+        near_q = near[i] if near is not None else None
+        for j, t in enumerate(entry_tokens):
+            r = near_q.get(t) if near_q is not None else None
+            if r is None:
+                if near_q is not None and q[0] != t[0] and len(t) > 1:
+                    continue
+                key = (q, t)
+                r = cache.get(key)
+                if r is None:
+                    r = token_sim(q, t)
+                    cache[key] = r
+            sim, kind = r
+            if kind == _INITIAL:
+                if not is_person and q == t:
+                    sim, kind = 1.0, _EXACT  # a one-letter word of a company name ("Raimondi e Figli")
+                elif t in PARTICLES:
+                    continue  # "V." is not "van"
+            if sim > 0.0 and (is_person or kind not in _PERSON_ONLY):
+                if (known_mask >> i) & 1 and kind in _FUZZY:
+                    sim *= KNOWN_NAME_FUZZY
+                found.append((-sim, i, j, kind))
+    if not found:  # nothing in common: callers drop alignments with no matched weight
+        return Alignment(0.0, 0.0, 0.0, 0.0, 0.0, [], list(label_tokens), list(entry_tokens), False, False, 0.0, 0.0)
+    found.sort()  # best first; among equals the earlier words (a first name before a middle name)
+    used_q = 0
+    used_e = 0
+    pairs: list[tuple[str, str, float, Sim]] = []
+    credit = 0.0
+    matched_full = 0.0
+    n_entry = len(entry_tokens)
+    n_label = len(label_tokens)
+    label_explained = 0.0
+    order: list[tuple[int, int]] = []
+    penalty = 1.0
+    known_fuzzy = 0.0
+    for neg, i, j, kind in found:
+        s = -neg
+        if (used_q >> i) & 1 or (used_e >> j) & 1:
+            continue
+        used_q |= 1 << i
+        used_e |= 1 << j
+        w = weights[j]
+        if kind == _INITIAL:
+            w = min(w, INITIAL_WEIGHT_CAP)
+            # "M Warren" is not "Warren McGarrigle": a surname is given as an initial only at the end ("Zuzana K.")
+            if len(label_tokens[i]) == 1 and j == n_entry - 1 and i != n_label - 1:
+                penalty *= 0.6
+        credit += s * w
+        matched_full += w
+        label_explained += s * label_weights[i]
+        if (known_mask >> i) & 1 and kind in _LOOSE:
+            known_fuzzy += 1.0
+        order.append((i, j))
+        pairs.append((label_tokens[i], entry_tokens[j], s, kind))
+    if not is_person:
+        order.sort()
+        if any(order[k][1] > order[k + 1][1] for k in range(len(order) - 1)):
+            penalty *= 0.85  # "Orbit North Labs" is not "North Orbit Labs"
+        if had_title:
+            penalty *= 0.6  # "Ms Craig" names a person, not Craig Ltd
+    unmatched_e_w = 0.0
+    unmatched_entry: list[str] = []
+    hard_e = False
+    soft_e = False
+    middle_discount = -1.0  # worked out when a middle name is missing
+    for j, t in enumerate(entry_tokens):
+        if (used_e >> j) & 1:
+            continue
+        unmatched_entry.append(t)
+        w = weights[j]
+        if t in PARTICLES:
+            unmatched_e_w += w * PARTICLE_DISCOUNT
+            continue
+        if is_person and 0 < j < n_entry - 1:
+            if middle_discount < 0.0:
+                # A label that gives initials ("W Forster") leaves out middle names as a matter of course.
+                middle_discount = 0.0 if any(len(q) == 1 for q in label_tokens) else MIDDLE_DISCOUNT
+            unmatched_e_w += w * middle_discount
+            soft_e = True
+        else:
+            unmatched_e_w += w
+            hard_e = True
+    unmatched_q_w = 0.0
+    unmatched_label: list[str] = []
+    for i, q in enumerate(label_tokens):
+        if (used_q >> i) & 1:
+            continue
+        unmatched_label.append(q)
+        unmatched_q_w += label_weights[i] * (PARTICLE_DISCOUNT if q in PARTICLES else 1.0)
+    entry_cover = credit / (matched_full + unmatched_e_w) if credit else 0.0
+    label_cover = credit / (matched_full + unmatched_q_w) if credit else 0.0
+    conflict = 0.0
+    if unmatched_label and any(q not in PARTICLES for q in unmatched_label):
+        conflict = 1.0 if hard_e else 0.5 if soft_e else 0.0
+    given_missing = is_person and n_entry >= 2 and bool((used_e & 1) == 0) and not unmatched_label
+    surname_missing = (
+        is_person
+        and n_entry >= 2
+        and n_label >= 2
+        and not (used_e >> (n_entry - 1)) & 1
+        and entry_tokens[-1] not in PARTICLES
+    )
+    score = entry_cover * label_cover * penalty - 0.45 * conflict
+    return Alignment(
+        score,
+        entry_cover,
+        label_cover,
+        credit,
+        conflict,
+        pairs,
+        unmatched_label,
+        unmatched_entry,
+        given_missing,
+        surname_missing,
+        known_fuzzy,
+        label_explained,
+    )

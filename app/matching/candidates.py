@@ -1,0 +1,341 @@
+"""Find the candidates for one part of a label: the directory names its words speak for, cheaply estimated, best
+first, so that only a few are aligned in full (app.matching.align); and the companies whose people are read
+against the rest of the label once a company is found.
+
+A label word speaks for the names that carry a directory word it may be (itself, a short form, a scanning or
+typing slip, a sound-alike: DirectoryIndex.words_like), each with its best evidence, likeness x rarity. That work
+depends on the directory alone, so it is memoised on the index (DirectoryIndex.memo) until the next write, and done
+for the commonest words when an index is built (warm_common_words).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from operator import itemgetter
+
+from app.matching.index import CACHE_MAX, DirectoryIndex
+from app.matching.label import Segment
+from app.matching.similarity import token_sim
+from app.matching.types import Entry, NearMap, Scored, SimCache, TokenVotes
+
+CANDIDATES_PER_SEGMENT = 30  # names per label part ranked by a cheap estimate before any is scored in full
+VOTE_FLOOR = 0.5  # names with under this share of the best name's votes are not considered
+NEIGHBOUR_MIN_SIM = 0.55
+COMPANY_FOUND = 0.5  # a company name this well matched has its own people read against the rest of the label
+COMPANIES_LOOKED_INTO = 3
+COMPANY_TIE = 0.98  # ...and, beyond those, up to COMPANIES_TIED_MAX more read this nearly as well as the best
+COMPANIES_TIED_MAX = 20
+ESSENTIAL_SHARE = 0.5  # a label word under this share of the rarest word's weight, and with a list longer than
+MINOR_WALK_MAX = 300  # this, only adds to the names other words found
+VOTES_MEMO_MAX = 500_000  # (name, evidence) pairs kept in the per-token vote memo
+WARM_WORDS = 3_000  # the commonest directory words whose label-word work is done at build (half the memo at most)
+WARM_MIN_NAMES = 2
+PAIR_BONUS = 2.0  # a person named by an initial and a word of their name ("J Smith")
+ALIAS_BONUS = 100.0  # a label part written exactly as a learned alias
+
+_SECOND = itemgetter(1)
+
+
+@dataclass(slots=True)
+class PartCandidates:
+    """What one label part says about the directory: its words' weights (for the aligner) and the names it may be,
+    with a cheap estimate of how well each would read, best first."""
+
+    label_weights: list[float]  # each label word's weight: the rarity of the best directory word it may be
+    known_mask: int  # bit i set when label word i is itself a directory word
+    near_maps: list[NearMap | None]  # each label word's directory look-alikes (None for an initial)
+    known: float  # the weight of the part's words the directory knows
+    estimates: list[tuple[float, int]]  # (estimated score, name id), best first; empty when no name is found
+
+
+def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) -> PartCandidates:
+    """The names one label part may be. shared_only: the part is a whole piece also read comma part by comma part,
+    so read whole it only needs the names several of its words share ("Smith, John"), not those one word finds."""
+    tokens = segment.tokens
+    label_weights, known_mask, known, initials, fulls, token_votes = _read_words(index, tokens)
+    votes = combine(token_votes, shared_only=shared_only, entries=index.entries)
+    if initials and fulls:
+        _add_initial_pairs(index, votes, token_votes, fulls, initials)
+    _add_aliases(index, votes, token_votes, tokens)
+    near_maps = [near_map(index, q) for q in tokens]
+    estimates = _estimates(index, votes, label_weights, has_initial=bool(initials)) if votes else []
+    return PartCandidates(label_weights, known_mask, near_maps, known, estimates)
+
+
+def _read_words(
+    index: DirectoryIndex, tokens: tuple[str, ...]
+) -> tuple[list[float], int, float, list[str], list[str], list[TokenVotes]]:
+    """Each label word's weight and evidence: (weights, known mask, known weight, initials, full words, the
+    evidence of the full words that speak for any name)."""
+    postings = index.postings
+    label_weights: list[float] = []
+    fulls: list[str] = []
+    initials: list[str] = []
+    known = 0.0
+    known_mask = 0
+    found_votes: list[TokenVotes] = []
+    for position, q in enumerate(tokens):
+        if len(q) > 2 and q in postings:
+            known_mask |= 1 << position
+        if len(q) == 1:
+            initials.append(q)
+            label_weights.append(1.0)
+            known += 1.0
+            continue
+        fulls.append(q)
+        found = token_votes(index, q)
+        best_idf = found[1]
+        if found[0]:
+            found_votes.append(found)
+        label_weights.append(best_idf if best_idf else index.idf(q))
+        known += best_idf
+    return label_weights, known_mask, known, initials, fulls, found_votes
+
+
+def _summed(token_votes: list[TokenVotes], eid: int) -> float:
+    return sum(tv[0].get(eid, 0.0) for tv in token_votes)
+
+
+def _add_initial_pairs(
+    index: DirectoryIndex, votes: dict[int, float], token_votes: list[TokenVotes], fulls: list[str], initials: list[str]
+) -> None:
+    """People named by an initial and a word of their name ("J Smith") count for more than the word alone."""
+    for q in fulls:
+        for t, _s in near(index, q):
+            for initial in initials:
+                for eid in index.with_pair(f"{initial} {t}"):
+                    base = votes.get(eid)
+                    if base is None:
+                        base = _summed(token_votes, eid)
+                    votes[eid] = base + PAIR_BONUS
+
+
+def _add_aliases(
+    index: DirectoryIndex, votes: dict[int, float], token_votes: list[TokenVotes], tokens: tuple[str, ...]
+) -> None:
+    """A label part written exactly as a text staff once assigned by hand names that recipient."""
+    for eid in index.aliases_of(tokens):
+        base = votes.get(eid)
+        if base is None:
+            base = _summed(token_votes, eid)
+        votes[eid] = base + ALIAS_BONUS
+
+
+def _estimates(
+    index: DirectoryIndex, votes: dict[int, float], label_weights: list[float], has_initial: bool
+) -> list[tuple[float, int]]:
+    """Cheap estimate of the full score (weighted cover on both sides) of the best-voted names, best first, so only
+    the likely names are aligned."""
+    if len(votes) > CANDIDATES_PER_SEGMENT:
+        top = sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT]
+    else:
+        top = list(votes.items())
+    floor = VOTE_FLOOR * max(votes.values())
+    label_weight = sum(label_weights) or 1.0
+    entries = index.entries
+    estimates: list[tuple[float, int]] = []
+    for eid, v in top:
+        if v < floor:
+            continue
+        entry = index.weighed(entries[eid])
+        cover = v / (entry.cover_weight_initial if has_initial else entry.cover_weight)
+        share = v / label_weight
+        estimates.append(((cover if cover < 1.0 else 1.0) * (share if share < 1.0 else 1.0), eid))
+    estimates.sort(key=_first, reverse=True)
+    return estimates
+
+
+def companies_to_look_into(scored: list[Scored]) -> list[Scored]:
+    """The companies found well enough that their own people are read against the rest of the label ("Ms Craig,
+    Beacon Labs" finds the Craig at Beacon Labs even when many Craigs outrank her on the surname alone), best
+    first."""
+    orgs = sorted(
+        (s for s in scored if not s.entry.is_person and s.alignment.score >= COMPANY_FOUND),
+        key=_score_of,
+        reverse=True,
+    )
+    if len(orgs) > COMPANIES_LOOKED_INTO:
+        # Companies read as well as the best (one trading name on several contracts) are all looked into:
+        # the person the label names may be at any of them.
+        floor = COMPANY_TIE * orgs[0].alignment.score
+        tied = [o for o in orgs[COMPANIES_LOOKED_INTO:] if o.alignment.score >= floor]
+        orgs = orgs[:COMPANIES_LOOKED_INTO] + tied[:COMPANIES_TIED_MAX]
+    return orgs
+
+
+# ----------------------------------------------------------------- a label word's evidence (memoised on the index)
+def neighbours(index: DirectoryIndex, q: str, cache: SimCache) -> tuple[list[tuple[str, float]], NearMap]:
+    """Directory tokens that could be this label token: exact, short forms, scanning and typing errors."""
+    postings = index.postings
+    out: list[tuple[str, float]] = []
+    found: NearMap = {}
+    for t in index.words_like(q):
+        if t not in postings:
+            continue
+        r = cache.get((q, t))
+        if r is None:
+            r = token_sim(q, t)
+            cache[(q, t)] = r
+        if r[0] >= NEIGHBOUR_MIN_SIM:
+            out.append((t, r[0]))
+            found[t] = r
+    out.sort()  # a fixed order whatever the hash seed, so equal candidates always rank alike
+    return out, found
+
+
+def near_map(index: DirectoryIndex, q: str) -> NearMap | None:
+    """The directory words label word q may be, with likeness and kind (None for an initial)."""
+    if len(q) == 1:
+        return None
+    found = index.memo.near_map.get(q)
+    if found is None:
+        near(index, q)
+        found = index.memo.near_map.get(q)
+        if found is None:  # memo full
+            found = neighbours(index, q, index.memo.sim)[1]
+    return found
+
+
+def near(index: DirectoryIndex, q: str) -> list[tuple[str, float]]:
+    """The directory words label word q may be, with their likeness, in a fixed order."""
+    memo = index.memo
+    found = memo.near.get(q)
+    if found is None:
+        found, found_map = neighbours(index, q, memo.sim)
+        if len(memo.near) < CACHE_MAX:
+            memo.near[q] = found
+            memo.near_map[q] = found_map
+    return found
+
+
+def token_votes(index: DirectoryIndex, q: str) -> TokenVotes:
+    """Names this label token speaks for, each with its best evidence (likeness x rarity), and the rarity of
+    the best directory word it may be. Memoized across labels until the next write."""
+    memo = index.memo.votes
+    found = memo.get(q)
+    if found is not None:
+        return found
+    postings = index.postings
+    idf = index.idf
+    gains: list[tuple[float, list[int], str]] = []
+    best_idf = 0.0
+    # A label word that is itself a directory word ("Brown") speaks for the names spelt so first: read as a
+    # slip of a rarer word ("Baron", "Beirn") it says no more than it says as written, or at 100,000 contacts
+    # the rare look-alikes crowd every C. Brown out of the names considered.
+    cap = idf(q) if q in postings else math.inf
+    for t, s in near(index, q):
+        posting = postings.get(t)
+        if posting:
+            w = idf(t)
+            best_idf = max(best_idf, w)
+            gains.append((s * (w if t == q or w < cap else cap), posting, t))
+    gains.sort(key=_first_gain)
+    votes: dict[int, float] = {}
+    via: dict[int, str] = {}  # the directory word behind each name's evidence
+    for gain, posting, t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
+        votes.update(dict.fromkeys(posting, gain))
+        via.update(dict.fromkeys(posting, t))
+    top = dict(sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT])
+    found = (votes, best_idf, top, via)
+    index.memo.votes_size += len(votes)
+    if index.memo.votes_size > VOTES_MEMO_MAX:
+        memo.clear()
+        index.memo.votes_size = len(votes)
+    memo[q] = found
+    return found
+
+
+def warm_common_words(index: DirectoryIndex) -> None:
+    """Do the label-word work (neighbours, evidence lists) for the directory's commonest words: they are the
+    costliest to do on a keystroke and the likeliest on a label. Bounded by the memo's budget."""
+    postings = index.postings
+    common = sorted(
+        (t for t, p in postings.items() if len(p) >= WARM_MIN_NAMES and len(t) > 1),
+        key=lambda t: len(postings[t]),
+        reverse=True,
+    )[:WARM_WORDS]
+    for token in common:
+        if index.memo.votes_size >= VOTES_MEMO_MAX // 2:
+            break
+        token_votes(index, token)
+
+
+def combine(
+    token_votes: list[TokenVotes], shared_only: bool = False, entries: Mapping[int, Entry] | None = None
+) -> dict[int, float]:
+    """Names with the largest summed evidence over the label's tokens, without summing every name: a name named by
+    one token only can rank in the top only if it ranks in that token's own top list (memoized); names named by
+    several tokens are found by walking all but the largest token's names."""
+    if not token_votes:
+        return {}
+    if len(token_votes) == 1:
+        return token_votes[0][2].copy()
+    shared = _shared_names(token_votes)
+    votes = {eid: _summed_evidence(token_votes, eid, entries) for eid in shared}
+    if shared_only and votes:
+        return votes
+    # Each word's own top names join with that word's evidence (the first word's, when several list a name); the
+    # summed evidence of shared names wins. Dict updates, in C: the earlier words are written last.
+    joined: dict[int, float] = {}
+    for _tv, _w, top, _via in reversed(token_votes):
+        joined.update(top)
+    joined.update(votes)
+    return joined
+
+
+def _shared_names(token_votes: list[TokenVotes]) -> set[int]:
+    """Names two or more label words speak for. A common word ("van", "der", "trading") with a long list is not
+    walked: it only adds to the names other words found (walked or looked into); a name only it could find would
+    not rank anyway."""
+    strongest = max(tv[1] for tv in token_votes)
+    ordered = sorted(token_votes, key=_size)
+    shared: set[int] = set()
+    minor = [len(tv[0]) > MINOR_WALK_MAX and tv[1] < ESSENTIAL_SHARE * strongest for tv in ordered]
+    if all(minor):
+        minor[0] = False  # only common words ("Harbour Harbour Ventures"): the shortest list is walked
+    for i, (tv, _weight, _top, _via) in enumerate(ordered[:-1]):
+        keys = tv.keys()
+        for j in range(i + 1, len(ordered)):
+            if minor[i] and minor[j]:
+                continue  # two common words ("van", "der") together find nothing the others do not
+            shared.update(keys & ordered[j][0].keys())  # set intersection, in C
+    return shared
+
+
+def _summed_evidence(token_votes: list[TokenVotes], eid: int, entries: Mapping[int, Entry] | None) -> float:
+    total = 0.0
+    by_word: dict[str, float] = {}  # two label words for one directory word count once...
+    for k, (tv, _w, _top, via) in enumerate(token_votes):
+        gain = tv.get(eid)
+        if gain is not None:
+            word = via[eid]
+            before = by_word.get(word)
+            if before is None or (
+                any(token_votes[m][0] is tv for m in range(k))
+                and entries is not None
+                and entries[eid].tokens.count(word) > 1
+            ):
+                by_word[word] = gain  # ...unless both repeat it ("Willow Willow Media"; not Willow Media)
+                total += gain
+            elif gain > before:
+                by_word[word] = gain
+                total += gain - before
+    return total
+
+
+def _size(item: TokenVotes) -> int:
+    return len(item[0])
+
+
+def _first_gain(item: tuple[float, list[int], str]) -> float:
+    return item[0]
+
+
+def _score_of(item: Scored) -> float:
+    return item.alignment.score
+
+
+def _first(item: tuple[float, int]) -> float:
+    return item[0]

@@ -72,7 +72,8 @@ class _Reading:
             return
         # A part with commas is read part by part too: read whole, it only needs the names several words share
         # ("Smith, John"; "Goodwin, King and Williamson"), not those one word alone finds.
-        found = find_candidates(self.index, segment, shared_only=segment.sub < 0 and segment.piece in self.split_pieces)
+        shared_only = (segment.sub < 0 and segment.piece in self.split_pieces) or segment.span > 1
+        found = find_candidates(self.index, segment, shared_only=shared_only)
         if segment.sub < 0:  # a part read two ways (see label._segments) counts once, by its better reading
             self.piece_known[segment.piece] = max(found.known, self.piece_known.get(segment.piece, 0.0))
         self.parts[id(segment)] = found

@@ -7,7 +7,7 @@ street, city, postcode, country, phone and tracking numbers, "PO Box 123".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.matching.normalize import LEGAL_FORMS, TITLES, clean_tokens, fold, join_slashed_forms, split_tokens, words
 
@@ -66,12 +66,15 @@ class Segment:
     tokens: tuple[str, ...]
     text: str
     piece: int  # which piece of the label (lines, and the parts between c/o, Attn, FAO, "/")
-    sub: int = -1  # -1: the whole piece; otherwise its n-th comma-separated part
+    sub: int = -1  # -1: the whole piece; otherwise its n-th comma-separated part (the first, for a run of parts)
     had_title: bool = False
     org_like: bool = False  # a legal form was written, or a company word
+    span: int = 1  # how many comma-separated parts, from `sub` on ("Johnson, Smith and Smith": 2)
 
     def overlaps(self, other: Segment) -> bool:
-        return self.piece == other.piece and (self.sub < 0 or other.sub < 0 or self.sub == other.sub)
+        if self.piece != other.piece or self.sub < 0 or other.sub < 0:
+            return self.piece == other.piece
+        return self.sub < other.sub + other.span and other.sub < self.sub + self.span
 
 
 @dataclass(slots=True)
@@ -136,6 +139,7 @@ MAX_WORD_CHARS = 48  # the longest names are about 30 letters; longer "words" ar
 MAX_NAME_WORDS = 12  # words of name parts (after address and tracking lines are dropped) scored per label
 MAX_PIECE_WORDS = 12  # words of one name part (the longest real ones have about 10)
 MAX_NAME_PIECES = 6  # name parts scored per label (a person, a company, a c/o name: a real label has 2 or 3)
+MAX_COMMA_PARTS = 4  # a part with more commas than this is read whole and part by part, not in runs of parts
 _WORD_OR_SPACE = re.compile(r"\S+|\s+")
 _TOKEN_RUN = re.compile(r"[^\W_]+")
 _LABEL_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
@@ -241,6 +245,15 @@ def _add_piece(label: Label, text: str, piece: int) -> None:
         read = {seg.tokens for seg in whole}
         for sub, p in enumerate(parts):
             label.segments.extend(seg for seg in _segments(p, piece, sub) if seg.tokens not in read)
+        # A company name with commas ("Howell, Walker and Price Ltd") behind a person's name ("Mrs Barros, Johnson,
+        # Smith and Smith"): each run of neighbouring parts is read too, so the name is read whole before its pieces.
+        if len(parts) <= MAX_COMMA_PARTS:
+            for span in range(2, len(parts)):
+                for sub in range(len(parts) - span + 1):
+                    text = " ".join(parts[sub : sub + span])
+                    label.segments.extend(
+                        replace(seg, span=span) for seg in _segments(text, piece, sub) if seg.tokens not in read
+                    )
 
 
 def _segments(text: str, piece: int, sub: int) -> list[Segment]:

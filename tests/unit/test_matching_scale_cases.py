@@ -262,3 +262,18 @@ def test_stacked_legal_forms_are_all_taken_off() -> None:
     index = _index({1: "Kacperek Sp. z o.o. Sp.k. LLC", 2: "Dzidek Ltd", 3: "Quay Ltd", **FILLER_COMPANIES})
     assert not _auto_for(index.match("Kacperek-Dzidek Sp. z o.o."), 1)
     assert _auto_for(index.match("KACPEREK SP Z OO"), 1)
+
+
+def test_a_company_name_with_commas_after_a_person_is_read_whole() -> None:
+    # "Mrs Barros, Johnson, Smith and Smith": Mrs Barros at Johnson, Smith and Smith, read as one name before its
+    # comma parts, not the trading name Smith-Smith LLP that one of the parts reads exactly.
+    index = _index(
+        {1: "Johnson, Smith and Smith", 2: "Quay Ltd", 3: "Pine Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Emma Barros"), (3, 13, "Luis Barros"), *FILLER_PEOPLE],
+        trading=[(2, 12, "Smith-Smith LLP")],
+    )
+    result = index.match("Mrs Barros, Johnson, Smith and Smith")
+    assert result.best is not None and result.best.contract_id == 1
+    assert "company name Johnson, Smith and Smith matches exactly" in result.best.why
+    assert result.best.confidence > 0.9
+    assert not _auto_for(result, 2)

@@ -144,9 +144,11 @@ def evaluate(label: Label, scored: list[Scored], po_contracts: set[int]) -> list
 
 
 def _raw_strength(ev: ContractEvidence) -> float:
-    """Cheap pre-ranking before features are computed: the best raw score, plus the company's when both fit."""
-    sp = ev.person.alignment.score if ev.person else 0.0
-    so = ev.org.alignment.score if ev.org else 0.0
+    """Cheap pre-ranking before features are computed: the best raw score, plus the company's when both fit. A
+    person who does not fit (a negative score: "J. Richter" read against that company's Michael Jackson) takes
+    nothing away: the company named on the label must still be weighed ("J. RICHTER, Kestrel Media LLC")."""
+    sp = max(0.0, ev.person.alignment.score) if ev.person else 0.0
+    so = max(0.0, ev.org.alignment.score) if ev.org else 0.0
     return max(sp, so) + 0.5 * min(sp, so) + (1.0 if ev.po_box else 0.0)
 
 
@@ -227,6 +229,17 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
             return (
                 f"the label gives only part of the double surname in {entry.name}: it may be someone else "
                 f"with that surname"
+            )
+    if a.unmatched_label and "-" in chosen.segment.text:
+        # The other way round: "Keith Molina-Otto" on the label, Keith Molina in the directory.
+        double = [w for w in chosen.segment.text.split() if "-" in w]
+        parts = {p for w in double for p in w.split("-") if p}
+        missing = parts & set(a.unmatched_label)
+        if missing and parts - missing:
+            return (
+                f"the label gives a double surname ({_shown(' '.join(double).replace('-', '- ')).replace('- ', '-')}) "
+                f"and {entry.name} has only part of "
+                f"it: it may be someone else"
             )
     if best.supported:
         # The label names their company too: sure, unless that company name is on other contracts as well and the

@@ -277,3 +277,34 @@ def test_a_company_name_with_commas_after_a_person_is_read_whole() -> None:
     assert "company name Johnson, Smith and Smith matches exactly" in result.best.why
     assert result.best.confidence > 0.9
     assert not _auto_for(result, 2)
+
+
+def test_a_double_surname_on_the_label_is_not_decided_for_one_half() -> None:
+    # "Keith Molina-Otto" is not Keith Molina: the directory has only half of the label's double surname.
+    index = _index({1: "Oak Tree Ltd", **FILLER_COMPANIES}, [(1, 11, "Keith Molina"), *FILLER_PEOPLE])
+    result = index.match("Keith Molina-Otto")
+    assert not _auto_for(result, 1)
+    assert "double surname (Molina-Otto)" in result.reason
+    assert _auto_for(index.match("Keith Molina"), 1)
+
+
+def test_a_company_on_the_label_is_weighed_however_many_people_share_the_name_beside_it() -> None:
+    # "J. RICHTER, Kestrel Media LLC": a stranger at a company whose name two contracts share. Six J. Richters on
+    # other contracts, and the label read against Kestrel Media LLC's own director (Michael Jackson) does not fit:
+    # that company must still be weighed, so the two Kestrel Medias tie and neither is decided alone.
+    richters = [
+        (20 + k, 200 + k, f"{first} Richter")
+        for k, first in enumerate(("Julia", "Jana", "Jutta", "Jan", "Jon", "Jakob"))
+    ]
+    index = _index(
+        {
+            1: "Kestrel Media LLC",
+            2: "Kestrel Media Ltd.",
+            **{c: f"Firm {c} Ltd" for c, _, _ in richters},
+            **FILLER_COMPANIES,
+        },
+        [(1, 11, "Michael Jackson"), (2, 12, "Emma Davies"), *richters, *FILLER_PEOPLE],
+    )
+    result = index.match("J. RICHTER, Kestrel Media LLC")
+    assert result.decision != Decision.AUTO
+    assert {1, 2} <= {c.contract_id for c in result.candidates}

@@ -31,7 +31,7 @@ from app.capture import CaptureError, CentreLines
 from app.config import Paths, Settings, resolve_db_url
 from app.desk.capture import CaptureMatch, read_and_match
 from app.desk.capture_intake import centre_lines_from
-from app.desk.matching_service import MatchingService
+from app.desk.matching_service import MatchingService, chunks
 from app.matching import Decision, MatchResult
 from app.store import DatabaseError, open_existing_database
 from app.store.engine import DatabaseUrlError
@@ -111,7 +111,7 @@ def run_batch(
     base = folder or Path.cwd()
     centre = CentreLines(centre_lines_setting())
     with ThreadPoolExecutor(max_workers=IMAGE_THREADS) as pool:
-        for chunk in _chunks(_batch_lines(stream), IMAGE_THREADS * 4):
+        for chunk in chunks(_batch_lines(stream), IMAGE_THREADS * 4):
             futures: dict[int, Future[CaptureMatch | str]] = {}
             known = centre.lines()  # learnt from the items before this chunk (read once: workers only read it)
             for pos, (_number, item, _problem) in enumerate(chunk):
@@ -145,17 +145,6 @@ def run_batch(
                     row = {"id": item.get("id"), **capture_json(capture)}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return bad
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def centre_lines_setting() -> tuple[str, ...]:

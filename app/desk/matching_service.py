@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -287,21 +287,21 @@ class MatchingService:
     def upsert_contracts(self, entries: Sequence[ContractEntry]) -> None:
         index = self._loaded()
         with self._write_lock:
-            for chunk in _chunks(entries, self._batch):
+            for chunk in chunks(entries, self._batch):
                 index.upsert_contracts(chunk)
 
     def upsert_contacts(self, entries: Sequence[ContactEntry]) -> None:
         index = self._loaded()
         with self._write_lock:
-            for chunk in _chunks(entries, self._batch):
+            for chunk in chunks(entries, self._batch):
                 index.upsert_contacts(chunk)
 
     def remove(self, *, contract_ids: Sequence[int] = (), contact_ids: Sequence[int] = ()) -> None:
         index = self._loaded()
         with self._write_lock:
-            for chunk in _chunks(contact_ids, self._batch):
+            for chunk in chunks(contact_ids, self._batch):
                 index.remove_contacts(chunk)
-            for chunk in _chunks(contract_ids, self._batch):
+            for chunk in chunks(contract_ids, self._batch):
                 index.remove_contracts(chunk)
 
     def add_contact(self, contact_id: int, contract_id: int, contact_type: int, name: str) -> None:
@@ -334,10 +334,10 @@ class MatchingService:
         contacts: list[ContactEntry] = []
         with session_scope(self._engine, readonly=True) as session:
             fingerprint = match_directory_fingerprint(session) if self.snapshot_path else []
-            for chunk in _chunks(changed_contracts, self._batch):
+            for chunk in chunks(changed_contracts, self._batch):
                 rows, _none = match_directory_rows(session, contract_ids=chunk)
                 contracts.extend(map(_contract_from_row, rows))
-            for chunk in _chunks(changed_contacts, self._batch):
+            for chunk in chunks(changed_contacts, self._batch):
                 _none2, contact_rows = match_directory_rows(session, contact_ids=chunk)
                 contacts.extend(map(_contact_from_row, contact_rows))
         self.upsert_contracts(contracts)
@@ -355,7 +355,8 @@ class MatchingService:
         )
 
 
-def _chunks(items: Iterable[Any], size: int = BATCH) -> Iterable[list[Any]]:
+def chunks(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    """`items` in lists of `size` (the last one shorter)."""
     chunk: list[Any] = []
     for item in items:
         chunk.append(item)

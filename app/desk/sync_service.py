@@ -179,10 +179,7 @@ class SyncService:
                 if report.cancelled or context.cancel.is_set():
                     return SyncOutcome(report, None, cancelled=True)
                 pull_deliveries(self._engine, client, full=full, cancel=context.cancel)
-                sender = self._sender(client, user_asked)
-                if user_asked or self._signed_in_since_last_send():
-                    sender.resume()
-                flush = sender.flush(cancel=context.cancel)
+                flush = self._send(client, context, now=user_asked, resume=user_asked)
         except NexudusError as exc:
             self._failed(exc)
             raise
@@ -200,10 +197,7 @@ class SyncService:
         connection just came back); `resume`: lift a pause first (someone just signed in)."""
         try:
             with self._client_factory() as client:
-                sender = self._sender(client, now)
-                if resume or self._signed_in_since_last_send():
-                    sender.resume()
-                flush = sender.flush(cancel=context.cancel)
+                flush = self._send(client, context, now=now, resume=resume)
         except NexudusError as exc:
             self._failed(exc)
             raise
@@ -243,6 +237,13 @@ class SyncService:
             connection=view,
             sign_in_refused=view.link is Link.SIGNED_OUT,
         )
+
+    def _send(self, client: NexudusClient, context: JobContext, *, now: bool, resume: bool) -> FlushReport:
+        """Send what waits; a pause is lifted first when `resume` or when someone signed in since the last send."""
+        sender = self._sender(client, now)
+        if resume or self._signed_in_since_last_send():
+            sender.resume()
+        return sender.flush(cancel=context.cancel)
 
     def _sender(self, client: NexudusClient, now: bool) -> OutboxSender:
         # No waiting inside a desk flush (the desk tries again on its own timer, at most SEND_BACKOFF_MAX later);

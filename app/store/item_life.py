@@ -47,6 +47,7 @@ from app.store.tables import (
     DeliveryOutcome,
     ForwardingLogEntry,
     LocalState,
+    OutboxEntry,
     OutboxKind,
     OutboxState,
     contacts_table,
@@ -416,19 +417,7 @@ def record_outcome(
         delivery.collected_at = when
         delivery.collected_by = str((details or {}).get("collected_by") or outcome.done_by)
         delivery.collected_for = str((details or {}).get("for_whom") or "")
-    delivery.local_state = LocalState.PENDING
-    queue = _requeue(session, life, now)
-    row = delivery_rows(session, [delivery_id])[0]
-    entry = _enqueue(
-        session,
-        OutboxKind.DELIVERY_OUTCOME,
-        actor,
-        system_id=new_marker(),
-        delivery_row_id=delivery_id,
-        outcome_id=outcome.id,
-        summary=f"{_OUTCOME_SUMMARY[kind]}: {row.name} for {_addressee(row)}",
-    )
-    outcome.outbox_id = entry.id
+    queue, entry = _queue_outcome_for_nexudus(session, delivery, life, outcome, actor, now, _OUTCOME_SUMMARY[kind])
     add_audit(
         session,
         actor,
@@ -448,6 +437,34 @@ def record_outcome(
     )
     session.flush()
     return outcome_rows(session, delivery_id, outcome_id=outcome.id)[0]
+
+
+def _queue_outcome_for_nexudus(
+    session: Session,
+    delivery: Delivery,
+    life: DeliveryLife,
+    outcome: DeliveryOutcome,
+    actor: str,
+    now: datetime,
+    what: str,
+) -> tuple[Queue, OutboxEntry]:
+    """After an outcome (or its reversal) is added: the item waits to be sent, goes to the queue its outcomes in
+    force call for, and the outcome gets its outbox entry, summarised as "{what}: {item} for {addressee}"."""
+    assert delivery.id is not None and outcome.id is not None
+    delivery.local_state = LocalState.PENDING
+    queue = _requeue(session, life, now)
+    row = delivery_rows(session, [delivery.id])[0]
+    entry = _enqueue(
+        session,
+        OutboxKind.DELIVERY_OUTCOME,
+        actor,
+        system_id=new_marker(),
+        delivery_row_id=delivery.id,
+        outcome_id=outcome.id,
+        summary=f"{what}: {row.name} for {_addressee(row)}",
+    )
+    outcome.outbox_id = entry.id
+    return queue, entry
 
 
 _OUTCOME_SUMMARY: dict[Outcome, str] = {
@@ -498,19 +515,8 @@ def reverse_outcome(session: Session, outcome_id: int, actor: str, reason: str) 
         delivery.collected_at = None
         delivery.collected_by = ""
         delivery.collected_for = ""
-    delivery.local_state = LocalState.PENDING
-    queue = _requeue(session, life, now)
-    row = delivery_rows(session, [delivery_id])[0]
-    entry = _enqueue(
-        session,
-        OutboxKind.DELIVERY_OUTCOME,
-        actor,
-        system_id=new_marker(),
-        delivery_row_id=delivery_id,
-        outcome_id=outcome.id,
-        summary=f"Undo {_OUTCOME_SUMMARY[Outcome(original.kind)].lower()}: {row.name} for {_addressee(row)}",
-    )
-    outcome.outbox_id = entry.id
+    undo = f"Undo {_OUTCOME_SUMMARY[Outcome(original.kind)].lower()}"
+    queue, entry = _queue_outcome_for_nexudus(session, delivery, life, outcome, actor, now, undo)
     add_audit(
         session,
         actor,

@@ -2,7 +2,8 @@
 
 - SQLite: an OS file lock on `<database>.<name>.lock` next to the database file (fcntl on POSIX, msvcrt on
   Windows). Every desk sharing a SQLite file is on the same computer, so a file lock is enough, and a process
-  killed with SIGKILL never leaves a stale lock behind.
+  killed with SIGKILL never leaves a stale lock behind. The lock file is removed when the lock is let go (on
+  POSIX), so none is left beside a database that is moved or deleted afterwards.
 - PostgreSQL: a session-level advisory lock (`pg_try_advisory_lock`) held on a dedicated connection; several
   desks on one database exclude each other, and the server releases it when the connection drops.
 """
@@ -73,20 +74,45 @@ def sqlite_file(engine: Engine) -> Path | None:
 
 @contextmanager
 def _file_lock(path: Path, name: str, wait: float) -> Iterator[None]:
+    """Hold an OS lock on the file at `path`; the file is removed when the lock is let go (a lock file is left
+    behind only by a process that died holding it, and the next holder removes it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _acquire_file_lock(path, name, time.monotonic() + wait)
     try:
-        deadline = time.monotonic() + wait
-        while not _try_file_lock(fd):
-            if time.monotonic() >= deadline:
-                raise LockBusyError(name)
-            time.sleep(0.05)
+        yield
+    finally:
         try:
-            yield
+            if sys.platform != "win32":  # Windows cannot remove an open file: the lock file stays there
+                path.unlink(missing_ok=True)  # still held: whoever opened this file before finds it gone
         finally:
             _release_file_lock(fd)
-    finally:
+            os.close(fd)
+
+
+def _acquire_file_lock(path: Path, name: str, deadline: float) -> int:
+    """The descriptor of `path`, locked. A lock won on a file the previous holder removed meanwhile (it was opened
+    before the removal) does not count: another process may hold the new file at `path`, so try again there."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        locked = _try_file_lock(fd)
+        if locked and _same_file(fd, path):
+            return fd
+        if locked:
+            _release_file_lock(fd)
         os.close(fd)
+        if time.monotonic() >= deadline:
+            raise LockBusyError(name)
+        if not locked:
+            time.sleep(0.05)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 @contextmanager

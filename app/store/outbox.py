@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.engine import Connection
 
 from app.store.audit import utcnow
@@ -48,10 +48,7 @@ class QueuedEntry:
     next_attempt_at: datetime | None
 
 
-def entry_by_id(conn: Connection, entry_id: int) -> QueuedEntry | None:
-    r = conn.execute(select(outbox_table).where(outbox_table.c.id == entry_id)).first()
-    if r is None:
-        return None
+def _queued_entry(r: Row[Any]) -> QueuedEntry:
     return QueuedEntry(
         r.id,
         r.kind,
@@ -65,24 +62,16 @@ def entry_by_id(conn: Connection, entry_id: int) -> QueuedEntry | None:
     )
 
 
+def entry_by_id(conn: Connection, entry_id: int) -> QueuedEntry | None:
+    r = conn.execute(select(outbox_table).where(outbox_table.c.id == entry_id)).first()
+    return None if r is None else _queued_entry(r)
+
+
 def queue(conn: Connection) -> list[QueuedEntry]:
     """Entries that may be sent (pending, or sending when a previous process died mid-send), in id order."""
     o = outbox_table.c
     rows = conn.execute(select(outbox_table).where(o.state.in_(SENDABLE)).order_by(o.id))
-    return [
-        QueuedEntry(
-            r.id,
-            r.kind,
-            r.state,
-            r.system_id,
-            r.attempts,
-            json.loads(r.payload or "{}"),
-            r.contact_row_id,
-            r.delivery_row_id,
-            r.next_attempt_at,
-        )
-        for r in rows
-    ]
+    return [_queued_entry(r) for r in rows]
 
 
 def claim(conn: Connection, entry_id: int) -> bool:

@@ -25,7 +25,7 @@ from app.store.item_life import (
     route_delivery,
     to_second,
 )
-from app.store.routing import FINAL, FLAG, Outcome
+from app.store.routing import FINAL, FLAG, Outcome, conflict_text
 from app.store.tables import (
     Delivery,
     DeliveryOutcome,
@@ -44,16 +44,6 @@ NEXUDUS_ACTOR = "Nexudus"
 _dl = deliveries_table.c
 _ob = outbox_table.c
 _oc = delivery_outcomes_table.c
-_PAST = {
-    "Collected": "collected",
-    "Forwarded": "forwarded",
-    "ReturnedToSender": "returned to sender",
-    "Shredded": "shredded",
-    "Recycled": "recycled",
-    "CheckDeposited": "deposited",
-    "Scanned": "scanned",
-    "StoredForCollection": "kept for collection",
-}
 
 
 @dataclass(frozen=True)
@@ -163,11 +153,7 @@ def apply_pulled_delivery(session: Session, rec: CoworkerDelivery) -> PulledResu
                 when = datetime.fromisoformat(stamp) if stamp else utcnow()
                 if outcome in FINAL and clash:
                     desk_id, desk_kind = clash[0]
-                    message = (
-                        f"Nexudus says this item was {_PAST[flag]} on "
-                        f"{when.astimezone().strftime('%d %b %Y %H:%M')}, but the desk recorded it as "
-                        f"{_PAST[FLAG[desk_kind]]}. Decide which is right in “Needs a decision”."
-                    )
+                    message = conflict_text(flag, when, FLAG[desk_kind])
                     if record_conflict(session, local.id, desk_id, flag, when, message):
                         conflicts += 1
                     continue

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -106,9 +106,9 @@ def _contact_type(value: int) -> ContractContactType:
 # ---- matching ------------------------------------------------------------------------------------------------
 
 
-def _match_directory(
-    session: Session, contract_ids: Iterable[int] | None, contact_ids: Iterable[int] | None
-) -> MatchDirectory:
+def _live_contracts_select(contract_ids: Iterable[int] | None) -> Select[Any]:
+    """The contracts the matcher reads (not deleted on the server), in id order; only `contract_ids` when given.
+    Columns: id, company_name, billing_name, holder, cancelled, cancellation_date, business_id, po_box."""
     holder = aliased(coworkers_table)
     q = (
         select(
@@ -127,8 +127,12 @@ def _match_directory(
     )
     if contract_ids is not None:
         q = q.where(_ct.id.in_(list(contract_ids)))
-    contracts = [_contract_info(r) for r in session.execute(q)]
+    return q
 
+
+def _live_contacts_select(contact_ids: Iterable[int] | None, *more: Any) -> Select[Any]:
+    """The contacts of live contracts, in row order; only `contact_ids` (public ids) when given.
+    Columns: id, nexudus_id, contract_id, contact_type, name, gone, then `more`."""
     linked = aliased(coworkers_table)
     live_contract = select(_ct.id).where(_ct.gone.is_(False))
     cq = (
@@ -139,7 +143,7 @@ def _match_directory(
             _cc.contact_type,
             _contact_name_expr(linked.c).label("name"),
             _cc.gone,
-            _cc.local_state,
+            *more,
         )
         .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
         .where(_cc.contract_id.in_(live_contract))
@@ -148,6 +152,14 @@ def _match_directory(
     if contact_ids is not None:
         wanted = list(contact_ids)
         cq = cq.where(or_(_cc.nexudus_id.in_([i for i in wanted if i > 0]), _cc.id.in_([-i for i in wanted if i < 0])))
+    return cq
+
+
+def _match_directory(
+    session: Session, contract_ids: Iterable[int] | None, contact_ids: Iterable[int] | None
+) -> MatchDirectory:
+    contracts = [_contract_info(r) for r in session.execute(_live_contracts_select(contract_ids))]
+    cq = _live_contacts_select(contact_ids, _cc.local_state)
     contacts = [
         ContactInfo(
             contact_id=contact_public_id(r.id, r.nexudus_id),
@@ -182,26 +194,9 @@ def match_directory_rows(
     """The contracts and contacts the matcher reads, as plain column reads: every live one when no ids are given;
     only the contracts with contract_ids and/or the contacts with contact_ids; or (local_only) only the contacts
     not yet synced (registered here, pending or refused)."""
-    holder = aliased(coworkers_table)
     contracts: list[MatchContractRow] = []
     if not local_only and (contract_ids is not None or contact_ids is None):
-        q = (
-            select(
-                _ct.id,
-                _ct.company_name,
-                _ct.billing_name,
-                _holder_name_expr(holder.c),
-                _ct.cancelled,
-                _ct.cancellation_date,
-                _ct.business_id,
-                _ct.po_box,
-            )
-            .select_from(contracts_table.outerjoin(holder, holder.c.id == _ct.coworker_id))
-            .where(_ct.gone.is_(False))
-            .order_by(_ct.id)
-        )
-        if contract_ids is not None:
-            q = q.where(_ct.id.in_(list(contract_ids)))
+        q = _live_contracts_select(contract_ids)
         contracts = [
             (
                 cid,
@@ -217,21 +212,9 @@ def match_directory_rows(
         ]
     contacts: list[MatchContactRow] = []
     if local_only or contact_ids is not None or contract_ids is None:
-        linked = aliased(coworkers_table)
-        live_contract = select(_ct.id).where(_ct.gone.is_(False))
-        cq = (
-            select(_cc.id, _cc.nexudus_id, _cc.contract_id, _cc.contact_type, _contact_name_expr(linked.c), _cc.gone)
-            .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
-            .where(_cc.contract_id.in_(live_contract))
-            .order_by(_cc.id)
-        )
+        cq = _live_contacts_select(contact_ids)
         if local_only:
             cq = cq.where(_cc.local_state != LocalState.SYNCED)
-        if contact_ids is not None:
-            wanted = list(contact_ids)
-            cq = cq.where(
-                or_(_cc.nexudus_id.in_([i for i in wanted if i > 0]), _cc.id.in_([-i for i in wanted if i < 0]))
-            )
         contacts = [
             (
                 nexudus_id if nexudus_id is not None else -local_id,

@@ -1,5 +1,6 @@
 """The rules of an item's life after intake, as plain functions (no SQL): which work queue an item goes to from
-its contract's handling preference, which Nexudus flag each outcome sets, and where an item goes next.
+its contract's handling preference, which Nexudus flag each outcome sets (and how a disagreement over them is
+worded), and where an item goes next.
 
 Handling preferences (CoworkerContract.DeliveryHandlingPreference{Mail,Parcels,Checks,Publicity}) -> queue:
   store for collection, none, unknown      -> shelf   (INFERRED: no preference means "keep it for collection")
@@ -14,6 +15,7 @@ A cancelled contract, or a recipient whose ID check found a (possible) match, se
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from app.nexudus.enums import AmlCheckStatus, DeliveryType, HandlingPreference
@@ -54,6 +56,17 @@ FLAG: dict[Outcome, str] = {
     Outcome.COLLECT: "Collected",
 }
 OUTCOME_OF_FLAG: dict[str, Outcome] = {flag: outcome for outcome, flag in FLAG.items()}
+# What a set flag says happened to the item, in the words of a conflict message.
+FLAG_PAST: dict[str, str] = {
+    "Collected": "collected",
+    "Forwarded": "forwarded",
+    "ReturnedToSender": "returned to sender",
+    "Shredded": "shredded",
+    "Recycled": "recycled",
+    "CheckDeposited": "deposited",
+    "Scanned": "scanned",
+    "StoredForCollection": "kept for collection",
+}
 # Outcomes after which the item has left the building: two different ones on one item are a conflict.
 FINAL: frozenset[Outcome] = frozenset(
     {Outcome.FORWARD, Outcome.RETURN, Outcome.SHRED, Outcome.RECYCLE, Outcome.DEPOSIT, Outcome.COLLECT}
@@ -139,3 +152,14 @@ def queue_after(preference: int, active: Iterable[Outcome], reason: str = "") ->
     if reason:
         return Queue.DECISION
     return first_queue(preference)
+
+
+def conflict_text(server_flag: str, when: datetime | None, desk_flag: str) -> str:
+    """What staff read when Nexudus shows an item done one way (`server_flag`, at `when`, aware or naive UTC) and
+    the desk recorded it another (`desk_flag`)."""
+    shown = when.replace(tzinfo=when.tzinfo or UTC).astimezone().strftime("%d %b %Y %H:%M") if when else ""
+    return (
+        f"Nexudus says this item was {FLAG_PAST.get(server_flag, server_flag)} on {shown or 'an unknown date'}, "
+        f"but the desk recorded it as {FLAG_PAST.get(desk_flag, desk_flag)}. Decide which is right in “Needs a "
+        "decision”."
+    )

@@ -22,22 +22,7 @@ from typing import Any
 
 from app.nexudus.schemas import format_api_datetime, parse_api_datetime
 from app.store.item_life import SIGNATURE_SLOT, OutcomeToSend, StoredFileRow
-from app.store.routing import FINAL_FLAGS, FLAG, Outcome
-
-CONFLICT_MESSAGE = (
-    "Nexudus says this item was {server} on {when}, but the desk recorded it as {desk}. "
-    "Decide which is right in “Needs a decision”."
-)
-_PAST = {
-    "Collected": "collected",
-    "Forwarded": "forwarded",
-    "ReturnedToSender": "returned to sender",
-    "Shredded": "shredded",
-    "Recycled": "recycled",
-    "CheckDeposited": "deposited",
-    "Scanned": "scanned",
-    "StoredForCollection": "kept for collection",
-}
+from app.store.routing import FINAL_FLAGS, FLAG, Outcome, conflict_text
 
 
 def file_fields(file: StoredFileRow) -> dict[str, str]:
@@ -83,17 +68,12 @@ def conflicting_flag(record: dict[str, Any], outcome: OutcomeToSend) -> str | No
 
 
 def conflict_message(record: dict[str, Any], flag: str, outcome: OutcomeToSend) -> str:
-    when = ""
     try:
-        parsed = parse_api_datetime(record.get(f"{flag}On"))
+        when = parse_api_datetime(record.get(f"{flag}On"))
     except ValueError:
-        parsed = None
-    if parsed is not None:
-        when = parsed.replace(tzinfo=UTC).astimezone().strftime("%d %b %Y %H:%M")
+        when = None
     desk_flag, _ = _flag_of(outcome)
-    return CONFLICT_MESSAGE.format(
-        server=_PAST.get(flag, flag), when=when or "an unknown date", desk=_PAST.get(desk_flag, desk_flag)
-    )
+    return conflict_text(flag, when, desk_flag)
 
 
 def outcome_body(record: dict[str, Any], outcome: OutcomeToSend) -> dict[str, Any]:

@@ -46,7 +46,7 @@ from app.ui.delivery_details import DeliveryDetails
 from app.ui.list_keys import connect_filter_to_list, select_first_if_none
 from app.ui.models import SORT_ROLE, Column, RowTableModel, setup_table
 from app.ui.tasks import TaskRunner
-from app.ui.theme import Tone, tone_color
+from app.ui.theme import Tone, error_label, tone_color
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +98,39 @@ DELIVERY_COLUMNS: list[Column[DeliveryRow]] = [
 ]
 
 
-class CollectDialog(QDialog):
+class _AskDialog(QDialog):
+    """A small dialog asking for a few words: an error line, OK (under its own name) and Cancel; OK checks first."""
+
+    def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(name)
+        self.error = error_label()
+
+    def _ok_cancel(self, ok_text: str) -> QDialogButtonBox:
+        """The buttons, made where the dialog lays them out (the keyboard focus order follows creation)."""
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(ok_text)
+        ok.setAccessibleName(ok_text.replace("&", ""))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        return buttons
+
+    def _refuse(self, message: str, field: QWidget) -> None:
+        self.error.setText(message)
+        self.error.show()
+        field.setFocus()
+
+    def _check(self) -> None:
+        raise NotImplementedError
+
+
+class CollectDialog(_AskDialog):
     """Who is collecting, and for whom."""
 
     def __init__(self, rows: list[DeliveryRow], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Hand over")
-        self.setAccessibleName("Hand over deliveries")
+        super().__init__("Hand over", "Hand over deliveries", parent)
         names = sorted({recipient_label(r) for r in rows})
         summary = QLabel(f"Handing over {plural(len(rows), 'item')} for {', '.join(names)}.")
         summary.setWordWrap(True)
@@ -123,20 +149,10 @@ class CollectDialog(QDialog):
         self.collected_by.setPlaceholderText("Name of the person taking it")
         self.for_whom = QLineEdit(", ".join(names))
         self.for_whom.setAccessibleName("Collected for")
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setObjectName("errorMessage")
-        self.error.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
-        self.error.hide()
         form = QFormLayout()
         form.addRow("Collected &by", self.collected_by)
         form.addRow("&For", self.for_whom)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Hand over")
-        ok.setAccessibleName("Hand over")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = self._ok_cancel("&Hand over")
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.id_warning)
@@ -149,25 +165,18 @@ class CollectDialog(QDialog):
 
     def _check(self) -> None:
         if not self.collected_by.text().strip():
-            self.error.setText("Write the name of the person collecting.")
-            self.error.show()
-            self.collected_by.setFocus()
-            return
-        if self.id_checked.isVisible() and not self.id_checked.isChecked():
-            self.error.setText("The ID check is not clear: check their identity, then tick the box (Alt+C).")
-            self.error.show()
-            self.id_checked.setFocus()
-            return
-        self.accept()
+            self._refuse("Write the name of the person collecting.", self.collected_by)
+        elif self.id_checked.isVisible() and not self.id_checked.isChecked():
+            self._refuse("The ID check is not clear: check their identity, then tick the box (Alt+C).", self.id_checked)
+        else:
+            self.accept()
 
 
-class VoidDialog(QDialog):
+class VoidDialog(_AskDialog):
     """Why this delivery is voided (kept, with the reason, never deleted)."""
 
     def __init__(self, row: DeliveryRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Void delivery")
-        self.setAccessibleName("Void delivery")
+        super().__init__("Void delivery", "Void delivery", parent)
         info = QLabel(
             f"Void the {type_label(row.delivery_type).lower()} for {recipient_label(row)}"
             f"{' (' + row.company_name + ')' if row.company_name else ''}? It stays in the list, "
@@ -177,19 +186,9 @@ class VoidDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason")
         self.reason.setPlaceholderText("e.g. logged twice, wrong recipient")
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setObjectName("errorMessage")
-        self.error.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
-        self.error.hide()
         form = QFormLayout()
         form.addRow("&Reason", self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Void")
-        ok.setAccessibleName("Void")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = self._ok_cancel("&Void")
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addLayout(form)
@@ -200,11 +199,9 @@ class VoidDialog(QDialog):
 
     def _check(self) -> None:
         if not self.reason.text().strip():
-            self.error.setText("Say why this delivery is voided.")
-            self.error.show()
-            self.reason.setFocus()
-            return
-        self.accept()
+            self._refuse("Say why this delivery is voided.", self.reason)
+        else:
+            self.accept()
 
 
 class DeliveriesView(QWidget):

@@ -45,7 +45,7 @@ from app.desk.item_life import (
 from app.desk.vocabulary import OUTCOME_LABELS, OUTCOME_PAST
 from app.ui.signature_pad import SignaturePad
 from app.ui.tasks import TaskRunner
-from app.ui.theme import Tone, tone_color
+from app.ui.theme import Tone, error_label, tone_color
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +64,6 @@ def item_summary(item: QueueItem) -> str:
     )
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorMessage")
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
-    label.hide()
-    return label
-
-
 class WorkDialog(QDialog):
     """Base: field error labels, a general error label, and sending the work through the runner."""
 
@@ -85,7 +76,7 @@ class WorkDialog(QDialog):
         self._runner = runner
         self.field_errors: dict[str, QLabel] = {}
         self.field_widgets: dict[str, QWidget] = {}
-        self.error = _error_label()
+        self.error = error_label()
         self.busy = False
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._submit)
@@ -100,7 +91,7 @@ class WorkDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        error = _error_label()
+        error = error_label()
         column.addWidget(error)
         if not isinstance(widget, SignaturePad) and name != "signature":
             box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)

@@ -204,31 +204,25 @@ class OutboxDialog(QDialog):
     def _on_server_checked(self, row: OutboxRow, check: ServerCheck) -> None:
         choice = self.choose_server_copy(row, check)
         if choice == "keep":
-            self._runner.submit(
-                "outbox-write",
-                self._service.keep_server_copy,
-                row.outbox_id,
-                on_result=lambda c: self._written(
-                    "Kept: Nexudus has it, so it is marked as sent."
-                    if c.server_id is not None
-                    else "Nexudus does not have it: discarded, it will not be sent."
-                ),
-                on_error=self._failed,
+            self._settle_server_copy(
+                self._service.keep_server_copy, row, "Kept: Nexudus has it, so it is marked as sent."
             )
         elif choice == "delete":
-            self._runner.submit(
-                "outbox-write",
-                self._service.delete_server_copy,
-                row.outbox_id,
-                on_result=lambda c: self._written(
-                    "Deleted in Nexudus and discarded here."
-                    if c.server_id is not None
-                    else "Nexudus does not have it: discarded, it will not be sent."
-                ),
-                on_error=self._failed,
-            )
+            self._settle_server_copy(self._service.delete_server_copy, row, "Deleted in Nexudus and discarded here.")
         else:
             self._say("Nothing changed.", Tone.MUTED)
+
+    def _settle_server_copy(self, action: Callable[[int], ServerCheck], row: OutboxRow, when_there: str) -> None:
+        """Run staff's choice about Nexudus's copy; `when_there` is said when Nexudus had it."""
+        self._runner.submit(
+            "outbox-write",
+            action,
+            row.outbox_id,
+            on_result=lambda c: self._written(
+                when_there if c.server_id is not None else "Nexudus does not have it: discarded, it will not be sent."
+            ),
+            on_error=self._failed,
+        )
 
     # -- internals ------------------------------------------------------------------------------------------
 

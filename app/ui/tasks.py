@@ -121,7 +121,7 @@ class TaskRunner(QObject):
     ) -> int:
         """Run ``fn(*args)`` (or ``fn(context, *args)`` with ``with_context``) in the background; returns the job id."""
         job = self._new_job(channel, latest_only, on_result, on_error, on_progress)
-        self._pool.start(_Runnable(self._relay, job, fn, args, with_context))
+        self._start(job, fn, args, with_context)
         return job.job_id
 
     def cancel(self, channel: str) -> None:
@@ -140,6 +140,9 @@ class TaskRunner(QObject):
         return bool(self._pool.waitForDone(msecs))
 
     # -- internals ------------------------------------------------------------------------------------------
+
+    def _start(self, job: _Job, fn: Callable[..., Any], args: tuple[Any, ...], with_context: bool) -> None:
+        self._pool.start(_Runnable(self._relay, job, fn, args, with_context))
 
     def _new_job(
         self,
@@ -189,18 +192,7 @@ class TaskRunner(QObject):
 class SyncTaskRunner(TaskRunner):
     """Same interface, runs each job immediately on the calling thread (widget unit tests)."""
 
-    def submit(
-        self,
-        channel: str,
-        fn: Callable[..., Any],
-        *args: Any,
-        on_result: ResultCallback | None = None,
-        on_error: ErrorCallback | None = None,
-        on_progress: ProgressCallback | None = None,
-        latest_only: bool = False,
-        with_context: bool = False,
-    ) -> int:
-        job = self._new_job(channel, latest_only, on_result, on_error, on_progress)
+    def _start(self, job: _Job, fn: Callable[..., Any], args: tuple[Any, ...], with_context: bool) -> None:
         job.context.report = lambda done, total: self._on_progress(job.job_id, done, total)
         result: Any = None
         error: BaseException | None = None
@@ -209,4 +201,3 @@ class SyncTaskRunner(TaskRunner):
         except Exception as exc:
             error = exc
         self._on_done(job.job_id, result, error)
-        return job.job_id

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,17 @@ def is_dark(palette: QPalette | None = None) -> bool:
 def tone_color(tone: Tone, palette: QPalette | None = None) -> QColor:
     light, dark = _TONES[tone]
     return QColor(dark if is_dark(palette) else light)
+
+
+def error_label() -> QLabel:
+    """A hidden, word-wrapped label in the problem tone (object name "errorMessage"): what is wrong with a form or
+    one of its fields, shown when there is something to say."""
+    label = QLabel()
+    label.setObjectName("errorMessage")
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
+    label.hide()
+    return label
 
 
 def light_palette() -> QPalette:

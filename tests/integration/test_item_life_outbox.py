@@ -217,7 +217,11 @@ def test_collected_in_nexudus_while_the_desk_forwarded_is_a_conflict(srv: Sandbo
     with session_scope(engine) as s:
         [conflict] = conflicts(s)
         assert conflict.server_flag == "Collected" and conflict.desk_outcome is Outcome.FORWARD
-        assert "collected" in conflict.message and "forwarded" in conflict.message
+        on = datetime(2026, 1, 5, 9, 0, tzinfo=UTC).astimezone().strftime("%d %b %Y %H:%M")  # the desk's time
+        assert conflict.message == (  # the words of a conflict found by a pull (test_item_life_sync)
+            f"Nexudus says this item was collected on {on}, but the desk recorded it as forwarded. "
+            "Decide which is right in “Needs a decision”."
+        )
         resolve_conflict(s, conflict.conflict_id, KEEP_DESK, "manager")
     assert flush(engine, srv).sent == 1
     rec = server_record(srv, engine, delivery_id)

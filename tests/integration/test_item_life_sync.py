@@ -4,6 +4,8 @@ collected in Nexudus after the desk forwarded it -> a conflict shown, nothing ov
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -138,6 +140,11 @@ def test_collected_elsewhere_after_the_desk_forwarded_is_a_conflict(srv: Sandbox
     with session_scope(engine) as s:
         [conflict] = conflicts(s)
         assert conflict.delivery_id == delivery_id and conflict.desk_outcome is Outcome.FORWARD
+        on = datetime(2026, 2, 3, 10, 20, tzinfo=UTC).astimezone().strftime("%d %b %Y %H:%M")  # the desk's time
+        assert conflict.message == (
+            f"Nexudus says this item was collected on {on}, but the desk recorded it as forwarded. "
+            "Decide which is right in “Needs a decision”."
+        )
         assert [o.kind for o in outcome_rows(s, delivery_id)] == [Outcome.FORWARD]  # nothing taken over
         assert queue_item(s, delivery_id).open_conflicts == 1
     assert _pull(engine, srv).conflicts == 0  # type: ignore[attr-defined]  # shown once

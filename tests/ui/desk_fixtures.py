@@ -76,6 +76,19 @@ def contact_names(server: Any, count: int) -> list[str]:
     return names[:count]
 
 
+def unique_contact_names(server: Any, count: int) -> list[str]:
+    """Up to `count` names that one sandbox contact alone has (a contact's own name, ASCII so QTest can type it):
+    typed at the intake, each finds one person."""
+    from app.nexudus.resources import Resource
+
+    seen: dict[str, int] = {}
+    for r in server.state.records(Resource.CONTRACT_CONTACTS):
+        name = r.get("FullName") or ""
+        if r.get("ContractContactType") == 1 and not r.get("CoworkerId") and name.isascii():
+            seen[name] = seen.get(name, 0) + 1
+    return [n for n, c in seen.items() if c == 1 and n][:count]
+
+
 def intake_for(engine: Any, session: DeskSession) -> Any:
     """E1's intake service with its matching index built, as the window builds it."""
     from app.desk.intake import IntakeService

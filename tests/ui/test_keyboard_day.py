@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.config import Paths, Settings
@@ -31,11 +31,9 @@ from app.ui.main_window import DELIVERIES, INTAKE
 from app.ui.register_dialog import RegisterDialog
 from app.ui.tasks import TaskRunner
 from tests.support.clock import FastClock
-from tests.ui.desk_fixtures import screenshot, when_modal
+from tests.ui.desk_fixtures import screenshot, unique_contact_names, when_modal
+from tests.ui.keyboard import ALT, CTRL, focused, press, type_text
 
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
-ALT = Qt.KeyboardModifier.AltModifier
 OUTAGE_SECONDS = float(os.environ.get("PIGEONHOLE_OUTAGE_SECONDS", "60"))
 NEW_RECIPIENT = "Zebedee Quux"
 COLLECTORS = ("Pat Collector", "Sam Runner")
@@ -48,40 +46,6 @@ def demo(pigeonhole_home: Paths) -> Iterator[DemoWorkspace]:
     workspace = start_demo_workspace(pigeonhole_home, contracts=40)
     yield workspace
     workspace.stop()
-
-
-def _focus(qtbot: QtBot, window: QWidget) -> QWidget:
-    """The focused widget (offscreen, the window is re-activated after a dialog closes, as a window manager does)."""
-    target = QApplication.activeModalWidget() or window
-    focus = QApplication.focusWidget()
-    if focus is None or (focus is not target and not target.isAncestorOf(focus)):
-        target.activateWindow()
-        qtbot.waitUntil(
-            lambda: (now := QApplication.focusWidget()) is not None and (now is target or target.isAncestorOf(now)),
-            timeout=2000,
-        )
-    widget = QApplication.focusWidget()
-    assert widget is not None
-    return widget
-
-
-def _type(qtbot: QtBot, window: QWidget, text: str) -> None:
-    qtbot.keyClicks(_focus(qtbot, window), text)
-
-
-def _press(
-    qtbot: QtBot, window: QWidget, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
-) -> None:
-    qtbot.keyClick(_focus(qtbot, window), key, mods)
-
-
-def _names(demo: DemoWorkspace, count: int) -> list[str]:
-    seen: dict[str, int] = {}
-    for r in demo.server.state.records("ContractContact"):
-        name = r.get("FullName") or ""
-        if r.get("ContractContactType") == 1 and not r.get("CoworkerId") and name.isascii():  # QTest types ASCII
-            seen[name] = seen.get(name, 0) + 1
-    return [n for n, c in seen.items() if c == 1 and n][:count]
 
 
 class Day:
@@ -100,16 +64,16 @@ class Day:
         qtbot, window, intake = self.qtbot, self.window, self.intake
         number = f"TBA{400000000000 + len(self.tracking)}"
         self.tracking.append(number)
-        _type(qtbot, window, number)
-        _press(qtbot, window, Qt.Key.Key_Return)  # the scan ends with Enter: on to the addressee
+        type_text(qtbot, window, number)
+        press(qtbot, window, Qt.Key.Key_Return)  # the scan ends with Enter: on to the addressee
         assert QApplication.focusWidget() is intake.addressee
-        _type(qtbot, window, name)
+        type_text(qtbot, window, name)
         qtbot.waitUntil(lambda: intake.match_view is not None and intake.match_view.text == name, timeout=5000)
         for _ in range(6):  # a "review" match, or the new recipient not first: ↓ to the right one
             current = intake.current_candidate()
             if current is not None and current.name == name:
                 break
-            _press(qtbot, window, Qt.Key.Key_Down)
+            press(qtbot, window, Qt.Key.Key_Down)
         assert intake.current_candidate() is not None and intake.current_candidate().name == name
         self.record()
         assert QApplication.focusWidget() is intake.scan_field
@@ -120,29 +84,29 @@ class Day:
         presses Alt+Y."""
         qtbot, window, intake = self.qtbot, self.window, self.intake
         done = len(self.recorded)
-        _press(qtbot, window, Qt.Key.Key_Return, CTRL)
+        press(qtbot, window, Qt.Key.Key_Return, CTRL)
         qtbot.waitUntil(lambda: len(self.recorded) == done + 1 or intake.stop_bar.isVisible(), timeout=5000)
         if intake.stop_bar.isVisible():
             assert len(self.recorded) == done and intake.stop_bar.reasons, "a stop must say why"
             self.stops.append(intake.stop_bar.text.text())
-            _press(qtbot, window, Qt.Key.Key_Y, ALT)
+            press(qtbot, window, Qt.Key.Key_Y, ALT)
         qtbot.waitUntil(lambda: len(self.recorded) == done + 1, timeout=5000)
         assert not intake.stop_bar.isVisible()
         assert intake.shelf_field.text() == SHELF  # kept for the next parcel of the pile
 
     def register(self, company: str) -> None:
         qtbot, window, intake = self.qtbot, self.window, self.intake
-        _press(qtbot, window, Qt.Key.Key_Return)  # no barcode: straight to the addressee
-        _type(qtbot, window, NEW_RECIPIENT)
-        _press(qtbot, window, Qt.Key.Key_N, CTRL)
+        press(qtbot, window, Qt.Key.Key_Return)  # no barcode: straight to the addressee
+        type_text(qtbot, window, NEW_RECIPIENT)
+        press(qtbot, window, Qt.Key.Key_N, CTRL)
         qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), RegisterDialog), timeout=5000)
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, RegisterDialog)
-        assert _focus(qtbot, window) is dialog.picker.search_field
-        _type(qtbot, window, company)
+        assert focused(qtbot, window) is dialog.picker.search_field
+        type_text(qtbot, window, company)
         qtbot.waitUntil(lambda: dialog.picker.chosen() is not None, timeout=5000)
         with qtbot.waitSignal(dialog.registered, timeout=5000):
-            _press(qtbot, window, Qt.Key.Key_S, CTRL)
+            press(qtbot, window, Qt.Key.Key_S, CTRL)
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
         qtbot.waitUntil(
             lambda: (
@@ -155,7 +119,7 @@ class Day:
             current = intake.current_candidate()
             if current is not None and current.name == NEW_RECIPIENT:
                 break
-            _press(qtbot, window, Qt.Key.Key_Down)
+            press(qtbot, window, Qt.Key.Key_Down)
         assert intake.current_candidate() is not None and intake.current_candidate().name == NEW_RECIPIENT
         self.record()
         self.tracking.append("")  # no barcode was scanned for this one
@@ -163,14 +127,14 @@ class Day:
     def _choose_open_row(self, skip: int) -> DeliveryRow:
         """Ctrl+Home, then ↓ `skip` times and on past rows already handed over or voided."""
         qtbot, window = self.qtbot, self.window
-        _press(qtbot, window, Qt.Key.Key_Home, CTRL)
+        press(qtbot, window, Qt.Key.Key_Home, CTRL)
         for _ in range(skip):
-            _press(qtbot, window, Qt.Key.Key_Down)
+            press(qtbot, window, Qt.Key.Key_Down)
         for _ in range(20):
             rows = window.deliveries.selected_rows()
             if len(rows) == 1 and rows[0].collected_at is None and rows[0].voided_at is None:
                 return rows[0]
-            _press(qtbot, window, Qt.Key.Key_Down)
+            press(qtbot, window, Qt.Key.Key_Down)
         raise AssertionError("no delivery left to choose")
 
     def hand_over(self, collector: str, skip: int) -> int:
@@ -178,18 +142,18 @@ class Day:
         row = self._choose_open_row(skip)
 
         def collect(dialog: Any) -> None:  # the hand-over dialog runs its own event loop: answer it from there
-            _type(qtbot, window, collector)
+            type_text(qtbot, window, collector)
             if dialog.id_checked.isVisible():  # an ID check not clear: said in words, their ID is checked, Alt+C
                 assert dialog.id_warning.isVisible() and "ID check" in dialog.id_warning.text()
                 self.id_checks.append(dialog.id_warning.text())
-                _press(qtbot, window, Qt.Key.Key_C, ALT)
+                press(qtbot, window, Qt.Key.Key_C, ALT)
                 qtbot.waitUntil(dialog.id_checked.isChecked, timeout=2000)  # a mnemonic clicks after its animation
-            _press(qtbot, window, Qt.Key.Key_Return)
+            press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, collect)
         # written, then the list shown again: the next row is chosen from what is true now, not a stale list
         with qtbot.waitSignals([window.deliveries.changed, window.deliveries.loaded], order="simple", timeout=15_000):
-            _press(qtbot, window, Qt.Key.Key_H, CTRL)
+            press(qtbot, window, Qt.Key.Key_H, CTRL)
         return row.delivery_id
 
     def void(self, skip: int) -> int:
@@ -197,13 +161,13 @@ class Day:
         row = self._choose_open_row(skip)
 
         def give_reason(_dialog: Any) -> None:
-            _type(qtbot, window, VOID_REASON)
-            _press(qtbot, window, Qt.Key.Key_Return)
+            type_text(qtbot, window, VOID_REASON)
+            press(qtbot, window, Qt.Key.Key_Return)
 
         when_modal(qtbot, give_reason)
         # written, then the list shown again: the next row is chosen from what is true now, not a stale list
         with qtbot.waitSignals([window.deliveries.changed, window.deliveries.loaded], order="simple", timeout=15_000):
-            _press(qtbot, window, Qt.Key.Key_Delete, CTRL)
+            press(qtbot, window, Qt.Key.Key_Delete, CTRL)
         return row.delivery_id
 
 
@@ -232,15 +196,15 @@ def test_keyboard_day_with_an_outage(qtbot: QtBot, demo: DemoWorkspace, pigeonho
     server = demo.server
     before_ids = {r["Id"] for r in server.state.records("CoworkerDelivery")}
     day = Day(qtbot, window, built)
-    names = _names(demo, 9)
+    names = unique_contact_names(demo.server, 9)
     contract = server.state.records("CoworkerContract")[5]
     company = contract.get("CoworkerCompanyName") or contract.get("CoworkerFullName")
 
     # Morning, online: the shelf (Alt+S), F2, five parcels.
-    _press(qtbot, window, Qt.Key.Key_S, ALT)
+    press(qtbot, window, Qt.Key.Key_S, ALT)
     assert QApplication.focusWidget() is day.intake.shelf_field
-    _type(qtbot, window, SHELF)
-    _press(qtbot, window, Qt.Key.Key_F2)
+    type_text(qtbot, window, SHELF)
+    press(qtbot, window, Qt.Key.Key_F2)
     for name in names[:5]:
         day.parcel(name)
     qtbot.waitUntil(lambda: window.status.waiting.text() == "Waiting to send: 0", timeout=20_000)
@@ -254,11 +218,11 @@ def test_keyboard_day_with_an_outage(qtbot: QtBot, demo: DemoWorkspace, pigeonho
     day.register(company)  # the tenth parcel, for somebody registered on the spot
     qtbot.waitUntil(lambda: window.status.connection.text().startswith("● Offline"), timeout=15_000)
     with qtbot.waitSignal(window.deliveries.loaded, timeout=5000):
-        _press(qtbot, window, Qt.Key.Key_2, CTRL)
+        press(qtbot, window, Qt.Key.Key_2, CTRL)
     assert window.pages.currentIndex() == DELIVERIES
     handed = [day.hand_over(COLLECTORS[0], 0), day.hand_over(COLLECTORS[1], 1)]
     voided = day.void(2)
-    _press(qtbot, window, Qt.Key.Key_1, CTRL)
+    press(qtbot, window, Qt.Key.Key_1, CTRL)
     assert window.pages.currentIndex() == INTAKE
     screenshot(window, "keyboard-day-offline")
     assert len(day.recorded) == 10

@@ -36,7 +36,11 @@ def _click(box: Any, text: str, shots: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("choice", "on_server_after"), [("Keep Nexudus's copy", True), ("Delete it in Nexudus", False)]
+    ("choice", "on_server_after", "said"),
+    [
+        ("Keep Nexudus's copy", True, "Kept: Nexudus has it, so it is marked as sent."),
+        ("Delete it in Nexudus", False, "Deleted in Nexudus and discarded here."),
+    ],
 )
 def test_the_dialog_offers_the_true_choice(
     qtbot: QtBot,
@@ -46,6 +50,7 @@ def test_the_dialog_offers_the_true_choice(
     runner: TaskRunner,
     choice: str,
     on_server_after: bool,
+    said: str,
 ) -> None:
     desk = signed_in_desk(sandbox, sqlite_url, pigeonhole_home)
     built = build_main_window(
@@ -71,11 +76,14 @@ def test_the_dialog_offers_the_true_choice(
     assert needs_server_check(row)
     dialog.select_entry(row.outbox_id)
     shots: list[str] = []
+    told: list[str] = []  # what the dialog said when the choice was written (the list's refresh says more after)
+    dialog.changed.connect(lambda: told.append(dialog.message.text()))
     when_modal(qtbot, lambda box: _click(box, choice, shots))
     with qtbot.waitSignal(dialog.changed, timeout=10_000):
         dialog.discard_selected()
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 0, timeout=5000)
     assert shots
+    assert told == [said]
     names = [r["FullName"] for r in sandbox.state.records("ContractContact")]
     assert ("Unclear Answer" in names) is on_server_after
     for width, height in ((1366, 768), (1920, 1080)):

@@ -4,11 +4,12 @@ probability, best first, and a decision (auto, review, none) with, when staff mu
 from __future__ import annotations
 
 import heapq
+from itertools import pairwise
 
 from app.matching import calibration
 from app.matching.index import DirectoryIndex
 from app.matching.label import Label
-from app.matching.normalize import fold
+from app.matching.normalize import PARTICLES, fold
 from app.matching.records import ContactKind
 from app.matching.result import Decision
 from app.matching.similarity import Sim
@@ -171,6 +172,7 @@ def decide(ranked: list[ContractEvidence], scored: list[Scored], index: Director
 RIVAL_SCORE = 0.5  # another contract's person this well read, with nothing on the label left over, is a rival
 NAMED_COMPANY = 0.8  # a company this well read on another part of the label is the one the label names
 _FIRST_NAME_FORMS = (Sim.NICKNAME, Sim.SHORT_FORM)
+_FUZZY_GIVEN = (Sim.TYPO, Sim.PHONETIC)  # a first name not as written: a slip, or another name that sounds alike
 DIRECT_FORM = 0.9  # token_sim of a name and its own short form (two short forms of one name score 0.75)
 
 
@@ -188,6 +190,9 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
     chosen = best.chosen
     if chosen is None:
         return ""
+    twin = _twin_elsewhere(best, index)
+    if twin:
+        return twin
     a = chosen.alignment
     entry = chosen.entry
     if not entry.is_person:
@@ -241,11 +246,18 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
                 f"and {entry.name} has only part of "
                 f"it: it may be someone else"
             )
+    crossed = _crossed_given_names(a, chosen.segment.tokens, entry)
+    if crossed:
+        return (
+            f"{_shown(crossed[0])} and {_shown(crossed[1])} stand in another order in {entry.name}: it may be "
+            f"someone else"
+        )
     if best.supported:
         # The label names their company too: sure, unless that company name is on other contracts as well and the
-        # label gives the person by surname only ("Mr Smith c/o Meridian Foods" with three Meridian Foods).
+        # label gives the person by surname only ("Mr Smith c/o Meridian Foods" with three Meridian Foods), or by a
+        # name that is not theirs as written ("Petra Scott c/o Scott Estates" for Peter Scott there).
         org = best.org
-        if org is not None and len(a.pairs) <= 1:
+        if org is not None and (len(a.pairs) <= 1 or any(p[3] in _FUZZY_GIVEN for p in a.pairs)):
             floor = org.alignment.score - 0.02
             others = {
                 s.entry.contract_id
@@ -283,7 +295,21 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
         if e.contract_id in seen or not e.is_person or not s.segment.overlaps(chosen.segment):
             continue
         b = s.alignment
-        if not first_exact or b.conflict or b.unmatched_label or b.given_missing:
+        if not first_exact or b.conflict or b.given_missing:
+            continue
+        if b.unmatched_label:
+            # That person's name is the label's without a middle name the label adds ("Christopher James Blackwood"
+            # and a Christopher Blackwood on another contract): a middle name is often missing from the directory.
+            shorter = (
+                len(e.tokens) >= 2
+                and e.tokens[0] == entry.tokens[0]
+                and e.tokens[-1] == entry.tokens[-1]
+                and all(p[3] == Sim.EXACT for p in b.pairs)
+                and set(b.unmatched_label) <= set(_given_names(entry)[1:])
+            )
+            if shorter:
+                seen.add(e.contract_id)
+                rivals.append(s)
             continue
         # The whole label is in that person's longer name, word for word ("Inigo Vazquez" in Inigo Vazquez
         # Gonzalez, "John Smith" in John Paul Smith): a name is often written without its middle or second surname.
@@ -312,6 +338,8 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
         how = (
             "a short or long form of their name"
             if any(p[3] in _FIRST_NAME_FORMS for p in rivals[0].alignment.pairs)
+            else "their name with a middle name added"
+            if rivals[0].alignment.unmatched_label
             else "their name written shorter"
         )
         return (
@@ -331,6 +359,66 @@ def _form_of(pair: tuple[str, str, float, Sim]) -> bool:
 def _shown(text: str) -> str:
     """A label part as the desk would write it ("j. smith" -> "J. Smith")."""
     return " ".join(w[:1].upper() + w[1:] for w in text.strip().split())
+
+
+def _crossed_given_names(a: Alignment, label_tokens: tuple[str, ...], entry: Entry) -> tuple[str, str] | None:
+    """Two of the label's words read as two given names of this person in the other order ("Eleanor Anne Young"
+    for Hannah Eleanor Young: Eleanor as the middle name, Anne as a short form of Hannah). A person's given names keep
+    their order; such a reading is more often another person whose middle name the label adds. The surname, with
+    its particles and both halves of a double surname, is not a given name ("van Dijk, Job" is Job van Dijk)."""
+    given_names = _given_names(entry)
+    given = sorted(
+        (label_tokens.index(p[0]), given_names.index(p[1]), p[0])
+        for p in a.pairs
+        if p[0] in label_tokens and p[1] in given_names and len(p[0]) > 1
+    )
+    for (_, e1, q1), (_, e2, q2) in pairwise(given):
+        if e1 > e2:
+            return q1, q2
+    return None
+
+
+def _twin_elsewhere(best: ContractEvidence, index: DirectoryIndex) -> str:
+    """Another live contract with the same name, or with the label's words as written ("Costa & Gonçalves" when
+    the best read is Gonçalves & Costa), or, when the label adds a middle name, the name without it ("Christopher
+    James Blackwood" and a Christopher Blackwood elsewhere). In a large directory such a twin may be past the
+    candidates weighed, so it is looked up by its words. When the label names the company as well, only a contract
+    with both twins counts."""
+    chosen = best.chosen
+    if chosen is None:
+        return ""
+    entry = chosen.entry
+    forms = {entry.tokens, chosen.segment.tokens}
+    middle = [p[1] for p in chosen.alignment.pairs if p[1] in _given_names(entry)[1:]]
+    if entry.is_person and middle:
+        forms.add(tuple(t for t in entry.tokens if t not in middle))
+    org = best.org if best.supported else None
+    for words in sorted(forms):
+        for twin in index.names_written_as(words):
+            if twin.contract_id == best.contract_id or twin.gone or twin.is_person != entry.is_person:
+                continue
+            contract = index.contract(twin.contract_id)
+            if contract is None or contract.cancelled:
+                continue
+            if org is not None and not any(
+                not e.is_person and e.tokens == org.entry.tokens for e in index.names_of(twin.contract_id)
+            ):
+                continue
+            company = contract.company_name or contract.billing_name
+            return f"{twin.name}{f' ({company})' if company else ''} has the same name: check which one it is for"
+    return ""
+
+
+def _given_names(entry: Entry) -> tuple[str, ...]:
+    """A person's words before the surname: up to the first particle, and never a part of a double surname."""
+    tokens = entry.tokens
+    end = len(tokens) - 1
+    for k, t in enumerate(tokens[:end]):
+        if t in PARTICLES:
+            end = k
+            break
+    double = {p for w in fold(entry.name).split() if "-" in w for p in w.split("-")}
+    return tuple(t for t in tokens[:end] if t not in double)
 
 
 def _first_name_exact(a: Alignment, entry: Entry) -> bool:

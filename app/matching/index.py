@@ -452,6 +452,16 @@ class DirectoryIndex:
         """The learned aliases written with exactly these words."""
         return self._aliases.get(tokens, ())
 
+    def names_written_as(self, tokens: tuple[str, ...]) -> list[Entry]:
+        """The names made of exactly these words in this order: read from the rarest word's names, so it stays cheap
+        however large the directory."""
+        postings = self._postings
+        if not tokens or any(t not in postings for t in tokens):
+            return []
+        rarest = min(tokens, key=lambda t: len(postings[t]))
+        entries = self._entries
+        return [entries[e] for e in postings[rarest] if entries[e].tokens == tokens]
+
     def names_of(self, contract_id: int) -> list[Entry]:
         """A contract's names (its company and billing names, holder, contacts and aliases), in the order added."""
         entries = self._entries

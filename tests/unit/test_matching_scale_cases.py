@@ -308,3 +308,48 @@ def test_a_company_on_the_label_is_weighed_however_many_people_share_the_name_be
     result = index.match("J. RICHTER, Kestrel Media LLC")
     assert result.decision != Decision.AUTO
     assert {1, 2} <= {c.contract_id for c in result.candidates}
+
+
+def test_given_names_read_in_another_order_are_not_decided() -> None:
+    # "Eleanor Anne Young" is not Hannah Eleanor Young (Eleanor as her middle name, Anne as a short form of Hannah):
+    # given names keep their order. A surname written first is still read ("van Dijk, Job" is Job van Dijk).
+    index = _index(
+        {1: "Oak Tree Ltd", 2: "Pine Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Hannah Eleanor Young"), (2, 12, "Job van Dijk"), *FILLER_PEOPLE],
+    )
+    result = index.match("Eleanor Anne Young")
+    assert not _auto_for(result, 1)
+    assert "another order" in result.reason
+    assert _auto_for(index.match("van Dijk, Job"), 2)
+
+
+def test_a_twin_past_the_candidates_weighed_is_found_by_its_words() -> None:
+    # The label adds a middle name that a person on another contract lacks: neither is decided alone, even when the
+    # matcher's candidate limits leave that one out (it is looked up by its words).
+    index = _index(
+        {
+            1: "Oak Tree Ltd",
+            2: "Pine Ltd",
+            3: "Costa & Gonçalves Eireli",
+            4: "Gonçalves & Costa Ltda.",
+            **FILLER_COMPANIES,
+        },
+        [(1, 11, "Christopher James Blackwood"), (2, 12, "Christopher Blackwood"), *FILLER_PEOPLE],
+    )
+    result = index.match("Christopher James Blackwood")
+    assert not _auto_for(result, 1)
+    assert "Christopher Blackwood" in result.reason
+    assert _auto_for(index.match("Costa & Gonçalves Eireli"), 3)  # word order tells two companies apart
+
+
+def test_a_slip_in_a_name_at_a_company_several_contracts_share_is_checked() -> None:
+    # "Petra Scott c/o Scott Estates Ltd" with two contracts named Scott Estates: Peter Scott at one of them is not
+    # sure, since Petra is not his name as written; "Peter Scott c/o Scott Estates Ltd" is.
+    index = _index(
+        {1: "Scott Estates Ltd", 2: "Scott Estates Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Peter Jack Scott"), (2, 12, "Kayla Moore"), *FILLER_PEOPLE],
+    )
+    result = index.match("Petra Scott c/o Scott Estates Ltd")
+    assert not _auto_for(result, 1)
+    assert "2 contracts are named" in result.reason
+    assert _auto_for(index.match("Peter Scott c/o Scott Estates Ltd"), 1)

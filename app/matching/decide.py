@@ -226,26 +226,15 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
                         f"{f' ({company})' if company else ''}, rather than the company {entry.name}"
                     )
         return ""
-    if a.unmatched_entry and "-" in entry.name:
-        double = [w for w in fold(entry.name).replace("'", "").split() if "-" in w]
-        parts = {p for w in double for p in w.split("-") if p}
-        missing = parts & set(a.unmatched_entry)
-        if missing and parts - missing:
-            return (
-                f"the label gives only part of the double surname in {entry.name}: it may be someone else "
-                f"with that surname"
-            )
-    if a.unmatched_label and "-" in chosen.segment.text:
-        # The other way round: "Keith Molina-Otto" on the label, Keith Molina in the directory.
-        double = [w for w in chosen.segment.text.split() if "-" in w]
-        parts = {p for w in double for p in w.split("-") if p}
-        missing = parts & set(a.unmatched_label)
-        if missing and parts - missing:
-            return (
-                f"the label gives a double surname ({_shown(' '.join(double).replace('-', '- ')).replace('- ', '-')}) "
-                f"and {entry.name} has only part of "
-                f"it: it may be someone else"
-            )
+    if _half_of_double_surname(fold(entry.name).replace("'", ""), a.unmatched_entry):
+        return (
+            f"the label gives only part of the double surname in {entry.name}: it may be someone else with that surname"
+        )
+    double = _half_of_double_surname(chosen.segment.text, a.unmatched_label)
+    if double:  # the other way round: "Keith Molina-Otto" on the label, Keith Molina in the directory
+        return (
+            f"the label gives a double surname ({double}) and {entry.name} has only part of it: it may be someone else"
+        )
     crossed = _crossed_given_names(a, chosen.segment.tokens, entry)
     if crossed:
         return (
@@ -359,6 +348,19 @@ def _form_of(pair: tuple[str, str, float, Sim]) -> bool:
 def _shown(text: str) -> str:
     """A label part as the desk would write it ("j. smith" -> "J. Smith")."""
     return " ".join(w[:1].upper() + w[1:] for w in text.strip().split())
+
+
+def _half_of_double_surname(folded_name: str, unmatched: list[str]) -> str:
+    """The double surname(s) of this folded name ("Molina-Otto") when one half is among the unmatched words and
+    the other is not, else ""."""
+    if not unmatched or "-" not in folded_name:
+        return ""
+    double = [w for w in folded_name.split() if "-" in w]
+    parts = {p for w in double for p in w.split("-") if p}
+    missing = parts & set(unmatched)
+    if not missing or not parts - missing:
+        return ""
+    return " ".join("-".join(p[:1].upper() + p[1:] for p in w.split("-")) for w in double)
 
 
 def _crossed_given_names(a: Alignment, label_tokens: tuple[str, ...], entry: Entry) -> tuple[str, str] | None:

@@ -24,6 +24,7 @@ _MARKERS = re.compile(
     r"(?:\bc\s*/\s*o\b|\bcare\s+of\b|\bfor\s+the\s+attention\s+of\b|\battn\b\.?|\batt\b\.?|\battention\b|"
     r"\bf\.?\s?a\.?\s?o\b\.?|\bz\s+rak\b|\bper\s+adr\b|/| - |\(|\))"
 )
+_BRACKETED_CODE = re.compile(r"\(\s*([a-z]{2,3})\s*\)")
 _MARKER_WORDS = frozenset({"c", "care", "for", "attn", "att", "attention", "f", "fao", "z", "per"})
 _MARKER_SIGNS = ("/", " - ", "(", ")")
 _TRACKING_WORDS = re.compile(
@@ -220,6 +221,8 @@ def parse_label(text: str) -> Label:
             continue
         line = _strip_codes(line)
         line = join_slashed_forms(line)  # "A/S", "S/A": a legal form, not two pieces
+        if "(" in line:  # "Beijing Xinhua Technology (HK) Limited": a country code in brackets is part of the name
+            line = _BRACKETED_CODE.sub(r" \1 ", line)
         # The marker search is the dearest step for a line: done only when a word or sign of a marker is there.
         marked = not _MARKER_WORDS.isdisjoint(raw_tokens) or any(sign in line for sign in _MARKER_SIGNS)
         for piece_text in _MARKERS.split(line) if marked else (line,):

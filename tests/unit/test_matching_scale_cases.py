@@ -353,3 +353,15 @@ def test_a_slip_in_a_name_at_a_company_several_contracts_share_is_checked() -> N
     assert not _auto_for(result, 1)
     assert "2 contracts are named" in result.reason
     assert _auto_for(index.match("Peter Scott c/o Scott Estates Ltd"), 1)
+
+
+def test_a_country_code_in_brackets_is_part_of_the_company_name() -> None:
+    # "Beijing Xinhua Technology (HK) Limited" is that company, not Beijing Xinhua Technology Pte. Ltd. with "HK"
+    # read as another name on the label.
+    index = _index(
+        {1: "Beijing Xinhua Technology (HK) Limited", 2: "Beijing Xinhua Technology Pte. Ltd.", **FILLER_COMPANIES},
+        FILLER_PEOPLE,
+    )
+    result = index.match("Beijing Xinhua Technology (HK) Limited\nFAO Adebayo Nowak")
+    assert not _auto_for(result, 2)
+    assert result.best is not None and result.best.contract_id == 1

@@ -269,6 +269,8 @@ def _segments(text: str, piece: int, sub: int) -> list[Segment]:
     # Only a last word that may be a legal form (or the end of one written in parts, "S.A.", "sp. z o.o.") reads
     # differently as a person's name.
     readings = (False, True) if raw[-1] in LEGAL_FORMS or len(raw[-1]) <= 2 else (False,)
+    if len(readings) > 1 and "-" in text.rsplit(None, 1)[-1]:
+        readings = (True,)  # a legal form is not hyphened to a name: "Anna Hunt-Vos" is a double surname
     for person in readings:
         tokens, had_title = clean_tokens(raw, person=person)
         if tokens and all(tokens != seg.tokens for seg in found):

@@ -365,3 +365,11 @@ def test_a_country_code_in_brackets_is_part_of_the_company_name() -> None:
     result = index.match("Beijing Xinhua Technology (HK) Limited\nFAO Adebayo Nowak")
     assert not _auto_for(result, 2)
     assert result.best is not None and result.best.contract_id == 1
+
+
+def test_a_legal_form_is_never_hyphened_to_a_name() -> None:
+    # "Anna Hunt-Vos" is a double surname (Vos is also a Czech legal form, v.o.s.): not Anna Hunt.
+    index = _index({1: "Oak Tree Ltd", **FILLER_COMPANIES}, [(1, 11, "Anna Hunt"), *FILLER_PEOPLE])
+    result = index.match("Anna Hunt-Vos")
+    assert not _auto_for(result, 1)
+    assert "double surname (Hunt-Vos)" in result.reason

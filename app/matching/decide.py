@@ -225,6 +225,13 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
                         f"{_shown(chosen.segment.text)} may be a person, {e.name}"
                         f"{f' ({company})' if company else ''}, rather than the company {entry.name}"
                     )
+            if a.unmatched_entry:
+                # A person's name that is only part of a company's ("James Elliott" for Öztürk, Elliott and James
+                # LLP): the label more likely names someone the directory does not have.
+                return (
+                    f"the label names someone ({_shown(chosen.segment.text)}); {entry.name} is a company with more "
+                    f"to its name: check who it is for"
+                )
         return ""
     if _half_of_double_surname(fold(entry.name).replace("'", ""), a.unmatched_entry):
         return (

@@ -373,3 +373,15 @@ def test_a_legal_form_is_never_hyphened_to_a_name() -> None:
     result = index.match("Anna Hunt-Vos")
     assert not _auto_for(result, 1)
     assert "double surname (Hunt-Vos)" in result.reason
+
+
+def test_a_name_that_is_only_part_of_a_company_name_is_not_decided_for_it() -> None:
+    # A stranger "James Elliott" is not the firm Öztürk, Elliott and James LLP: the label names someone, and the
+    # company has more to its name. The firm's whole name still decides.
+    index = _index(
+        {1: "Vogt Media GmbH", **FILLER_COMPANIES}, FILLER_PEOPLE, trading=[(1, 11, "Öztürk, Elliott and James LLP")]
+    )
+    result = index.match("James Elliott")
+    assert not _auto_for(result, 1)
+    assert "more to its name" in result.reason
+    assert _auto_for(index.match("Ozturk, Elliott & James"), 1)

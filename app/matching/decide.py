@@ -4,6 +4,7 @@ probability, best first, and a decision (auto, review, none) with, when staff mu
 from __future__ import annotations
 
 import heapq
+import re
 from itertools import pairwise
 
 from app.matching import calibration
@@ -190,7 +191,7 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
     chosen = best.chosen
     if chosen is None:
         return ""
-    twin = _twin_elsewhere(best, index)
+    twin = _twin_elsewhere(best, index) or _particle_surname_by_initial(best, index)
     if twin:
         return twin
     a = chosen.alignment
@@ -415,6 +416,38 @@ def _twin_elsewhere(best: ContractEvidence, index: DirectoryIndex) -> str:
                 continue
             company = contract.company_name or contract.billing_name
             return f"{twin.name}{f' ({company})' if company else ''} has the same name: check which one it is for"
+    return ""
+
+
+_O_PARTICLE = re.compile(r"(?<!\w)[OÓoó](?:['’]\s*|\s+)(\w)")  # Ó Maoilchéir, O'Brien: the letter after the particle
+
+
+def _particle_surname_by_initial(best: ContractEvidence, index: DirectoryIndex) -> str:
+    """A label giving the surname by its initial ("Edwin M.") also fits a person whose surname starts with the
+    joined Irish particle (Edwin Ó Maoilchéir, read 'omaoilcheir'): the initial is that of the word after the
+    particle. Such a person on another live contract makes the decision doubtful."""
+    chosen = best.chosen
+    if chosen is None or not chosen.entry.is_person or best.supported:
+        return ""
+    tokens = chosen.segment.tokens
+    if len(tokens) < 2 or len(tokens[-1]) != 1 or len(tokens[0]) < 2:
+        return ""
+    first, initial = tokens[0], tokens[-1]
+    entries = index.entries
+    for eid in index.with_pair(f"o {first}"):
+        other = entries[eid]
+        if other.contract_id == best.contract_id or other.gone or other.tokens[0] != first:
+            continue
+        if not any(fold(m.group(1)) == initial for m in _O_PARTICLE.finditer(other.name)):
+            continue
+        contract = index.contract(other.contract_id)
+        if contract is None or contract.cancelled:
+            continue
+        company = contract.company_name or contract.billing_name
+        return (
+            f"{other.name}{f' ({company})' if company else ''} could also be meant: "
+            f"{initial.upper()}. may stand for the surname after Ó"
+        )
     return ""
 
 

@@ -385,3 +385,16 @@ def test_a_name_that_is_only_part_of_a_company_name_is_not_decided_for_it() -> N
     assert not _auto_for(result, 1)
     assert "more to its name" in result.reason
     assert _auto_for(index.match("Ozturk, Elliott & James"), 1)
+
+
+def test_a_surname_initial_may_be_that_of_the_word_after_o() -> None:
+    # "Edwin M." may be Edwin Ó Maoilchéir (the particle is joined to its word, 'omaoilcheir'), not only Edwin
+    # Murphy: with both on the directory, neither is decided alone. "Edwin Murphy" in full still is.
+    index = _index(
+        {1: "Sandhu Ventures LLC", 2: "Pine Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Edwin Murphy"), (2, 12, "Edwin Ó Maoilchéir"), *FILLER_PEOPLE],
+    )
+    result = index.match("Edwin M.")
+    assert not _auto_for(result, 1)
+    assert "Edwin Ó Maoilchéir" in result.reason
+    assert _auto_for(index.match("Edwin Murphy"), 1)

@@ -12,15 +12,6 @@ from app.matching.result import Candidate
 from app.matching.similarity import Sim
 from app.matching.types import ContractEvidence, Scored
 
-_EXACT = Sim.EXACT
-_SPELLING = Sim.SPELLING
-_INITIAL = Sim.INITIAL
-_NICKNAME = Sim.NICKNAME
-_SHORT_FORM = Sim.SHORT_FORM
-_OCR = Sim.OCR
-_TYPO = Sim.TYPO
-_PHONETIC = Sim.PHONETIC
-
 _OCR_SHAPES = (("0", "o"), ("1", "l"), ("5", "s"), ("8", "b"), ("rn", "m"), ("vv", "w"), ("cl", "d"), ("ri", "n"))
 
 
@@ -45,7 +36,7 @@ def describe_tokens(scored: Scored) -> list[str]:
     a = scored.alignment
     person = entry.is_person
     out: list[str] = []
-    exact = bool(a.pairs) and all(kind == _EXACT for _q, _t, _s, kind in a.pairs)
+    exact = bool(a.pairs) and all(kind == Sim.EXACT for _q, _t, _s, kind in a.pairs)
     if not person and exact and not a.unmatched_entry and not a.unmatched_label:
         if entry.alias:
             out.append(f"the label is the same as one remembered for this recipient (“{entry.name}”)")
@@ -55,24 +46,24 @@ def describe_tokens(scored: Scored) -> list[str]:
         return out
     for q, t, _s, kind in a.pairs:
         role = _role(entry.tokens, t, person)
-        if kind == _EXACT:
+        if kind == Sim.EXACT:
             out.append(f"{role} {t.capitalize()} exact")
-        elif kind == _SPELLING:
+        elif kind == Sim.SPELLING:
             out.append(f"{role} {q.capitalize()} is another spelling of {t.capitalize()}")
-        elif kind == _INITIAL:
+        elif kind == Sim.INITIAL:
             if len(q) == 1:
                 out.append(f"initial {q.upper()} matches {t.capitalize()}")
             else:
                 out.append(f"{q.capitalize()} matches the initial {t.upper()}")
-        elif kind == _NICKNAME:
+        elif kind == Sim.NICKNAME:
             out.append(f"{role} {q.capitalize()} is a short form of {t.capitalize()}")
-        elif kind == _SHORT_FORM:
+        elif kind == Sim.SHORT_FORM:
             out.append(f"{role} {q.capitalize()} may be short for {t.capitalize()}")
-        elif kind == _OCR:
+        elif kind == Sim.OCR:
             out.append(f"{q.upper()} looks like a scanning error{_shape(q, t)} for {t.capitalize()}")
-        elif kind == _TYPO:
+        elif kind == Sim.TYPO:
             out.append(f"{q.capitalize()} looks like a typing error for {t.capitalize()}")
-        elif kind == _PHONETIC:
+        elif kind == Sim.PHONETIC:
             out.append(f"{q.capitalize()} sounds like {t.capitalize()}")
     if person:
         missing = [t for t in a.unmatched_entry if entry.tokens.index(t) not in (0, len(entry.tokens) - 1)]
@@ -89,7 +80,7 @@ def describe_tokens(scored: Scored) -> list[str]:
             out.append("no first name on the label")
     elif a.unmatched_entry and a.unmatched_label:
         out.append(f"{' '.join(a.unmatched_label).title()} differs from {' '.join(a.unmatched_entry).title()}")
-    if not entry.name.isascii() and all(kind == _EXACT for *_x, kind in a.pairs):
+    if not entry.name.isascii() and all(kind == Sim.EXACT for *_x, kind in a.pairs):
         out.append("same name apart from accents")
     return out
 

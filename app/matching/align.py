@@ -29,7 +29,8 @@ _OCR = Sim.OCR
 ALIGNED_PER_SEGMENT = 6  # names per label part scored in full (more when their estimates tie with the best)
 ALIGNED_MAX = 10
 ALIGNED_MIN = 3  # names per label part aligned before OUTREAD may stop early
-OUTREAD = 0.5
+OUTREAD = 0.4  # ...and stop once an estimate falls under this share of the best read (an estimate is about half a
+# read: at 0.5 "Dani Davis" stopped before Danielle Caroline Davis, estimated level with the Ellie Davises before her)
 ESTIMATE_KEEP = 0.9  # a name whose estimate is this close to the best found so far is scored even past the quota
 WHOLE_READ = 0.95  # a label part one name reads this well is not also read comma part by comma part
 KNOWN_NAME_FUZZY = 0.7  # "Jade" is a real name, so reading it as a typo of "Jake" is weak evidence

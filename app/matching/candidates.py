@@ -59,8 +59,9 @@ def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) 
     if initials and fulls:
         _add_initial_pairs(index, votes, token_votes, fulls, initials)
     _add_aliases(index, votes, token_votes, tokens)
+    written = _add_written_as(index, votes, token_votes, tokens)
     near_maps = [near_map(index, q) for q in tokens]
-    estimates = _estimates(index, votes, label_weights, has_initial=bool(initials)) if votes else []
+    estimates = _estimates(index, votes, label_weights, bool(initials), written) if votes else []
     return PartCandidates(label_weights, known_mask, near_maps, known, estimates)
 
 
@@ -123,13 +124,28 @@ def _add_aliases(
         votes[eid] = base + ALIAS_BONUS
 
 
+def _add_written_as(
+    index: DirectoryIndex, votes: dict[int, float], token_votes: list[TokenVotes], tokens: tuple[str, ...]
+) -> list[int]:
+    """A name written exactly as the label part is always a candidate: one word ("Manço") can be in a hundred names
+    with the same evidence, and the few that are that word alone must not be cut with the rest. Their ids."""
+    written = [entry.eid for entry in index.names_written_as(tokens)]
+    for eid in written:
+        if eid not in votes:
+            votes[eid] = _summed(token_votes, eid)
+    return written
+
+
 def _estimates(
-    index: DirectoryIndex, votes: dict[int, float], label_weights: list[float], has_initial: bool
+    index: DirectoryIndex, votes: dict[int, float], label_weights: list[float], has_initial: bool, keep: list[int]
 ) -> list[tuple[float, int]]:
-    """Cheap estimate of the full score (weighted cover on both sides) of the best-voted names, best first, so only
-    the likely names are aligned."""
+    """Cheap estimate of the full score (weighted cover on both sides) of the best-voted names and of those in
+    `keep`, best first, so only the likely names are aligned."""
     if len(votes) > CANDIDATES_PER_SEGMENT:
         top = sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT]
+        if keep:
+            chosen = {eid for eid, _v in top}
+            top += [(eid, votes[eid]) for eid in keep if eid not in chosen]
     else:
         top = list(votes.items())
     floor = VOTE_FLOOR * max(votes.values())

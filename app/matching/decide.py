@@ -10,7 +10,7 @@ from itertools import pairwise
 from app.matching import calibration
 from app.matching.index import DirectoryIndex
 from app.matching.label import Label
-from app.matching.normalize import PARTICLES, fold
+from app.matching.normalize import PARTICLES, fold, legal_forms
 from app.matching.records import ContactKind
 from app.matching.result import Decision
 from app.matching.similarity import Sim
@@ -124,25 +124,45 @@ def _whole_label_cover(ev: ContractEvidence, label: Label) -> float:
     return min(1.0, explained / max(label.known_weight, explained, 1e-9))
 
 
-def _rank_key(ev: ContractEvidence) -> tuple[float, float, bool]:
-    chosen = ev.chosen
-    return (ev.logit, chosen.alignment.score if chosen else 0.0, bool(chosen and chosen.entry.contact_id))
+def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[ContractEvidence]:
+    """One piece of evidence per contract, with features and probability, best first.
 
-
-def evaluate(label: Label, scored: list[Scored], po_contracts: set[int]) -> list[ContractEvidence]:
-    """One piece of evidence per contract, with features and probability, best first."""
-    by_contract = _collect(scored, po_contracts)
+    Contracts the label fits exactly as well ("J. Turner" with a J. Turner on each) rank the one with fewer people
+    first: a customer's post is shared among its people, so each of a small firm's people gets more of it. That
+    order is all it changes; such a label is never decided "auto"."""
+    by_contract = _collect(scored, index.contracts_with_po_boxes(label.po_boxes))
     evidence = list(by_contract.values())
     if len(evidence) > CONTRACTS_EVALUATED:
         evidence = heapq.nlargest(CONTRACTS_EVALUATED, evidence, key=_raw_strength)
     for ev in evidence:
         _evaluate(ev, label)
-    ranked = sorted(evidence, key=_rank_key, reverse=True)
+
+    def rank_key(ev: ContractEvidence) -> tuple[float, float, bool, bool, int]:
+        chosen = ev.chosen
+        if chosen is None:
+            return (ev.logit, 0.0, False, False, 0)
+        return (
+            ev.logit,
+            chosen.alignment.score,
+            _forms_agree(chosen),
+            bool(chosen.entry.contact_id),
+            -index.people_on(ev.contract_id),
+        )
+
+    ranked = sorted(evidence, key=rank_key, reverse=True)
     for k, ev in enumerate(ranked):
         other = ranked[1].logit if k == 0 and len(ranked) > 1 else ranked[0].logit if k else calibration.NO_RIVAL
         ev.competition = calibration.competition(ev.logit, other, ev.features)
         ev.probability = calibration.sigmoid(calibration.final_logit(ev.competition))
     return ranked
+
+
+def _forms_agree(s: Scored) -> bool:
+    """A company whose legal forms are the ones written on the label ("Neves S.A. Limited", not "Neves Ltd")."""
+    if s.entry.is_person:
+        return False
+    written = legal_forms(s.segment.text)
+    return bool(written) and written == legal_forms(s.entry.name)
 
 
 def _raw_strength(ev: ContractEvidence) -> float:

@@ -467,6 +467,13 @@ class DirectoryIndex:
         entries = self._entries
         return [entries[e] for e in self._contract_entries.get(contract_id, ())]
 
+    def people_on(self, contract_id: int) -> int:
+        """How many contacts a contract has."""
+        entries = self._entries
+        return len(
+            {entries[e].contact_id for e in self._contract_entries.get(contract_id, ()) if entries[e].contact_id}
+        )
+
     def contract(self, contract_id: int) -> ContractEntry | None:
         return self._contracts.get(contract_id)
 

@@ -35,7 +35,7 @@ LEGAL_FORMS_ANYWHERE = words(
 # dropped only at the end of a company name.
 LEGAL_FORMS_AT_END = words(
     "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda os ops ae epe ike oe kk uc slne vos asa "
-    "sapa pao "
+    "sapa pao sau "
 )
 LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
 # Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").
@@ -67,6 +67,10 @@ def _dotted(match: re.Match[str]) -> str:
     letters = match.group(1).replace(".", "").replace(" ", "")
     if letters in LEGAL_FORMS and match.start() > 0:
         return f" {letters} "
+    # Two forms written one after the other ("A.Ş. L.L.C."): each is one form, not letters.
+    chunks = [c.replace(".", "") for c in match.group(1).split()]
+    if match.start() > 0 and len(chunks) > 1 and all(c in LEGAL_FORMS for c in chunks):
+        return " " + " ".join(chunks) + " "
     return " " + " ".join(letters) + " "
 
 
@@ -130,6 +134,13 @@ def clean_tokens(tokens: list[str], person: bool = False) -> tuple[tuple[str, ..
                 joined.append(t)
         out = joined
     return tuple(out), had_title
+
+
+@lru_cache(maxsize=4096)
+def legal_forms(text: str) -> frozenset[str]:
+    """The legal forms written in a name ("Neves S.A. Limited" -> sa, limited): two companies read alike may still
+    be told apart by them."""
+    return frozenset(t for t in split_tokens(fold(text)) if t in LEGAL_FORMS)
 
 
 def is_legal_form(token: str) -> bool:

@@ -28,7 +28,7 @@ def match(index: DirectoryIndex, text: str, limit: int = 5) -> MatchResult:
     with index.lock:
         label = parse_label(text)
         scored = align_candidates(index, label)
-        ranked = evaluate(label, scored, index.contracts_with_po_boxes(label.po_boxes))
+        ranked = evaluate(label, scored, index)
         if not ranked:
             return MatchResult(Decision.NONE, [])
         decision, reason = decide(ranked, scored, index)
@@ -40,7 +40,7 @@ def evidence(index: DirectoryIndex, text: str) -> list[ContractEvidence]:
     with index.lock:
         label = parse_label(text)
         scored = align_candidates(index, label)
-        return evaluate(label, scored, index.contracts_with_po_boxes(label.po_boxes))
+        return evaluate(label, scored, index)
 
 
 class MatchIndex(DirectoryIndex):

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex, MatchResult
 from app.matching.label import parse_label
+from app.matching.normalize import name_tokens
 
 D = ContactKind.DIRECTOR
 N = ContactKind.NOMINATED_RECIPIENT
@@ -398,3 +399,41 @@ def test_a_surname_initial_may_be_that_of_the_word_after_o() -> None:
     assert not _auto_for(result, 1)
     assert "Edwin Ó Maoilchéir" in result.reason
     assert _auto_for(index.match("Edwin Murphy"), 1)
+
+
+def test_names_equally_likely_rank_the_contract_with_fewer_people_first() -> None:
+    """ "J. Turner" with a J. Turner on each of two contracts: the one at a two-person firm ranks first, whichever
+    was added first, and the label is not decided."""
+    people = [
+        (1, 11, "Jeremy Turner"),
+        *[(1, 12 + k, f"Staff{k} Person{k}") for k in range(5)],
+        (2, 21, "Jordan Turner"),
+        (2, 22, "Ann Other"),
+    ]
+    for order in (people, people[::-1]):
+        index = _index({1: "Big Firm Ltd", 2: "Small Firm Ltd", **FILLER_COMPANIES}, [*order, *FILLER_PEOPLE])
+        result = index.match("J. Turner")
+        assert result.decision != Decision.AUTO
+        assert [c.contract_id for c in result.candidates[:2]] == [2, 1]
+
+
+def test_two_legal_forms_written_one_after_the_other_are_both_forms() -> None:
+    assert name_tokens("The Manço A.Ş. L.L.C.") == ("manco",)
+    assert name_tokens("Hermanos Catalá S.A.U LLP") == ("hermanos", "catala")
+    assert name_tokens("Mr J. S. Smith") == ("j", "s", "smith")  # initials stay initials
+
+
+def test_a_company_named_by_one_word_is_found_among_many_names_with_that_word() -> None:
+    """Forty companies and people share "Manço": the two that are "Manço" alone are both candidates, and the one
+    with the legal form written on the label ranks first."""
+    companies = {1: "Manço Ltd.", 2: "Manço A.Ş. LLC", **{10 + k: f"Manço {w} Ltd" for k, w in enumerate(_WORDS)}}
+    people = [(10 + k, 100 + k, f"{g} Manço") for k, g in enumerate(_WORDS)]
+    for order in (companies, dict(reversed(companies.items()))):
+        index = _index({**order, **FILLER_COMPANIES}, [*people, *FILLER_PEOPLE])
+        result = index.match("The Manço A.Ş. L.L.C.")
+        assert [c.contract_id for c in result.candidates[:2]] == [2, 1], result.to_json()
+        assert result.decision != Decision.AUTO  # two companies are "Manço": staff choose
+        assert index.match("Manço Ltd").candidates[0].contract_id == 1
+
+
+_WORDS = [f"W{chr(97 + a)}{chr(97 + b)}" for a in range(5) for b in range(5)]

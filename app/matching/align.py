@@ -98,13 +98,21 @@ class _Reading:
                     # several contracts): their alignment is at hand, and each may be the one
             if n >= ALIGNED_MIN and estimate < OUTREAD * best_read:
                 break  # the names left cannot come near the one already read (an estimate is a ceiling)
-            alignment = self._align(segment, self.index.weighed(entries[eid]), found)
+            alignment = self._read_name(segment, entries[eid], found)
             if alignment.matched_weight > 0.0:
-                self.scored.append(Scored(entries[eid], segment, alignment))
-                self.done.add((id(segment), eid))
                 best_read = max(best_read, alignment.score)
                 if segment.sub < 0 and alignment.score >= WHOLE_READ:
                     self.whole_read.add(segment.piece)
+        for eid in found.beside:  # the names an unknown word may be read in (see candidates.find_candidates)
+            if (id(segment), eid) not in self.done:
+                self._read_name(segment, entries[eid], found)
+
+    def _read_name(self, segment: Segment, entry: Entry, found: PartCandidates) -> Alignment:
+        alignment = self._align(segment, self.index.weighed(entry), found)
+        if alignment.matched_weight > 0.0:
+            self.scored.append(Scored(entry, segment, alignment))
+            self.done.add((id(segment), entry.eid))
+        return alignment
 
     def look_inside_companies(self) -> None:
         """When a part of the label names a company, read the rest against that contract's own people."""

@@ -34,6 +34,9 @@ WARM_WORDS = 3_000  # the commonest directory words whose label-word work is don
 WARM_MIN_NAMES = 2
 PAIR_BONUS = 2.0  # a person named by an initial and a word of their name ("J Smith")
 ALIAS_BONUS = 100.0  # a label part written exactly as a learned alias
+BESIDE_NAMES_MAX = 5_000  # a label word the directory does not know is read against the names its neighbours find
+# when the rarest of those neighbours is in no more names than this
+BESIDE_MAX = 10  # names found so that are aligned whatever their estimate
 
 _SECOND = itemgetter(1)
 
@@ -48,6 +51,7 @@ class PartCandidates:
     near_maps: list[NearMap | None]  # each label word's directory look-alikes (None for an initial)
     known: float  # the weight of the part's words the directory knows
     estimates: list[tuple[float, int]]  # (estimated score, name id), best first; empty when no name is found
+    beside: list[int]  # names an unknown label word may be read in beside a known one: aligned whatever their estimate
 
 
 def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) -> PartCandidates:
@@ -61,8 +65,9 @@ def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) 
     _add_aliases(index, votes, token_votes, tokens)
     written = _add_written_as(index, votes, token_votes, tokens)
     near_maps = [near_map(index, q) for q in tokens]
-    estimates = _estimates(index, votes, label_weights, bool(initials), written) if votes else []
-    return PartCandidates(label_weights, known_mask, near_maps, known, estimates)
+    beside = _read_unknown_beside_known(index, tokens, near_maps, votes, token_votes)
+    estimates = _estimates(index, votes, label_weights, bool(initials), written + beside) if votes else []
+    return PartCandidates(label_weights, known_mask, near_maps, known, estimates, beside)
 
 
 def _read_words(
@@ -134,6 +139,53 @@ def _add_written_as(
         if eid not in votes:
             votes[eid] = _summed(token_votes, eid)
     return written
+
+
+def _read_unknown_beside_known(
+    index: DirectoryIndex,
+    tokens: tuple[str, ...],
+    near_maps: list[NearMap | None],
+    votes: dict[int, float],
+    token_votes: list[TokenVotes],
+) -> list[int]:
+    """A label word the directory does not know ("Liuen" in "Liuen Browne", "C0cn" in "Kristin C0cn") is read
+    against the other words of the names the label's known words find: of thirty Brownes, the one whose first name
+    it may be (Lauren) is found, where the look-ups by key (slips, sounds) are blind to a slip that far. Only when
+    none of those names has a word the look-ups found. Its look-alikes among those names join the label word's for
+    this label. The ids of the names found so (BESIDE_MAX at most)."""
+    beside: list[int] = []
+    postings = index.postings
+    entries = index.entries
+    cache = index.memo.sim
+    for i, q in enumerate(tokens):
+        nm = near_maps[i]
+        if len(q) < 3 or q in postings:
+            continue
+        known = [t for t in tokens if t != q and t in postings and len(postings[t]) <= BESIDE_NAMES_MAX]
+        if not known:
+            continue
+        posting = postings[min(known, key=lambda t: len(postings[t]))]
+        if nm and any(t in nm for eid in posting for t in entries[eid].tokens):
+            continue  # a name has both: the look-ups found what the label word may be
+        found: NearMap = {}
+        for t in {t for eid in posting for t in entries[eid].tokens if abs(len(t) - len(q)) <= 3}:
+            r = cache.get((q, t))
+            if r is None:
+                r = cache[(q, t)] = token_sim(q, t)
+            if r[0] >= NEIGHBOUR_MIN_SIM:
+                found[t] = r
+        if not found:
+            continue
+        near_maps[i] = {**nm, **found} if nm else found
+        for eid in posting:
+            gain = max((found[t][0] * index.idf(t) for t in entries[eid].tokens if t in found), default=0.0)
+            if gain:
+                base = votes.get(eid)
+                votes[eid] = (_summed(token_votes, eid) if base is None else base) + gain
+                beside.append(eid)
+    if len(beside) > BESIDE_MAX:
+        beside = sorted(beside, key=votes.__getitem__, reverse=True)[:BESIDE_MAX]
+    return beside
 
 
 def _estimates(

@@ -437,3 +437,16 @@ def test_a_company_named_by_one_word_is_found_among_many_names_with_that_word() 
 
 
 _WORDS = [f"W{chr(97 + a)}{chr(97 + b)}" for a in range(5) for b in range(5)]
+
+
+def test_a_first_name_too_far_from_any_directory_word_is_read_against_the_surnames_people() -> None:
+    """"Liuen" is two slips from Lauren, past what the look-ups by key find; among forty Brownes and names that
+    sound like Liuen (Lynn, Lane), the Browne it may be is the first candidate."""
+    companies = {1: "Atlas Works Ltd", 2: "Brown-Lane LLC", **{10 + k: f"{w} Ltd" for k, w in enumerate(_WORDS)}}
+    people = [(1, 11, "Lauren Browne"), (2, 21, "Lynn Jodie Brown")]
+    people += [(10 + k, 100 + k, f"{g}x Browne") for k, g in enumerate(_WORDS)]
+    people += [(10 + k, 200 + k, f"{g}y Browne") for k, g in enumerate(_WORDS)]
+    index = _index({**companies, **FILLER_COMPANIES}, [*people, *FILLER_PEOPLE])
+    result = index.match("Liuen Browne")
+    assert result.best is not None and result.best.contact_id == 11, result.to_json()
+    assert result.decision != Decision.AUTO  # a slip that far is for staff to confirm

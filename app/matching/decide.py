@@ -133,7 +133,9 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
     by_contract = _collect(scored, index.contracts_with_po_boxes(label.po_boxes))
     evidence = list(by_contract.values())
     if len(evidence) > CONTRACTS_EVALUATED:
-        evidence = heapq.nlargest(CONTRACTS_EVALUATED, evidence, key=_raw_strength)
+        evidence = heapq.nlargest(
+            CONTRACTS_EVALUATED, evidence, key=lambda ev: (_raw_strength(ev), -index.people_on(ev.contract_id))
+        )
     for ev in evidence:
         _evaluate(ev, label)
 

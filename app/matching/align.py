@@ -152,7 +152,7 @@ class _Reading:
                 found.label_weights,
                 self.index.memo.sim,
                 segment.had_title,
-                found.known_mask,
+                found.person_word_mask if entry.is_person else found.known_mask,
                 found.near_maps,
             )
         return alignment
@@ -171,9 +171,10 @@ def align(
 ) -> Alignment:
     """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts.
 
-    known_mask: bit i set when label token i is itself a directory word. near: for each label token, the directory
-    words it may be with their likeness (the index's neighbours); a pair outside it is only compared in full when
-    both words start alike.
+    known_mask: bit i set when label token i is itself a directory word (for a person: a word of a person's name,
+    so that a slip that happens to spell a company's word, "Sane" for Shane, is still read as a slip).
+    near: for each label token, the directory words it may be with their likeness (the index's neighbours); a pair
+    outside it is only compared in full when both words start alike.
     """
     found: list[tuple[float, int, int, Sim]] = []
     for i, q in enumerate(label_tokens):

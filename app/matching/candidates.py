@@ -48,6 +48,7 @@ class PartCandidates:
 
     label_weights: list[float]  # each label word's weight: the rarity of the best directory word it may be
     known_mask: int  # bit i set when label word i is itself a directory word
+    person_word_mask: int  # ...and a word of some person's name ("Sane" of Sane LLC is not)
     near_maps: list[NearMap | None]  # each label word's directory look-alikes (None for an initial)
     known: float  # the weight of the part's words the directory knows
     estimates: list[tuple[float, int]]  # (estimated score, name id), best first; empty when no name is found
@@ -59,6 +60,7 @@ def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) 
     so read whole it only needs the names several of its words share ("Smith, John"), not those one word finds."""
     tokens = segment.tokens
     label_weights, known_mask, known, initials, fulls, token_votes = _read_words(index, tokens)
+    person_word_mask = sum(1 << i for i, q in enumerate(tokens) if (known_mask >> i) & 1 and index.in_a_persons_name(q))
     votes = combine(token_votes, shared_only=shared_only, entries=index.entries)
     if initials and fulls:
         _add_initial_pairs(index, votes, token_votes, fulls, initials)
@@ -67,7 +69,7 @@ def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) 
     near_maps = [near_map(index, q) for q in tokens]
     beside = _read_unknown_beside_known(index, tokens, near_maps, votes, token_votes)
     estimates = _estimates(index, votes, label_weights, bool(initials), written + beside) if votes else []
-    return PartCandidates(label_weights, known_mask, near_maps, known, estimates, beside)
+    return PartCandidates(label_weights, known_mask, person_word_mask, near_maps, known, estimates, beside)
 
 
 def _read_words(

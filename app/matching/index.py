@@ -45,6 +45,7 @@ class WordMemo:
     votes: dict[str, TokenVotes] = field(default_factory=dict)
     votes_size: int = 0  # (name, evidence) pairs held in `votes`
     sim: SimCache = field(default_factory=dict)
+    person_word: dict[str, bool] = field(default_factory=dict)  # directory word -> is it in a person's name
 
 
 class DirectoryIndex:
@@ -79,12 +80,13 @@ class DirectoryIndex:
     def _changed(self) -> None:
         self._epoch += 1
         memo = self.memo
-        if self._idf_memo or memo.near or memo.votes:
+        if self._idf_memo or memo.near or memo.votes or memo.person_word:
             memo.near = {}
             memo.near_map = {}
             self._idf_memo = {}
             memo.votes = {}
             memo.votes_size = 0
+            memo.person_word = {}
         if len(memo.sim) > 4 * CACHE_MAX:
             memo.sim = {}
 
@@ -451,6 +453,16 @@ class DirectoryIndex:
     def aliases_of(self, tokens: tuple[str, ...]) -> Sequence[int]:
         """The learned aliases written with exactly these words."""
         return self._aliases.get(tokens, ())
+
+    def in_a_persons_name(self, token: str) -> bool:
+        """Is this directory word a word of some person's name (not only of company names)? Memoised until the next
+        write."""
+        memo = self.memo.person_word
+        found = memo.get(token)
+        if found is None:
+            entries = self._entries
+            found = memo[token] = any(entries[e].is_person for e in self._postings.get(token, ()))
+        return found
 
     def names_written_as(self, tokens: tuple[str, ...]) -> list[Entry]:
         """The names made of exactly these words in this order: read from the rarest word's names, so it stays cheap

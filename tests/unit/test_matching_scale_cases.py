@@ -440,7 +440,7 @@ _WORDS = [f"W{chr(97 + a)}{chr(97 + b)}" for a in range(5) for b in range(5)]
 
 
 def test_a_first_name_too_far_from_any_directory_word_is_read_against_the_surnames_people() -> None:
-    """"Liuen" is two slips from Lauren, past what the look-ups by key find; among forty Brownes and names that
+    """ "Liuen" is two slips from Lauren, past what the look-ups by key find; among forty Brownes and names that
     sound like Liuen (Lynn, Lane), the Browne it may be is the first candidate."""
     companies = {1: "Atlas Works Ltd", 2: "Brown-Lane LLC", **{10 + k: f"{w} Ltd" for k, w in enumerate(_WORDS)}}
     people = [(1, 11, "Lauren Browne"), (2, 21, "Lynn Jodie Brown")]
@@ -450,3 +450,12 @@ def test_a_first_name_too_far_from_any_directory_word_is_read_against_the_surnam
     result = index.match("Liuen Browne")
     assert result.best is not None and result.best.contact_id == 11, result.to_json()
     assert result.decision != Decision.AUTO  # a slip that far is for staff to confirm
+
+
+def test_a_slip_that_spells_a_company_word_is_still_read_as_a_slip_in_a_persons_name() -> None:
+    """ "Sane" is in no one's name here, only in Sane LLC's: "Sane Turnbull" is a slip for Shane Turnbull, not a
+    real name that merely looks like his (as "Jade" would be for a Jake)."""
+    companies = {1: "Sane LLC", 2: "Turnbull Ltd", 3: "Atlas Works Ltd", **FILLER_COMPANIES}
+    people = [(3, 31, "Shane Turnbull"), (2, 21, "Rhona Turnbull"), (2, 22, "Ewan Turnbull"), *FILLER_PEOPLE]
+    result = _index(companies, people).match("Sane Turnbull")
+    assert result.best is not None and result.best.contact_id == 31, result.to_json()

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from app.matching import calibration
 from app.matching.index import DirectoryIndex
-from app.matching.label import Label
+from app.matching.label import Label, Segment
 from app.matching.normalize import PARTICLES, fold, legal_forms
 from app.matching.records import ContactKind
 from app.matching.result import Decision
@@ -199,6 +199,16 @@ _FUZZY_GIVEN = (Sim.TYPO, Sim.PHONETIC)  # a first name not as written: a slip, 
 DIRECT_FORM = 0.9  # token_sim of a name and its own short form (two short forms of one name score 0.75)
 
 
+def _initial_the_other_way_round(a: Alignment, segment: Segment, entry: Entry) -> bool:
+    """The label gives a name and an initial in the other order from the directory's, without a comma ("Min X." for
+    Xie Min): read so, it fits a name it was not written for as easily as the one it was."""
+    if segment.commas or len(entry.tokens) < 2 or all(p[3] != _INITIAL for p in a.pairs):
+        return False
+    where = {p[1]: segment.tokens.index(p[0]) for p in a.pairs}
+    first, last = entry.tokens[0], entry.tokens[-1]
+    return first in where and last in where and where[last] < where[first]
+
+
 def _company_of(contract_id: int, index: DirectoryIndex) -> str:
     contract = index.contract(contract_id)
     return (contract.company_name or contract.billing_name) if contract else ""
@@ -270,6 +280,11 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
         return (
             f"{_shown(crossed[0])} and {_shown(crossed[1])} stand in another order in {entry.name}: it may be "
             f"someone else"
+        )
+    if _initial_the_other_way_round(a, chosen.segment, entry):
+        return (
+            f"the label gives {_shown(chosen.segment.text)}, an initial the other way round from {entry.name}: it may "
+            f"be someone else"
         )
     if best.supported:
         # The label names their company too: sure, unless that company name is on other contracts as well and the

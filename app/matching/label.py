@@ -71,6 +71,7 @@ class Segment:
     had_title: bool = False
     org_like: bool = False  # a legal form was written, or a company word
     span: int = 1  # how many comma-separated parts, from `sub` on ("Johnson, Smith and Smith": 2)
+    commas: bool = False  # the piece was written with commas ("Huang, B.": the surname first on purpose)
 
     def overlaps(self, other: Segment) -> bool:
         if self.piece != other.piece or self.sub < 0 or other.sub < 0:
@@ -242,7 +243,7 @@ def parse_label(text: str) -> Label:
 
 def _add_piece(label: Label, text: str, piece: int) -> None:
     parts = [p for p in (s.strip(" .:-") for s in text.split(",")) if p]
-    whole = _segments(" ".join(parts), piece, -1)
+    whole = _segments(" ".join(parts), piece, -1, commas=len(parts) > 1)
     label.segments.extend(whole)
     if len(parts) > 1:
         read = {seg.tokens for seg in whole}
@@ -259,7 +260,7 @@ def _add_piece(label: Label, text: str, piece: int) -> None:
                     )
 
 
-def _segments(text: str, piece: int, sub: int) -> list[Segment]:
+def _segments(text: str, piece: int, sub: int, commas: bool = False) -> list[Segment]:
     """The part read as written, and, when it ends in a word that is also a legal form ("A Sá", "Noel Ó Sé"), read
     as a person's name too: both readings are scored and the better one counts."""
     raw = split_tokens(text)
@@ -275,7 +276,5 @@ def _segments(text: str, piece: int, sub: int) -> list[Segment]:
         tokens, had_title = clean_tokens(raw, person=person)
         if tokens and all(tokens != seg.tokens for seg in found):
             org_like = not person and not LEGAL_FORMS.isdisjoint(raw)
-            found.append(
-                Segment(tokens=tokens, text=text, piece=piece, sub=sub, had_title=had_title, org_like=org_like)
-            )
+            found.append(Segment(tokens, text, piece, sub, had_title=had_title, org_like=org_like, commas=commas))
     return found

@@ -459,3 +459,14 @@ def test_a_slip_that_spells_a_company_word_is_still_read_as_a_slip_in_a_persons_
     people = [(3, 31, "Shane Turnbull"), (2, 21, "Rhona Turnbull"), (2, 22, "Ewan Turnbull"), *FILLER_PEOPLE]
     result = _index(companies, people).match("Sane Turnbull")
     assert result.best is not None and result.best.contact_id == 31, result.to_json()
+
+
+def test_a_name_and_an_initial_the_other_way_round_is_not_decided() -> None:
+    """ "Min X." fits Xie Min (written surname first in the directory) read backwards, as easily as a Min Xu the
+    directory does not have; written in the directory's order, or with a comma, it is that person."""
+    index = _index({1: "Guangzhou Hengtong Ltd", **FILLER_COMPANIES}, [(1, 11, "Xie Min"), *FILLER_PEOPLE])
+    result = index.match("Min X.")
+    assert result.decision != Decision.AUTO
+    assert "other way round" in result.reason
+    assert result.best is not None and result.best.contact_id == 11  # still the first candidate
+    assert "other way round" not in index.match("X. Min").reason

@@ -303,7 +303,7 @@ def _not_sure(best: ContractEvidence, scored: list[Scored], index: DirectoryInde
             }
             if others:
                 return (
-                    f"{len(others) + 1} contracts are named {_shown(org.segment.text)}: check which "
+                    f"{len(others) + 1} contracts are named {org.entry.name}: check which "
                     f"{_shown(chosen.segment.text)} it is"
                 )
         return ""
@@ -391,8 +391,8 @@ def _form_of(pair: tuple[str, str, float, Sim]) -> bool:
 
 
 def _shown(text: str) -> str:
-    """A label part as the desk would write it ("j. smith" -> "J. Smith")."""
-    return " ".join(w[:1].upper() + w[1:] for w in text.strip().split())
+    """A label part as the desk would write it ("j. smith" -> "J. Smith", "l.l.c" -> "L.L.C")."""
+    return " ".join(w.upper() if "." in w.strip(".") else w[:1].upper() + w[1:] for w in text.strip().split())
 
 
 def _half_of_double_surname(folded_name: str, unmatched: list[str]) -> str:

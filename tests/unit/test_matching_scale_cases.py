@@ -191,13 +191,19 @@ def test_a_surname_at_a_company_named_on_several_contracts_goes_to_review() -> N
     index = _index(
         {**shared, 9: "Evergreen Productions", **FILLER_COMPANIES},
         [(1, 11, "Adam Kowalczyk"), (9, 91, "Marta Kowalczyk"), *FILLER_PEOPLE],
-        trading=[(c, 100 + c, "Meridian Foods") for c in range(1, 4)],
+        trading=[(c, 100 + c, "Meridian Foods") for c in range(1, 4)]
+        + [(1, 201, "Stanek LLC"), (2, 202, "Stanek LLC")],
     )
     # Only one of the three has a Kowalczyk on its list, but the label may be for a newcomer at another one.
     result = index.match("Mr Kowalczyk c/o Meridian Foods")
     assert result.decision == Decision.REVIEW
     assert result.reason == "3 contracts are named Meridian Foods: check which Mr Kowalczyk it is"
     assert _auto_for(index.match("Adam Kowalczyk c/o Meridian Foods"), 1)  # the full name settles it
+    # The reason names the company as the directory writes it, not as the label was read ("Stanek L.l.c")
+    assert (
+        index.match("Mr Kowalczyk, Stanek L.L.C.").reason
+        == "2 contracts are named Stanek LLC: check which Mr Kowalczyk it is"
+    )
 
 
 def test_pet_forms_from_the_curated_table_find_the_person() -> None:

@@ -10,6 +10,7 @@ for the commonest words when an index is built (warm_common_words).
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -135,8 +136,11 @@ def _add_written_as(
     index: DirectoryIndex, votes: dict[int, float], token_votes: list[TokenVotes], tokens: tuple[str, ...]
 ) -> list[int]:
     """A name written exactly as the label part is always a candidate: one word ("Manço") can be in a hundred names
-    with the same evidence, and the few that are that word alone must not be cut with the rest. Their ids."""
-    written = [entry.eid for entry in index.names_written_as(tokens)]
+    with the same evidence, and the few that are that word alone must not be cut with the rest. Their ids (as many
+    as the names estimated: a name on hundreds of contracts, "Accounts Payable", is not made dearer to read)."""
+    if len(tokens) != 1:
+        return []  # names of several words the label part shares are summed and found whole (combine)
+    written = [entry.eid for entry in index.names_written_as(tokens)[:CANDIDATES_PER_SEGMENT]]
     for eid in written:
         if eid not in votes:
             votes[eid] = _summed(token_votes, eid)
@@ -196,7 +200,7 @@ def _estimates(
     """Cheap estimate of the full score (weighted cover on both sides) of the best-voted names and of those in
     `keep`, best first, so only the likely names are aligned."""
     if len(votes) > CANDIDATES_PER_SEGMENT:
-        top = sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT]
+        top = heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=_SECOND)
         if keep:
             chosen = {eid for eid, _v in top}
             top += [(eid, votes[eid]) for eid in keep if eid not in chosen]
@@ -282,10 +286,12 @@ def near(index: DirectoryIndex, q: str) -> list[tuple[str, float]]:
 
 def token_votes(index: DirectoryIndex, q: str) -> TokenVotes:
     """Names this label token speaks for, each with its best evidence (likeness x rarity), and the rarity of
-    the best directory word it may be. Memoized across labels until the next write."""
+    the best directory word it may be. Memoized across labels until the next write (VOTES_MEMO_MAX pairs at most,
+    the least recently used forgotten first)."""
     memo = index.memo.votes
-    found = memo.get(q)
+    found = memo.pop(q, None)
     if found is not None:
+        memo[q] = found  # the most recently used last: the memo forgets the least recently used first
         return found
     postings = index.postings
     idf = index.idf
@@ -307,12 +313,11 @@ def token_votes(index: DirectoryIndex, q: str) -> TokenVotes:
     for gain, posting, t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
         votes.update(dict.fromkeys(posting, gain))
         via.update(dict.fromkeys(posting, t))
-    top = dict(sorted(votes.items(), key=_SECOND, reverse=True)[:CANDIDATES_PER_SEGMENT])
+    top = dict(heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=_SECOND))
     found = (votes, best_idf, top, via)
     index.memo.votes_size += len(votes)
-    if index.memo.votes_size > VOTES_MEMO_MAX:
-        memo.clear()
-        index.memo.votes_size = len(votes)
+    while index.memo.votes_size > VOTES_MEMO_MAX and memo:
+        index.memo.votes_size -= len(memo.pop(next(iter(memo)))[0])
     memo[q] = found
     return found
 

@@ -133,9 +133,7 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
     by_contract = _collect(scored, index.contracts_with_po_boxes(label.po_boxes))
     evidence = list(by_contract.values())
     if len(evidence) > CONTRACTS_EVALUATED:
-        evidence = heapq.nlargest(
-            CONTRACTS_EVALUATED, evidence, key=lambda ev: (_raw_strength(ev), -index.people_on(ev.contract_id))
-        )
+        evidence = _strongest(evidence, index)
     for ev in evidence:
         _evaluate(ev, label)
 
@@ -165,6 +163,19 @@ def _forms_agree(s: Scored) -> bool:
         return False
     written = legal_forms(s.segment.text)
     return bool(written) and written == legal_forms(s.entry.name)
+
+
+def _strongest(evidence: list[ContractEvidence], index: DirectoryIndex) -> list[ContractEvidence]:
+    """The CONTRACTS_EVALUATED strongest by _raw_strength; among equals at the cut, those with fewer people (the
+    order they rank in when the label fits them alike, see evaluate)."""
+    strengths = {id(ev): _raw_strength(ev) for ev in evidence}
+    chosen = heapq.nlargest(CONTRACTS_EVALUATED + 1, evidence, key=lambda ev: strengths[id(ev)])
+    cut = strengths[id(chosen[CONTRACTS_EVALUATED - 1])]
+    if strengths[id(chosen[CONTRACTS_EVALUATED])] != cut:
+        return chosen[:CONTRACTS_EVALUATED]
+    above = [ev for ev in chosen if strengths[id(ev)] > cut]
+    tied = sorted((ev for ev in evidence if strengths[id(ev)] == cut), key=lambda ev: index.people_on(ev.contract_id))
+    return above + tied[: CONTRACTS_EVALUATED - len(above)]
 
 
 def _raw_strength(ev: ContractEvidence) -> float:

@@ -45,7 +45,6 @@ class WordMemo:
     votes: dict[str, TokenVotes] = field(default_factory=dict)
     votes_size: int = 0  # (name, evidence) pairs held in `votes`
     sim: SimCache = field(default_factory=dict)
-    person_word: dict[str, bool] = field(default_factory=dict)  # directory word -> is it in a person's name
 
 
 class DirectoryIndex:
@@ -71,6 +70,8 @@ class DirectoryIndex:
         self._by_sound: dict[str, list[str]] = {}  # metaphone -> tokens
         self._by_prefix: dict[str, list[str]] = {}  # first 3 letters of a person's first name -> tokens
         self._aliases: dict[tuple[str, ...], list[int]] = {}  # alias tokens -> entry ids
+        self._one_word: dict[str, list[int]] = {}  # word -> ids of the names that are that word alone ("Manço")
+        self._person_words: dict[str, int] = {}  # word -> how many people's names carry it
         self._po_boxes: dict[str, set[int]] = {}
         # Memos of work that depends only on the directory, not on the label: dropped on every write.
         self._idf_memo: dict[str, float] = {}
@@ -80,13 +81,12 @@ class DirectoryIndex:
     def _changed(self) -> None:
         self._epoch += 1
         memo = self.memo
-        if self._idf_memo or memo.near or memo.votes or memo.person_word:
+        if self._idf_memo or memo.near or memo.votes:
             memo.near = {}
             memo.near_map = {}
             self._idf_memo = {}
             memo.votes = {}
             memo.votes_size = 0
-            memo.person_word = {}
         if len(memo.sim) > 4 * CACHE_MAX:
             memo.sim = {}
 
@@ -176,6 +176,8 @@ class DirectoryIndex:
             self._by_prefix,
             self._aliases,
             self._po_boxes,
+            self._one_word,
+            self._person_words,
         )
         return marshal.dumps([marshal.dumps(part) for part in parts])
 
@@ -189,7 +191,7 @@ class DirectoryIndex:
             state = tuple(marshal.loads(blob) for blob in blobs)
         except (EOFError, TypeError) as exc:
             raise ValueError(f"not a match index snapshot: {exc}") from exc
-        if len(state) != 15:
+        if len(state) != 17:
             raise ValueError("a match index snapshot of another version")
         index = cls()
         (
@@ -208,6 +210,8 @@ class DirectoryIndex:
             index._by_prefix,
             index._aliases,
             index._po_boxes,
+            index._one_word,
+            index._person_words,
         ) = state
         kinds = {k.value: (k, k in _PERSON_KINDS) for k in ContactKind}
         index._entries = {
@@ -317,6 +321,10 @@ class DirectoryIndex:
         if contact_id is not None:
             self._contact_entries.setdefault(contact_id, []).append(eid)
         postings = self._postings
+        if is_person:
+            person_words = self._person_words
+            for token in set(tokens):
+                person_words[token] = person_words.get(token, 0) + 1
         for position, token in enumerate(dict.fromkeys(tokens)):
             posting = postings.get(token)
             if posting is None:
@@ -331,6 +339,8 @@ class DirectoryIndex:
         if is_person and len(tokens) >= 2:
             for key in _pair_keys(tokens):
                 self._pairs.setdefault(key, []).append(eid)
+        if len(tokens) == 1:
+            self._one_word.setdefault(tokens[0], []).append(eid)
         return eid
 
     def _add_vocab(self, token: str, first_name: bool) -> None:
@@ -384,6 +394,13 @@ class DirectoryIndex:
             if entry.is_person and len(entry.tokens) >= 2:
                 for key in _pair_keys(entry.tokens):
                     _discard(self._pairs, key, eid)
+            if len(entry.tokens) == 1:
+                _discard(self._one_word, entry.tokens[0], eid)
+            if entry.is_person:
+                for token in set(entry.tokens):
+                    left = self._person_words.pop(token, 1) - 1
+                    if left:
+                        self._person_words[token] = left
 
     # ----------------------------------------------------------------- look-ups
     @property
@@ -455,23 +472,19 @@ class DirectoryIndex:
         return self._aliases.get(tokens, ())
 
     def in_a_persons_name(self, token: str) -> bool:
-        """Is this directory word a word of some person's name (not only of company names)? Memoised until the next
-        write."""
-        memo = self.memo.person_word
-        found = memo.get(token)
-        if found is None:
-            entries = self._entries
-            found = memo[token] = any(entries[e].is_person for e in self._postings.get(token, ()))
-        return found
+        """Is this directory word a word of some person's name (not only of company names)?"""
+        return token in self._person_words
 
     def names_written_as(self, tokens: tuple[str, ...]) -> list[Entry]:
-        """The names made of exactly these words in this order: read from the rarest word's names, so it stays cheap
-        however large the directory."""
+        """The names made of exactly these words in this order: a name of one word from its own table, a longer one
+        from the rarest word's names, so it stays cheap however large the directory."""
+        entries = self._entries
+        if len(tokens) == 1:
+            return [entries[e] for e in self._one_word.get(tokens[0], ())]
         postings = self._postings
         if not tokens or any(t not in postings for t in tokens):
             return []
         rarest = min(tokens, key=lambda t: len(postings[t]))
-        entries = self._entries
         return [entries[e] for e in postings[rarest] if entries[e].tokens == tokens]
 
     def names_of(self, contract_id: int) -> list[Entry]:

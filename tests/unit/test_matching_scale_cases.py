@@ -476,3 +476,16 @@ def test_a_name_and_an_initial_the_other_way_round_is_not_decided() -> None:
     assert "other way round" in result.reason
     assert result.best is not None and result.best.contact_id == 11  # still the first candidate
     assert "other way round" not in index.match("X. Min").reason
+
+
+def test_the_words_of_peoples_names_and_one_word_names_follow_writes_and_the_snapshot() -> None:
+    index = _index({1: "Sane LLC", 2: "Manço"}, [(1, 11, "Balendra Sane")])
+    assert index.in_a_persons_name("sane") and index.in_a_persons_name("balendra")
+    assert [e.contract_id for e in index.names_written_as(("manco",))] == [2]
+    index.upsert_contacts([ContactEntry(11, 1, D, "Balendra Shah")])  # renamed
+    assert not index.in_a_persons_name("sane") and index.in_a_persons_name("shah")
+    index.remove_contracts([2])
+    assert index.names_written_as(("manco",)) == []
+    copy = MatchIndex.from_snapshot(index.snapshot())
+    assert copy.in_a_persons_name("shah") and not copy.in_a_persons_name("sane")
+    assert [e.contract_id for e in copy.names_written_as(("sane",))] == [1]

@@ -99,12 +99,17 @@ def intake_for(engine: Any, session: DeskSession) -> Any:
     return IntakeService(engine, matching, session.email, session.business_id)
 
 
+_WAITING: list[dict[str, Any]] = []  # the answers when_modal is waiting to give, in this test
+
+
 def when_modal(qtbot: Any, action: Any, timeout_ms: int = 5000) -> None:
     """Run `action(dialog)` on the next modal dialog once it is shown (modal dialogs block the test otherwise).
 
     Only a dialog that was not already open when this was called counts (a stale one left by an earlier step must
     not be answered instead). Whatever happens in `action`, the dialog is rejected after `timeout_ms` if it is still
     open, so a failing step fails the test instead of hanging it; an exception in `action` reaches pytest-qt.
+    An answer never given fails the test at its end (modal_answers_given), and never outlives it: left waiting, it
+    would answer the next test's dialog.
     """
     import time
 
@@ -113,17 +118,22 @@ def when_modal(qtbot: Any, action: Any, timeout_ms: int = 5000) -> None:
 
     stale = QApplication.activeModalWidget()
     deadline = time.monotonic() + timeout_ms / 1000
+    waiting = {"action": getattr(action, "__name__", repr(action)), "given": False, "cancelled": False}
+    _WAITING.append(waiting)
 
     def reject_if_open(dialog: QDialog) -> None:
         try:
-            if dialog.isVisible():
+            if dialog.isVisible() and not waiting["cancelled"]:
                 dialog.reject()
         except RuntimeError:  # already deleted: it closed
             pass
 
     def poll() -> None:
+        if waiting["cancelled"]:
+            return
         dialog = QApplication.activeModalWidget()
         if dialog is not None and dialog is not stale and dialog.isVisible():
+            waiting["given"] = True
             if isinstance(dialog, QDialog):
                 QTimer.singleShot(timeout_ms, lambda: reject_if_open(dialog))
             action(dialog)
@@ -131,3 +141,21 @@ def when_modal(qtbot: Any, action: Any, timeout_ms: int = 5000) -> None:
             QTimer.singleShot(20, poll)
 
     QTimer.singleShot(0, poll)
+
+
+def modal_answers_given() -> list[str]:
+    """End of a test: stop every answer still waiting, and name those never given."""
+    never = [w["action"] for w in _WAITING if not w["given"]]
+    for waiting in _WAITING:
+        waiting["cancelled"] = True
+    _WAITING.clear()
+    return never
+
+
+def select_only_row(table: Any, row: int) -> None:
+    """Make `row` of a list the one chosen. (QTableView.selectRow reads the keyboard modifiers of the last key event,
+    which an earlier test may have left at Ctrl: the row was then toggled off instead of chosen.)"""
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    table.selectionModel().setCurrentIndex(table.model().index(row, 0), flags)

@@ -16,7 +16,15 @@ from app.config import Paths
 from app.desk.deliveries import DeliveriesService, DeliveryView
 from app.ui.deliveries_view import CollectDialog, DeliveriesView, VoidDialog
 from app.ui.tasks import TaskRunner
-from tests.ui.desk_fixtures import contact_names, intake_for, record_parcel, screenshot, signed_in_desk, when_modal
+from tests.ui.desk_fixtures import (
+    contact_names,
+    intake_for,
+    record_parcel,
+    screenshot,
+    select_only_row,
+    signed_in_desk,
+    when_modal,
+)
 
 
 def only_desk_deliveries(sandbox: Any) -> None:
@@ -125,7 +133,7 @@ def test_cancel_changes_nothing(
     view.show()
     with qtbot.waitSignal(view.loaded, timeout=5000):
         view.refresh()
-    view.table.selectRow(0)
+    select_only_row(view.table, 0)
     when_modal(qtbot, lambda d: d.done(QDialog.DialogCode.Rejected))
     view.collect_selected()
     when_modal(qtbot, lambda d: d.done(QDialog.DialogCode.Rejected))

@@ -19,7 +19,7 @@ from app.ui.main import build_main_window
 from app.ui.main_window import DELIVERIES, INTAKE
 from app.ui.tasks import TaskRunner
 from tests.support.desk_label_image import label_png
-from tests.ui.desk_fixtures import contact_names, record_parcel, screenshot
+from tests.ui.desk_fixtures import contact_names, record_parcel, screenshot, select_only_row
 
 SCREENS = [(1366, 768), (1280, 720), (1920, 1080)]
 CHROME = 70  # a task bar and the window's title bar take this much of the screen's height
@@ -113,7 +113,7 @@ def test_intake_and_details_fit_a_desk_screen(
         window.show_page(DELIVERIES)
         deliveries = window.deliveries
         qtbot.waitUntil(lambda: deliveries.model.rowCount() >= 1, timeout=10_000)
-        deliveries.table.selectRow(0)  # (the keyboard way is tested in test_deliveries_keys)
+        select_only_row(deliveries.table, 0)  # (the keyboard way is tested in test_deliveries_keys)
         assert "Received Today" in deliveries.details.text()
         screenshot(window, f"desk-deliveries-details-{width}x{height}")
     finally:

@@ -489,3 +489,12 @@ def test_the_words_of_peoples_names_and_one_word_names_follow_writes_and_the_sna
     copy = MatchIndex.from_snapshot(index.snapshot())
     assert copy.in_a_persons_name("shah") and not copy.in_a_persons_name("sane")
     assert [e.contract_id for e in copy.names_written_as(("sane",))] == [1]
+
+
+def test_a_last_initial_without_a_comma_is_the_surnames() -> None:
+    index = _index(
+        {1: "Atlas Works Ltd", 2: "Nova Labs Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Vítor Santos"), (2, 21, "Santos Vilanova"), *FILLER_PEOPLE],
+    )
+    assert [c.contact_id for c in index.match("Santos V.").candidates[:2]] == [21, 11]
+    assert index.match("Santos, V.").candidates[0].contact_id == 11  # the comma puts the surname first

@@ -427,6 +427,8 @@ def test_two_legal_forms_written_one_after_the_other_are_both_forms() -> None:
     assert name_tokens("The Manço A.Ş. L.L.C.") == ("manco",)
     assert name_tokens("Hermanos Catalá S.A.U LLP") == ("hermanos", "catala")
     assert name_tokens("Mr J. S. Smith") == ("j", "s", "smith")  # initials stay initials
+    assert name_tokens("Böhm Immobilien e.K.") == name_tokens("Böhm Immobilien GmbH") == ("bohm", "immobilien")
+    assert name_tokens("Dorothy Ek", person=True) == ("dorothy", "ek")  # a person keeps the surname
 
 
 def test_a_company_named_by_one_word_is_found_among_many_names_with_that_word() -> None:

@@ -158,7 +158,9 @@ class _Directory:
         for _ in range(1000):
             first = rng.choice(self.firsts)
             last = surname or rng.choice(self.surnames)
-            if (anyascii(first).lower(), anyascii(last).lower()) not in self.pairs:
+            pair = (anyascii(first).lower(), anyascii(last).lower())
+            # Nor the other way round: "Huang Brittany" is Brittany Huang written surname first, not a stranger.
+            if pair not in self.pairs and pair[::-1] not in self.pairs:
                 return f"{first} {last}"
         return "Zebedee Quixotic"
 

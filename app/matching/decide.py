@@ -158,11 +158,9 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
 
 
 def _forms_agree(s: Scored) -> bool:
-    """A company whose legal forms are the ones written on the label ("Neves S.A. Limited", not "Neves Ltd")."""
-    if s.entry.is_person:
-        return False
-    written = legal_forms(s.segment.text)
-    return bool(written) and written == legal_forms(s.entry.name)
+    """A company whose legal forms are the ones written on the label ("Neves S.A. Limited", not "Neves Ltd"; "Anjos",
+    not "Anjos Lda. Ltd")."""
+    return not s.entry.is_person and legal_forms(s.segment.text) == legal_forms(s.entry.name)
 
 
 def _strongest(evidence: list[ContractEvidence], index: DirectoryIndex) -> list[ContractEvidence]:

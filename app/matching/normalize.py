@@ -35,7 +35,7 @@ LEGAL_FORMS_ANYWHERE = words(
 # dropped only at the end of a company name.
 LEGAL_FORMS_AT_END = words(
     "ag kg sa sl bv nv ab hb kb as oy ou co se sc ks dd bt vof cv ev sas ltda os ops ae epe ike oe kk uc slne vos asa "
-    "sapa pao sau ek eg partg mbb "
+    "sapa pao sau ek eg partg mbb sll "
 )
 LEGAL_FORMS = LEGAL_FORMS_ANYWHERE | LEGAL_FORMS_AT_END
 # Legal forms written as several tokens (Polish "sp. z o.o.", "sp.k.", "s.c.").

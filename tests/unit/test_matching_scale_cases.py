@@ -500,3 +500,11 @@ def test_a_last_initial_without_a_comma_is_the_surnames() -> None:
     )
     assert [c.contact_id for c in index.match("Santos V.").candidates[:2]] == [21, 11]
     assert index.match("Santos, V.").candidates[0].contact_id == 11  # the comma puts the surname first
+
+
+def test_a_company_written_without_a_legal_form_ranks_the_one_that_has_none_first() -> None:
+    for order in ({1: "Anjos Lda. Ltd", 2: "Anjos"}, {2: "Anjos", 1: "Anjos Lda. Ltd"}):
+        index = _index({**order, **FILLER_COMPANIES}, FILLER_PEOPLE)
+        assert [c.contract_id for c in index.match("Anjos").candidates[:2]] == [2, 1]
+        assert [c.contract_id for c in index.match("ANJOS LDA LTD").candidates[:2]] == [1, 2]
+    assert name_tokens("Donoso y Torralba S.L.L. PLC") == ("donoso", "y", "torralba")

@@ -33,7 +33,7 @@ OUTREAD = 0.4  # ...and stop once an estimate falls under this share of the best
 # read: at 0.5 "Dani Davis" stopped before Danielle Caroline Davis, estimated level with the Ellie Davises before her)
 ESTIMATE_KEEP = 0.9  # a name whose estimate is this close to the best found so far is scored even past the quota
 WHOLE_READ = 0.95  # a label part one name reads this well is not also read comma part by comma part
-LAST_INITIAL_FOR_FIRST_NAME = 0.9
+LAST_INITIAL_AGAINST_ORDER = 0.9
 KNOWN_NAME_FUZZY = 0.7  # "Jade" is a real name, so reading it as a typo of "Jake" is weak evidence
 _PERSON_ONLY = (_INITIAL, _NICKNAME, _SHORT_FORM, _PHONETIC)
 _FUZZY = (_TYPO, _OCR, _PHONETIC, _SHORT_FORM)  # a middle name on one side only is normal
@@ -228,9 +228,15 @@ def align(
             # "M Warren" is not "Warren McGarrigle": a surname is given as an initial only at the end ("Zuzana K.")
             if len(label_tokens[i]) == 1 and j == n_entry - 1 and i != n_label - 1:
                 penalty *= 0.6
-            # ...and, without a comma, a last initial is the surname's: "Santos V." is a Santos V-, before a V. Santos
-            elif len(label_tokens[i]) == 1 and j == 0 < i == n_label - 1 and n_entry > 1 and not commas:
-                penalty *= LAST_INITIAL_FOR_FIRST_NAME
+            # ...and a last initial is the surname's without a comma ("Santos V." is a Santos V- before a V. Santos),
+            # the first name's after one ("Courtney, A." is an A. Courtney before a Courtney A-)
+            elif (
+                len(label_tokens[i]) == 1
+                and 0 < i == n_label - 1
+                and n_entry > 1
+                and j == (n_entry - 1 if commas else 0)
+            ):
+                penalty *= LAST_INITIAL_AGAINST_ORDER
         credit += s * w
         matched_full += w
         label_explained += s * label_weights[i]

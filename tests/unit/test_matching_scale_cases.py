@@ -508,3 +508,13 @@ def test_a_company_written_without_a_legal_form_ranks_the_one_that_has_none_firs
         assert [c.contract_id for c in index.match("Anjos").candidates[:2]] == [2, 1]
         assert [c.contract_id for c in index.match("ANJOS LDA LTD").candidates[:2]] == [1, 2]
     assert name_tokens("Donoso y Torralba S.L.L. PLC") == ("donoso", "y", "torralba")
+
+
+def test_a_last_initial_after_a_comma_is_the_first_names() -> None:
+    people = [(1, 11, "Abby Russell Courtney"), (2, 21, "Courtney Benjamin Anderson")]
+    for order in (people, people[::-1]):
+        index = _index({1: "Atlas Works Ltd", 2: "Nova Labs Ltd", **FILLER_COMPANIES}, [*order, *FILLER_PEOPLE])
+        for text, first, second in (("Courtney, A.", 11, 21), ("Courtney A.", 21, 11)):
+            best, runner_up = index.match(text).candidates[:2]
+            assert (best.contact_id, runner_up.contact_id) == (first, second)
+            assert best.confidence > runner_up.confidence  # ahead, not level with it

@@ -55,6 +55,18 @@ def _collect(scored: list[Scored], po_contracts: set[int]) -> dict[int, Contract
     return by_contract
 
 
+def _surname_comma_given(person: Segment, org: Segment) -> bool:
+    """Two one-word parts of one comma piece, neither written as a company ("Todd, Lawrence"): a surname and a first
+    name, not a person named by surname at a company named by one word (Tracy Todd at Lawrence Ltd)."""
+    return (
+        person.piece == org.piece
+        and len(person.tokens) == 1
+        and len(org.tokens) == 1
+        and not org.org_like
+        and not person.had_title
+    )
+
+
 def _person_segments(label: Label, org: Scored | None) -> bool:
     """Does the label name someone besides the company (a part that is not the company's)?"""
     if org is None:
@@ -76,6 +88,7 @@ def _evaluate(ev: ContractEvidence, label: Label) -> None:
         and so >= 0.5
         and sp > 0.0
         and any(p[3] != _INITIAL for p in person.alignment.pairs)
+        and not _surname_comma_given(person.segment, org.segment)
     )
     if person and (ev.supported or sp >= so):
         ev.chosen = person

@@ -518,3 +518,12 @@ def test_a_last_initial_after_a_comma_is_the_first_names() -> None:
             best, runner_up = index.match(text).candidates[:2]
             assert (best.contact_id, runner_up.contact_id) == (first, second)
             assert best.confidence > runner_up.confidence  # ahead, not level with it
+
+
+def test_surname_comma_first_name_is_a_person_not_a_surname_at_a_one_word_company() -> None:
+    index = _index(
+        {1: "Lawrence Ltd", 2: "Atlas Works Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Tracy Todd"), (2, 21, "Lawrence Debra Todd"), *FILLER_PEOPLE],
+    )
+    assert index.match("Todd, Lawrence").candidates[0].contact_id == 21
+    assert index.match("Mr Todd, Lawrence Ltd").candidates[0].contact_id == 11  # a company written as one

@@ -22,6 +22,10 @@ def screenshot_dir() -> Path:
 
 
 def screenshot(widget: QWidget, name: str) -> Path:
+    """The widget as staff see it: pending layout passes are run first (a count just set shows whole, not "4")."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
     path = screenshot_dir() / f"{name}.png"
     assert widget.grab().save(str(path)), f"could not save {path}"
     return path

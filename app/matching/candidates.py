@@ -38,6 +38,7 @@ ALIAS_BONUS = 100.0  # a label part written exactly as a learned alias
 BESIDE_NAMES_MAX = 5_000  # a label word the directory does not know is read against the names its neighbours find
 # when the rarest of those neighbours is in no more names than this
 BESIDE_MAX = 10  # names found so that are aligned whatever their estimate
+BESIDE_FOUND = 0.75  # ...unless a name with both has a word this like the unknown one
 
 _SECOND = itemgetter(1)
 
@@ -171,7 +172,7 @@ def _read_unknown_beside_known(
         if not known:
             continue
         posting = postings[min(known, key=lambda t: len(postings[t]))]
-        if nm and any(t in nm for eid in posting for t in entries[eid].tokens):
+        if nm and any(nm[t][0] >= BESIDE_FOUND for eid in posting for t in entries[eid].tokens if t in nm):
             continue  # a name has both: the look-ups found what the label word may be
         found: NearMap = {}
         for t in {t for eid in posting for t in entries[eid].tokens if abs(len(t) - len(q)) <= 3}:

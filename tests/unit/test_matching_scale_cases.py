@@ -527,3 +527,14 @@ def test_surname_comma_first_name_is_a_person_not_a_surname_at_a_one_word_compan
     )
     assert index.match("Todd, Lawrence").candidates[0].contact_id == 21
     assert index.match("Mr Todd, Lawrence Ltd").candidates[0].contact_id == 11  # a company written as one
+
+
+def test_an_unknown_word_is_read_beside_a_known_one_even_when_a_name_has_a_weak_look_alike_of_it() -> None:
+    """ "Mucohy" only sounds a little like "Mac" (Stanley Mac Giolla): that does not stop the Stanleys' surnames being
+    read for it, and Murphy is found among forty Stanleys."""
+    companies = {1: "Atlas Works Ltd", 2: "Nova Labs Ltd", **{10 + k: f"{w} Ltd" for k, w in enumerate(_WORDS)}}
+    people = [(1, 11, "Stanley Mac Giolla"), (2, 21, "Stanley Abbie Murphy")]
+    people += [(10 + k, 100 + k, f"Stanley {g}x") for k, g in enumerate(_WORDS)]
+    people += [(10 + k, 200 + k, f"Stanley {g}y") for k, g in enumerate(_WORDS)]
+    result = _index({**companies, **FILLER_COMPANIES}, [*people, *FILLER_PEOPLE]).match("Stanley Mucohy")
+    assert result.best is not None and result.best.contact_id == 21, result.to_json()

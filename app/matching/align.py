@@ -100,7 +100,7 @@ class _Reading:
             if n >= ALIGNED_MIN and estimate < OUTREAD * best_read:
                 break  # the names left cannot come near the one already read (an estimate is a ceiling)
             alignment = self._read_name(segment, entries[eid], found)
-            if alignment.matched_weight > 0.0:
+            if alignment is not None and alignment.matched_weight > 0.0:
                 best_read = max(best_read, alignment.score)
                 if segment.sub < 0 and alignment.score >= WHOLE_READ:
                     self.whole_read.add(segment.piece)
@@ -108,7 +108,9 @@ class _Reading:
             if (id(segment), eid) not in self.done:
                 self._read_name(segment, entries[eid], found)
 
-    def _read_name(self, segment: Segment, entry: Entry, found: PartCandidates) -> Alignment:
+    def _read_name(self, segment: Segment, entry: Entry, found: PartCandidates) -> Alignment | None:
+        if entry.is_person and segment.form_dropped:
+            return None  # "Ansh Asa" read as a company "Ansh": no person named Ansh alone is meant
         alignment = self._align(segment, self.index.weighed(entry), found)
         if alignment.matched_weight > 0.0:
             self.scored.append(Scored(entry, segment, alignment))
@@ -131,7 +133,7 @@ class _Reading:
 
     def _align_people(self, segment: Segment, people: list[Entry], found: PartCandidates) -> None:
         for entry in people:
-            if (id(segment), entry.eid) in self.done:
+            if (id(segment), entry.eid) in self.done or segment.form_dropped:
                 continue
             self.done.add((id(segment), entry.eid))
             alignment = self._align(segment, self.index.weighed(entry), found)

@@ -72,6 +72,7 @@ class Segment:
     org_like: bool = False  # a legal form was written, or a company word
     span: int = 1  # how many comma-separated parts, from `sub` on ("Johnson, Smith and Smith": 2)
     commas: bool = False  # the piece was written with commas ("Huang, B.": the surname first on purpose)
+    form_dropped: bool = False  # a company reading: a last word dropped as a legal form ("Ansh Asa", "Jules Vos")
 
     def overlaps(self, other: Segment) -> bool:
         if self.piece != other.piece or self.sub < 0 or other.sub < 0:
@@ -277,4 +278,6 @@ def _segments(text: str, piece: int, sub: int, commas: bool = False) -> list[Seg
         if tokens and all(tokens != seg.tokens for seg in found):
             org_like = not person and not LEGAL_FORMS.isdisjoint(raw)
             found.append(Segment(tokens, text, piece, sub, had_title=had_title, org_like=org_like, commas=commas))
+    if len(found) == 2:  # the company reading dropped a word the person reading keeps: no person is read in it
+        found[0] = replace(found[0], form_dropped=True)
     return found

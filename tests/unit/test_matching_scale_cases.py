@@ -538,3 +538,17 @@ def test_an_unknown_word_is_read_beside_a_known_one_even_when_a_name_has_a_weak_
     people += [(10 + k, 200 + k, f"Stanley {g}y") for k, g in enumerate(_WORDS)]
     result = _index({**companies, **FILLER_COMPANIES}, [*people, *FILLER_PEOPLE]).match("Stanley Mucohy")
     assert result.best is not None and result.best.contact_id == 21, result.to_json()
+
+
+def test_a_last_word_that_is_also_a_legal_form_is_not_dropped_for_a_person() -> None:
+    """ "Ansh asa": read as a company, "asa" is its legal form; read as a person, it is the surname. No Ansh who is not
+    an Asa (or a Vasa) is found by dropping it."""
+    index = _index(
+        {1: "Atlas Works Ltd", 2: "Nova Labs Ltd", 3: "Beacon Digital Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Ansh Kaur"), (2, 21, "Ansh Mani"), (3, 31, "Ansh Vasa"), (2, 22, "Åsa Berg"), *FILLER_PEOPLE],
+    )
+    result = index.match("Ansh asa")
+    best = result.best
+    assert best is not None and best.contact_id == 31, result.to_json()
+    others = [c for c in result.candidates if c.contact_id in (11, 21)]  # Ansh, with "asa" dropped as a legal form
+    assert all(c.confidence < best.confidence / 10 for c in others), result.to_json()

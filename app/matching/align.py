@@ -133,12 +133,9 @@ class _Reading:
 
     def _align_people(self, segment: Segment, people: list[Entry], found: PartCandidates) -> None:
         for entry in people:
-            if (id(segment), entry.eid) in self.done or segment.form_dropped:
-                continue
-            self.done.add((id(segment), entry.eid))
-            alignment = self._align(segment, self.index.weighed(entry), found)
-            if alignment.matched_weight > 0.0:
-                self.scored.append(Scored(entry, segment, alignment))
+            if (id(segment), entry.eid) not in self.done:
+                self.done.add((id(segment), entry.eid))  # read once, whether or not it matches
+                self._read_name(segment, entry, found)
 
     def _align(self, segment: Segment, entry: Entry, found: PartCandidates) -> Alignment:
         """A name's alignment with a label part, once per label: it depends on the name's words alone (their weights

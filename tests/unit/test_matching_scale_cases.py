@@ -447,13 +447,23 @@ def test_a_company_named_by_one_word_is_found_among_many_names_with_that_word() 
 _WORDS = [f"W{chr(97 + a)}{chr(97 + b)}" for a in range(5) for b in range(5)]
 
 
+def _crowd(name: str) -> tuple[dict[int, str], list[tuple[int, int, str]]]:
+    """Fifty people sharing one word of their name, on twenty-five contracts: `name` with "{}" for the other word."""
+    companies = {10 + k: f"{w} Ltd" for k, w in enumerate(_WORDS)}
+    people = [
+        (10 + k, 100 * n + k, name.format(f"{w}{tail}"))
+        for n, tail in ((1, "x"), (2, "y"))
+        for k, w in enumerate(_WORDS)
+    ]
+    return companies, people
+
+
 def test_a_first_name_too_far_from_any_directory_word_is_read_against_the_surnames_people() -> None:
     """ "Liuen" is two slips from Lauren, past what the look-ups by key find; among forty Brownes and names that
     sound like Liuen (Lynn, Lane), the Browne it may be is the first candidate."""
-    companies = {1: "Atlas Works Ltd", 2: "Brown-Lane LLC", **{10 + k: f"{w} Ltd" for k, w in enumerate(_WORDS)}}
-    people = [(1, 11, "Lauren Browne"), (2, 21, "Lynn Jodie Brown")]
-    people += [(10 + k, 100 + k, f"{g}x Browne") for k, g in enumerate(_WORDS)]
-    people += [(10 + k, 200 + k, f"{g}y Browne") for k, g in enumerate(_WORDS)]
+    crowd, people = _crowd("{} Browne")
+    companies = {1: "Atlas Works Ltd", 2: "Brown-Lane LLC", **crowd}
+    people += [(1, 11, "Lauren Browne"), (2, 21, "Lynn Jodie Brown")]
     index = _index({**companies, **FILLER_COMPANIES}, [*people, *FILLER_PEOPLE])
     result = index.match("Liuen Browne")
     assert result.best is not None and result.best.contact_id == 11, result.to_json()
@@ -532,10 +542,9 @@ def test_surname_comma_first_name_is_a_person_not_a_surname_at_a_one_word_compan
 def test_an_unknown_word_is_read_beside_a_known_one_even_when_a_name_has_a_weak_look_alike_of_it() -> None:
     """ "Mucohy" only sounds a little like "Mac" (Stanley Mac Giolla): that does not stop the Stanleys' surnames being
     read for it, and Murphy is found among forty Stanleys."""
-    companies = {1: "Atlas Works Ltd", 2: "Nova Labs Ltd", **{10 + k: f"{w} Ltd" for k, w in enumerate(_WORDS)}}
-    people = [(1, 11, "Stanley Mac Giolla"), (2, 21, "Stanley Abbie Murphy")]
-    people += [(10 + k, 100 + k, f"Stanley {g}x") for k, g in enumerate(_WORDS)]
-    people += [(10 + k, 200 + k, f"Stanley {g}y") for k, g in enumerate(_WORDS)]
+    crowd, people = _crowd("Stanley {}")
+    companies = {1: "Atlas Works Ltd", 2: "Nova Labs Ltd", **crowd}
+    people += [(1, 11, "Stanley Mac Giolla"), (2, 21, "Stanley Abbie Murphy")]
     result = _index({**companies, **FILLER_COMPANIES}, [*people, *FILLER_PEOPLE]).match("Stanley Mucohy")
     assert result.best is not None and result.best.contact_id == 21, result.to_json()
 

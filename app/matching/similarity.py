@@ -102,8 +102,17 @@ def token_sim(q: str, t: str) -> tuple[float, Sim]:
             return INITIAL_SIM, Sim.INITIAL
         return 0.0, Sim.NONE
     nick = nicknames.related(q, t)
-    if nick:
-        return (0.9 if nick == 2 else 0.75), Sim.NICKNAME
+    if nick == 2:
+        return 0.9, Sim.NICKNAME
+    if nick:  # two forms of one name (Dann, Danny): a typing slip between them may say more
+        other = _unrelated_sim(q, t)
+        return other if other[0] > 0.75 else (0.75, Sim.NICKNAME)
+    return _unrelated_sim(q, t)
+
+
+def _unrelated_sim(q: str, t: str) -> tuple[float, Sim]:
+    """token_sim of two different tokens longer than one letter, leaving aside nicknames."""
+    lq, lt = len(q), len(t)
     if spelling_key(q) == spelling_key(t):
         return 0.97, Sim.SPELLING
     longest = max(lq, lt)

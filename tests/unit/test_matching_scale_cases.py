@@ -561,3 +561,13 @@ def test_a_last_word_that_is_also_a_legal_form_is_not_dropped_for_a_person() -> 
     assert best is not None and best.contact_id == 31, result.to_json()
     others = [c for c in result.candidates if c.contact_id in (11, 21)]  # Ansh, with "asa" dropped as a legal form
     assert all(c.confidence < best.confidence / 10 for c in others), result.to_json()
+
+
+def test_two_forms_of_one_given_name_a_slip_apart_are_as_alike_as_the_slip() -> None:
+    # Aileen and Eileen are both forms of Eleanor; one letter apart, they are at least as alike as Aileen and Allen.
+    index = _index(
+        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Eileen Brennan"), (2, 21, "Allen Brennan"), *FILLER_PEOPLE],
+    )
+    result = index.match("Aileen Brennan")
+    assert result.best is not None and result.best.contract_id == 1, result.to_json()

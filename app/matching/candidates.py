@@ -105,7 +105,7 @@ def _read_words(
 
 
 def _summed(token_votes: list[TokenVotes], eid: int) -> float:
-    return sum(tv[0].get(eid, 0.0) for tv in token_votes)
+    return sum(tv[0].get(eid, _NO_EVIDENCE)[0] for tv in token_votes)
 
 
 def _add_initial_pairs(
@@ -309,13 +309,10 @@ def token_votes(index: DirectoryIndex, q: str) -> TokenVotes:
             best_idf = max(best_idf, w)
             gains.append((s * (w if t == q or w < cap else cap), posting, t))
     gains.sort(key=_first_gain)
-    votes: dict[int, float] = {}
-    via: dict[int, str] = {}  # the directory word behind each name's evidence
+    votes: dict[int, tuple[float, str]] = {}
     for gain, posting, t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
-        votes.update(dict.fromkeys(posting, gain))
-        via.update(dict.fromkeys(posting, t))
-    top = dict(heapq.nlargest(CANDIDATES_PER_SEGMENT, votes.items(), key=_SECOND))
-    found = (votes, best_idf, top, via)
+        votes.update(dict.fromkeys(posting, (gain, t)))
+    found = (votes, best_idf, _top_names(gains))
     index.memo.votes_size += len(votes)
     while index.memo.votes_size > VOTES_MEMO_MAX and memo:
         index.memo.votes_size -= len(memo.pop(next(iter(memo)))[0])
@@ -349,13 +346,14 @@ def combine(
     if len(token_votes) == 1:
         return token_votes[0][2].copy()
     shared = _shared_names(token_votes)
-    votes = {eid: _summed_evidence(token_votes, eid, entries) for eid in shared}
+    evidence = [tv[0] for tv in token_votes]
+    votes = {eid: _summed_evidence(evidence, eid, entries) for eid in shared}
     if shared_only and votes:
         return votes
     # Each word's own top names join with that word's evidence (the first word's, when several list a name); the
     # summed evidence of shared names wins. Dict updates, in C: the earlier words are written last.
     joined: dict[int, float] = {}
-    for _tv, _w, top, _via in reversed(token_votes):
+    for _tv, _w, top in reversed(token_votes):
         joined.update(top)
     joined.update(votes)
     return joined
@@ -371,7 +369,7 @@ def _shared_names(token_votes: list[TokenVotes]) -> set[int]:
     minor = [len(tv[0]) > MINOR_WALK_MAX and tv[1] < ESSENTIAL_SHARE * strongest for tv in ordered]
     if all(minor):
         minor[0] = False  # only common words ("Harbour Harbour Ventures"): the shortest list is walked
-    for i, (tv, _weight, _top, _via) in enumerate(ordered[:-1]):
+    for i, (tv, _weight, _top) in enumerate(ordered[:-1]):
         keys = tv.keys()
         for j in range(i + 1, len(ordered)):
             if minor[i] and minor[j]:
@@ -380,16 +378,21 @@ def _shared_names(token_votes: list[TokenVotes]) -> set[int]:
     return shared
 
 
-def _summed_evidence(token_votes: list[TokenVotes], eid: int, entries: Mapping[int, Entry] | None) -> float:
+def _summed_evidence(
+    evidence: list[dict[int, tuple[float, str]]], eid: int, entries: Mapping[int, Entry] | None
+) -> float:
+    found = [e[eid] for e in evidence if eid in e]
+    if len({word for _gain, word in found}) == len(found):
+        return sum(gain for gain, _word in found)  # each label word stands for a word of its own (the common case)
     total = 0.0
     by_word: dict[str, float] = {}  # two label words for one directory word count once...
-    for k, (tv, _w, _top, via) in enumerate(token_votes):
-        gain = tv.get(eid)
-        if gain is not None:
-            word = via[eid]
+    for k, votes in enumerate(evidence):
+        hit = votes.get(eid)
+        if hit is not None:
+            gain, word = hit
             before = by_word.get(word)
             if before is None or (
-                any(token_votes[m][0] is tv for m in range(k))
+                any(evidence[m] is votes for m in range(k))
                 and entries is not None
                 and entries[eid].tokens.count(word) > 1
             ):
@@ -401,8 +404,24 @@ def _summed_evidence(token_votes: list[TokenVotes], eid: int, entries: Mapping[i
     return total
 
 
+def _top_names(gains: list[tuple[float, list[int], str]]) -> dict[int, float]:
+    """The CANDIDATES_PER_SEGMENT names with the strongest evidence, from the evidence lists weakest first: walked
+    strongest first, each name at the first (strongest) evidence that names it."""
+    top: dict[int, float] = {}
+    for gain, posting, _t in reversed(gains):
+        for eid in posting:
+            if eid not in top:
+                top[eid] = gain
+                if len(top) == CANDIDATES_PER_SEGMENT:
+                    return top
+    return top
+
+
 def _size(item: TokenVotes) -> int:
     return len(item[0])
+
+
+_NO_EVIDENCE = (0.0, "")
 
 
 def _first_gain(item: tuple[float, list[int], str]) -> float:

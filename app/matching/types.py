@@ -16,9 +16,9 @@ from app.matching.similarity import Sim
 SimCache = dict[tuple[str, str], tuple[float, Sim]]
 NearMap = dict[str, tuple[float, Sim]]  # directory word -> (likeness, kind) for one label word
 
-# A label word's evidence: name id -> best likeness x rarity, the rarity of the best directory word it may be,
-# the top names by that evidence (best first), and name id -> the directory word behind it.
-TokenVotes = tuple[dict[int, float], float, dict[int, float], dict[int, str]]
+# A label word's evidence: name id -> (best likeness x rarity, the directory word behind it), the rarity of the best
+# directory word it may be, and the top names by that evidence (best first).
+TokenVotes = tuple[dict[int, tuple[float, str]], float, dict[int, float]]
 
 
 @dataclass(slots=True)

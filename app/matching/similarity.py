@@ -135,8 +135,9 @@ def _unrelated_sim(q: str, t: str) -> tuple[float, Sim]:
     if d <= allowed:
         best, kind = edit_sim(d, longest), Sim.TYPO
     do = OSA.distance(oq, ot, score_cutoff=allowed + 1)
-    if do < d and (do <= 1 or (do == 2 and longest >= 8)):
-        s = edit_sim(do, longest) * 0.97
+    folded = max(len(oq), len(ot))  # edits between the folded spellings weigh by their length (Claesson: dasson)
+    if do < d and (do <= 1 or (do == 2 and folded >= 8)):
+        s = edit_sim(do, folded) * 0.97
         if s > best:
             best, kind = s, (Sim.OCR if has_digit or d > allowed else Sim.TYPO)
     if best < 0.7 and min(lq, lt) >= 3 and phonetic_key(q) and phonetic_key(q) == phonetic_key(t):

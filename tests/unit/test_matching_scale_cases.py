@@ -571,3 +571,14 @@ def test_two_forms_of_one_given_name_a_slip_apart_are_as_alike_as_the_slip() -> 
     )
     result = index.match("Aileen Brennan")
     assert result.best is not None and result.best.contract_id == 1, result.to_json()
+
+
+def test_edits_between_folded_spellings_weigh_by_the_folded_length() -> None:
+    # Claesson folds to "dasson" (ae as in Mueller, cl as a scanner's d): two edits from "lason" on six letters are
+    # not the two edits an eight-letter word allows. Larsson, two plain edits away, is the likelier name.
+    index = _index(
+        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Carl Claesson"), (2, 21, "Carl Larsson"), *FILLER_PEOPLE],
+    )
+    result = index.match("Carl Lason")
+    assert result.best is not None and result.best.contract_id == 2, result.to_json()

@@ -9,6 +9,7 @@ strongly against.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from app.matching.candidates import PartCandidates, companies_to_look_into, find_candidates
 from app.matching.index import DirectoryIndex
@@ -155,6 +156,7 @@ class _Reading:
                 segment.commas,
                 found.person_word_mask if entry.is_person else found.known_mask,
                 found.near_maps,
+                segment.hyphened,
             )
         return alignment
 
@@ -170,6 +172,7 @@ def align(
     commas: bool = False,
     known_mask: int = 0,
     near: list[NearMap | None] | None = None,
+    hyphened: frozenset[str] = frozenset(),
 ) -> Alignment:
     """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts.
 
@@ -177,6 +180,7 @@ def align(
     so that a slip that happens to spell a company's word, "Sane" for Shane, is still read as a slip).
     near: for each label token, the directory words it may be with their likeness (the index's neighbours); a pair
     outside it is only compared in full when both words start alike.
+    hyphened: label words written joined by a hyphen (a double surname's halves are not middle names).
     """
     found: list[tuple[float, int, int, Sim]] = []
     for i, q in enumerate(label_tokens):
@@ -273,11 +277,26 @@ def align(
             hard_e = True
     unmatched_q_w = 0.0
     unmatched_label: list[str] = []
+    # A word of people's names between the first and last words of a person's name, read in the name's order, is a
+    # middle name the directory does not know ("Rebecca John McKenzie" for Rebecca McKenzie): it counts as a middle
+    # name the label leaves out does. Not half of a double surname ("Katie Gray-Williams" is not Katie Williams), nor
+    # a word no person's name has.
+    inside = range(0)
+    if is_person and len(order) >= 2:
+        order.sort()
+        if order[0][1] == 0 and order[-1][1] == n_entry - 1 and all(a[1] < b[1] for a, b in pairwise(order)):
+            inside = range(order[0][0] + 1, order[-1][0])
     for i, q in enumerate(label_tokens):
         if (used_q >> i) & 1:
             continue
         unmatched_label.append(q)
-        unmatched_q_w += label_weights[i] * (PARTICLE_DISCOUNT if q in PARTICLES else 1.0)
+        if q in PARTICLES:
+            unmatched_q_w += label_weights[i] * PARTICLE_DISCOUNT
+        elif i in inside and (known_mask >> i) & 1 and len(q) > 1 and q not in hyphened:
+            unmatched_q_w += label_weights[i] * MIDDLE_DISCOUNT
+            label_explained += label_weights[i] * (1.0 - MIDDLE_DISCOUNT)  # explained as a middle name, mostly
+        else:
+            unmatched_q_w += label_weights[i]
     entry_cover = credit / (matched_full + unmatched_e_w) if credit else 0.0
     label_cover = credit / (matched_full + unmatched_q_w) if credit else 0.0
     conflict = 0.0

@@ -210,7 +210,9 @@ def decide(ranked: list[ContractEvidence], scored: list[Scored], index: Director
         if reason:
             decision = Decision.REVIEW
     elif decision == Decision.REVIEW:
-        reason = _look_alikes(ranked)
+        # "3 people named J. Smith"; else the particular doubt a sure-looking label is checked for, when there is
+        # one ("Christopher Blackwood could also be meant"); else how far the best name falls short.
+        reason = _look_alikes(ranked) or _not_sure(ranked[0], scored, index) or _short_of_sure(ranked[0])
     return decision, reason
 
 
@@ -534,7 +536,7 @@ def _first_name_exact(a: Alignment, entry: Entry) -> bool:
 
 
 def _look_alikes(ranked: list[ContractEvidence]) -> str:
-    """Why a label is left for review, in the desk's words: "3 people named J. Smith"."""
+    """Names on other contracts as likely as the best, in the desk's words: "3 people named J. Smith"."""
     best = ranked[0]
     if best.chosen is None:
         return ""
@@ -544,6 +546,13 @@ def _look_alikes(ranked: list[ContractEvidence]) -> str:
         people = all(ev.chosen is not None and ev.chosen.entry.is_person for ev in close)
         many = f"{len(close)}{'+' if len(close) == len(ranked) and len(ranked) >= CONTRACTS_EVALUATED else ''}"
         return f"{many} {'people' if people else 'names'} on different contracts match {text}"
+    return ""
+
+
+def _short_of_sure(best: ContractEvidence) -> str:
+    if best.chosen is None:
+        return ""
+    text = _shown(best.chosen.segment.text)
     if best.probability < calibration.AUTO_PROBABILITY:
         return f"{best.chosen.entry.name} is only a partial match for {text}"
     return f"{best.chosen.entry.name} is not far enough ahead of the next name"

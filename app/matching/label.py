@@ -73,6 +73,7 @@ class Segment:
     span: int = 1  # how many comma-separated parts, from `sub` on ("Johnson, Smith and Smith": 2)
     commas: bool = False  # the piece was written with commas ("Huang, B.": the surname first on purpose)
     form_dropped: bool = False  # a company reading: a last word dropped as a legal form ("Ansh Asa", "Jules Vos")
+    hyphened: frozenset[str] = frozenset()  # words written joined by a hyphen ("Gray-Williams": gray, williams)
 
     def overlaps(self, other: Segment) -> bool:
         if self.piece != other.piece or self.sub < 0 or other.sub < 0:
@@ -273,11 +274,23 @@ def _segments(text: str, piece: int, sub: int, commas: bool = False) -> list[Seg
     readings = (False, True) if raw[-1] in LEGAL_FORMS or len(raw[-1]) <= 2 else (False,)
     if len(readings) > 1 and "-" in text.rsplit(None, 1)[-1]:
         readings = (True,)  # a legal form is not hyphened to a name: "Anna Hunt-Vos" is a double surname
+    hyphened = frozenset(t for word in text.split() if "-" in word for t in split_tokens(word))
     for person in readings:
         tokens, had_title = clean_tokens(raw, person=person)
         if tokens and all(tokens != seg.tokens for seg in found):
             org_like = not person and not LEGAL_FORMS.isdisjoint(raw)
-            found.append(Segment(tokens, text, piece, sub, had_title=had_title, org_like=org_like, commas=commas))
+            found.append(
+                Segment(
+                    tokens,
+                    text,
+                    piece,
+                    sub,
+                    had_title=had_title,
+                    org_like=org_like,
+                    commas=commas,
+                    hyphened=hyphened & set(tokens),
+                )
+            )
     if len(found) == 2:  # the company reading dropped a word the person reading keeps: no person is read in it
         found[0] = replace(found[0], form_dropped=True)
     return found

@@ -582,3 +582,26 @@ def test_edits_between_folded_spellings_weigh_by_the_folded_length() -> None:
     )
     result = index.match("Carl Lason")
     assert result.best is not None and result.best.contract_id == 2, result.to_json()
+
+
+def test_a_middle_name_on_the_label_only_counts_as_one_left_out_of_it() -> None:
+    # Rebecca is commoner here than John, yet "Rebecca John McKenzie" is Rebecca McKenzie with a middle name the
+    # directory does not hold, not a John McKenzie with a first word nobody explains.
+    rebeccas = [
+        (200 + k, 2000 + k, f"Rebecca {s}") for k, s in enumerate(("Smith", "Jones", "Brown", "Taylor", "Shaw"))
+    ]
+    index = _index(
+        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES, **{200 + k: f"Firm {k} Ltd" for k in range(5)}},
+        [(1, 11, "Rebecca McKenzie"), (2, 21, "John McKenzie"), *FILLER_PEOPLE, *rebeccas],
+    )
+    result = index.match("Rebecca John McKenzie")
+    assert result.best is not None and result.best.contract_id == 1, result.to_json()
+
+
+def test_half_a_double_surname_on_the_label_is_not_a_middle_name() -> None:
+    index = _index(
+        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES},
+        [(1, 11, "Katie Gray-Williams"), (2, 21, "Katie Williams"), *FILLER_PEOPLE],
+    )
+    assert _auto_for(index.match("Katie Gray-Williams"), 1)
+    assert not _auto_for(index.match("Katie Gray Williams"), 2)  # written with a space, Gray may be her middle name

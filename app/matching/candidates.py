@@ -136,11 +136,10 @@ def _add_aliases(
 def _add_written_as(
     index: DirectoryIndex, votes: dict[int, float], token_votes: list[TokenVotes], tokens: tuple[str, ...]
 ) -> list[int]:
-    """A name written exactly as the label part is always a candidate: one word ("Manço") can be in a hundred names
-    with the same evidence, and the few that are that word alone must not be cut with the rest. Their ids (as many
-    as the names estimated: a name on hundreds of contracts, "Accounts Payable", is not made dearer to read)."""
-    if len(tokens) != 1:
-        return []  # names of several words the label part shares are summed and found whole (combine)
+    """A name written exactly as the label part is always a candidate: one word ("Manço") or two ("Vantage
+    Consulting") can be in a hundred names with the same evidence, and the few written just so must not be cut with
+    the rest. Their ids (as many as the names estimated: a name on hundreds of contracts, "Accounts Payable", is not
+    made dearer to read)."""
     written = [entry.eid for entry in index.names_written_as(tokens)[:CANDIDATES_PER_SEGMENT]]
     for eid in written:
         if eid not in votes:

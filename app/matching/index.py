@@ -70,7 +70,7 @@ class DirectoryIndex:
         self._by_sound: dict[str, list[str]] = {}  # metaphone -> tokens
         self._by_prefix: dict[str, list[str]] = {}  # first 3 letters of a person's first name -> tokens
         self._aliases: dict[tuple[str, ...], list[int]] = {}  # alias tokens -> entry ids
-        self._one_word: dict[str, list[int]] = {}  # word -> ids of the names that are that word alone ("Manço")
+        self._written: dict[tuple[str, ...], list[int]] = {}  # a name's words -> the ids of the names written so
         self._person_words: dict[str, int] = {}  # word -> how many people's names carry it
         self._po_boxes: dict[str, set[int]] = {}
         # Memos of work that depends only on the directory, not on the label: dropped on every write.
@@ -176,7 +176,6 @@ class DirectoryIndex:
             self._by_prefix,
             self._aliases,
             self._po_boxes,
-            self._one_word,
             self._person_words,
         )
         return marshal.dumps([marshal.dumps(part) for part in parts])
@@ -191,7 +190,7 @@ class DirectoryIndex:
             state = tuple(marshal.loads(blob) for blob in blobs)
         except (EOFError, TypeError) as exc:
             raise ValueError(f"not a match index snapshot: {exc}") from exc
-        if len(state) != 17:
+        if len(state) != 16:
             raise ValueError("a match index snapshot of another version")
         index = cls()
         (
@@ -210,7 +209,6 @@ class DirectoryIndex:
             index._by_prefix,
             index._aliases,
             index._po_boxes,
-            index._one_word,
             index._person_words,
         ) = state
         kinds = {k.value: (k, k in _PERSON_KINDS) for k in ContactKind}
@@ -218,6 +216,13 @@ class DirectoryIndex:
             eid: Entry(eid, contract_id, contact_id, kinds[kind][0], name, tokens, alias, gone, kinds[kind][1])
             for (eid, contract_id, contact_id, kind, name, tokens, alias, gone) in entries
         }
+        written = index._written  # not in the snapshot: quicker made again than read
+        for entry in index._entries.values():
+            found = written.get(entry.tokens)
+            if found is None:
+                written[entry.tokens] = [entry.eid]
+            else:
+                found.append(entry.eid)
         index._contracts = {
             c[0]: ContractEntry(
                 c[0], c[1], c[2], c[3], c[4], date.fromordinal(c[5]) if c[5] is not None else None, c[6], c[7]
@@ -339,8 +344,7 @@ class DirectoryIndex:
         if is_person and len(tokens) >= 2:
             for key in _pair_keys(tokens):
                 self._pairs.setdefault(key, []).append(eid)
-        if len(tokens) == 1:
-            self._one_word.setdefault(tokens[0], []).append(eid)
+        self._written.setdefault(tokens, []).append(eid)
         return eid
 
     def _add_vocab(self, token: str, first_name: bool) -> None:
@@ -394,8 +398,7 @@ class DirectoryIndex:
             if entry.is_person and len(entry.tokens) >= 2:
                 for key in _pair_keys(entry.tokens):
                     _discard(self._pairs, key, eid)
-            if len(entry.tokens) == 1:
-                _discard(self._one_word, entry.tokens[0], eid)
+            _discard(self._written, entry.tokens, eid)
             if entry.is_person:
                 for token in set(entry.tokens):
                     left = self._person_words.pop(token, 1) - 1
@@ -476,16 +479,10 @@ class DirectoryIndex:
         return token in self._person_words
 
     def names_written_as(self, tokens: tuple[str, ...]) -> list[Entry]:
-        """The names made of exactly these words in this order: a name of one word from its own table, a longer one
-        from the rarest word's names, so it stays cheap however large the directory."""
+        """The names made of exactly these words in this order (from their own table: cheap however large the
+        directory)."""
         entries = self._entries
-        if len(tokens) == 1:
-            return [entries[e] for e in self._one_word.get(tokens[0], ())]
-        postings = self._postings
-        if not tokens or any(t not in postings for t in tokens):
-            return []
-        rarest = min(tokens, key=lambda t: len(postings[t]))
-        return [entries[e] for e in postings[rarest] if entries[e].tokens == tokens]
+        return [entries[e] for e in self._written.get(tokens, ())]
 
     def names_of(self, contract_id: int) -> list[Entry]:
         """A contract's names (its company and billing names, holder, contacts and aliases), in the order added."""

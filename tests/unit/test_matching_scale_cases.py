@@ -605,3 +605,12 @@ def test_half_a_double_surname_on_the_label_is_not_a_middle_name() -> None:
     )
     assert _auto_for(index.match("Katie Gray-Williams"), 1)
     assert not _auto_for(index.match("Katie Gray Williams"), 2)  # written with a space, Gray may be her middle name
+
+
+def test_a_name_written_as_the_label_is_found_among_many_longer_names_with_its_words() -> None:
+    # Forty "... Vantage Consulting" names read "Vantage Consulting" as well as the one written just so, word for word:
+    # that one is not cut with them before the names are weighed in full.
+    longer = {10 + k: f"{w} Vantage Consulting" for k, w in enumerate(f"Firm{k}" for k in range(40))}
+    index = _index({**longer, 1: "Vantage Consulting", **FILLER_COMPANIES}, FILLER_PEOPLE)  # written last
+    result = index.match("Rodolfo Ehlert, Vantage Consulting")
+    assert result.best is not None and result.best.contract_id == 1, result.to_json()

@@ -108,6 +108,10 @@ class DirectoryIndex:
         index.upsert_contacts(contacts)
         for alias in aliases:
             index.add_alias(alias)
+        # Each posting's name ids made a run of number objects of its own, one after another in memory, as a
+        # snapshot read makes them: a label word's first look-up walks a long posting in memory order, about twice
+        # as fast at 500,000 contacts as through the ids shared with the rest of the index, spread over all of it.
+        index._postings = marshal.loads(marshal.dumps(index._postings))
         for entry in index._entries.values():
             weigh(entry, index.idf, index._epoch)
         log.info(

@@ -563,25 +563,27 @@ def test_a_last_word_that_is_also_a_legal_form_is_not_dropped_for_a_person() -> 
     assert all(c.confidence < best.confidence / 10 for c in others), result.to_json()
 
 
+def _first_of_two(label: str, one: str, two: str, more: Sequence[tuple[int, int, str]] = ()) -> int | None:
+    """The contract a label ranks first when two people are on two contracts (1: `one`, 2: `two`), among the filler
+    and `more` people (on contracts 200 onwards)."""
+    firms = {c: f"Firm {c} Ltd" for c, _i, _n in more}
+    index = _index(
+        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES, **firms},
+        [(1, 11, one), (2, 21, two), *FILLER_PEOPLE, *more],
+    )
+    best = index.match(label).best
+    return best.contract_id if best is not None else None
+
+
 def test_two_forms_of_one_given_name_a_slip_apart_are_as_alike_as_the_slip() -> None:
     # Aileen and Eileen are both forms of Eleanor; one letter apart, they are at least as alike as Aileen and Allen.
-    index = _index(
-        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES},
-        [(1, 11, "Eileen Brennan"), (2, 21, "Allen Brennan"), *FILLER_PEOPLE],
-    )
-    result = index.match("Aileen Brennan")
-    assert result.best is not None and result.best.contract_id == 1, result.to_json()
+    assert _first_of_two("Aileen Brennan", "Eileen Brennan", "Allen Brennan") == 1
 
 
 def test_edits_between_folded_spellings_weigh_by_the_folded_length() -> None:
     # Claesson folds to "dasson" (ae as in Mueller, cl as a scanner's d): two edits from "lason" on six letters are
     # not the two edits an eight-letter word allows. Larsson, two plain edits away, is the likelier name.
-    index = _index(
-        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES},
-        [(1, 11, "Carl Claesson"), (2, 21, "Carl Larsson"), *FILLER_PEOPLE],
-    )
-    result = index.match("Carl Lason")
-    assert result.best is not None and result.best.contract_id == 2, result.to_json()
+    assert _first_of_two("Carl Lason", "Carl Claesson", "Carl Larsson") == 2
 
 
 def test_a_middle_name_on_the_label_only_counts_as_one_left_out_of_it() -> None:
@@ -590,12 +592,7 @@ def test_a_middle_name_on_the_label_only_counts_as_one_left_out_of_it() -> None:
     rebeccas = [
         (200 + k, 2000 + k, f"Rebecca {s}") for k, s in enumerate(("Smith", "Jones", "Brown", "Taylor", "Shaw"))
     ]
-    index = _index(
-        {1: "Atlas Works Ltd", 2: "Quay Works Ltd", **FILLER_COMPANIES, **{200 + k: f"Firm {k} Ltd" for k in range(5)}},
-        [(1, 11, "Rebecca McKenzie"), (2, 21, "John McKenzie"), *FILLER_PEOPLE, *rebeccas],
-    )
-    result = index.match("Rebecca John McKenzie")
-    assert result.best is not None and result.best.contract_id == 1, result.to_json()
+    assert _first_of_two("Rebecca John McKenzie", "Rebecca McKenzie", "John McKenzie", rebeccas) == 1
 
 
 def test_half_a_double_surname_on_the_label_is_not_a_middle_name() -> None:

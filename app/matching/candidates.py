@@ -18,6 +18,7 @@ from operator import itemgetter
 
 from app.matching.index import CACHE_MAX, DirectoryIndex
 from app.matching.label import Segment
+from app.matching.normalize import legal_forms
 from app.matching.similarity import token_sim
 from app.matching.types import Entry, NearMap, Scored, SimCache, TokenVotes
 
@@ -67,7 +68,7 @@ def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) 
     if initials and fulls:
         _add_initial_pairs(index, votes, token_votes, fulls, initials)
     _add_aliases(index, votes, token_votes, tokens)
-    written = _add_written_as(index, votes, token_votes, tokens)
+    written = _add_written_as(index, votes, token_votes, segment)
     near_maps = [near_map(index, q) for q in tokens]
     beside = _read_unknown_beside_known(index, tokens, near_maps, votes, token_votes)
     estimates = _estimates(index, votes, label_weights, bool(initials), written + beside) if votes else []
@@ -134,13 +135,18 @@ def _add_aliases(
 
 
 def _add_written_as(
-    index: DirectoryIndex, votes: dict[int, float], token_votes: list[TokenVotes], tokens: tuple[str, ...]
+    index: DirectoryIndex, votes: dict[int, float], token_votes: list[TokenVotes], segment: Segment
 ) -> list[int]:
     """A name written exactly as the label part is always a candidate: one word ("Manço") or two ("Vantage
     Consulting") can be in a hundred names with the same evidence, and the few written just so must not be cut with
     the rest. Their ids (as many as the names estimated: a name on hundreds of contracts, "Accounts Payable", is not
-    made dearer to read)."""
-    written = [entry.eid for entry in index.names_written_as(tokens)[:CANDIDATES_PER_SEGMENT]]
+    made dearer to read), those with the legal forms written on the label first ("Keystone Group Limited" before
+    forty "Keystone Group AS")."""
+    names = index.names_written_as(segment.tokens)
+    if len(names) > CANDIDATES_PER_SEGMENT:
+        forms = legal_forms(segment.text)
+        names.sort(key=lambda entry: legal_forms(entry.name) != forms)
+    written = [entry.eid for entry in names[:CANDIDATES_PER_SEGMENT]]
     for eid in written:
         if eid not in votes:
             votes[eid] = _summed(token_votes, eid)

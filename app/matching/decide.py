@@ -177,15 +177,19 @@ def _forms_agree(s: Scored) -> bool:
 
 
 def _strongest(evidence: list[ContractEvidence], index: DirectoryIndex) -> list[ContractEvidence]:
-    """The CONTRACTS_EVALUATED strongest by _raw_strength; among equals at the cut, those with fewer people (the
-    order they rank in when the label fits them alike, see evaluate)."""
+    """The CONTRACTS_EVALUATED strongest by _raw_strength; among equals at the cut, a company with the legal forms
+    written on the label first, then those with fewer people (the order they rank in when the label fits them alike,
+    see evaluate)."""
     strengths = {id(ev): _raw_strength(ev) for ev in evidence}
     chosen = heapq.nlargest(CONTRACTS_EVALUATED + 1, evidence, key=lambda ev: strengths[id(ev)])
     cut = strengths[id(chosen[CONTRACTS_EVALUATED - 1])]
     if strengths[id(chosen[CONTRACTS_EVALUATED])] != cut:
         return chosen[:CONTRACTS_EVALUATED]
     above = [ev for ev in chosen if strengths[id(ev)] > cut]
-    tied = sorted((ev for ev in evidence if strengths[id(ev)] == cut), key=lambda ev: index.people_on(ev.contract_id))
+    tied = sorted(
+        (ev for ev in evidence if strengths[id(ev)] == cut),
+        key=lambda ev: (ev.org is None or not _forms_agree(ev.org), index.people_on(ev.contract_id)),
+    )
     return above + tied[: CONTRACTS_EVALUATED - len(above)]
 
 

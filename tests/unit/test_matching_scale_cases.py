@@ -611,3 +611,12 @@ def test_a_name_written_as_the_label_is_found_among_many_longer_names_with_its_w
     index = _index({**longer, 1: "Vantage Consulting", **FILLER_COMPANIES}, FILLER_PEOPLE)  # written last
     result = index.match("Rodolfo Ehlert, Vantage Consulting")
     assert result.best is not None and result.best.contract_id == 1, result.to_json()
+
+
+def test_among_many_companies_of_one_name_the_legal_form_on_the_label_is_weighed() -> None:
+    # Forty "Keystone Group AS" and the one "Keystone Group Limited" read alike word for word: the legal form written
+    # on the label keeps the Limited among the names weighed, and first.
+    others = {10 + k: "Keystone Group AS" for k in range(40)}
+    index = _index({**others, 1: "Keystone Group Limited", **FILLER_COMPANIES}, FILLER_PEOPLE)  # written last
+    result = index.match("Pablo Fernandez-Wagner, Keystone Group Limited")
+    assert result.best is not None and result.best.contract_id == 1, result.to_json()

@@ -554,6 +554,7 @@ def _look_alikes(ranked: list[ContractEvidence]) -> str:
 
 
 def _short_of_sure(best: ContractEvidence) -> str:
+    """How the best name falls short of sure: only partly read, or not far enough ahead."""
     if best.chosen is None:
         return ""
     text = _shown(best.chosen.segment.text)

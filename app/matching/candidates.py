@@ -352,14 +352,7 @@ def combine(
         return token_votes[0][2].copy()
     shared = _shared_names(token_votes)
     evidence = [tv[0] for tv in token_votes]
-    if len(evidence) == 2:  # the common label part: two words, each for a word of its own in nearly every name
-        first, second = evidence
-        votes = {}
-        for eid in shared:
-            (a, word_a), (b, word_b) = first[eid], second[eid]
-            votes[eid] = a + b if word_a != word_b else _summed_evidence(evidence, eid, entries)
-    else:
-        votes = {eid: _summed_evidence(evidence, eid, entries) for eid in shared}
+    votes = {eid: _summed_evidence(evidence, eid, entries) for eid in shared}
     if shared_only and votes:
         return votes
     # Each word's own top names join with that word's evidence (the first word's, when several list a name); the

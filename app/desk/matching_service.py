@@ -31,8 +31,6 @@ from app.matching.index import snapshot_format
 from app.matching.label import MAX_LABEL_CHARS, MAX_LABEL_LINES, MAX_WORD_CHARS, bound_label_text
 from app.store import (
     AliasInfo,
-    ContactInfo,
-    ContractInfo,
     list_aliases,
     match_directory_fingerprint,
     match_directory_rows,
@@ -68,30 +66,6 @@ def _contract_from_row(r: MatchContractRow) -> ContractEntry:
 def _contact_from_row(r: MatchContactRow) -> ContactEntry:
     kind = _KINDS.get(r[2]) or ContactKind.from_api(r[2])
     return ContactEntry(r[0], r[1], kind, r[3], r[4])
-
-
-def contract_entry(info: ContractInfo) -> ContractEntry:
-    return ContractEntry(
-        contract_id=info.contract_id,
-        company_name=info.company_name or "",
-        billing_name=info.billing_name or "",
-        holder_name=info.holder_name or "",
-        cancelled=info.cancelled,
-        cancelled_on=info.cancellation_date,
-        location_id=info.location_id,
-        po_box=info.po_box or "",
-    )
-
-
-def contact_entry(info: ContactInfo) -> ContactEntry:
-    """Pending contacts (registered here, negative ids) are included: a new recipient is matchable at once."""
-    return ContactEntry(
-        contact_id=info.contact_id,
-        contract_id=info.contract_id,
-        kind=ContactKind.from_api(int(info.contact_type)),
-        name=info.name or "",
-        gone=info.gone,
-    )
 
 
 def alias_entry(info: AliasInfo) -> AliasEntry:

@@ -19,15 +19,12 @@ from app.store.errors import RecordNotFound
 from app.store.records import (
     AliasInfo,
     BusinessInfo,
-    ContactInfo,
     ContactRow,
     ContractDetail,
-    ContractInfo,
     ContractSummary,
     CountryInfo,
     CoworkerInfo,
     DeliveryRow,
-    MatchDirectory,
     OutboxRow,
     StatusSummary,
     contact_public_id,
@@ -83,19 +80,6 @@ def _contact_name_expr(coworker: Any) -> ColumnElement[str]:
     )
 
 
-def _contract_info(row: Any) -> ContractInfo:
-    return ContractInfo(
-        contract_id=row.id,
-        company_name=row.company_name,
-        billing_name=row.billing_name,
-        holder_name=row.holder,
-        cancelled=bool(row.cancelled),
-        cancellation_date=_day(row.cancellation_date),
-        location_id=row.business_id,
-        po_box=row.po_box,
-    )
-
-
 def _contact_type(value: int) -> ContractContactType:
     try:
         return ContractContactType(value)
@@ -130,9 +114,9 @@ def _live_contracts_select(contract_ids: Iterable[int] | None) -> Select[Any]:
     return q
 
 
-def _live_contacts_select(contact_ids: Iterable[int] | None, *more: Any) -> Select[Any]:
+def _live_contacts_select(contact_ids: Iterable[int] | None) -> Select[Any]:
     """The contacts of live contracts, in row order; only `contact_ids` (public ids) when given.
-    Columns: id, nexudus_id, contract_id, contact_type, name, gone, then `more`."""
+    Columns: id, nexudus_id, contract_id, contact_type, name, gone."""
     linked = aliased(coworkers_table)
     live_contract = select(_ct.id).where(_ct.gone.is_(False))
     cq = (
@@ -143,7 +127,6 @@ def _live_contacts_select(contact_ids: Iterable[int] | None, *more: Any) -> Sele
             _cc.contact_type,
             _contact_name_expr(linked.c).label("name"),
             _cc.gone,
-            *more,
         )
         .select_from(contacts_table.outerjoin(linked, linked.c.id == _cc.coworker_id))
         .where(_cc.contract_id.in_(live_contract))
@@ -153,28 +136,6 @@ def _live_contacts_select(contact_ids: Iterable[int] | None, *more: Any) -> Sele
         wanted = list(contact_ids)
         cq = cq.where(or_(_cc.nexudus_id.in_([i for i in wanted if i > 0]), _cc.id.in_([-i for i in wanted if i < 0])))
     return cq
-
-
-def _match_directory(
-    session: Session, contract_ids: Iterable[int] | None, contact_ids: Iterable[int] | None
-) -> MatchDirectory:
-    contracts = [_contract_info(r) for r in session.execute(_live_contracts_select(contract_ids))]
-    cq = _live_contacts_select(contact_ids, _cc.local_state)
-    contacts = [
-        ContactInfo(
-            contact_id=contact_public_id(r.id, r.nexudus_id),
-            contract_id=r.contract_id,
-            contact_type=_contact_type(r.contact_type),
-            name=r.name or "",
-            gone=bool(r.gone),
-            local_state=r.local_state,
-        )
-        for r in session.execute(cq)
-    ]
-    aliases: list[AliasInfo] = []
-    if contract_ids is None and contact_ids is None:
-        aliases = list_aliases(session)
-    return MatchDirectory(contracts=contracts, contacts=contacts, aliases=aliases)
 
 
 # Plain rows for the match index (no record objects in between: at 100,000 contacts those cost seconds).
@@ -251,16 +212,6 @@ def match_directory_fingerprint(session: Session) -> list[Any]:
             v.isoformat() if isinstance(v, datetime | date) else int(v) if isinstance(v, Decimal) else v for v in row
         )
     return out
-
-
-def match_directory(session: Session) -> MatchDirectory:
-    """Everything the matcher needs, for every contract not deleted on the server."""
-    return _match_directory(session, None, None)
-
-
-def match_directory_subset(session: Session, contract_ids: Iterable[int], contact_ids: Iterable[int]) -> MatchDirectory:
-    """The entries for these ids only (after a sync: the SyncReport's changed ids). Aliases are not included."""
-    return _match_directory(session, list(contract_ids), list(contact_ids))
 
 
 def list_aliases(session: Session) -> list[AliasInfo]:
@@ -735,8 +686,6 @@ __all__ = [
     "list_countries",
     "list_deliveries",
     "list_outbox",
-    "match_directory",
-    "match_directory_subset",
     "outbox_entry",
     "outbox_paused",
     "resolve_contact_local_id",

@@ -66,40 +66,11 @@ class DeliveryDraft:
 
 
 @dataclass(frozen=True)
-class ContractInfo:
-    contract_id: int
-    company_name: str
-    billing_name: str
-    holder_name: str
-    cancelled: bool
-    cancellation_date: date | None
-    location_id: int | None
-    po_box: str
-
-
-@dataclass(frozen=True)
-class ContactInfo:
-    contact_id: int  # public id: Nexudus Id, or -local id while pending/failed
-    contract_id: int
-    contact_type: ContractContactType
-    name: str  # the linked coworker's current name when linked
-    gone: bool
-    local_state: str
-
-
-@dataclass(frozen=True)
 class AliasInfo:
     alias_id: int
     text: str
     contract_id: int
     contact_id: int | None  # public id
-
-
-@dataclass(frozen=True)
-class MatchDirectory:
-    contracts: list[ContractInfo]
-    contacts: list[ContactInfo]
-    aliases: list[AliasInfo]
 
 
 # ---- directory -----------------------------------------------------------------------------------------------

@@ -23,11 +23,12 @@ from app.store import (
     contract_detail,
     discard_outbox_entry,
     learn_alias,
+    list_aliases,
     list_businesses,
     list_countries,
     list_deliveries,
     list_outbox,
-    match_directory,
+    match_directory_rows,
     open_database,
     record_delivery,
     register_contact,
@@ -190,14 +191,16 @@ def test_match_directory_shows_linked_coworker_names_and_pending_contacts(engine
         row = register_contact(s, ContactDraft(contract_id=8_000_000_001, full_name="Jane Doe"), actor="jo")
     assert row.contact_id < 0 and row.local_state == LocalState.PENDING and row.outbox_id is not None
     with session_scope(engine, readonly=True) as s:
-        d = match_directory(s)
-    names = {c.contact_id: c.name for c in d.contacts}
+        contracts, contacts = match_directory_rows(s)
+        _none, local = match_directory_rows(s, local_only=True)
+    names = {contact_id: name for contact_id, _contract, _type, name, _gone in contacts}
     assert names[7_000_000_001] == "Robert Smith"  # linked: the coworker's current name
     assert names[row.contact_id] == "Jane Doe"
-    acme = next(c for c in d.contracts if c.contract_id == 8_000_000_001)
-    assert acme.holder_name == "Robert Smith" and acme.po_box == "PO 12" and acme.location_id == 1
-    beacon = next(c for c in d.contracts if c.contract_id == 8_000_000_002)
-    assert beacon.cancelled and beacon.cancellation_date == NOW.date()
+    assert [c[0] for c in local] == [row.contact_id]  # read again on top of a saved index
+    by_id = {c[0]: c for c in contracts}
+    # (id, company, billing, holder, cancelled, cancellation day, location, PO box)
+    assert by_id[8_000_000_001][3:] == ("Robert Smith", False, None, 1, "PO 12")
+    assert by_id[8_000_000_002][4:6] == (True, NOW.date())
 
 
 def test_register_writes_row_audit_and_outbox_in_one_transaction(engine: Engine) -> None:
@@ -331,7 +334,7 @@ def test_aliases_search_and_lookups(engine: Engine) -> None:
         company = learn_alias(s, "Acme", 8_000_000_001, None, actor="jo")
     assert first == again and first.contact_id == 7_000_000_002 and company.contact_id is None
     with session_scope(engine) as s:
-        assert len(match_directory(s).aliases) == 2
+        assert len(list_aliases(s)) == 2
         assert [c.contract_id for c in search_contracts(s, "beacon")] == [8_000_000_002]
         assert [c.contract_id for c in search_contracts(s, "claire")] == [8_000_000_002]
         assert [c.contract_id for c in search_contracts(s, "po 1")] == [8_000_000_001]

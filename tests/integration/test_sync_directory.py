@@ -13,7 +13,7 @@ from app.sandbox.server import SandboxServer
 from app.store import (
     ContactDraft,
     DeliveryDraft,
-    match_directory,
+    match_directory_rows,
     open_database,
     record_delivery,
     register_contact,
@@ -38,7 +38,7 @@ def engine(db_url: str) -> Engine:
 
 def _names(engine: Engine) -> dict[int, tuple[str, bool]]:
     with session_scope(engine, readonly=True) as s:
-        return {c.contact_id: (c.name, c.gone) for c in match_directory(s).contacts}
+        return {contact_id: (name, gone) for contact_id, _contract, _type, name, gone in match_directory_rows(s)[1]}
 
 
 def test_deletions_are_reconciled_but_referenced_and_pending_contacts_stay(srv: SandboxServer, engine: Engine) -> None:

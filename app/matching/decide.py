@@ -166,7 +166,10 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
     for k, ev in enumerate(ranked):
         other = ranked[1].logit if k == 0 and len(ranked) > 1 else ranked[0].logit if k else calibration.NO_RIVAL
         ev.competition = calibration.competition(ev.logit, other, ev.features)
-        ev.probability = calibration.sigmoid(calibration.final_logit(ev.competition))
+    finals = [calibration.final_logit(ev.competition) for ev in ranked]
+    for k, ev in enumerate(ranked):
+        ev.alone = calibration.sigmoid(finals[k])
+        ev.probability = ev.alone * calibration.share(finals[k], finals[:k] + finals[k + 1 :])
     return ranked
 
 
@@ -207,7 +210,7 @@ def decide(ranked: list[ContractEvidence], scored: list[Scored], index: Director
     ("" when the decision says it all)."""
     p1 = ranked[0].probability
     p2 = ranked[1].probability if len(ranked) > 1 else 0.0
-    decision = calibration.decide(p1, p2)
+    decision = calibration.decide(p1, p2, ranked[0].alone)
     reason = ""
     if decision == Decision.AUTO:
         reason = _not_sure(ranked[0], scored, index)

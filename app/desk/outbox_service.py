@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import app.store as store
+from app.desk.register import refusal_text
 from app.store import outbox as store_outbox
 from app.store.errors import RecordNotFound
 from app.store.locks import database_lock
@@ -49,9 +50,9 @@ def kind_label(row: OutboxRow) -> str:
 
 
 def problem_text(row: OutboxRow) -> str:
-    """The server's refusal in one line: per-field messages first, else the last error."""
-    parts = [f"{field or 'Record'}: {'; '.join(msgs)}" for field, msgs in row.field_errors.items() if msgs]
-    return " · ".join(parts) or row.last_error
+    """Why the entry is not in Nexudus yet, in one line: Nexudus's refusal (register.refusal_text), else the last
+    error."""
+    return refusal_text(row.field_errors) or row.last_error
 
 
 def can_edit(row: OutboxRow) -> bool:

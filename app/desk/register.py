@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -134,6 +135,18 @@ def plain_message(property_name: str, message: str) -> str:
     if text in (rules.NOT_ALLOWED, rules.NOT_VALID):
         return f"{label}: that value is not allowed."
     return text[:1].upper() + text[1:] if text else f"{label} was refused."
+
+
+def refusal_text(field_errors: Mapping[str, Sequence[str]]) -> str:
+    """Nexudus's refusal of a record, in one line and the words the register dialog shows at the fields, each named
+    by its field ("Contract: Nexudus does not know this contract (any more): choose another one.")."""
+    parts = []
+    for field, messages in field_errors.items():
+        label = FIELD_LABELS.get(field, field)
+        for message in messages:
+            plain = plain_message(field, message)
+            parts.append(plain if not label or plain.startswith(label) else f"{label}: {plain}")
+    return " · ".join(parts)
 
 
 def api_record(draft: ContactDraft) -> dict[str, object]:

@@ -35,6 +35,7 @@ from app.desk.directory import (
     po_box_label,
 )
 from app.desk.intake import DeliveryType
+from app.desk.register import refusal_text
 from app.desk.vocabulary import delivery_type_word
 from app.ui.list_keys import connect_filter_to_list
 from app.ui.models import Column, RowTableModel, setup_table
@@ -76,7 +77,7 @@ CONTACT_COLUMNS: list[Column[ContactRow]] = [
         "Sync",
         lambda c: contact_badge(c) or "In Nexudus",
         tone=_badge_tone,
-        tooltip=lambda c: "; ".join(f"{k}: {' '.join(v)}" for k, v in c.field_errors.items()),
+        tooltip=lambda c: refusal_text(c.field_errors),
     ),
 ]
 

@@ -55,8 +55,9 @@ OUTBOX_COLUMNS: list[Column[OutboxRow]] = [
     Column("What", kind_label),
     Column("Details", lambda r: r.summary),
     Column("Status", state_label, tone=_state_tone),
-    Column("Problem", problem_text, tooltip=problem_text, tone=lambda r: Tone.PROBLEM if r.state == "failed" else None),
     Column("Tries", lambda r: str(r.attempts), align_right=True, sort_key=lambda r: r.attempts),
+    # last: it takes the width left, cut short if need be; whole in its tooltip and under the table when selected
+    Column("Problem", problem_text, tooltip=problem_text, tone=lambda r: Tone.PROBLEM if r.state == "failed" else None),
 ]
 
 
@@ -270,6 +271,11 @@ class OutboxDialog(QDialog):
         keep = self.selected()
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        problem = len(OUTBOX_COLUMNS) - 1
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width() - header.sectionPosition(problem)
+        if header.sectionSize(problem) > room > 0:  # no sideways scrolling for one long message
+            header.resizeSection(problem, room)
         if keep is not None:
             self.select_entry(keep.outbox_id)
         elif rows:
@@ -303,7 +309,11 @@ class OutboxDialog(QDialog):
     def _update_buttons(self) -> None:
         row = self.selected()
         problem = problem_text(row) if row is not None else ""
-        self.problem.setText(f"Nexudus said: {problem}" if problem else "")
+        if problem and row is not None and row.state == "failed":
+            problem = f"Nexudus refused it. {problem}"
+        elif problem:
+            problem = f"Last try: {problem}"  # not sent yet (no connection, Nexudus busy, sign-in needed)
+        self.problem.setText(problem)
         self.problem.setStyleSheet(f"color: {tone_color(Tone.PROBLEM).name()};")
         self.problem.setVisible(bool(problem))
         self.retry_button.setEnabled(row is not None and can_retry(row))

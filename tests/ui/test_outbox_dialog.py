@@ -16,6 +16,7 @@ from app.desk.outbox_service import problem_text, state_label
 from app.desk.sync_service import PlainContext, SyncService
 from app.nexudus.enums import ContractContactType
 from app.store.records import ContactDraft
+from app.ui.directory_view import CONTACT_COLUMNS
 from app.ui.main import build_main_window
 from app.ui.register_dialog import RegisterDialog
 from app.ui.tasks import TaskRunner
@@ -72,10 +73,21 @@ def test_refused_recipient_retry_fix_discard(
     rows = dialog.model.rows()
     failed = next(r for r in rows if r.state == "failed")
     assert state_label(failed) == "Needs attention" and "Nova Refused" in failed.summary
-    assert problem_text(failed)
+    # the refusal in the register dialog's words, named by its field, not "CoworkerContractId: refers to a ..."
+    assert problem_text(failed) == "Contract: Nexudus does not know this contract (any more): choose another one."
     assert {state_label(r) for r in rows} == {"Needs attention", "Waiting to send"}
     dialog.select_entry(failed.outbox_id)
+    assert dialog.problem.text() == f"Nexudus refused it. {problem_text(failed)}"
     screenshot(dialog, "outbox-dialog")
+    # every column in view: the problem is cut short in its column (whole in the tooltip and under the table)
+    assert dialog.table.horizontalScrollBar().maximum() == 0
+    # the directory says the same of the refused recipient, on its Sync badge
+    window.directory.show_contract(contract)
+    qtbot.waitUntil(lambda: any(c.full_name == "Nova Refused" for c in window.directory.contacts.rows()), timeout=5000)
+    refused = next(i for i, c in enumerate(window.directory.contacts.rows()) if c.full_name == "Nova Refused")
+    sync = [c.title for c in CONTACT_COLUMNS].index("Sync")
+    badge = window.directory.contacts.index(refused, sync)
+    assert badge.data(Qt.ItemDataRole.ToolTipRole) == problem_text(failed)
 
     # Try again: back in the queue.
     with qtbot.waitSignal(dialog.changed, timeout=5000):

@@ -209,7 +209,7 @@ def decide(ranked: list[ContractEvidence], scored: list[Scored], index: Director
     """The decision on ranked evidence (at least one contract), and why a label not decided "auto" needs a look
     ("" when the decision says it all)."""
     p1 = ranked[0].probability
-    p2 = ranked[1].probability if len(ranked) > 1 else 0.0
+    p2 = max((ev.probability for ev in ranked[1:]), default=0.0)  # the best other contract, whatever its rank
     decision = calibration.decide(p1, p2, ranked[0].alone)
     reason = ""
     if decision == Decision.AUTO:

@@ -89,7 +89,7 @@ def final_logit(x: tuple[float, ...]) -> float:
 
 
 def share(own: float, others: Sequence[float]) -> float:
-    """A contract's share of the evidence among the contracts weighed (a softmax of their first-stage logits): 1 when
+    """A contract's share of the evidence among the contracts weighed (a softmax of their second-stage logits): 1 when
     no other comes near, 1/2 for each of two the label fits alike, 1/3 for "J Smith" with three J Smiths.
 
     The probability is the second stage's times this share. The second stage says how likely the label is for a

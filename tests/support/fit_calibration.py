@@ -1,17 +1,22 @@
 """Fit the matcher's logistic calibration (app/matching/calibration.py COEFFICIENTS) on generated data.
 
     .venv/bin/python -m tests.support.fit_calibration [--sizes 13000,100000,500000] [--labels 3000]
-        [--keep-first-stage] [--cache FILE]
+        [--keep-first-stage | --keep-both] [--cache FILE]
 
 Directories: tests/support/directory_gen.py (seed 101) and app.sandbox.generate (seed 104), each at every size;
 labels: tests/support/label_families.py (every family, strangers included). For each label the matcher's top
 contracts become samples: 1 when the contract is the expected one, 0 otherwise (all 0 for strangers). Fitted by
 Newton's method with a small L2 penalty: the first stage on a contract's own evidence; the second on its logit and
 lead, over the candidates no other comes near (see competition_samples). The probability is the second stage's times
-the share of the evidence (calibration.share). Prints the coefficients to paste into calibration.py, how often a best
-candidate shown at each probability was right, and auto precision and coverage at a few thresholds before the
-directory checks of decide._not_sure (which only take labels out of auto), size by size. The matching-dev sets are
-not used.
+the share of the evidence (calibration.share). Prints the coefficients, how often a best candidate shown at each
+probability was right, and auto precision and coverage at a few thresholds before the directory checks of
+decide._not_sure (which only take labels out of auto), size by size. The matching-dev sets are not used.
+
+The coefficients in use were fitted on directories of about 13,000 contacts only (seeds 101-105, every candidate a
+second-stage sample), before this script sampled several sizes. A second stage fitted again here on all three sizes
+fits the probabilities better on average but lets more strangers over the thresholds before the directory checks
+(at 100,000 contacts, 65 against 4), so it was not adopted: the share carries the directory's size instead.
+`--keep-both` reports on the coefficients in use.
 """
 
 from __future__ import annotations

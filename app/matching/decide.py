@@ -20,7 +20,6 @@ _INITIAL = Sim.INITIAL
 
 ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
 CONTRACTS_EVALUATED = 6
-TWINS_COUNTED = 50  # contracts past those weighed with the same name, counted in the share (see _twins_not_weighed)
 
 HOLDER_HANDICAP = 0.15  # the holder is usually also a contact under a fuller name: prefer the contact
 
@@ -170,15 +169,8 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
     finals = [calibration.final_logit(ev.competition) for ev in ranked]
     weighed = {ev.contract_id for ev in ranked}
     twins: dict[int, float] = {}  # a contract past the ones weighed -> the logit of the one it is a twin of
-    found: dict[tuple[tuple[str, ...], bool], set[int]] = {}  # name words, a person's? -> its twins (once a name)
     for ev, final in zip(ranked, finals, strict=True):
-        chosen = ev.chosen
-        if chosen is None or ev.supported:  # the label names this contract's company too: a twin elsewhere lacks it
-            continue
-        key = (chosen.entry.tokens, chosen.entry.is_person)
-        if key not in found:
-            found[key] = _twins_not_weighed(chosen.entry, weighed, index)
-        for contract_id in found[key]:
+        for contract_id in _twins_not_weighed(ev, weighed, index):
             twins[contract_id] = max(final, twins.get(contract_id, final))
     shares = calibration.shares(finals, list(twins.values()))
     for ev, final, share in zip(ranked, finals, shares, strict=True):
@@ -187,11 +179,14 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
     return ranked
 
 
-def _twins_not_weighed(entry: Entry, weighed: set[int], index: DirectoryIndex) -> set[int]:
-    """Up to TWINS_COUNTED live contracts past the ones weighed with a name written as this one (a person's for a
-    person; for a company, with the same legal forms), which the label fits as well. ("Accounts Payable" is a
-    recipient on 1,900 contracts of a 500,000-contact directory: past 50 the share is small enough, and looking at
-    every one of them would cost more than the rest of the match.)"""
+def _twins_not_weighed(ev: ContractEvidence, weighed: set[int], index: DirectoryIndex) -> set[int]:
+    """Live contracts past the ones weighed with a name written as this contract's chosen name (a person's for a
+    person; for a company, with the same legal forms), which the label fits as well. None when the label also names
+    this contract's company: a twin elsewhere lacks that."""
+    chosen = ev.chosen
+    if chosen is None or ev.supported:
+        return set()
+    entry = chosen.entry
     forms = None if entry.is_person else legal_forms(entry.name)
     found: set[int] = set()
     for twin in index.names_written_as(entry.tokens):
@@ -202,8 +197,6 @@ def _twins_not_weighed(entry: Entry, weighed: set[int], index: DirectoryIndex) -
         contract = index.contract(twin.contract_id)
         if contract is not None and not contract.cancelled:
             found.add(twin.contract_id)
-            if len(found) >= TWINS_COUNTED:
-                break
     return found
 
 

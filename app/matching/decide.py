@@ -167,37 +167,10 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
         other = ranked[1].logit if k == 0 and len(ranked) > 1 else ranked[0].logit if k else calibration.NO_RIVAL
         ev.competition = calibration.competition(ev.logit, other, ev.features)
     finals = [calibration.final_logit(ev.competition) for ev in ranked]
-    weighed = {ev.contract_id for ev in ranked}
-    twins: dict[int, float] = {}  # a contract past the ones weighed -> the logit of the one it is a twin of
-    for ev, final in zip(ranked, finals, strict=True):
-        for contract_id in _twins_not_weighed(ev, weighed, index):
-            twins[contract_id] = max(final, twins.get(contract_id, final))
-    shares = calibration.shares(finals, list(twins.values()))
-    for ev, final, share in zip(ranked, finals, shares, strict=True):
-        ev.alone = calibration.sigmoid(final)
-        ev.probability = ev.alone * share
+    for k, ev in enumerate(ranked):
+        ev.alone = calibration.sigmoid(finals[k])
+        ev.probability = ev.alone * calibration.share(finals[k], finals[:k] + finals[k + 1 :])
     return ranked
-
-
-def _twins_not_weighed(ev: ContractEvidence, weighed: set[int], index: DirectoryIndex) -> set[int]:
-    """Live contracts past the ones weighed with a name written as this contract's chosen name (a person's for a
-    person; for a company, with the same legal forms), which the label fits as well. None when the label also names
-    this contract's company: a twin elsewhere lacks that."""
-    chosen = ev.chosen
-    if chosen is None or ev.supported:
-        return set()
-    entry = chosen.entry
-    forms = None if entry.is_person else legal_forms(entry.name)
-    found: set[int] = set()
-    for twin in index.names_written_as(entry.tokens):
-        if twin.contract_id in weighed or twin.contract_id in found or twin.gone or twin.is_person != entry.is_person:
-            continue
-        if forms is not None and legal_forms(twin.name) != forms:
-            continue
-        contract = index.contract(twin.contract_id)
-        if contract is not None and not contract.cancelled:
-            found.add(twin.contract_id)
-    return found
 
 
 def _forms_agree(s: Scored) -> bool:

@@ -6,7 +6,7 @@ tests/support/label_families.py, every family): for each label the matcher's top
 expected contract, 0 for every other (all 0 for strangers). COEFFICIENTS weigh a contract's own evidence;
 COMPETITION_COEFFICIENTS weigh its logit and, for a company name that reads its whole label part, its lead over the
 best other contract. Both were fitted on directories of about 13,000 contacts, where rivals are few. The directory
-around the name is then counted by `share`: the probability shown is the second stage's times the contract's share
+around the name is then counted by `shares`: the probability shown is the second stage's times the contract's share
 of the evidence of every contract weighed, so that it means the same at 13,000, 100,000 and 500,000 contacts (the
 script reports how often a best candidate shown at each probability was right, size by size). The development sets'
 answers were not used.
@@ -88,18 +88,20 @@ def final_logit(x: tuple[float, ...]) -> float:
     return sum(map(mul, COMPETITION_COEFFICIENTS, x))
 
 
-def share(own: float, others: Sequence[float]) -> float:
-    """A contract's share of the evidence among the contracts weighed (a softmax of their second-stage logits): 1 when
-    no other comes near, 1/2 for each of two the label fits alike, 1/3 for "J Smith" with three J Smiths.
+def shares(logits: Sequence[float]) -> list[float]:
+    """Each contract's share of the evidence among the contracts weighed (a softmax of their second-stage logits): 1
+    when no other comes near, 1/2 for each of two the label fits alike, 1/3 for "J Smith" with three J Smiths.
 
-    The probability is the second stage's times this share. The second stage says how likely the label is for a
+    The probability is the second stage's times its share. The second stage says how likely the label is for a
     contract with this evidence, and was fitted where rivals are few; the share says which of the contracts with such
     evidence it is. In a large directory more labels fit several contracts, so the same evidence is worth less: on
     generated directories of 13,000, 100,000 and 500,000 contacts (tests/support/fit_calibration.py), a best
     candidate shown at 0.6-0.8 was right 89%, 55% and 39% of the time without the share, and 100%, 100% and 100%
     with it."""
-    top = max(own, max(others, default=own))
-    return math.exp(own - top) / sum(math.exp(x - top) for x in (own, *others))
+    top = max(logits, default=0.0)
+    weights = [math.exp(x - top) for x in logits]
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
 # Decision thresholds, read off precision/coverage tables over generated labels (sandbox directory seed 11 and
@@ -171,7 +173,7 @@ def sigmoid(z: float) -> float:
 
 def decide(best: float, runner_up: float, anyone: float) -> Decision:
     """Auto on the best contract's probability and its lead; "none" when the label is unlikely to be for anyone
-    weighed (`anyone`: the best contract's probability before the share, see share), so that "K. Jones" with three
+    weighed (`anyone`: the best contract's probability before the share, see shares), so that "K. Jones" with three
     K. Joneses, each a third as likely, is still a label for staff to pick among, not a stranger's."""
     if best >= AUTO_PROBABILITY and best - runner_up >= AUTO_MARGIN:
         return Decision.AUTO

@@ -167,9 +167,9 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
         other = ranked[1].logit if k == 0 and len(ranked) > 1 else ranked[0].logit if k else calibration.NO_RIVAL
         ev.competition = calibration.competition(ev.logit, other, ev.features)
     finals = [calibration.final_logit(ev.competition) for ev in ranked]
-    for k, ev in enumerate(ranked):
-        ev.alone = calibration.sigmoid(finals[k])
-        ev.probability = ev.alone * calibration.share(finals[k], finals[:k] + finals[k + 1 :])
+    for ev, final, share in zip(ranked, finals, calibration.shares(finals), strict=True):
+        ev.alone = calibration.sigmoid(final)
+        ev.probability = ev.alone * share
     return ranked
 
 

@@ -77,4 +77,4 @@ class ContractEvidence:
     logit: float = -99.0  # from this contract's own evidence
     competition: tuple[float, ...] = ()  # its logit against the best other contract's (calibration.competition)
     alone: float = 0.0  # calibrated on both: the probability were no other contract near
-    probability: float = 0.0  # alone times its share of the evidence (calibration.share)
+    probability: float = 0.0  # alone times its share of the evidence (calibration.shares)

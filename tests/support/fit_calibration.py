@@ -8,7 +8,7 @@ labels: tests/support/label_families.py (every family, strangers included). For 
 contracts become samples: 1 when the contract is the expected one, 0 otherwise (all 0 for strangers). Fitted by
 Newton's method with a small L2 penalty: the first stage on a contract's own evidence; the second on its logit and
 lead, over the candidates no other comes near (see competition_samples). The probability is the second stage's times
-the share of the evidence (calibration.share). Prints the coefficients, how often a best candidate shown at each
+the share of the evidence (calibration.shares). Prints the coefficients, how often a best candidate shown at each
 probability was right, and auto precision and coverage at a few thresholds before the directory checks of
 decide._not_sure (which only take labels out of auto), size by size. The matching-dev sets are not used.
 
@@ -85,7 +85,7 @@ def _second_stage(logits: list[float], features: list[tuple[float, ...]]) -> lis
         rival = (logits[1] if len(logits) > 1 else calibration.NO_RIVAL) if k == 0 else logits[0]
         seconds.append(calibration.competition(logits[k], rival, f))
     finals = [calibration.final_logit(x) for x in seconds]
-    return [(x, calibration.share(finals[k], finals[:k] + finals[k + 1 :])) for k, x in enumerate(seconds)]
+    return list(zip(seconds, calibration.shares(finals), strict=True))
 
 
 def competition_samples(groups: list[Group], coefficients: list[float]) -> tuple[list[tuple[float, ...]], list[int]]:

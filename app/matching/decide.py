@@ -21,6 +21,7 @@ _INITIAL = Sim.INITIAL
 ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
 CONTRACTS_EVALUATED = 6
 
+PART_BELOW_WHOLE = 0.01  # how far below the person's logit such a company is put (see _part_below_whole)
 HOLDER_HANDICAP = 0.15  # the holder is usually also a contact under a fuller name: prefer the contact
 
 
@@ -149,6 +150,7 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
         evidence = _strongest(evidence, index)
     for ev in evidence:
         _evaluate(ev, label)
+    _part_below_whole(evidence)
 
     def rank_key(ev: ContractEvidence) -> tuple[float, float, bool, bool, int]:
         chosen = ev.chosen
@@ -171,6 +173,33 @@ def evaluate(label: Label, scored: list[Scored], index: DirectoryIndex) -> list[
         ev.alone = calibration.sigmoid(final)
         ev.probability = ev.alone * share
     return ranked
+
+
+def _part_below_whole(evidence: list[ContractEvidence]) -> None:
+    """A company named by some words of a label part, none of them a legal form ("Sane" of "Sane Turnbull": Sane
+    LLC), ranks just below a person on another contract who accounts for every word of that part, even with slips,
+    the last for the surname (Shane Turnbull): read as the company, the rest of the part would be a name nobody on
+    the directory has."""
+    whole: list[tuple[Segment, float]] = []
+    for ev in evidence:
+        p = ev.chosen
+        if (
+            p is not None
+            and p is ev.person
+            and len(p.segment.tokens) > 1
+            and not p.alignment.unmatched_label
+            and any(q == p.segment.tokens[-1] and t == p.entry.tokens[-1] for q, t, _, _ in p.alignment.pairs)
+        ):
+            whole.append((p.segment, ev.logit))
+    if not whole:
+        return
+    for ev in evidence:
+        o = ev.chosen
+        if o is None or o is not ev.org or o.segment.org_like or not o.alignment.unmatched_label:
+            continue
+        below = [logit for segment, logit in whole if segment == o.segment and logit < ev.logit]
+        if below:
+            ev.logit = max(below) - PART_BELOW_WHOLE
 
 
 def _forms_agree(s: Scored) -> bool:

@@ -4,8 +4,8 @@ tests/bench/matching_dev.py), and on the judged set's extra kinds of label gener
 
 13k: no measure worse than before issue 12 (top1 0.9808, top3 0.9956, auto precision 0.9988, auto coverage 0.9027,
 strangers auto 0) and top3 >= 0.995. 100k: auto precision >= 0.998, auto coverage >= 0.80, strangers auto <= 0.3%;
-top3 >= 0.98; top1 >= 0.95 is not met yet (0.9499, one label short; mostly initials shared by several people: equal
-candidates): that test is a strict xfail, so it fails the day it is met and the mark must go.
+top3 >= 0.98 and top1 >= 0.95 (0.9510: most of the labels ranked wrong are initials that several people share,
+equal candidates).
 
 Skipped when ../shared is not there, unless PIGEONHOLE_REQUIRE_MATCHING_DEV is set (then missing sets fail).
 """
@@ -97,10 +97,6 @@ def test_100k_dev_set_is_safe(scores_100k: dict[str, Any]) -> None:
     assert res["unk_auto"] <= 0.003
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: 100k top1 0.9499, one label short (mostly initials that several people share: equal candidates)",
-)
 def test_100k_dev_set_ranks_the_right_contract_first(scores_100k: dict[str, Any]) -> None:
     assert scores_100k["top1"] >= 0.95
 

@@ -641,3 +641,19 @@ def test_contracts_the_label_fits_alike_share_the_probability() -> None:
         assert max(shown) - min(shown) < 1e-6  # none ahead of the others
         # each a fraction as likely, but the label is still for one of them: staff pick, it is not a stranger's
         assert index.match("O. Petrenko").decision == Decision.REVIEW
+
+
+def test_a_person_read_whole_with_a_slip_ranks_above_a_company_named_by_one_of_the_words() -> None:
+    """ "Sane Turnbull": Sane LLC is named by the first word only, and "Turnbull" would then be nobody; Shane Turnbull
+    accounts for both words, one with a slip. "Sane" is also someone's surname, so the slip is weak evidence and the
+    label is not sure either way, but the person is shown first."""
+    turnbulls = [(10 + k, 300 + k, f"{f} Turnbull") for k, f in enumerate(("Ruth", "Owen", "Carla", "Dev", "Ines"))]
+    people = [*FILLER_PEOPLE, (2, 21, "Shane Turnbull"), (3, 31, "Aoife Sane"), *turnbulls]
+    companies = {1: "Sane LLC", 2: "Orbit Lane Ltd", 3: "Kite Row Ltd", **{10 + k: f"Quay {k} Ltd" for k in range(5)}}
+    index = _index(companies | FILLER_COMPANIES, people)
+    result = index.match("Sane Turnbull")
+    assert result.best is not None and result.best.contract_id == 2, result.to_json()
+    assert result.decision != Decision.AUTO
+    assert [c.confidence for c in result.candidates] == sorted((c.confidence for c in result.candidates), reverse=True)
+    company = index.match("Sane LLC").best
+    assert company is not None and company.contract_id == 1  # the company read whole is still the company

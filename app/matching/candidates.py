@@ -351,8 +351,7 @@ def combine(
     if len(token_votes) == 1:
         return token_votes[0][2].copy()
     shared = _shared_names(token_votes)
-    evidence = [tv[0] for tv in token_votes]
-    votes = {eid: _summed_evidence(evidence, eid, entries) for eid in shared}
+    votes = _summed_shared([tv[0] for tv in token_votes], shared, entries)
     if shared_only and votes:
         return votes
     # Each word's own top names join with that word's evidence (the first word's, when several list a name); the
@@ -381,6 +380,30 @@ def _shared_names(token_votes: list[TokenVotes]) -> set[int]:
                 continue  # two common words ("van", "der") together find nothing the others do not
             shared.update(keys & ordered[j][0].keys())  # set intersection, in C
     return shared
+
+
+def _summed_shared(
+    evidence: list[dict[int, tuple[float, str]]], shared: set[int], entries: Mapping[int, Entry] | None
+) -> dict[int, float]:
+    """_summed_evidence of each shared name, in the set's order. A name whose label words each stand for a directory
+    word of its own (the common case) has their gains simply added: done inline, as thousands of names can share two
+    common words ("Hong Kong")."""
+    votes: dict[int, float] = {}
+    if len(evidence) == 2:
+        first, second = evidence
+        for eid in shared:
+            gain_a, word_a = first[eid]
+            gain_b, word_b = second[eid]
+            votes[eid] = gain_a + gain_b if word_a != word_b else _summed_evidence(evidence, eid, entries)
+        return votes
+    gets = [e.get for e in evidence]
+    for eid in shared:
+        found = [hit for get in gets if (hit := get(eid)) is not None]
+        if len({word for _gain, word in found}) == len(found):
+            votes[eid] = sum(gain for gain, _word in found)
+        else:
+            votes[eid] = _summed_evidence(evidence, eid, entries)
+    return votes
 
 
 def _summed_evidence(

@@ -64,7 +64,7 @@ def find_candidates(index: DirectoryIndex, segment: Segment, shared_only: bool) 
     tokens = segment.tokens
     label_weights, known_mask, known, initials, fulls, token_votes = _read_words(index, tokens)
     person_word_mask = sum(1 << i for i, q in enumerate(tokens) if (known_mask >> i) & 1 and index.in_a_persons_name(q))
-    votes = combine(token_votes, shared_only=shared_only, entries=index.entries)
+    votes = combine(token_votes, index.entries, shared_only=shared_only)
     if initials and fulls:
         _add_initial_pairs(index, votes, token_votes, fulls, initials)
     _add_aliases(index, votes, token_votes, tokens)
@@ -106,7 +106,7 @@ def _read_words(
 
 
 def _summed(token_votes: list[TokenVotes], eid: int) -> float:
-    return sum(tv[0].get(eid, _NO_EVIDENCE)[0] for tv in token_votes)
+    return sum(tv[0].get(eid, 0.0) for tv in token_votes)
 
 
 def _add_initial_pairs(
@@ -314,10 +314,10 @@ def token_votes(index: DirectoryIndex, q: str) -> TokenVotes:
             best_idf = max(best_idf, w)
             gains.append((s * (w if t == q or w < cap else cap), posting, t))
     gains.sort(key=_first_gain)
-    votes: dict[int, tuple[float, str]] = {}
-    for gain, posting, t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
-        votes.update(dict.fromkeys(posting, (gain, t)))
-    found = (votes, best_idf, _top_names(gains))
+    votes: dict[int, float] = {}
+    for gain, posting, _t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
+        votes.update(dict.fromkeys(posting, gain))
+    found = (votes, best_idf, _top_names(gains), tuple(t for _gain, _posting, t in gains))
     index.memo.votes_size += len(votes)
     while index.memo.votes_size > VOTES_MEMO_MAX and memo:
         index.memo.votes_size -= len(memo.pop(next(iter(memo)))[0])
@@ -340,9 +340,7 @@ def warm_common_words(index: DirectoryIndex) -> None:
         token_votes(index, token)
 
 
-def combine(
-    token_votes: list[TokenVotes], shared_only: bool = False, entries: Mapping[int, Entry] | None = None
-) -> dict[int, float]:
+def combine(token_votes: list[TokenVotes], entries: Mapping[int, Entry], shared_only: bool = False) -> dict[int, float]:
     """Names with the largest summed evidence over the label's tokens, without summing every name: a name named by
     one token only can rank in the top only if it ranks in that token's own top list (memoized); names named by
     several tokens are found by walking all but the largest token's names."""
@@ -351,13 +349,13 @@ def combine(
     if len(token_votes) == 1:
         return token_votes[0][2].copy()
     shared = _shared_names(token_votes)
-    votes = _summed_shared([tv[0] for tv in token_votes], shared, entries)
+    votes = _summed_shared(token_votes, shared, entries)
     if shared_only and votes:
         return votes
     # Each word's own top names join with that word's evidence (the first word's, when several list a name); the
     # summed evidence of shared names wins. Dict updates, in C: the earlier words are written last.
     joined: dict[int, float] = {}
-    for _tv, _w, top in reversed(token_votes):
+    for _tv, _w, top, _words in reversed(token_votes):
         joined.update(top)
     joined.update(votes)
     return joined
@@ -373,7 +371,7 @@ def _shared_names(token_votes: list[TokenVotes]) -> set[int]:
     minor = [len(tv[0]) > MINOR_WALK_MAX and tv[1] < ESSENTIAL_SHARE * strongest for tv in ordered]
     if all(minor):
         minor[0] = False  # only common words ("Harbour Harbour Ventures"): the shortest list is walked
-    for i, (tv, _weight, _top) in enumerate(ordered[:-1]):
+    for i, (tv, _weight, _top, _words) in enumerate(ordered[:-1]):
         keys = tv.keys()
         for j in range(i + 1, len(ordered)):
             if minor[i] and minor[j]:
@@ -382,53 +380,42 @@ def _shared_names(token_votes: list[TokenVotes]) -> set[int]:
     return shared
 
 
-def _summed_shared(
-    evidence: list[dict[int, tuple[float, str]]], shared: set[int], entries: Mapping[int, Entry] | None
-) -> dict[int, float]:
-    """_summed_evidence of each shared name, in the set's order. A name whose label words each stand for a directory
-    word of its own (the common case) has their gains simply added: done inline, as thousands of names can share two
-    common words ("Hong Kong")."""
-    votes: dict[int, float] = {}
-    if len(evidence) == 2:
-        first, second = evidence
-        for eid in shared:
-            gain_a, word_a = first[eid]
-            gain_b, word_b = second[eid]
-            votes[eid] = gain_a + gain_b if word_a != word_b else _summed_evidence(evidence, eid, entries)
-        return votes
-    gets = [e.get for e in evidence]
-    for eid in shared:
-        found = [hit for get in gets if (hit := get(eid)) is not None]
-        if len({word for _gain, word in found}) == len(found):
-            votes[eid] = sum(gain for gain, _word in found)
-        else:
-            votes[eid] = _summed_evidence(evidence, eid, entries)
-    return votes
+def _summed_shared(token_votes: list[TokenVotes], shared: set[int], entries: Mapping[int, Entry]) -> dict[int, float]:
+    """_summed_evidence of each shared name, in the set's order. When no two label words may be one directory word
+    (the common case), a name's gains are simply added: done inline, as thousands of names can share two common
+    words ("Hong Kong")."""
+    words = [frozenset(tv[3]) for tv in token_votes]
+    if any(not a.isdisjoint(b) for i, a in enumerate(words) for b in words[i + 1 :]):
+        return {eid: _summed_evidence(token_votes, eid, entries[eid]) for eid in shared}
+    if len(token_votes) == 2:
+        first, second = token_votes[0][0], token_votes[1][0]
+        return {eid: first[eid] + second[eid] for eid in shared}  # a shared name is in both
+    gets = [tv[0].get for tv in token_votes]
+    return {eid: sum(gain for get in gets if (gain := get(eid)) is not None) for eid in shared}
 
 
-def _summed_evidence(
-    evidence: list[dict[int, tuple[float, str]]], eid: int, entries: Mapping[int, Entry] | None
-) -> float:
-    found = [e[eid] for e in evidence if eid in e]
-    if len({word for _gain, word in found}) == len(found):
-        return sum(gain for gain, _word in found)  # each label word stands for a word of its own (the common case)
+def _word_behind(words: tuple[str, ...], entry: Entry) -> str:
+    """The directory word a name's evidence from one label word comes from (see TokenVotes)."""
+    for word in reversed(words):
+        if word in entry.tokens:
+            return word
+    return ""
+
+
+def _summed_evidence(token_votes: list[TokenVotes], eid: int, entry: Entry) -> float:
+    found = [(tv[0][eid], _word_behind(tv[3], entry), tv) for tv in token_votes if eid in tv[0]]
+    if len({word for _gain, word, _tv in found}) == len(found):
+        return sum(gain for gain, _word, _tv in found)  # each label word stands for a word of its own
     total = 0.0
     by_word: dict[str, float] = {}  # two label words for one directory word count once...
-    for k, votes in enumerate(evidence):
-        hit = votes.get(eid)
-        if hit is not None:
-            gain, word = hit
-            before = by_word.get(word)
-            if before is None or (
-                any(evidence[m] is votes for m in range(k))
-                and entries is not None
-                and entries[eid].tokens.count(word) > 1
-            ):
-                by_word[word] = gain  # ...unless both repeat it ("Willow Willow Media"; not Willow Media)
-                total += gain
-            elif gain > before:
-                by_word[word] = gain
-                total += gain - before
+    for k, (gain, word, tv) in enumerate(found):
+        before = by_word.get(word)
+        if before is None or (any(found[m][2] is tv for m in range(k)) and entry.tokens.count(word) > 1):
+            by_word[word] = gain  # ...unless both repeat it ("Willow Willow Media"; not Willow Media)
+            total += gain
+        elif gain > before:
+            by_word[word] = gain
+            total += gain - before
     return total
 
 
@@ -447,9 +434,6 @@ def _top_names(gains: list[tuple[float, list[int], str]]) -> dict[int, float]:
 
 def _size(item: TokenVotes) -> int:
     return len(item[0])
-
-
-_NO_EVIDENCE = (0.0, "")
 
 
 def _first_gain(item: tuple[float, list[int], str]) -> float:

@@ -4,6 +4,8 @@ per-token memos staying right across writes."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex
@@ -153,6 +155,17 @@ def test_memos_follow_writes() -> None:
     assert index.match("Anna Lindkvist").candidates[0].contact_id == 21  # the new exact name, not the memo
     index.remove_contacts([21])
     assert all(c.contact_id != 21 for c in index.match("Anna Lindkvist").candidates)
+
+
+def test_the_evidence_a_label_word_leaves_in_the_memo_is_out_of_the_collectors_way() -> None:
+    """Each label word's evidence is memoised (at 500,000 contacts a common first name's names 19,000 people). Held as
+    plain numbers, the cyclic garbage collector never walks it: walked, it cost a 3-47 ms pause in one label of
+    fourteen at that size."""
+    index = _index([(1, 11, "Anna Lindqvist"), (2, 21, "Anna Berg"), (3, 31, "Hanna Lind")])
+    assert index.match("Anna Lindqvist").candidates[0].contact_id == 11
+    assert index.memo.votes
+    for votes, _rarity, top, _words in index.memo.votes.values():
+        assert votes and not gc.is_tracked(votes) and not gc.is_tracked(top)
 
 
 def test_removed_words_leave_no_keys_behind() -> None:

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -466,6 +467,8 @@ class RegisterDialog(QDialog):
         )
 
     def _changed(self, name: str, touch: bool = False) -> None:
+        if not shiboken6.isValid(self):
+            return  # the form is going with a field still in focus: its last "editing finished" has no form to check
         if touch:
             self._touched.add(name)
         self._server_errors.pop(name, None)  # edited: the local rules speak for it now

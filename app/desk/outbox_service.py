@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import app.store as store
-from app.desk.register import refusal_text
+from app.nexudus.refusals import refusal_text
 from app.store import outbox as store_outbox
 from app.store.errors import RecordNotFound
 from app.store.locks import database_lock
@@ -50,7 +50,7 @@ def kind_label(row: OutboxRow) -> str:
 
 
 def problem_text(row: OutboxRow) -> str:
-    """Why the entry is not in Nexudus yet, in one line: Nexudus's refusal (register.refusal_text), else the last
+    """Why the entry is not in Nexudus yet, in one line: Nexudus's refusal (refusals.refusal_text), else the last
     error."""
     return refusal_text(row.field_errors) or row.last_error
 

@@ -2,7 +2,7 @@
 
 Validation uses the SAME rule table as the server (`app.nexudus.validation_rules`), applied to the record the
 outbox will send, so the desk refuses what Nexudus would refuse. Messages are reworded for the desk
-(`plain_message`), both for local checks and for the messages of a server 400.
+(`app.nexudus.refusals.plain_message`), both for local checks and for the messages of a server 400.
 
 `register` stores the recipient as pending with its outbox entry (one transaction) and adds it to the matching
 index at once, so the parcel in hand can be recorded for them straight away.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -25,6 +24,9 @@ from app.matching import ContactKind, Decision
 from app.matching.normalize import LEGAL_FORMS, fold, split_tokens
 from app.nexudus import validation_rules as rules
 from app.nexudus.enums import ContractContactType as ContractContactType  # re-exported for the UI
+from app.nexudus.refusals import FIELD_LABELS as FIELD_LABELS  # re-exported for the UI
+from app.nexudus.refusals import plain_message
+from app.nexudus.refusals import refusal_text as refusal_text  # re-exported for the UI
 from app.store import (
     ContactDraft,
     ContactRow,
@@ -49,23 +51,6 @@ log = logging.getLogger(__name__)
 RecipientDraft = ContactDraft  # the desk's name for it; the UI imports it from here
 
 KIND_CHOICES: list[tuple[ContractContactType, str]] = [(k, contact_type_word(k)) for k in REGISTRABLE_TYPES]
-
-# API property -> the label on the form
-FIELD_LABELS: dict[str, str] = {
-    "CoworkerContractId": "Contract",
-    "ContractContactType": "Type",
-    "FullName": "Full name",
-    "Email": "E-mail",
-    "DateOfBirth": "Date of birth",
-    "Address": "Address",
-    "PostCode": "Post code",
-    "CityName": "City",
-    "State": "County / state",
-    "CountryId": "Country",
-    "PhoneNumber": "Phone",
-    "Notes": "Notes",
-    "CoworkerId": "Linked customer",
-}
 
 _COMPANY_WORDS = frozenset(
     {
@@ -108,45 +93,6 @@ _SHIPPING_PREFIX = re.compile(
 _SPLIT_MARKERS = re.compile(
     r"\s*(?:\bc\s*/\s*o\b|\bcare\s+of\b|\bf\.?\s?a\.?\s?o\b\.?|\battn\b\.?|\battention\b|/|,)\s*", re.I
 )
-
-
-def plain_message(property_name: str, message: str) -> str:
-    """A rule's (or the server's) message in words for the desk, without the property name."""
-    text = message.strip()
-    label = FIELD_LABELS.get(property_name, property_name)
-    if text == rules.REQUIRED:
-        if property_name == "CoworkerContractId":
-            return "Choose the contract (the customer) this recipient belongs to."
-        return f"{label} is needed."
-    if text == rules.NOT_AN_EMAIL:
-        return "That is not an e-mail address (it should look like name@example.com)."
-    if text == rules.IN_THE_FUTURE:
-        return "The date of birth cannot be in the future."
-    if text == rules.NOT_A_DATE:
-        return f"{label}: that is not a date."
-    m = re.fullmatch(r"must be at most (\d+) characters long", text)
-    if m:
-        return f"Too long: at most {m.group(1)} characters."
-    m = re.fullmatch(r"refers to an? (\w+) that does not exist", text)
-    if m:
-        return f"Nexudus does not know this {label.lower()} (any more): choose another one."
-    if text == rules.NOT_STORABLE:
-        return f"{label} has a character that cannot be stored (a control character or a broken symbol): retype it."
-    if text in (rules.NOT_ALLOWED, rules.NOT_VALID):
-        return f"{label}: that value is not allowed."
-    return text[:1].upper() + text[1:] if text else f"{label} was refused."
-
-
-def refusal_text(field_errors: Mapping[str, Sequence[str]]) -> str:
-    """Nexudus's refusal of a record, in one line and the words the register dialog shows at the fields, each named
-    by its field ("Contract: Nexudus does not know this contract (any more): choose another one.")."""
-    parts = []
-    for field, messages in field_errors.items():
-        label = FIELD_LABELS.get(field, field)
-        for message in messages:
-            plain = plain_message(field, message)
-            parts.append(plain if not label or plain.startswith(label) else f"{label}: {plain}")
-    return " · ".join(parts)
 
 
 def api_record(draft: ContactDraft) -> dict[str, object]:

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine
 from app.config import Connection, Paths, Settings, resolve_connection, resolve_db_url, setup_logging
 from app.nexudus import errors
 from app.nexudus.client import InsecureConnectionError, NexudusClient
+from app.nexudus.refusals import refusal_text
 from app.store import engine as store_engine
 from app.store import queries, writes
 from app.store.errors import StoreError
@@ -234,10 +235,9 @@ def outbox_command(args: argparse.Namespace) -> int:
             _out("Nothing waiting to be sent.")
         for r in rows:
             _out(f"{r.outbox_id:>6}  {r.state:<8}  {r.summary}")
-            if r.last_error:
-                _out(f"        {r.last_error}")
-            for name, messages in r.field_errors.items():
-                _out(f"        {name}: {'; '.join(messages)}")
+            problem = refusal_text(r.field_errors) or r.last_error  # as the desk's outbox says it
+            if problem:
+                _out(f"        {problem}")
         return EXIT_OK
     if args.entry_id is None:
         _out(f"Error: say which entry: pigeonhole outbox {action} ID", sys.stderr)
@@ -264,4 +264,5 @@ def _row_json(r: Any) -> dict[str, Any]:
         "attempts": r.attempts,
         "last_error": r.last_error,
         "field_errors": r.field_errors,
+        "problem": refusal_text(r.field_errors) or r.last_error,
     }

@@ -79,7 +79,13 @@ def test_outbox_cli_lists_retries_and_discards(sandbox: SandboxServer, db_url: s
     done = cli(sandbox, db_url, "sync")
     assert done.returncode == 6, done.stdout + done.stderr  # needs attention
     listed = cli(sandbox, db_url, "outbox", "list")
-    assert "failed" in listed.stdout and "Email" in listed.stdout and "Jane Doe" in listed.stdout
+    assert "failed" in listed.stdout and "Jane Doe" in listed.stdout
+    # Nexudus's refusal in the desk's words, as the outbox dialog says it, not the server's field message
+    assert "E-mail: That is not an e-mail address" in listed.stdout, listed.stdout
+    assert "Email:" not in listed.stdout, listed.stdout
+    as_json = json.loads(cli(sandbox, db_url, "outbox", "list", "--json").stdout)
+    assert as_json[0]["field_errors"]["Email"]  # the server's own words stay in the JSON, for scripts
+    assert as_json[0]["problem"].startswith("E-mail: That is not an e-mail address"), as_json
     assert bad.outbox_id is not None
     assert cli(sandbox, db_url, "outbox", "retry", str(bad.outbox_id)).returncode == 0
     with session_scope(engine) as s:

@@ -381,17 +381,21 @@ def _shared_names(token_votes: list[TokenVotes]) -> set[int]:
 
 
 def _summed_shared(token_votes: list[TokenVotes], shared: set[int], entries: Mapping[int, Entry]) -> dict[int, float]:
-    """_summed_evidence of each shared name, in the set's order. When no two label words may be one directory word
-    (the common case), a name's gains are simply added: done inline, as thousands of names can share two common
-    words ("Hong Kong")."""
+    """_summed_evidence of each shared name, in the set's order. A name's gains are simply added, inline, unless it
+    carries a directory word that two label words may both be ("jong" for "Hong Kong"): thousands of names can share
+    two common words."""
     words = [frozenset(tv[3]) for tv in token_votes]
-    if any(not a.isdisjoint(b) for i, a in enumerate(words) for b in words[i + 1 :]):
-        return {eid: _summed_evidence(token_votes, eid, entries[eid]) for eid in shared}
-    if len(token_votes) == 2:
+    both = frozenset().union(*(a & b for i, a in enumerate(words) for b in words[i + 1 :]))
+    if len(token_votes) == 2 and not both:
         first, second = token_votes[0][0], token_votes[1][0]
         return {eid: first[eid] + second[eid] for eid in shared}  # a shared name is in both
     gets = [tv[0].get for tv in token_votes]
-    return {eid: sum(gain for get in gets if (gain := get(eid)) is not None) for eid in shared}
+    return {
+        eid: sum(gain for get in gets if (gain := get(eid)) is not None)
+        if not both or both.isdisjoint(entries[eid].tokens)
+        else _summed_evidence(token_votes, eid, entries[eid])
+        for eid in shared
+    }
 
 
 def _word_behind(words: tuple[str, ...], entry: Entry) -> str:

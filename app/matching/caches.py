@@ -1,16 +1,17 @@
 """The word caches of the matcher, in one list, so the index that fills them can clear them (DirectoryIndex.close).
 
 The look-ups below are pure functions of a word (spelling, scanning and sound keys, word likeness, a name's
-words), cached with `functools.lru_cache` because the same words come back label after label. The caches live
-at module level (a cache per function), but only an index fills them: DirectoryIndex.close() clears them with the
-index's own memo tables, and the desk closes an index when it drops it (app.desk.matching_service).
+words) or of a label's line (what it holds), cached with `functools.lru_cache` because the same words and lines
+come back label after label. The caches live at module level (a cache per function), but only an index fills them:
+DirectoryIndex.close() clears them with the index's own memo tables, and the desk closes an index when it drops it
+(app.desk.matching_service).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from app.matching import normalize, similarity
+from app.matching import label, normalize, similarity
 
 
 class _Cached(Protocol):
@@ -27,6 +28,7 @@ WORD_CACHES: tuple[_Cached, ...] = (
     similarity.loose_ocr_keys,
     similarity.phonetic_key,
     similarity.token_sim,
+    label.read_line,
 )
 
 

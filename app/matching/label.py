@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from app.matching.normalize import LEGAL_FORMS, TITLES, clean_tokens, fold, join_slashed_forms, split_tokens, words
 
@@ -146,6 +147,7 @@ MAX_NAME_PIECES = 6  # name parts scored per label (a person, a company, a c/o n
 MAX_COMMA_PARTS = 4  # a part with more commas than this is read whole and part by part, not in runs of parts
 _WORD_OR_SPACE = re.compile(r"\S+|\s+")
 _TOKEN_RUN = re.compile(r"[^\W_]+")
+_SIGNS_ONLY = re.compile(r"(?<!\S)[\W_]+(?!\S)")  # a word without a letter or digit ("&", "-")
 _LABEL_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 
 
@@ -162,6 +164,15 @@ def bound_label_text(text: str) -> tuple[str, bool]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) > MAX_LABEL_LINES:
         lines, cut = lines[:MAX_LABEL_LINES], True
+    elif _within_bounds(text := "\n".join(lines)):
+        return text, cut  # the usual label: nothing to cut, so no need to read it word by word
+    return cut_word_by_word(lines, cut)
+
+
+def cut_word_by_word(lines: list[str], cut: bool = False) -> tuple[str, bool]:
+    """bound_label_text's word limits, word by word: a line's words past MAX_LINE_WORDS and the label's past
+    MAX_LABEL_WORDS are cut, a word past MAX_WORD_CHARS characters is cut short, and a word read a third time
+    is left out."""
     budget = MAX_LABEL_WORDS
     kept: list[str] = []
     seen: dict[str, int] = {}
@@ -199,48 +210,92 @@ def bound_label_text(text: str) -> tuple[str, bool]:
     return "\n".join(kept), cut
 
 
+def _within_bounds(text: str) -> bool:
+    """The label's lines need no cutting word by word (cut_word_by_word): no word is too long or read too often,
+    and no line has too many words (a word counts as its letter-and-digit runs, at least one)."""
+    words = text.split()
+    if not words:
+        return True
+    if max(map(len, words)) > MAX_WORD_CHARS:
+        return False
+    folded = text.casefold()
+    found = _TOKEN_RUN.findall(folded)
+    count = len(found) + len(_SIGNS_ONLY.findall(folded))  # at least the words bound_label_text counts
+    if count > MAX_LABEL_WORDS:
+        return False
+    if count > MAX_LINE_WORDS:
+        for line in folded.split("\n"):
+            if len(_TOKEN_RUN.findall(line)) + len(_SIGNS_ONLY.findall(line)) > MAX_LINE_WORDS:
+                return False
+    runs: dict[str, int] = {}
+    for key in found:
+        if len(key) > 2 and not key.isdigit():
+            runs[key] = runs.get(key, 0) + 1
+    return max(runs.values(), default=0) <= MAX_WORD_REPEATS
+
+
 def parse_label(text: str) -> Label:
     text = bound_label_text(text)[0]
     label = Label()
     piece = 0
     name_words = 0
     for raw_line in _LINE_SPLIT.split(text):
-        line = fold(raw_line).strip()
-        if not line:
-            continue
-        boxes = _PO_BOX.findall(line)
-        if boxes:
-            label.po_boxes.extend(boxes)
-            line = _PO_BOX.sub(" ", line)
-        line = _SHIPPING.sub("", line, count=1)
-        line = _SHIPPING_BARE.sub("", line, count=1)
-        if _TRACKING_WORDS.search(line):
+        line = read_line(raw_line)
+        label.po_boxes.extend(line.po_boxes)
+        if line.dropped:
             label.dropped.append(raw_line.strip())
-            continue
-        raw_tokens = split_tokens(line)
-        if _is_address(line, raw_tokens):
-            if raw_tokens:
-                label.dropped.append(raw_line.strip())
-            continue
-        line = _strip_codes(line)
-        line = join_slashed_forms(line)  # "A/S", "S/A": a legal form, not two pieces
-        if "(" in line:  # "Beijing Xinhua Technology (HK) Limited": a country code in brackets is part of the name
-            line = _BRACKETED_CODE.sub(r" \1 ", line)
-        # The marker search is the dearest step for a line: done only when a word or sign of a marker is there.
-        marked = not _MARKER_WORDS.isdisjoint(raw_tokens) or any(sign in line for sign in _MARKER_SIGNS)
-        for piece_text in _MARKERS.split(line) if marked else (line,):
-            piece_text = piece_text.strip(" ,.:-")
-            if not piece_text:
-                continue
-            piece_words = piece_text.split()
-            if len(piece_words) > MAX_PIECE_WORDS:
-                piece_text = " ".join(piece_words[:MAX_PIECE_WORDS])
+        for piece_text, n_words in line.pieces:
             _add_piece(label, piece_text, piece)
             piece += 1
-            name_words += len(split_tokens(piece_text))
+            name_words += n_words
             if name_words >= MAX_NAME_WORDS or piece >= MAX_NAME_PIECES:  # the scoring work stays bounded
                 return label
     return label
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """What one line of a label holds: its PO box numbers, whether it was dropped (an address, tracking or contact
+    line, kept for explanations), and the parts that may name an addressee, each with its word count."""
+
+    po_boxes: tuple[str, ...] = ()
+    dropped: bool = False
+    pieces: tuple[tuple[str, int], ...] = ()
+
+
+@lru_cache(maxsize=4096)
+def read_line(raw_line: str) -> _Line:
+    """One line of a label, read. Memoised: the same lines come back label after label (the centre's own address
+    on every parcel, "United Kingdom", a courier's "Deliver to:")."""
+    line = fold(raw_line).strip()
+    if not line:
+        return _Line()
+    boxes = tuple(_PO_BOX.findall(line))
+    if boxes:
+        line = _PO_BOX.sub(" ", line)
+    line = _SHIPPING.sub("", line, count=1)
+    line = _SHIPPING_BARE.sub("", line, count=1)
+    if _TRACKING_WORDS.search(line):
+        return _Line(boxes, dropped=True)
+    raw_tokens = split_tokens(line)
+    if _is_address(line, raw_tokens):
+        return _Line(boxes, dropped=bool(raw_tokens))
+    line = _strip_codes(line)
+    line = join_slashed_forms(line)  # "A/S", "S/A": a legal form, not two pieces
+    if "(" in line:  # "Beijing Xinhua Technology (HK) Limited": a country code in brackets is part of the name
+        line = _BRACKETED_CODE.sub(r" \1 ", line)
+    # The marker search is the dearest step for a line: done only when a word or sign of a marker is there.
+    marked = not _MARKER_WORDS.isdisjoint(raw_tokens) or any(sign in line for sign in _MARKER_SIGNS)
+    pieces: list[tuple[str, int]] = []
+    for piece_text in _MARKERS.split(line) if marked else (line,):
+        piece_text = piece_text.strip(" ,.:-")
+        if not piece_text:
+            continue
+        piece_words = piece_text.split()
+        if len(piece_words) > MAX_PIECE_WORDS:
+            piece_text = " ".join(piece_words[:MAX_PIECE_WORDS])
+        pieces.append((piece_text, len(split_tokens(piece_text))))
+    return _Line(boxes, pieces=tuple(pieces))
 
 
 def _add_piece(label: Label, text: str, piece: int) -> None:

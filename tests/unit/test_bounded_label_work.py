@@ -9,10 +9,13 @@ bound that failed by two orders of magnitude before."""
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from app.matching import MatchIndex
 from app.matching.label import (
@@ -20,6 +23,7 @@ from app.matching.label import (
     MAX_LABEL_LINES,
     MAX_WORD_CHARS,
     bound_label_text,
+    cut_word_by_word,
     parse_label,
 )
 from app.sandbox.generate import generate_directory
@@ -67,6 +71,35 @@ def test_the_text_read_is_bounded() -> None:
         assert bound_label_text(normal) == (normal, False)
     assert bound_label_text("Jane\x00Doe")[0] == "Jane Doe"
     assert len(parse_label("Smith " * 3_333).segments) <= 2
+
+
+# Pieces that sit on the bounds: repeated names, runs that count as several words, signs alone, a word too long, a
+# letter whose folded form is two runs ("İ"), line breaks of every kind, words that may repeat (numbers, initials)
+# to make a line too long.
+_PIECES = [" ", "\n", "\r\n", "\r", "\t", "Smith ", "smith ", "SMITH-", "Al-Qasimi ", "S.A.R.L. ", "& ", " - ", "/"]
+_PIECES += [
+    "J. ",
+    "12 " * 5,
+    "A B C ",
+    "1Z999 ",
+    "İstanbul ",
+    "Straße ",
+    "x" * (MAX_WORD_CHARS + 1),
+    "Jo",
+    "e",
+    "\x00",
+    "ﬁ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@example("Jane Doe\n" + "12 " * 25)  # one line too long, the label not
+@given(st.lists(st.sampled_from(_PIECES), max_size=100).map("".join))
+def test_a_label_that_needs_no_cut_is_read_as_the_word_by_word_reading_would(text: str) -> None:
+    """bound_label_text skips the word-by-word reading when nothing is to be cut; it must give what that reading
+    gives."""
+    lines = re.sub("\x00+", " ", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert bound_label_text(text) == cut_word_by_word(lines[:MAX_LABEL_LINES], len(lines) > MAX_LABEL_LINES)
 
 
 def test_any_label_matches_within_the_bound(index_and_names: tuple[MatchIndex, list[str]]) -> None:

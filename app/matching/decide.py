@@ -3,7 +3,6 @@ probability, best first, and a decision (auto, review, none) with, when staff mu
 
 from __future__ import annotations
 
-import heapq
 import re
 from itertools import pairwise
 
@@ -213,7 +212,7 @@ def _strongest(evidence: list[ContractEvidence], index: DirectoryIndex) -> list[
     written on the label first, then those with fewer people (the order they rank in when the label fits them alike,
     see evaluate)."""
     strengths = {id(ev): _raw_strength(ev) for ev in evidence}
-    chosen = heapq.nlargest(CONTRACTS_EVALUATED + 1, evidence, key=lambda ev: strengths[id(ev)])
+    chosen = sorted(evidence, key=lambda ev: strengths[id(ev)], reverse=True)[: CONTRACTS_EVALUATED + 1]  # = nlargest
     cut = strengths[id(chosen[CONTRACTS_EVALUATED - 1])]
     if strengths[id(chosen[CONTRACTS_EVALUATED])] != cut:
         return chosen[:CONTRACTS_EVALUATED]

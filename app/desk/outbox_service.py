@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import app.store as store
-from app.nexudus.refusals import refusal_text
+from app.nexudus.refusals import entry_problem
 from app.store import outbox as store_outbox
 from app.store.errors import RecordNotFound
 from app.store.locks import database_lock
@@ -50,9 +50,8 @@ def kind_label(row: OutboxRow) -> str:
 
 
 def problem_text(row: OutboxRow) -> str:
-    """Why the entry is not in Nexudus yet, in one line: Nexudus's refusal (refusals.refusal_text), else the last
-    error."""
-    return refusal_text(row.field_errors) or row.last_error
+    """Why the entry is not in Nexudus yet, in one line (refusals.entry_problem)."""
+    return entry_problem(row.field_errors, row.last_error)
 
 
 def can_edit(row: OutboxRow) -> bool:

@@ -65,3 +65,9 @@ def refusal_text(field_errors: Mapping[str, Sequence[str]]) -> str:
             plain = plain_message(field, message)
             parts.append(plain if not label or plain.startswith(label) else f"{label}: {plain}")
     return " · ".join(parts)
+
+
+def entry_problem(field_errors: Mapping[str, Sequence[str]], last_error: str) -> str:
+    """Why an outbox entry is not in Nexudus yet, in one line: Nexudus's refusal (refusal_text), else the last error
+    (what the desk's outbox and `pigeonhole outbox list` both say)."""
+    return refusal_text(field_errors) or last_error

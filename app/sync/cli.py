@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 from app.config import Connection, Paths, Settings, resolve_connection, resolve_db_url, setup_logging
 from app.nexudus import errors
 from app.nexudus.client import InsecureConnectionError, NexudusClient
-from app.nexudus.refusals import refusal_text
+from app.nexudus.refusals import entry_problem
 from app.store import engine as store_engine
 from app.store import queries, writes
 from app.store.errors import StoreError
@@ -235,7 +235,7 @@ def outbox_command(args: argparse.Namespace) -> int:
             _out("Nothing waiting to be sent.")
         for r in rows:
             _out(f"{r.outbox_id:>6}  {r.state:<8}  {r.summary}")
-            problem = refusal_text(r.field_errors) or r.last_error  # as the desk's outbox says it
+            problem = entry_problem(r.field_errors, r.last_error)  # as the desk's outbox says it
             if problem:
                 _out(f"        {problem}")
         return EXIT_OK
@@ -264,5 +264,5 @@ def _row_json(r: Any) -> dict[str, Any]:
         "attempts": r.attempts,
         "last_error": r.last_error,
         "field_errors": r.field_errors,
-        "problem": refusal_text(r.field_errors) or r.last_error,
+        "problem": entry_problem(r.field_errors, r.last_error),
     }

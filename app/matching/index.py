@@ -75,11 +75,14 @@ class DirectoryIndex:
         self._po_boxes: dict[str, set[int]] = {}
         # Memos of work that depends only on the directory, not on the label: dropped on every write.
         self._idf_memo: dict[str, float] = {}
+        self._people_memo: dict[int, int] = {}  # contract_id -> how many contacts (people_on)
         self.memo = WordMemo()
         self._epoch = 0
 
     def _changed(self) -> None:
         self._epoch += 1
+        if self._people_memo:
+            self._people_memo = {}
         memo = self.memo
         if self._idf_memo or memo.near or memo.votes:
             memo.near = {}
@@ -130,6 +133,7 @@ class DirectoryIndex:
         when the index is replaced or no longer used. The index still answers afterwards, only slower at first."""
         with self.lock:
             self._idf_memo = {}
+            self._people_memo = {}
             self.memo = WordMemo()
             clear_word_caches()
 
@@ -494,11 +498,13 @@ class DirectoryIndex:
         return [entries[e] for e in self._contract_entries.get(contract_id, ())]
 
     def people_on(self, contract_id: int) -> int:
-        """How many contacts a contract has."""
-        entries = self._entries
-        return len(
-            {entries[e].contact_id for e in self._contract_entries.get(contract_id, ()) if entries[e].contact_id}
-        )
+        """How many contacts a contract has (memoised until the next write: every label's ranking asks)."""
+        found = self._people_memo.get(contract_id)
+        if found is None:
+            entries = self._entries
+            ids = self._contract_entries.get(contract_id, ())
+            found = self._people_memo[contract_id] = len({entries[e].contact_id for e in ids if entries[e].contact_id})
+        return found
 
     def contract(self, contract_id: int) -> ContractEntry | None:
         return self._contracts.get(contract_id)

@@ -47,6 +47,16 @@ def test_upsert_and_remove_contacts() -> None:
     assert all(c.contact_id != 12 for c in result.candidates)
 
 
+def test_the_people_on_a_contract_are_counted_as_the_directory_is_now() -> None:
+    """The count ranks contracts a label fits alike (fewer people first); it is memoised, and a write must show."""
+    index = small_index()
+    assert index.people_on(1) == 1
+    index.upsert_contacts([ContactEntry(12, 1, ContactKind.NOMINATED_RECIPIENT, "Xavier Quintero")])
+    assert index.people_on(1) == 2
+    index.remove_contacts([11])
+    assert index.people_on(1) == 1
+
+
 def test_upsert_and_remove_contracts() -> None:
     index = small_index()
     index.upsert_contracts([ContractEntry(2, "Zenith Holdings", "Zenith Holdings", "Bo Yu", cancelled=True)])

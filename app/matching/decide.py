@@ -18,6 +18,7 @@ from app.matching.types import Alignment, ContractEvidence, Entry, Scored
 _INITIAL = Sim.INITIAL
 
 ORG_KINDS = (ContactKind.COMPANY, ContactKind.TRADING_NAME)
+_HOLDER = ContactKind.HOLDER
 CONTRACTS_EVALUATED = 6
 
 PART_BELOW_WHOLE = 0.01  # how far below the person's logit such a company is put (see _part_below_whole)
@@ -28,8 +29,8 @@ def _better(a: Scored | None, b: Scored) -> bool:
     if a is None:
         return True
     sa, sb = a.alignment.score, b.alignment.score
-    if (a.entry.kind == ContactKind.HOLDER) != (b.entry.kind == ContactKind.HOLDER):
-        if a.entry.kind == ContactKind.HOLDER:
+    if (a.entry.kind == _HOLDER) != (b.entry.kind == _HOLDER):
+        if a.entry.kind == _HOLDER:
             sa -= HOLDER_HANDICAP
         else:
             sb -= HOLDER_HANDICAP
@@ -495,7 +496,8 @@ def _twin_elsewhere(best: ContractEvidence, index: DirectoryIndex) -> str:
         return ""
     entry = chosen.entry
     forms = {entry.tokens, chosen.segment.tokens}
-    middle = [p[1] for p in chosen.alignment.pairs if p[1] in _given_names(entry)[1:]]
+    given = _given_names(entry)[1:]
+    middle = [p[1] for p in chosen.alignment.pairs if p[1] in given]
     if entry.is_person and middle:
         forms.add(tuple(t for t in entry.tokens if t not in middle))
     org = best.org if best.supported else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from app.matching.candidates import PartCandidates, companies_to_look_into, find_candidates
+from app.matching.candidates import PartCandidates, companies_to_look_into, find_candidates, may_be_in_a_persons_name
 from app.matching.index import DirectoryIndex
 from app.matching.label import Label, Segment
 from app.matching.normalize import PARTICLES
@@ -73,6 +73,8 @@ class _Reading:
     def read_part(self, segment: Segment) -> None:
         if segment.sub >= 0 and segment.piece in self.whole_read:
             return
+        if segment.form_kept and not may_be_in_a_persons_name(self.index, segment.tokens[-1]):
+            return  # "Servicios Jiménez S.L.": no one's name has "sl" or a word like it; the company reading is read
         # A part with commas is read part by part too: read whole, it only needs the names several words share
         # ("Smith, John"; "Goodwin, King and Williamson"), not those one word alone finds.
         shared_only = (segment.sub < 0 and segment.piece in self.split_pieces) or segment.span > 1

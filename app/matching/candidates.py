@@ -296,6 +296,11 @@ def near(index: DirectoryIndex, q: str) -> list[tuple[str, float]]:
     return found
 
 
+def may_be_in_a_persons_name(index: DirectoryIndex, q: str) -> bool:
+    """Is label word q, or a directory word it may be (a slip, a sound-alike), a word of some person's name?"""
+    return index.in_a_persons_name(q) or any(index.in_a_persons_name(t) for t, _s in near(index, q))
+
+
 def token_votes(index: DirectoryIndex, q: str) -> TokenVotes:
     """Names this label token speaks for, each with its best evidence (likeness x rarity), and the rarity of
     the best directory word it may be. Memoized across labels until the next write (VOTES_MEMO_MAX pairs at most,

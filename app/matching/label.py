@@ -74,6 +74,7 @@ class Segment:
     span: int = 1  # how many comma-separated parts, from `sub` on ("Johnson, Smith and Smith": 2)
     commas: bool = False  # the piece was written with commas ("Huang, B.": the surname first on purpose)
     form_dropped: bool = False  # a company reading: a last word dropped as a legal form ("Ansh Asa", "Jules Vos")
+    form_kept: bool = False  # ...and the person reading beside it, which keeps that word as a surname
     hyphened: frozenset[str] = frozenset()  # words written joined by a hyphen ("Gray-Williams": gray, williams)
 
     def overlaps(self, other: Segment) -> bool:
@@ -348,4 +349,5 @@ def _segments(text: str, piece: int, sub: int, commas: bool = False) -> list[Seg
             )
     if len(found) == 2:  # the company reading dropped a word the person reading keeps: no person is read in it
         found[0] = replace(found[0], form_dropped=True)
+        found[1] = replace(found[1], form_kept=True)
     return found

@@ -563,6 +563,19 @@ def test_a_last_word_that_is_also_a_legal_form_is_not_dropped_for_a_person() -> 
     assert all(c.confidence < best.confidence / 10 for c in others), result.to_json()
 
 
+def test_a_legal_form_no_ones_name_has_is_not_read_as_a_surname() -> None:
+    """ "Jans NV" and "Vávrová k.s.": no person's name has "nv" or "ks", or a word like them, so the part is read as
+    the company only. Read as a person as well, it brought the Janses of other contracts into the list."""
+    index = _index(
+        {1: "Jans NV", 2: "Nova Labs Ltd", 3: "Vávrová k.s. Limited", **FILLER_COMPANIES},
+        [(2, 21, "Quinten Jans"), (2, 22, "Monika Vávrová"), *FILLER_PEOPLE],
+    )
+    for label, contract_id in (("Jans NV", 1), ("Jans N.V.", 1), ("Vávrová k.s. Ltd.", 3)):
+        result = index.match(label)
+        assert _auto_for(result, contract_id), result.to_json()
+        assert [c.contract_id for c in result.candidates] == [contract_id], result.to_json()
+
+
 def _first_of_two(label: str, one: str, two: str, more: Sequence[tuple[int, int, str]] = ()) -> int | None:
     """The contract a label ranks first when two people are on two contracts (1: `one`, 2: `two`), among the filler
     and `more` people (on contracts 200 onwards)."""

@@ -402,7 +402,7 @@ def _summed_shared(token_votes: list[TokenVotes], shared: set[int], entries: Map
         return {eid: first[eid] + second[eid] for eid in shared}  # a shared name is in both
     gets = [tv[0].get for tv in token_votes]
     return {
-        eid: sum(gain for get in gets if (gain := get(eid)) is not None)
+        eid: sum(get(eid, 0.0) for get in gets)
         if not both or both.isdisjoint(entries[eid].tokens)
         else _summed_evidence(token_votes, eid, entries[eid])
         for eid in shared

@@ -401,12 +401,24 @@ def _summed_shared(token_votes: list[TokenVotes], shared: set[int], entries: Map
         first, second = token_votes[0][0], token_votes[1][0]
         return {eid: first[eid] + second[eid] for eid in shared}  # a shared name is in both
     gets = [tv[0].get for tv in token_votes]
-    return {
-        eid: sum(get(eid, 0.0) for get in gets)
-        if not both or both.isdisjoint(entries[eid].tokens)
-        else _summed_evidence(token_votes, eid, entries[eid])
-        for eid in shared
-    }
+    if not both:
+        return {eid: sum(get(eid, 0.0) for get in gets) for eid in shared}
+    # A name's evidence depends only on its words that the label's words may be: hundreds of names with "al" ("Al
+    # Maktoum & Al Mansoori") come down to a dozen such word lists, each summed once.
+    readable = frozenset().union(*words).__contains__
+    by_words: dict[tuple[str, ...], float] = {}
+    summed: dict[int, float] = {}
+    for eid in shared:
+        entry = entries[eid]
+        if both.isdisjoint(entry.tokens):
+            summed[eid] = sum(get(eid, 0.0) for get in gets)
+            continue
+        key = tuple(filter(readable, entry.tokens))
+        total = by_words.get(key)
+        if total is None:
+            total = by_words[key] = _summed_evidence(token_votes, eid, entry)
+        summed[eid] = total
+    return summed
 
 
 def _word_behind(words: tuple[str, ...], entry: Entry) -> str:

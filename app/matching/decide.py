@@ -500,17 +500,17 @@ def _twin_elsewhere(best: ContractEvidence, index: DirectoryIndex) -> str:
     middle = [p[1] for p in chosen.alignment.pairs if p[1] in given]
     if entry.is_person and middle:
         forms.add(tuple(t for t in entry.tokens if t not in middle))
-    org = best.org if best.supported else None
+    with_org: set[int] | None = None  # the contracts with the label's company too (all, when it names none)
+    if best.supported and best.org is not None:
+        with_org = {e.contract_id for e in index.names_written_as(best.org.entry.tokens) if not e.is_person}
     for words in sorted(forms):
         for twin in index.names_written_as(words):
             if twin.contract_id == best.contract_id or twin.gone or twin.is_person != entry.is_person:
                 continue
+            if with_org is not None and twin.contract_id not in with_org:
+                continue
             contract = index.contract(twin.contract_id)
             if contract is None or contract.cancelled:
-                continue
-            if org is not None and not any(
-                not e.is_person and e.tokens == org.entry.tokens for e in index.names_of(twin.contract_id)
-            ):
                 continue
             company = contract.company_name or contract.billing_name
             return f"{twin.name}{f' ({company})' if company else ''} has the same name: check which one it is for"

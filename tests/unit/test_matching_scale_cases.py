@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex, MatchResult
+from app.matching.candidates import _summed_evidence, combine, token_votes
 from app.matching.label import parse_label
 from app.matching.normalize import name_tokens
 
@@ -670,3 +671,36 @@ def test_a_person_read_whole_with_a_slip_ranks_above_a_company_named_by_one_of_t
     assert [c.confidence for c in result.candidates] == sorted((c.confidence for c in result.candidates), reverse=True)
     company = index.match("Sane LLC").best
     assert company is not None and company.contract_id == 1  # the company read whole is still the company
+
+
+def test_a_role_on_many_contracts_is_decided_by_the_company_written_with_it() -> None:
+    """ "Accounts Payable c/o Kestrel Infotech": many customers list an Accounts Payable. Only a contract that also
+    has the company written on the label is a twin that makes the label doubtful."""
+    companies = {1: "Kestrel Infotech Ltd", **{c: f"Quay {c} Ltd" for c in range(2, 9)}, **FILLER_COMPANIES}
+    roles = [(c, 50 + c, "Accounts Payable") for c in range(1, 9)]
+    index = _index(companies, [*roles, *FILLER_PEOPLE])
+    assert _auto_for(index.match("Accounts Payable c/o Kestrel Infotech"), 1)
+    assert index.match("Accounts Payable").decision != Decision.AUTO  # which of eight customers: staff pick
+    twins = _index({**companies, 9: "Kestrel Infotech Ltd"}, [*roles, (9, 59, "Accounts Payable"), *FILLER_PEOPLE])
+    assert twins.match("Accounts Payable c/o Kestrel Infotech").decision != Decision.AUTO
+
+
+def test_a_word_written_twice_counts_twice_only_for_a_name_that_has_it_twice() -> None:
+    """ "Al Maktoum & Al Mansoori" is that company, not Maktoum Al Mansoori Trading, which has "Al" once; and the
+    other way round. Dozens of names with "Al" are weighed alike, by the words of theirs the label may be."""
+    companies = {1: "Al Maktoum & Al Mansoori LLC", 2: "Maktoum Al Mansoori Trading LLC", **FILLER_COMPANIES}
+    people = [
+        (100 + k % 20, 500 + k, f"{g} Al {s}")
+        for k, (g, s) in enumerate(
+            (g, s) for g in ("Ali", "Omar", "Huda", "Layla", "Ahmed") for s in ("Amiri", "Suwaidi", "Hashimi", "Falasi")
+        )
+    ]
+    index = _index(companies, [*people, *FILLER_PEOPLE])
+    assert _auto_for(index.match("Al Maktoum & Al Mansoori"), 1)
+    assert _auto_for(index.match("Maktoum Al Mansoori Trading"), 2)
+    # Each name's evidence is what it would be summed name by name (one "al" read for a name with one "Al").
+    for label in ("al maktoum al mansoori", "ali al ali", "huda al huda omar"):
+        evidence = [token_votes(index, q) for q in label.split()]
+        summed = combine(evidence, index.entries, shared_only=True)
+        assert len(summed) >= 5
+        assert summed == {eid: _summed_evidence(evidence, eid, index.entries[eid]) for eid in summed}

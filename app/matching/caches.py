@@ -22,6 +22,7 @@ class _Cached(Protocol):
 
 WORD_CACHES: tuple[_Cached, ...] = (
     normalize.name_tokens,
+    normalize.split_tokens,
     similarity.spelling_key,
     similarity.plain_ocr_key,
     similarity.ocr_key,

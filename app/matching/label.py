@@ -7,6 +7,7 @@ street, city, postcode, country, phone and tracking numbers, "PO Box 123".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -115,7 +116,7 @@ def is_code(token: str) -> bool:
     return letters < 3 or letters < 2 * digits
 
 
-def _is_address(folded: str, tokens: list[str]) -> bool:
+def _is_address(folded: str, tokens: Sequence[str]) -> bool:
     if not tokens:
         return True
     if PLACES.issuperset(tokens):
@@ -130,7 +131,12 @@ def _is_address(folded: str, tokens: list[str]) -> bool:
     return (is_code(tokens[0]) and len(tokens) > 1) or all(is_code(t) for t in tokens)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _strip_codes(folded: str) -> str:
+    if "@" not in folded and "http" not in folded and "www." not in folded and not _DIGIT.search(folded):
+        return folded  # no e-mail or web address, and no number (every postcode and code has one): nothing to strip
     folded = _EMAIL_URL.sub(" ", folded)
     folded = _UK_POSTCODE.sub(" ", folded)
     return _WITH_DIGITS.sub(lambda m: " " if is_code(m.group(0)) else m.group(0), folded)

@@ -6,6 +6,7 @@ The same function runs on directory names and on label text, so both sides meet 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -87,10 +88,12 @@ def join_slashed_forms(folded: str) -> str:
     return _SLASHED_FORM.sub(_join_form, folded) if "/" in folded else folded
 
 
-def split_tokens(folded: str) -> list[str]:
-    """Folded text -> raw tokens (dotted abbreviations resolved, & -> and, punctuation -> spaces)."""
+@lru_cache(maxsize=16384)
+def split_tokens(folded: str) -> tuple[str, ...]:
+    """Folded text -> raw tokens (dotted abbreviations resolved, & -> and, punctuation -> spaces). Memoised: reading a
+    label splits a line, then each of its parts, which are mostly the line itself."""
     text = _DOTTED.sub(_dotted, join_slashed_forms(folded).replace("&", " and "))
-    return [t for t in _NON_ALNUM.split(text) if t]
+    return tuple(t for t in _NON_ALNUM.split(text) if t)
 
 
 @lru_cache(maxsize=65536)
@@ -100,7 +103,7 @@ def name_tokens(text: str, person: bool = False) -> tuple[str, ...]:
     return clean_tokens(split_tokens(fold(text)), person=person)[0]
 
 
-def clean_tokens(tokens: list[str], person: bool = False) -> tuple[tuple[str, ...], bool]:
+def clean_tokens(tokens: Sequence[str], person: bool = False) -> tuple[tuple[str, ...], bool]:
     """Drop titles, post-nominals, legal forms and connectors. Returns (tokens, had_title). `person`: keep a last
     word that is also a legal form when written alone (see name_tokens)."""
     had_title = not TITLES.isdisjoint(tokens)

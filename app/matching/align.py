@@ -69,6 +69,7 @@ class _Reading:
         self.split_pieces = {s.piece for s in label.segments if s.sub >= 0}
         self.piece_known: dict[int, float] = {}
         self.aligned: _Aligned = {}
+        self.epoch = index.epoch  # names weighed at another write count are weighed again as they are read
 
     def read_part(self, segment: Segment) -> None:
         if segment.sub >= 0 and segment.piece in self.whole_read:
@@ -112,9 +113,29 @@ class _Reading:
                 self._read_name(segment, entries[eid], found)
 
     def _read_name(self, segment: Segment, entry: Entry, found: PartCandidates) -> Alignment | None:
+        """The name's alignment with the label part, kept when it matches anything. Made once per label: it depends
+        on the name's words alone (their weights are their rarity), so names spelt alike (a company's company and
+        billing name, a holder who is also a contact) share one."""
         if entry.is_person and segment.form_dropped:
             return None  # "Ansh Asa" read as a company "Ansh": no person named Ansh alone is meant
-        alignment = self._align(segment, self.index.weighed(entry), found)
+        if entry.epoch != self.epoch:
+            self.index.weighed(entry)
+        key = (id(segment), entry.tokens, entry.is_person)
+        alignment = self.aligned.get(key)
+        if alignment is None:
+            alignment = self.aligned[key] = align(
+                segment.tokens,
+                entry.tokens,
+                entry.is_person,
+                entry.weights,
+                found.label_weights,
+                self.index.memo.sim,
+                segment.had_title,
+                segment.commas,
+                found.person_word_mask if entry.is_person else found.known_mask,
+                found.near_maps,
+                segment.hyphened,
+            )
         if alignment.matched_weight > 0.0:
             self.scored.append(Scored(entry, segment, alignment))
             self.done.add((id(segment), entry.eid))
@@ -139,28 +160,6 @@ class _Reading:
             if (id(segment), entry.eid) not in self.done:
                 self.done.add((id(segment), entry.eid))  # read once, whether or not it matches
                 self._read_name(segment, entry, found)
-
-    def _align(self, segment: Segment, entry: Entry, found: PartCandidates) -> Alignment:
-        """A name's alignment with a label part, once per label: it depends on the name's words alone (their weights
-        are their rarity), so names spelt alike (a company's company and billing name, a holder who is also a
-        contact) share one."""
-        key = (id(segment), entry.tokens, entry.is_person)
-        alignment = self.aligned.get(key)
-        if alignment is None:
-            alignment = self.aligned[key] = align(
-                segment.tokens,
-                entry.tokens,
-                entry.is_person,
-                entry.weights,
-                found.label_weights,
-                self.index.memo.sim,
-                segment.had_title,
-                segment.commas,
-                found.person_word_mask if entry.is_person else found.known_mask,
-                found.near_maps,
-                segment.hyphened,
-            )
-        return alignment
 
 
 def align(
@@ -302,7 +301,7 @@ def align(
     entry_cover = credit / (matched_full + unmatched_e_w) if credit else 0.0
     label_cover = credit / (matched_full + unmatched_q_w) if credit else 0.0
     conflict = 0.0
-    if unmatched_label and any(q not in PARTICLES for q in unmatched_label):
+    if unmatched_label and not PARTICLES.issuperset(unmatched_label):
         conflict = 1.0 if hard_e else 0.5 if soft_e else 0.0
     given_missing = is_person and n_entry >= 2 and bool((used_e & 1) == 0) and not unmatched_label
     surname_missing = (

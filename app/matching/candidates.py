@@ -14,6 +14,7 @@ import heapq
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from operator import itemgetter
 
 from app.matching.index import CACHE_MAX, DirectoryIndex
@@ -42,6 +43,7 @@ BESIDE_MAX = 10  # names found so that are aligned whatever their estimate
 BESIDE_FOUND = 0.75  # ...unless a name with both has a word this like the unknown one
 SORT_MAX = 1_000  # up to this many names, the best are found by a sort (see _estimates)
 
+_FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 
 
@@ -221,15 +223,18 @@ def _estimates(
     floor = VOTE_FLOOR * max(votes.values())
     label_weight = sum(label_weights) or 1.0
     entries = index.entries
+    epoch = index.epoch
     estimates: list[tuple[float, int]] = []
     for eid, v in top:
         if v < floor:
             continue
-        entry = index.weighed(entries[eid])
+        entry = entries[eid]
+        if entry.epoch != epoch:
+            index.weighed(entry)
         cover = v / (entry.cover_weight_initial if has_initial else entry.cover_weight)
         share = v / label_weight
         estimates.append(((cover if cover < 1.0 else 1.0) * (share if share < 1.0 else 1.0), eid))
-    estimates.sort(key=_first, reverse=True)
+    estimates.sort(key=_FIRST, reverse=True)
     return estimates
 
 
@@ -324,7 +329,7 @@ def token_votes(index: DirectoryIndex, q: str) -> TokenVotes:
             w = idf(t)
             best_idf = max(best_idf, w)
             gains.append((s * (w if t == q or w < cap else cap), posting, t))
-    gains.sort(key=_first_gain)
+    gains.sort(key=_FIRST)
     votes: dict[int, float] = {}
     for gain, posting, _t in gains:  # weakest first, so each name keeps its strongest evidence (done in C)
         votes.update(dict.fromkeys(posting, gain))
@@ -401,8 +406,9 @@ def _summed_shared(token_votes: list[TokenVotes], shared: set[int], entries: Map
         first, second = token_votes[0][0], token_votes[1][0]
         return {eid: first[eid] + second[eid] for eid in shared}  # a shared name is in both
     gets = [tv[0].get for tv in token_votes]
-    if not both:
-        return {eid: sum(get(eid, 0.0) for get in gets) for eid in shared}
+    if not both:  # each name's gains added in C, in the label's order
+        found, zeros = [tv[0] for tv in token_votes], [0.0] * len(token_votes)
+        return {eid: sum(map(dict.get, found, repeat(eid), zeros)) for eid in shared}
     # A name's evidence depends only on its words that the label's words may be: hundreds of names with "al" ("Al
     # Maktoum & Al Mansoori") come down to a dozen such word lists, each summed once.
     readable = frozenset().union(*words).__contains__
@@ -463,13 +469,5 @@ def _size(item: TokenVotes) -> int:
     return len(item[0])
 
 
-def _first_gain(item: tuple[float, list[int], str]) -> float:
-    return item[0]
-
-
 def _score_of(item: Scored) -> float:
     return item.alignment.score
-
-
-def _first(item: tuple[float, int]) -> float:
-    return item[0]

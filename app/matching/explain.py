@@ -12,6 +12,7 @@ from app.matching.result import Candidate
 from app.matching.similarity import Sim
 from app.matching.types import ContractEvidence, Scored
 
+_EXACT = Sim.EXACT
 _OCR_SHAPES = (("0", "o"), ("1", "l"), ("5", "s"), ("8", "b"), ("rn", "m"), ("vv", "w"), ("cl", "d"), ("ri", "n"))
 
 
@@ -36,7 +37,7 @@ def describe_tokens(scored: Scored) -> list[str]:
     a = scored.alignment
     person = entry.is_person
     out: list[str] = []
-    exact = bool(a.pairs) and all(kind == Sim.EXACT for _q, _t, _s, kind in a.pairs)
+    exact = bool(a.pairs) and all(p[3] == _EXACT for p in a.pairs)
     if not person and exact and not a.unmatched_entry and not a.unmatched_label:
         if entry.alias:
             out.append(f"the label is the same as one remembered for this recipient (“{entry.name}”)")
@@ -80,7 +81,7 @@ def describe_tokens(scored: Scored) -> list[str]:
             out.append("no first name on the label")
     elif a.unmatched_entry and a.unmatched_label:
         out.append(f"{' '.join(a.unmatched_label).title()} differs from {' '.join(a.unmatched_entry).title()}")
-    if not entry.name.isascii() and all(kind == Sim.EXACT for *_x, kind in a.pairs):
+    if not entry.name.isascii() and all(p[3] == _EXACT for p in a.pairs):
         out.append("same name apart from accents")
     return out
 

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Self
 
@@ -33,6 +34,7 @@ PHONETIC_BUCKET_MAX = 60  # a sound or loose scanning key shared by more words t
 CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), cleared on any write
 SNAPSHOT_FORMAT = "pigeonhole-match-index-1"  # changes whenever what a snapshot holds changes
 _PERSON_KINDS = frozenset(k for k in ContactKind if k.is_person)
+_CONTACT_ID = attrgetter("contact_id")
 
 
 @dataclass(slots=True)
@@ -415,6 +417,11 @@ class DirectoryIndex:
 
     # ----------------------------------------------------------------- look-ups
     @property
+    def epoch(self) -> int:
+        """The index's write count: a name weighed at another is weighed again when next read (see weighed)."""
+        return self._epoch
+
+    @property
     def entries(self) -> Mapping[int, Entry]:
         """Every name, by id (read it under `lock`)."""
         return self._entries
@@ -501,9 +508,11 @@ class DirectoryIndex:
         """How many contacts a contract has (memoised until the next write: every label's ranking asks)."""
         found = self._people_memo.get(contract_id)
         if found is None:
-            entries = self._entries
-            ids = self._contract_entries.get(contract_id, ())
-            found = self._people_memo[contract_id] = len({entries[e].contact_id for e in ids if entries[e].contact_id})
+            contacts = set(
+                map(_CONTACT_ID, map(self._entries.__getitem__, self._contract_entries.get(contract_id, ())))
+            )
+            contacts.difference_update((None, 0))  # names that are no contact's
+            found = self._people_memo[contract_id] = len(contacts)
         return found
 
     def contract(self, contract_id: int) -> ContractEntry | None:

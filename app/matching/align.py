@@ -250,7 +250,7 @@ def align(
         pairs.append((label_tokens[i], entry_tokens[j], s, kind))
     if not is_person:
         order.sort()
-        if any(order[k][1] > order[k + 1][1] for k in range(len(order) - 1)):
+        if len(order) > 1 and any(order[k][1] > order[k + 1][1] for k in range(len(order) - 1)):
             penalty *= 0.85  # "Orbit North Labs" is not "North Orbit Labs"
         if had_title:
             penalty *= 0.6  # "Ms Craig" names a person, not Craig Ltd
@@ -285,7 +285,12 @@ def align(
     inside = range(0)
     if is_person and len(order) >= 2:
         order.sort()
-        if order[0][1] == 0 and order[-1][1] == n_entry - 1 and all(a[1] < b[1] for a, b in pairwise(order)):
+        # (two words read as the name's first and last are in its order)
+        if (
+            order[0][1] == 0
+            and order[-1][1] == n_entry - 1
+            and (len(order) == 2 or all(a[1] < b[1] for a, b in pairwise(order)))
+        ):
             inside = range(order[0][0] + 1, order[-1][0])
     for i, q in enumerate(label_tokens):
         if (used_q >> i) & 1:

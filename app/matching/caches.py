@@ -22,7 +22,6 @@ class _Cached(Protocol):
 
 WORD_CACHES: tuple[_Cached, ...] = (
     normalize.name_tokens,
-    normalize.split_tokens,
     similarity.spelling_key,
     similarity.plain_ocr_key,
     similarity.ocr_key,
@@ -30,6 +29,7 @@ WORD_CACHES: tuple[_Cached, ...] = (
     similarity.phonetic_key,
     similarity.token_sim,
     label.read_line,
+    label.label_words,
 )
 
 

@@ -64,6 +64,11 @@ PLACES = words(
 )
 
 
+# A label's text split into words (normalize.split_tokens), memoised: reading a label splits a line, then each of
+# its parts, which are mostly the line itself. Directory names are split once each, by name_tokens, unmemoised here.
+label_words = lru_cache(maxsize=16384)(split_tokens)
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     tokens: tuple[str, ...]
@@ -284,7 +289,7 @@ def read_line(raw_line: str) -> _Line:
     line = _SHIPPING_BARE.sub("", line, count=1)
     if _TRACKING_WORDS.search(line):
         return _Line(boxes, dropped=True)
-    raw_tokens = split_tokens(line)
+    raw_tokens = label_words(line)
     if _is_address(line, raw_tokens):
         return _Line(boxes, dropped=bool(raw_tokens))
     line = _strip_codes(line)
@@ -301,7 +306,7 @@ def read_line(raw_line: str) -> _Line:
         piece_words = piece_text.split()
         if len(piece_words) > MAX_PIECE_WORDS:
             piece_text = " ".join(piece_words[:MAX_PIECE_WORDS])
-        pieces.append((piece_text, len(split_tokens(piece_text))))
+        pieces.append((piece_text, len(label_words(piece_text))))
     return _Line(boxes, pieces=tuple(pieces))
 
 
@@ -327,7 +332,7 @@ def _add_piece(label: Label, text: str, piece: int) -> None:
 def _segments(text: str, piece: int, sub: int, commas: bool = False) -> list[Segment]:
     """The part read as written, and, when it ends in a word that is also a legal form ("A Sá", "Noel Ó Sé"), read
     as a person's name too: both readings are scored and the better one counts."""
-    raw = split_tokens(text)
+    raw = label_words(text)
     if not raw or PLACES.issuperset(raw):
         return []
     found: list[Segment] = []
@@ -336,7 +341,7 @@ def _segments(text: str, piece: int, sub: int, commas: bool = False) -> list[Seg
     readings = (False, True) if raw[-1] in LEGAL_FORMS or len(raw[-1]) <= 2 else (False,)
     if len(readings) > 1 and "-" in text.rsplit(None, 1)[-1]:
         readings = (True,)  # a legal form is not hyphened to a name: "Anna Hunt-Vos" is a double surname
-    hyphened = frozenset(t for word in text.split() if "-" in word for t in split_tokens(word))
+    hyphened = frozenset(t for word in text.split() if "-" in word for t in label_words(word))
     for person in readings:
         tokens, had_title = clean_tokens(raw, person=person)
         if tokens and all(tokens != seg.tokens for seg in found):

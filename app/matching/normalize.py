@@ -88,10 +88,8 @@ def join_slashed_forms(folded: str) -> str:
     return _SLASHED_FORM.sub(_join_form, folded) if "/" in folded else folded
 
 
-@lru_cache(maxsize=16384)
 def split_tokens(folded: str) -> tuple[str, ...]:
-    """Folded text -> raw tokens (dotted abbreviations resolved, & -> and, punctuation -> spaces). Memoised: reading a
-    label splits a line, then each of its parts, which are mostly the line itself."""
+    """Folded text -> raw tokens (dotted abbreviations resolved, & -> and, punctuation -> spaces)."""
     text = _DOTTED.sub(_dotted, join_slashed_forms(folded).replace("&", " and "))
     return tuple(t for t in _NON_ALNUM.split(text) if t)
 

@@ -109,7 +109,8 @@ def _read_words(
 
 
 def _summed(token_votes: list[TokenVotes], eid: int) -> float:
-    return sum(tv[0].get(eid, 0.0) for tv in token_votes)
+    """A name's gains from the label's words added in the label's order, in C (0 from a word that does not name it)."""
+    return sum(map(dict.get, [tv[0] for tv in token_votes], repeat(eid), repeat(0.0, len(token_votes))))
 
 
 def _add_initial_pairs(
@@ -405,10 +406,9 @@ def _summed_shared(token_votes: list[TokenVotes], shared: set[int], entries: Map
     if len(token_votes) == 2 and not both:
         first, second = token_votes[0][0], token_votes[1][0]
         return {eid: first[eid] + second[eid] for eid in shared}  # a shared name is in both
-    gets = [tv[0].get for tv in token_votes]
-    if not both:  # each name's gains added in C, in the label's order
-        found, zeros = [tv[0] for tv in token_votes], [0.0] * len(token_votes)
-        return {eid: sum(map(dict.get, found, repeat(eid), zeros)) for eid in shared}
+    gains, zeros = [tv[0] for tv in token_votes], [0.0] * len(token_votes)  # as _summed adds them, made once
+    if not both:
+        return {eid: sum(map(dict.get, gains, repeat(eid), zeros)) for eid in shared}
     # A name's evidence depends only on its words that the label's words may be: hundreds of names with "al" ("Al
     # Maktoum & Al Mansoori") come down to a dozen such word lists, each summed once.
     readable = frozenset().union(*words).__contains__
@@ -417,7 +417,7 @@ def _summed_shared(token_votes: list[TokenVotes], shared: set[int], entries: Map
     for eid in shared:
         entry = entries[eid]
         if both.isdisjoint(entry.tokens):
-            summed[eid] = sum(get(eid, 0.0) for get in gets)
+            summed[eid] = sum(map(dict.get, gains, repeat(eid), zeros))
             continue
         key = tuple(filter(readable, entry.tokens))
         total = by_words.get(key)

@@ -169,23 +169,23 @@ def align(
     weights: Sequence[float],
     label_weights: list[float],
     cache: SimCache,
-    had_title: bool = False,
-    commas: bool = False,
-    known_mask: int = 0,
-    near: list[NearMap | None] | None = None,
-    hyphened: frozenset[str] = frozenset(),
+    had_title: bool,
+    commas: bool,
+    known_mask: int,
+    near: list[NearMap | None],
+    hyphened: frozenset[str],
 ) -> Alignment:
     """Greedy one-to-one alignment by similarity, then coverage on both sides and conflicts.
 
     known_mask: bit i set when label token i is itself a directory word (for a person: a word of a person's name,
     so that a slip that happens to spell a company's word, "Sane" for Shane, is still read as a slip).
     near: for each label token, the directory words it may be with their likeness (the index's neighbours); a pair
-    outside it is only compared in full when both words start alike.
+    outside it is only compared in full when both words start alike (an initial, None, with every word).
     hyphened: label words written joined by a hyphen (a double surname's halves are not middle names).
     """
     found: list[tuple[float, int, int, Sim]] = []
     for i, q in enumerate(label_tokens):
-        near_q = near[i] if near is not None else None
+        near_q = near[i]
         for j, t in enumerate(entry_tokens):
             r = near_q.get(t) if near_q is not None else None
             if r is None:

@@ -156,10 +156,28 @@ class _Reading:
                     self._align_people(segment, people, found)
 
     def _align_people(self, segment: Segment, people: list[Entry], found: PartCandidates) -> None:
+        # Most of a company's people have nothing in common with the name the label gives beside it: those out of
+        # the part's reach read as nothing, and are not aligned at all.
+        reach = Reach(segment, found)
         for entry in people:
             if (id(segment), entry.eid) not in self.done:
                 self.done.add((id(segment), entry.eid))  # read once, whether or not it matches
-                self._read_name(segment, entry, found)
+                if reach.has(entry.tokens):
+                    self._read_name(segment, entry, found)
+
+
+class Reach:
+    """The directory words align() may pair with a label part's words: their look-alikes (the index's neighbours),
+    and any word that starts with the same letter (compared in full). A name with none of them reads as nothing."""
+
+    __slots__ = ("firsts", "look_alikes")
+
+    def __init__(self, segment: Segment, found: PartCandidates) -> None:
+        self.look_alikes: set[str] = set().union(*(near for near in found.near_maps if near is not None))
+        self.firsts = {q[0] for q in segment.tokens}
+
+    def has(self, tokens: tuple[str, ...]) -> bool:
+        return not self.look_alikes.isdisjoint(tokens) or not self.firsts.isdisjoint([t[0] for t in tokens])
 
 
 def align(
@@ -180,7 +198,8 @@ def align(
     known_mask: bit i set when label token i is itself a directory word (for a person: a word of a person's name,
     so that a slip that happens to spell a company's word, "Sane" for Shane, is still read as a slip).
     near: for each label token, the directory words it may be with their likeness (the index's neighbours); a pair
-    outside it is only compared in full when both words start alike (an initial, None, with every word).
+    outside it is only compared in full when both words start alike (an initial, None, with every word: token_sim
+    finds it like only the words that start with it). Reach relies on this: keep the two in step.
     hyphened: label words written joined by a hyphen (a double surname's halves are not middle names).
     """
     found: list[tuple[float, int, int, Sim]] = []

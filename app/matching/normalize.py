@@ -57,8 +57,10 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _IRISH_O = re.compile(r"(?<!\w)([ÓóÒò])\s+(?=[^\W\d_]{2})")
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """ASCII-fold (Müller -> muller, Łukasz -> lukasz, Иван -> ivan), lower-case, drop apostrophes."""
+    """ASCII-fold (Müller -> muller, Łukasz -> lukasz, Иван -> ivan), lower-case, drop apostrophes. Memoised: deciding
+    on a label folds the same directory names several times (anyascii reads a name letter by letter, in Python)."""
     if not text.isascii():
         text = anyascii(_IRISH_O.sub(r"\1", text))
     return _APOSTROPHES.sub("", text.lower())

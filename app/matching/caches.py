@@ -1,17 +1,17 @@
 """The word caches of the matcher, in one list, so the index that fills them can clear them (DirectoryIndex.close).
 
-The look-ups below are pure functions of a word (spelling, scanning and sound keys, word likeness, a name's
-words) or of a label's line (what it holds), cached with `functools.lru_cache` because the same words and lines
-come back label after label. The caches live at module level (a cache per function), but only an index fills them:
-DirectoryIndex.close() clears them with the index's own memo tables, and the desk closes an index when it drops it
-(app.desk.matching_service).
+The look-ups below are pure functions of a word (spelling, scanning and sound keys, word likeness), of a name (its
+words, its legal forms, its ASCII folding) or of a label's line (what it holds), cached with `functools.lru_cache`
+because the same words, names and lines come back label after label. The caches live at module level (a cache per
+function), but only an index fills them: DirectoryIndex.close() clears them with the index's own memo tables, and the
+desk closes an index when it drops it (app.desk.matching_service).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from app.matching import label, normalize, similarity
+from app.matching import label, nicknames, normalize, similarity
 
 
 class _Cached(Protocol):
@@ -21,7 +21,10 @@ class _Cached(Protocol):
 
 
 WORD_CACHES: tuple[_Cached, ...] = (
+    normalize.fold,
     normalize.name_tokens,
+    normalize.legal_forms,
+    nicknames.variants,
     similarity.spelling_key,
     similarity.plain_ocr_key,
     similarity.ocr_key,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from nicknames import NickNamer
@@ -85,9 +85,10 @@ def related(a: str, b: str) -> int:
     return 1
 
 
-@cache
+@lru_cache(maxsize=65_536)
 def variants(name: str) -> frozenset[str]:
-    """Every other form of this given name (empty when the name is not in the table)."""
+    """Every other form of this given name (empty when the name is not in the table). Asked of every label word:
+    memoised within bounds, and cleared with the matcher's other word caches (app.matching.caches)."""
     ids = _groups().get(name)
     if not ids:
         return frozenset()

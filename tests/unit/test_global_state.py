@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
+import inspect
 import json
 import logging
+import pkgutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from app.config import Paths, Settings, setup_logging
 from app.matching import ContactEntry, ContactKind, ContractEntry, MatchIndex
-from app.matching.caches import word_cache_entries
+from app.matching.caches import WORD_CACHES, word_cache_entries
 
 D = ContactKind.DIRECTOR
 
@@ -77,6 +80,27 @@ def test_closing_an_index_clears_the_caches_it_filled() -> None:
     index.close()
     assert word_cache_entries() == 0
     assert index.match("Person12 Surname12").candidates[0].contact_id == 10_012  # still answers
+
+
+def test_every_memoised_function_of_the_matcher_is_in_the_list_the_index_clears() -> None:
+    """A function memoised on what labels bring (words, names, lines) must be bounded and cleared with the index;
+    only the loaders of fixed tables (no arguments, e.g. the nickname table) keep what they read."""
+    import app.matching
+
+    memoised: dict[int, str] = {}
+    for module_info in pkgutil.iter_modules(app.matching.__path__, "app.matching."):
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if (
+                not isinstance(value, type)
+                and callable(getattr(value, "cache_clear", None))
+                and value.__module__.startswith("app.matching")
+                and inspect.signature(value).parameters
+            ):
+                memoised[id(value)] = f"{module_info.name}.{name}"
+    listed = {id(cached) for cached in WORD_CACHES}
+    assert sorted(memoised[k] for k in memoised.keys() - listed) == []  # a cache DirectoryIndex.close() would keep
+    assert len(listed) == len(WORD_CACHES) and listed <= memoised.keys()
 
 
 def test_the_desk_service_closes_the_index_it_drops(tmp_path: Path) -> None:

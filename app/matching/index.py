@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 PHONETIC_BUCKET_MAX = 60  # a sound or loose scanning key shared by more words than this says too little to follow
 CACHE_MAX = 50_000  # per-index memo of label-token work (neighbours, rarity), cleared on any write
+SIM_MEMO_MAX = 4 * CACHE_MAX  # word pairs in the likeness memo (WordMemo.sim) before it is dropped
 SNAPSHOT_FORMAT = "pigeonhole-match-index-1"  # changes whenever what a snapshot holds changes
 _PERSON_KINDS = frozenset(k for k in ContactKind if k.is_person)
 _CONTACT_ID = attrgetter("contact_id")
@@ -92,8 +93,14 @@ class DirectoryIndex:
             self._idf_memo = {}
             memo.votes = {}
             memo.votes_size = 0
-        if len(memo.sim) > 4 * CACHE_MAX:
-            memo.sim = {}
+        self.bound_likeness_memo()
+
+    def bound_likeness_memo(self) -> None:
+        """Drop the likeness memo once it holds more than SIM_MEMO_MAX word pairs. Labels add to it with no write in
+        between (an unknown word is compared with every word of the names beside it), so the matcher calls this before
+        each label (app.matching.pipeline), and each write does."""
+        if len(self.memo.sim) > SIM_MEMO_MAX:
+            self.memo.sim = {}
 
     # ----------------------------------------------------------------- building and updating
     @classmethod

@@ -26,6 +26,7 @@ from app.matching.types import ContractEvidence
 def match(index: DirectoryIndex, text: str, limit: int = 5) -> MatchResult:
     """Label text -> ranked (contract, contact) candidates with reasons, and a decision."""
     with index.lock:
+        index.bound_likeness_memo()
         label = parse_label(text)
         scored = align_candidates(index, label)
         ranked = evaluate(label, scored, index)
@@ -38,6 +39,7 @@ def match(index: DirectoryIndex, text: str, limit: int = 5) -> MatchResult:
 def evidence(index: DirectoryIndex, text: str) -> list[ContractEvidence]:
     """The per-contract evidence behind match(), best first (for calibration and diagnostics)."""
     with index.lock:
+        index.bound_likeness_memo()
         label = parse_label(text)
         scored = align_candidates(index, label)
         return evaluate(label, scored, index)

@@ -9,6 +9,8 @@ import gc
 import pytest
 
 from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex
+from app.matching.index import SIM_MEMO_MAX
+from app.matching.similarity import Sim
 
 D = ContactKind.DIRECTOR
 N = ContactKind.NOMINATED_RECIPIENT
@@ -155,6 +157,20 @@ def test_memos_follow_writes() -> None:
     assert index.match("Anna Lindkvist").candidates[0].contact_id == 21  # the new exact name, not the memo
     index.remove_contacts([21])
     assert all(c.contact_id != 21 for c in index.match("Anna Lindkvist").candidates)
+
+
+def test_the_likeness_memo_stays_bounded_with_no_write_in_between() -> None:
+    """Labels add word pairs to the likeness memo (an unknown word is compared with every word of the names beside
+    it) while the directory may go days without a write: past its bound it is dropped before the next label."""
+    index = _index([(1, 11, "Anna Lindqvist"), (2, 21, "Anna Berg")])
+    assert index.match("Anna Lindkvist").candidates[0].contact_id == 11
+    # What a long run of labels with unread words leaves behind (pairs of a label word and a directory word):
+    index.memo.sim.update({(f"xq{k}", "lindqvist"): (0.0, Sim.TYPO) for k in range(SIM_MEMO_MAX + 1)})
+    assert index.match("Anna Lindkvist").candidates[0].contact_id == 11
+    assert len(index.memo.sim) < 1000  # dropped before the label (which may add a few pairs of its own)
+    index.memo.sim.update({(f"xq{k}", "berg"): (0.0, Sim.TYPO) for k in range(SIM_MEMO_MAX + 1)})
+    assert index.evidence("Anna Berg")[0].contract_id == 2
+    assert len(index.memo.sim) < 1000
 
 
 def test_the_evidence_a_label_word_leaves_in_the_memo_is_out_of_the_collectors_way() -> None:

@@ -443,7 +443,9 @@ def _summed_evidence(token_votes: list[TokenVotes], eid: int, entry: Entry) -> f
     by_word: dict[str, float] = {}  # two label words for one directory word count once...
     for k, (gain, word, tv) in enumerate(found):
         before = by_word.get(word)
-        if before is None or (any(found[m][2] is tv for m in range(k)) and entry.tokens.count(word) > 1):
+        # A repeated label word has the same memoised votes: told by its dict (compiled, a tuple is made anew when
+        # passed around, so `tv is` would never hold)
+        if before is None or (any(found[m][2][0] is tv[0] for m in range(k)) and entry.tokens.count(word) > 1):
             by_word[word] = gain  # ...unless both repeat it ("Willow Willow Media"; not Willow Media)
             total += gain
         elif gain > before:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
+
 from app.matching import ContactEntry, ContactKind, ContractEntry, Decision, MatchIndex, MatchResult
 from app.matching.candidates import _summed_evidence, combine, token_votes
 from app.matching.label import parse_label
@@ -704,3 +706,25 @@ def test_a_word_written_twice_counts_twice_only_for_a_name_that_has_it_twice() -
         summed = combine(evidence, index.entries, shared_only=True)
         assert len(summed) >= 5
         assert summed == {eid: _summed_evidence(evidence, eid, index.entries[eid]) for eid in summed}
+
+
+def test_a_company_whose_name_repeats_a_word_is_found_by_that_name() -> None:
+    """ "Copper Copper Works" is that company, before the many names with "Copper" and "Works" once: the label's two
+    "copper"s share one memoised evidence, told apart from two words' that are alike (compiled, they once were not:
+    docs/architecture.md, "The matcher, compiled")."""
+    companies = {
+        1: "Copper Copper Works",
+        2: "Copper Works Limited",
+        3: "Copper Quarry Works",
+        4: "Meridian Copper Works",
+    }
+    companies |= {5: "Willow Copper Works Ltd", 6: "Copper Copper Legal", **FILLER_COMPANIES}
+    index = _index(companies, FILLER_PEOPLE)
+    assert _auto_for(index.match("Copper Copper Works"), 1)
+    assert _auto_for(index.match("COPPER COPPER WORKS"), 1)
+    assert index.match("Copper Works").best.contract_id == 2  # type: ignore[union-attr]
+    # the name's evidence from the label counts "copper" twice: more than from "Copper Works", by one "copper"
+    eid = next(e.eid for e in index.entries.values() if e.name == "Copper Copper Works")
+    twice, once = ([token_votes(index, q) for q in label.split()] for label in ("copper copper works", "copper works"))
+    gained = _summed_evidence(twice, eid, index.entries[eid]) - _summed_evidence(once, eid, index.entries[eid])
+    assert gained == pytest.approx(once[0][0][eid])

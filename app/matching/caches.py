@@ -20,27 +20,30 @@ class _Cached(Protocol):
     def cache_info(self) -> object: ...
 
 
-WORD_CACHES: tuple[_Cached, ...] = (
-    normalize.fold,
-    normalize.name_tokens,
-    normalize.legal_forms,
-    nicknames.variants,
-    similarity.spelling_key,
-    similarity.plain_ocr_key,
-    similarity.ocr_key,
-    similarity.loose_ocr_keys,
-    similarity.phonetic_key,
-    similarity.token_sim,
-    label.read_line,
-    label.label_words,
-)
+def word_caches() -> tuple[_Cached, ...]:
+    """Every word cache. (A function, not a module constant: the functions are looked up once their modules are
+    loaded, which an import cycle through the index would otherwise leave untyped for mypy and mypyc.)"""
+    return (
+        normalize.fold,
+        normalize.name_tokens,
+        normalize.legal_forms,
+        nicknames.variants,
+        similarity.spelling_key,
+        similarity.plain_ocr_key,
+        similarity.ocr_key,
+        similarity.loose_ocr_keys,
+        similarity.phonetic_key,
+        similarity.token_sim,
+        label.read_line,
+        label.label_words,
+    )
 
 
 def clear_word_caches() -> None:
-    for cached in WORD_CACHES:
+    for cached in word_caches():
         cached.cache_clear()
 
 
 def word_cache_entries() -> int:
     """How many results the word caches hold (for tests and the log)."""
-    return sum(int(getattr(cached.cache_info(), "currsize", 0)) for cached in WORD_CACHES)
+    return sum(int(getattr(cached.cache_info(), "currsize", 0)) for cached in word_caches())

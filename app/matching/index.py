@@ -15,8 +15,8 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 from operator import attrgetter
-from pathlib import Path
 from typing import Any, Self
 
 from app.matching import nicknames
@@ -112,27 +112,34 @@ class DirectoryIndex:
     ) -> Self:
         """The index of these records. Its memo of label-word work starts empty (MatchIndex.build, in
         app.matching.pipeline, also does that work for the commonest words)."""
+        index = cls()
+        index._fill(contracts, contacts, aliases)
+        return index
+
+    def _fill(
+        self, contracts: Iterable[ContractEntry], contacts: Iterable[ContactEntry], aliases: Iterable[AliasEntry]
+    ) -> None:
+        """A new index's records (build). (Not `super().build()` in MatchIndex.build: compiled by mypyc, a class
+        method's super() call is handed the wrong class.)"""
         # Millions of small objects, none of them garbage: pausing the garbage collector meanwhile pays (a third of
         # the build, half a snapshot read), but that is process-wide, so the composition root decides
         # (app.process.collector_paused, handed to MatchingService).
-        index = cls()
-        index.upsert_contracts(contracts)
-        index.upsert_contacts(contacts)
+        self.upsert_contracts(contracts)
+        self.upsert_contacts(contacts)
         for alias in aliases:
-            index.add_alias(alias)
+            self.add_alias(alias)
         # Each posting's name ids made a run of number objects of its own, one after another in memory, as a
         # snapshot read makes them: a label word's first look-up walks a long posting in memory order, about twice
         # as fast at 500,000 contacts as through the ids shared with the rest of the index, spread over all of it.
-        index._postings = marshal.loads(marshal.dumps(index._postings))
-        for entry in index._entries.values():
-            weigh(entry, index.idf, index._epoch)
+        self._postings = marshal.loads(marshal.dumps(self._postings))
+        for entry in self._entries.values():
+            weigh(entry, self.idf, self._epoch)
         log.info(
             "match index built: %d contracts, %d names, %d tokens",
-            len(index._contracts),
-            len(index._entries),
-            len(index._postings),
+            len(self._contracts),
+            len(self._entries),
+            len(self._postings),
         )
-        return index
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -535,7 +542,7 @@ def snapshot_format() -> str:
     """The snapshot format with a digest of the code that decides what a snapshot holds (how names become words
     and words become keys): a snapshot written by other code is not read back."""
     digest = hashlib.sha256(SNAPSHOT_FORMAT.encode())
-    package = Path(__file__).resolve().parent
+    package = resources.files("app.matching")  # not __file__: a compiled module's is not where it lies
     for name in ("index.py", "types.py", "normalize.py", "similarity.py", "nicknames.txt", "records.py"):
         with contextlib.suppress(OSError):
             digest.update((package / name).read_bytes())

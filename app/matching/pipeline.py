@@ -58,7 +58,8 @@ class MatchIndex(DirectoryIndex):
     ) -> Self:
         """The index of these records, with the label-word work for the directory's commonest words done at once
         (the costliest on a keystroke, the likeliest on a label)."""
-        index = super().build(contracts, contacts, aliases)
+        index = cls()
+        index._fill(contracts, contacts, aliases)
         warm_common_words(index)
         return index
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.config import Paths, Settings, setup_logging
 from app.matching import ContactEntry, ContactKind, ContractEntry, MatchIndex
-from app.matching.caches import WORD_CACHES, word_cache_entries
+from app.matching.caches import word_cache_entries, word_caches
 
 D = ContactKind.DIRECTOR
 
@@ -98,9 +98,9 @@ def test_every_memoised_function_of_the_matcher_is_in_the_list_the_index_clears(
                 and inspect.signature(value).parameters
             ):
                 memoised[id(value)] = f"{module_info.name}.{name}"
-    listed = {id(cached) for cached in WORD_CACHES}
+    listed = {id(cached) for cached in word_caches()}
     assert sorted(memoised[k] for k in memoised.keys() - listed) == []  # a cache DirectoryIndex.close() would keep
-    assert len(listed) == len(WORD_CACHES) and listed <= memoised.keys()
+    assert len(listed) == len(word_caches()) and listed <= memoised.keys()
 
 
 def test_the_desk_service_closes_the_index_it_drops(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ Rules:
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import re
 import sys
@@ -30,7 +31,9 @@ ENTRY_SCRIPT = Path("packaging/entry.py")
 # Never shipped: caches, compiled files, editor and test leftovers.
 _SKIP_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 _SKIP_SUFFIXES = {".pyc", ".pyo", ".pyi", ".orig", ".rej", ".swp"}
-_SKIP_NAMES = {"py.typed", ".DS_Store"}
+_SKIP_NAMES = {"py.typed", ".DS_Store", "compiled.sha256"}  # compiled.sha256: what a build compiled, checked by sources
+# Extension modules (the compiled matcher, packaging/compile_matching.py) are code: PyInstaller collects them.
+_EXTENSION_SUFFIXES = {".so", ".pyd"}
 
 
 @dataclass(frozen=True)
@@ -74,16 +77,40 @@ def _shipped(path: Path) -> bool:
     return path.is_file() and path.suffix not in _SKIP_SUFFIXES and path.name not in _SKIP_NAMES
 
 
+def _data(path: Path) -> bool:
+    return _shipped(path) and path.suffix != ".py" and path.suffix not in _EXTENSION_SUFFIXES
+
+
 def runtime_data_files(root: Path = ROOT) -> list[tuple[str, str]]:
     """(source file, destination folder inside the bundle) for every data file, sorted, one entry per file."""
     found: list[Path] = []
     package = root / APP_PACKAGE
-    found += [p for p in package.rglob("*") if _shipped(p) and p.suffix != ".py"]
+    found += [p for p in package.rglob("*") if _data(p)]
     migrations = root / MIGRATIONS
     if migrations.is_dir():
         found += [p for p in migrations.rglob("*.py") if _shipped(p)]
     entries = {(str(p), str(p.parent.relative_to(root))) for p in found}
     return sorted(entries)
+
+
+def compiled_hidden_imports(root: Path = ROOT) -> list[str]:
+    """What PyInstaller cannot see when some of our modules are compiled (packaging/compile_matching.py): the
+    compiled modules and their group's shared library (imported from C), and every module their sources import
+    (PyInstaller reads the imports of Python files, not of extension modules). Empty when nothing is compiled."""
+    names: set[str] = set()
+    for path in sorted((root / APP_PACKAGE).rglob("*")):
+        if path.suffix not in _EXTENSION_SUFFIXES or not _shipped(path):
+            continue
+        stem = path.name.split(".", 1)[0]
+        names.add(".".join((*path.parent.relative_to(root).parts, stem)))
+        source = path.with_name(f"{stem}.py")
+        if source.is_file():
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__":
+                    names.add(node.module)  # our own submodules: COLLECT_SUBMODULES has all of app
+    return sorted(names)
 
 
 # Modules PyInstaller cannot see: imported by name at run time, through entry points, or from C code.

@@ -20,6 +20,9 @@ Timings are interleaved label by label (ours, then the scan, on the same label) 
 Both wall-clock and thread CPU time (time.thread_time: time spent waiting for a busy CPU is not counted) are taken;
 the CPU-time ratio is the robust one on a loaded machine, the wall ratio is printed next to it.
 
+The matcher is measured as it is installed: compiled where packaging/compile_matching.py has built it (.ci/run does,
+and the bundle ships it), interpreted otherwise (about a fifth slower per label); the first line says which.
+
 Each size is measured in --runs independent processes (3 by default), each printed; the verdict is on their median.
 On this shared machine one run's ratio moves by a fifth either way with the neighbours' load (the scan streams
 through every name and slows more than we do when memory is busy), so a single run is a coin toss near the target.
@@ -232,6 +235,16 @@ def _run_one(size: int, labels: int, generator: str) -> dict[str, float]:
     return r
 
 
+def _which_matcher() -> str:
+    """Compiled or interpreted (docs/architecture.md, "The matcher, compiled"): each run imports the same."""
+    import app.matching.pipeline  # noqa: F401  (the stages, as a run imports them)
+    from app.matching.compiled import is_compiled
+
+    if is_compiled():
+        return "compiled (mypyc), as CI and the bundle run it"
+    return "interpreted (python packaging/compile_matching.py compiles it, as CI and the bundle do)"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
@@ -249,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_ready(args.ready_db)))
         return 0
     misses: list[str] = []
+    print(f"matcher: {_which_matcher()}")
     print(
         f"{'contacts':>9} {'build s':>8} {'index MB':>9} {'peak MB':>8} {'p50 ms':>7} {'p95 ms':>7} "
         f"{'scan p95':>9} {'ratio':>6} {'cpu p95':>8} {'scan cpu':>9} {'cpu ratio':>9}"

@@ -161,8 +161,10 @@ def _runtime_files_by_walk() -> set[tuple[str, str]]:
             for name in filenames:
                 suffix = Path(name).suffix
                 migration_script = rel.parts[:3] == ("app", "store", "migrations") and suffix == ".py"
-                data = migration_script or suffix not in {".py", ".pyc", ".pyi"}
-                if data and name != "py.typed":
+                # .so/.pyd: the compiled matcher, code (its hidden imports are checked below); compiled.sha256 lists
+                # the sources it was built from, which the bundle does not hold
+                data = migration_script or suffix not in {".py", ".pyc", ".pyi", ".so", ".pyd"}
+                if data and name not in ("py.typed", "compiled.sha256"):
                     needed.add((str(ROOT / rel / name), str(rel)))
     return needed
 
@@ -208,6 +210,31 @@ def test_every_runtime_data_file_is_listed(run_spec: Any) -> None:
         assert module in hidden, module
     assert not any(m.startswith("app.store.migrations") for m in hidden), "migrations are data, not imports"
     assert "PySide6.QtQuick" in analysis["excludes"] and "PySide6.QtWidgets" not in analysis["excludes"]
+
+
+def test_what_compiled_modules_import_is_bundled(tmp_path: Path) -> None:
+    """PyInstaller reads the imports of Python files only: a compiled module's are given to it, with the group's
+    shared library the compiled modules import from C."""
+    package = tmp_path / "app" / "matching"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "align.py").write_text("import heapq\nfrom rapidfuzz.distance import OSA\nfrom app.matching import x\n")
+    (package / "align.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+    (package / "compiled__mypyc.cpython-311-x86_64-linux-gnu.so").write_bytes(b"")
+    (package / "label.py").write_text("import jellyfish\n")  # not compiled: PyInstaller reads it itself
+    (package / "compiled.sha256").write_text("0  align.py\n")
+
+    assert manifest.compiled_hidden_imports(tmp_path) == [
+        "app.matching",
+        "app.matching.align",
+        "app.matching.compiled__mypyc",
+        "heapq",
+        "rapidfuzz.distance",
+    ]
+    assert manifest.runtime_data_files(tmp_path) == []  # extension modules are code, the list of sources is not shipped
+    (package / "compiled__mypyc.cpython-311-x86_64-linux-gnu.so").unlink()
+    (package / "align.cpython-311-x86_64-linux-gnu.so").unlink()
+    assert manifest.compiled_hidden_imports(tmp_path) == []
 
 
 def test_wheel_package_data_covers_the_same_files() -> None:

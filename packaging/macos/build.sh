@@ -10,8 +10,11 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 PY=${PYTHON:-$ROOT/.venv/bin/python}
 [ "$(uname -s)" = "Darwin" ] || { echo "macos/build.sh: run this on macOS" >&2; exit 2; }
-"$PY" -c 'import PyInstaller' 2>/dev/null || "$PY" -m pip install -q -e "$ROOT[bundle]"
+"$PY" -c 'import PyInstaller, mypyc' 2>/dev/null || "$PY" -m pip install -q -e "$ROOT[bundle]"
 VERSION=$("$PY" -c "import tomllib; print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])")
+
+# The matcher compiled (docs/architecture.md; needs Xcode's command line tools). COMPILE=0 bundles it interpreted.
+if [ "${COMPILE:-1}" = "1" ]; then "$PY" "$ROOT/packaging/compile_matching.py"; else "$PY" "$ROOT/packaging/compile_matching.py" --clean; fi
 
 rm -rf "$ROOT/dist/Pigeonhole.app" "$ROOT/dist/pigeonhole"
 "$PY" -m PyInstaller --noconfirm --clean --log-level WARN --distpath "$ROOT/dist" --workpath "$ROOT/build/pyinstaller" \

@@ -1,13 +1,15 @@
 # Build the Windows bundle and installer (run on Windows, from any folder):
-#   powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1 [-Python .venv\Scripts\python.exe] [-SkipInstaller]
+#   powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1 [-Python .venv\Scripts\python.exe] [-SkipInstaller] [-Interpreted]
 #
-# Needs: Python 3.11+ with the project installed (pip install -e ".[bundle]"), and Inno Setup 6 (iscc.exe on PATH
+# Needs: Python 3.11+ with the project installed (pip install -e ".[bundle]"), the Visual Studio Build Tools (C++) to
+# compile the matcher (docs/architecture.md; -Interpreted bundles it interpreted instead), and Inno Setup 6 (iscc.exe on PATH
 # or in its default folder) for the installer. Produces dist\pigeonhole\ (pigeonhole.exe for the desk,
 # pigeonhole-cli.exe for the command line) and dist\Pigeonhole-<version>-setup.exe.
 [CmdletBinding()]
 param(
     [string]$Python = "",
-    [switch]$SkipInstaller
+    [switch]$SkipInstaller,
+    [switch]$Interpreted
 )
 $ErrorActionPreference = "Stop"
 $Root = (Resolve-Path (Join-Path $PSScriptRoot "..\..")).Path
@@ -15,7 +17,7 @@ Set-Location $Root
 if (-not $Python) { $Python = Join-Path $Root ".venv\Scripts\python.exe" }
 if (-not (Test-Path $Python)) { throw "No Python at $Python (python -m venv .venv; .venv\Scripts\pip install -e .[bundle])" }
 
-& $Python -c "import PyInstaller" 2>$null
+& $Python -c "import PyInstaller, mypyc" 2>$null
 if ($LASTEXITCODE -ne 0) { & $Python -m pip install -q -e "$Root[bundle]"; if ($LASTEXITCODE -ne 0) { throw "pip failed" } }
 
 $Version = (& $Python -c "import tomllib; print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])").Trim()
@@ -25,6 +27,13 @@ Write-Host "Building Pigeonhole $Version"
 $IconDir = Join-Path $Root "build\icons"
 & $Python packaging\make_icons.py $IconDir
 if ($LASTEXITCODE -ne 0) { throw "icon generation failed" }
+
+if ($Interpreted) {
+    & $Python packaging\compile_matching.py --clean
+} else {
+    & $Python packaging\compile_matching.py
+    if ($LASTEXITCODE -ne 0) { throw "Could not compile the matcher (install the Visual Studio Build Tools, or pass -Interpreted)" }
+}
 
 $sw = [Diagnostics.Stopwatch]::StartNew()
 & $Python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build\pyinstaller packaging\pigeonhole.spec

@@ -341,7 +341,10 @@ class DirectoryIndex:
         gone: bool = False,
     ) -> int:
         self._changed()
-        eid = self._next_eid
+        # Any, not int: one number object, shared by every list the name goes in. Compiled (mypyc), an int variable
+        # is a machine number, made into a new object at each append: at 100,000 contacts the index took 60% more
+        # memory.
+        eid: Any = self._next_eid
         self._next_eid += 1
         is_person = kind in _PERSON_KINDS
         entry = Entry(eid, contract_id, contact_id, kind, name, tokens, alias, gone, is_person)

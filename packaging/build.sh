@@ -22,7 +22,7 @@ if ! "$PY" -c 'import PyInstaller, mypyc' 2>/dev/null; then
 fi
 
 # The matcher compiled (docs/architecture.md); needs a C compiler and Python's headers. COMPILE=0 bundles the
-# interpreted matcher instead (same results, about a fifth slower per label).
+# interpreted matcher instead (same results, about 1.4 times as long per label).
 if [ "${COMPILE:-1}" = "1" ]; then
   mkdir -p "$ROOT/build"
   if ! "$PY" "$ROOT/packaging/compile_matching.py" >"$ROOT/build/compile_matching.log" 2>&1; then

@@ -5,7 +5,7 @@
 
 Needs mypy (the dev extra), a C compiler and Python's headers (Debian/Ubuntu: gcc python3-dev). Used by .ci/run (the
 tests and benchmarks run what the bundle ships) and packaging/build.sh. A plain `pip install` does not compile: the
-same sources run interpreted, with the same results, about a fifth slower per label. Why mypyc, and why these
+same sources run interpreted, with the same results, about 1.4 times as long per label. Why mypyc, and why these
 modules: docs/architecture.md ("The matcher, compiled").
 """
 

@@ -21,7 +21,7 @@ Both wall-clock and thread CPU time (time.thread_time: time spent waiting for a 
 the CPU-time ratio is the robust one on a loaded machine, the wall ratio is printed next to it.
 
 The matcher is measured as it is installed: compiled where packaging/compile_matching.py has built it (.ci/run does,
-and the bundle ships it), interpreted otherwise (about a fifth slower per label); the first line says which.
+and the bundle ships it), interpreted otherwise (about 1.4 times as long per label); the first line says which.
 
 Each size is measured in --runs independent processes (3 by default), each printed; the verdict is on their median.
 On this shared machine one run's ratio moves by a fifth either way with the neighbours' load (the scan streams

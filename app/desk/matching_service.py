@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 from app import __version__
 from app.matching import AliasEntry, ContactEntry, ContactKind, ContractEntry, MatchIndex, MatchResult
+from app.matching.compiled import is_compiled
 from app.matching.index import snapshot_format
 from app.matching.label import MAX_LABEL_CHARS, MAX_LABEL_LINES, MAX_WORD_CHARS, bound_label_text
 from app.store import (
@@ -147,6 +148,12 @@ class MatchingService:
                     self._save_snapshot(index, fingerprint)
             self.build_seconds = time.perf_counter() - started
             self._index = index
+            log.info(
+                "Matching ready in %.2f s, from the %s; the matcher runs %s (docs/architecture.md)",
+                self.build_seconds,
+                self.loaded_from,
+                "compiled" if is_compiled() else "interpreted",
+            )
         if self._on_built is not None:
             self._on_built(len(index))
 

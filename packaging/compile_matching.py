@@ -47,16 +47,8 @@ def clean() -> int:
     return 0
 
 
-def up_to_date() -> bool:
-    return (
-        compiled.built_modules() == list(compiled.MODULES)
-        and compiled.MANIFEST.is_file()
-        and (compiled.MANIFEST.read_text(encoding="ascii") == compiled.manifest_text(compiled.source_digests()))
-    )
-
-
 def build(force: bool) -> int:
-    if not force and up_to_date():
+    if not force and compiled.build_is_current():
         print("compile_matching: the compiled matcher is up to date")
         return 0
     from mypyc.build import mypycify

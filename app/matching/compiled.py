@@ -56,6 +56,11 @@ def manifest_text(digests: dict[str, str]) -> str:
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items()))
 
 
+def build_is_current() -> bool:
+    """Every module of MODULES is built, from the sources beside it as they are now."""
+    return len(built_modules()) == len(MODULES) and _read_manifest() == source_digests()
+
+
 def _read_manifest() -> dict[str, str]:
     try:
         lines = MANIFEST.read_text(encoding="ascii").splitlines()
@@ -100,11 +105,10 @@ def use_sources_if_stale() -> bool:
     if not built or not (HERE / f"{MODULES[0]}.py").is_file():
         return False
     try:
-        current = source_digests()
+        if build_is_current():
+            return False
+        recorded, current = _read_manifest(), source_digests()
     except OSError:
-        return False
-    recorded = _read_manifest()
-    if recorded == current and len(built) == len(MODULES):
         return False
     changed = sorted(name for name, digest in current.items() if recorded.get(name) != digest)
     log.warning(
@@ -117,5 +121,5 @@ def use_sources_if_stale() -> bool:
 
 
 def is_compiled() -> bool:
-    """Whether the matcher runs compiled (for the benchmarks' and the self-test's reports)."""
+    """Whether the matcher runs compiled (for the benchmark's report and the desk's log)."""
     return all(not str(getattr(sys.modules.get(f"{PACKAGE}.{m}"), "__file__", ".py")).endswith(".py") for m in MODULES)
